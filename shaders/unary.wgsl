@@ -1,0 +1,35 @@
+// Elementwise unary map: out[i] = f(x[i], p) for i < count, where f is the specialised
+// expression {{EXPR}} in terms of x and the scalar parameter p (e.g. "exp(x)", "x * p").
+@group(0) @binding(0) var<storage, read> src: array<f32>;
+@group(0) @binding(1) var<storage, read_write> dst: array<f32>;
+struct Params { count: u32, p: f32 }
+@group(0) @binding(2) var<uniform> params: Params;
+
+fn f(x: f32, p: f32) -> f32 {
+  return {{EXPR}};
+}
+
+// x^p for a scalar p: defined for x >= 0 and any p, and for x < 0 when p is an integer.
+fn pow_scalar(x: f32, p: f32) -> f32 {
+  if (x == 0.0) {
+    return select(0.0, 1.0, p == 0.0);
+  }
+  let m = pow(abs(x), p);
+  let odd = p == round(p) && (i32(round(abs(p))) & 1) == 1;
+  return select(m, -m, x < 0.0 && odd);
+}
+
+// Logistic sigmoid without overflow for large |x|.
+fn sigmoid(x: f32) -> f32 {
+  let e = exp(-abs(x));
+  return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0);
+}
+
+@compute @workgroup_size({{WG}})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let i = flat_workgroup(wid, nwg) * {{WG}}u + lid;
+  if (i < params.count) {
+    dst[i] = f(src[i], params.p);
+  }
+}

@@ -1,0 +1,116 @@
+// GPU buffer pool: buffers are reused by size class and released explicitly, never left to the
+// garbage collector.
+//
+// Size classes: 2^k, 1.25·2^k, 1.5·2^k, 1.75·2^k bytes (at most 25 % slack), from 256 bytes up.
+// A released buffer waits in quarantine until the next submit: commands already recorded may
+// still read it, and a queue.writeBuffer into a reused buffer would overtake them otherwise.
+
+export interface PooledBuffer {
+  readonly buffer: GPUBuffer;
+  /** Capacity in bytes (the size class), at least the bytes asked for. */
+  readonly capacity: number;
+  released: boolean;
+}
+
+export interface PoolStats {
+  /** Buffers handed out and not yet released. */
+  inUse: number;
+  inUseBytes: number;
+  /** Buffers waiting for reuse (free or in quarantine). */
+  cached: number;
+  cachedBytes: number;
+  /** Buffers ever created by the pool, and the largest total it held at once. */
+  created: number;
+  peakBytes: number;
+}
+
+export function sizeClass(bytes: number): number {
+  const b = Math.max(256, Math.ceil(bytes / 4) * 4);
+  const k = Math.floor(Math.log2(b));
+  const base = 2 ** k;
+  for (const step of [1, 1.25, 1.5, 1.75, 2]) {
+    if (b <= base * step) return base * step;
+  }
+  return base * 2;
+}
+
+export class BufferPool {
+  private readonly free = new Map<number, GPUBuffer[]>();
+  private quarantine: PooledBuffer[] = [];
+  private inUse = 0;
+  private inUseBytes = 0;
+  private cachedBytes = 0;
+  private cachedCount = 0;
+  private created = 0;
+  private peakBytes = 0;
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly maxBufferSize: number,
+  ) {}
+
+  acquire(bytes: number, label = 'tensor'): PooledBuffer {
+    const capacity = sizeClass(bytes);
+    if (bytes > this.maxBufferSize) {
+      throw new Error(`cannot allocate a ${bytes}-byte buffer for ${label}: the adapter's maxBufferSize is ${this.maxBufferSize}`);
+    }
+    const list = this.free.get(capacity);
+    let buffer = list?.pop();
+    if (buffer) {
+      this.cachedBytes -= capacity;
+      this.cachedCount--;
+    } else {
+      buffer = this.device.createBuffer({ size: Math.min(capacity, this.maxBufferSize), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label });
+      this.created++;
+    }
+    this.inUse++;
+    this.inUseBytes += capacity;
+    this.peakBytes = Math.max(this.peakBytes, this.inUseBytes + this.cachedBytes);
+    return { buffer, capacity, released: false };
+  }
+
+  release(pooled: PooledBuffer): void {
+    if (pooled.released) return;
+    pooled.released = true;
+    this.inUse--;
+    this.inUseBytes -= pooled.capacity;
+    this.cachedBytes += pooled.capacity;
+    this.cachedCount++;
+    this.quarantine.push(pooled);
+  }
+
+  /** Called after each submit: quarantined buffers become reusable. */
+  afterSubmit(): void {
+    for (const p of this.quarantine) {
+      const list = this.free.get(p.capacity) ?? [];
+      list.push(p.buffer);
+      this.free.set(p.capacity, list);
+    }
+    this.quarantine = [];
+  }
+
+  /** Destroys every cached buffer (in-use buffers are untouched). */
+  trim(): void {
+    for (const list of this.free.values()) for (const b of list) b.destroy();
+    for (const [capacity, list] of this.free) {
+      this.cachedBytes -= capacity * list.length;
+      this.cachedCount -= list.length;
+    }
+    this.free.clear();
+  }
+
+  resetPeak(): void {
+    this.peakBytes = this.inUseBytes + this.cachedBytes;
+  }
+
+  stats(): PoolStats {
+    return {
+      inUse: this.inUse,
+      inUseBytes: this.inUseBytes,
+      cached: this.cachedCount,
+      cachedBytes: this.cachedBytes,
+      created: this.created,
+      peakBytes: this.peakBytes,
+    };
+  }
+}

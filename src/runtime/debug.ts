@@ -1,0 +1,54 @@
+// Debug mode (NCL_DEBUG=1 or --debug): after every kernel, a check kernel flags NaN/Inf in its
+// output. At the next read-back or sync the flags come back and the first flagged op is reported
+// by name and shapes.
+import type { Binding, Runtime } from './runtime.ts';
+import type { PooledBuffer } from './buffer-pool.ts';
+
+const SLOTS = 1 << 14;
+
+export class NonFiniteError extends Error {}
+
+export class DebugChecker {
+  private readonly flags: PooledBuffer;
+  private entries: Array<{ op: string; detail: string }> = [];
+  private overflowed = false;
+
+  constructor(private readonly runtime: Runtime) {
+    this.flags = runtime.pool.acquire(SLOTS * 4, 'debug flags');
+    runtime.write(this.flags, new Uint32Array(SLOTS));
+  }
+
+  check(output: { binding: Binding; count: number; op: string; detail: string }): void {
+    if (output.count === 0) return;
+    if (this.entries.length >= SLOTS) {
+      this.overflowed = true;
+      return;
+    }
+    const slot = this.entries.length;
+    this.entries.push({ op: output.op, detail: output.detail });
+    this.runtime.dispatch({
+      kernel: this.runtime.kernel('check_finite', 'check_finite'),
+      bindings: [output.binding, { buffer: this.flags, bytes: SLOTS * 4 }],
+      uniforms: new Uint32Array([output.count, slot]),
+      workgroups: Math.ceil(output.count / 256),
+    });
+  }
+
+  /** Reads the flags of every op since the last report; throws naming the first non-finite one. */
+  async report(): Promise<void> {
+    if (this.entries.length === 0) return;
+    const entries = this.entries;
+    this.entries = [];
+    const flags = new Uint32Array(await this.runtime.readRaw(this.flags, entries.length * 4));
+    this.runtime.write(this.flags, new Uint32Array(entries.length));
+    const first = flags.findIndex((f) => f !== 0);
+    if (this.overflowed) {
+      this.overflowed = false;
+      process.stderr.write(`ncl debug: more than ${SLOTS} kernels between two syncs; later ones were not checked\n`);
+    }
+    if (first >= 0) {
+      const e = entries[first]!;
+      throw new NonFiniteError(`NaN/Inf in the output of op '${e.op}' (${e.detail}), kernel #${first + 1} since the last sync`);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+// Loading WGSL kernels from shaders/, specialising them, and caching compiled pipelines.
+//
+// A kernel file may contain placeholders `{{NAME}}`; specialisation replaces each with a value
+// (workgroup size, tile shape, an expression, a flag). The pipeline cache is keyed by the final
+// WGSL text, so each specialisation compiles once. Every kernel is prefixed with shaders/common.wgsl.
+import { readFileSync } from 'node:fs';
+
+export type Constants = Record<string, string | number | boolean>;
+
+export interface Kernel {
+  /** Name shown in errors, profiles and debug reports, e.g. "matmul[tile=4x4]". */
+  readonly name: string;
+  readonly file: string;
+  readonly pipeline: GPUComputePipeline;
+  readonly code: string;
+}
+
+const shaderDir = new URL('../../shaders/', import.meta.url);
+const sourceCache = new Map<string, string>();
+
+export function shaderSource(file: string): string {
+  let text = sourceCache.get(file);
+  if (text === undefined) {
+    text = readFileSync(new URL(`${file}.wgsl`, shaderDir), 'utf8');
+    sourceCache.set(file, text);
+  }
+  return text;
+}
+
+/** Replaces every `{{NAME}}` by its constant; a placeholder left without a value is an error. */
+export function specialise(file: string, source: string, constants: Constants): string {
+  const used = new Set<string>();
+  const out = source.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+    if (!(key in constants)) throw new Error(`kernel ${file}.wgsl: no value for placeholder {{${key}}}`);
+    used.add(key);
+    const v = constants[key];
+    return typeof v === 'number' && !Number.isInteger(v) ? v.toExponential() : String(v);
+  });
+  for (const key of Object.keys(constants)) {
+    if (!used.has(key)) throw new Error(`kernel ${file}.wgsl: constant ${key} has no placeholder`);
+  }
+  return out;
+}
+
+export class KernelError extends Error {}
+
+export class PipelineCache {
+  private readonly cache = new Map<string, Kernel>();
+  private readonly prelude: string;
+  private readonly preludeLines: number;
+  compileMs = 0;
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly watch: (found: Promise<Error | null>) => void,
+  ) {
+    this.prelude = shaderSource('common');
+    this.preludeLines = this.prelude.split('\n').length - 1;
+  }
+
+  get size(): number {
+    return this.cache.size;
+  }
+
+  /** The pipeline of shaders/<file>.wgsl specialised with `constants`. */
+  kernel(name: string, file: string, constants: Constants = {}): Kernel {
+    const body = specialise(file, shaderSource(file), constants);
+    return this.compile(name, file, body);
+  }
+
+  /** Compiles WGSL given as text (used for kernels built at run time and in tests). */
+  compile(name: string, file: string, body: string): Kernel {
+    const code = this.prelude + body;
+    const cached = this.cache.get(code);
+    if (cached) return cached;
+    const t0 = performance.now();
+    this.device.pushErrorScope('validation');
+    const module = this.device.createShaderModule({ code, label: name });
+    const pipeline = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: name });
+    const scope = this.device.popErrorScope();
+    this.compileMs += performance.now() - t0;
+    this.watch(
+      scope.then(async (error) => {
+        if (!error) return null;
+        const details = await this.describeCompilation(module, file, code);
+        return new KernelError(`kernel '${name}' (shaders/${file}.wgsl) failed to compile: ${error.message}${details}`);
+      }),
+    );
+    const kernel: Kernel = { name, file, pipeline, code };
+    this.cache.set(code, kernel);
+    return kernel;
+  }
+
+  /** Formats the compiler's messages with the offending WGSL line, numbered as in the file. */
+  private async describeCompilation(module: GPUShaderModule, file: string, code: string): Promise<string> {
+    const info = await module.getCompilationInfo();
+    const lines = code.split('\n');
+    const out: string[] = [];
+    for (const m of info.messages) {
+      const fileLine = m.lineNum - this.preludeLines;
+      const where = fileLine > 0 ? `shaders/${file}.wgsl:${fileLine}` : `shaders/common.wgsl:${m.lineNum}`;
+      out.push(`\n  ${m.type} at ${where}:${m.linePos}: ${m.message}`);
+      if (m.lineNum > 0) out.push(`\n    | ${lines[m.lineNum - 1]?.trim() ?? ''}`);
+    }
+    return out.join('');
+  }
+}

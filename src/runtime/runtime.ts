@@ -1,0 +1,255 @@
+// The runtime: one device, its buffer pool and pipeline cache, and the queue of recorded dispatches.
+//
+// Dispatches are recorded, not submitted: many go into one compute pass and one submit (at most
+// `maxDispatchesPerSubmit`, or whenever results are read back). Uniform parameters of all the
+// dispatches of a submit live in one buffer written just before that submit.
+import { acquireDevice, type AcquiredDevice, type AdapterChoice } from './adapter.ts';
+import { BufferPool, type PooledBuffer } from './buffer-pool.ts';
+import { KernelError, PipelineCache, type Constants, type Kernel } from './pipelines.ts';
+import { DebugChecker } from './debug.ts';
+
+/** Which family of kernel variants suits the adapter: on a CPU adapter barriers and workgroup
+ *  memory cost more than they save; on a GPU they pay. */
+export type KernelProfile = 'cpu' | 'gpu';
+
+export interface RuntimeOptions extends AdapterChoice {
+  /** Check every kernel's output for NaN/Inf and name the first op that made one. */
+  debug?: boolean;
+  /** Force a kernel profile instead of the one chosen for the adapter. */
+  profile?: KernelProfile;
+}
+
+export interface Binding {
+  buffer: PooledBuffer;
+  bytes: number;
+}
+
+export interface DispatchRequest {
+  kernel: Kernel;
+  /** Storage buffers at @binding(0..n-1), in order. */
+  bindings: Binding[];
+  /** Uniform parameters at @binding(n), if the kernel has them. */
+  uniforms?: ArrayBuffer | ArrayBufferView;
+  /** Total workgroups (folded into 2-D past the per-dimension limit) or an explicit grid. */
+  workgroups: number | [number, number, number];
+  /** For debug mode: the output to check, with the op's name and shapes. */
+  output?: { binding: Binding; count: number; op: string; detail: string };
+}
+
+interface Recorded {
+  request: DispatchRequest;
+  uniformOffset: number;
+  grid: [number, number, number];
+}
+
+export class Runtime {
+  readonly device: GPUDevice;
+  readonly pool: BufferPool;
+  readonly pipelines: PipelineCache;
+  readonly profile: KernelProfile;
+  readonly maxDispatchesPerSubmit = 512;
+  readonly debug: DebugChecker | null;
+  private pending: Recorded[] = [];
+  private uniformBytes = 0;
+  private uniformBuffer: GPUBuffer | null = null;
+  private readonly uniformAlign: number;
+  private errors: Error[] = [];
+  private inflightChecks: Promise<void>[] = [];
+  private lost: Error | null = null;
+  private closing = false;
+  submits = 0;
+  dispatches = 0;
+
+  constructor(
+    readonly adapter: AcquiredDevice,
+    options: RuntimeOptions,
+  ) {
+    this.device = adapter.device;
+    this.uniformAlign = this.device.limits.minUniformBufferOffsetAlignment;
+    this.pool = new BufferPool(this.device, Math.min(this.device.limits.maxBufferSize, this.device.limits.maxStorageBufferBindingSize));
+    this.pipelines = new PipelineCache(this.device, (found) => this.watch(found));
+    this.profile = options.profile ?? (adapter.fallback ? 'cpu' : 'gpu');
+    this.device.addEventListener('uncapturederror', (ev) => {
+      this.errors.push(new Error(`WebGPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`));
+    });
+    void this.device.lost.then((info) => {
+      if (this.closing) return;
+      this.lost = new Error(`WebGPU device lost (${info.reason}): ${info.message || 'no message'}. Restart the run; GPU state is gone.`);
+    });
+    this.debug = options.debug ? new DebugChecker(this) : null;
+  }
+
+  static async create(options: RuntimeOptions = {}): Promise<Runtime> {
+    return new Runtime(await acquireDevice(options), options);
+  }
+
+  get limits(): GPUSupportedLimits {
+    return this.device.limits;
+  }
+
+  kernel(name: string, file: string, constants: Constants = {}): Kernel {
+    return this.pipelines.kernel(name, file, constants);
+  }
+
+  /** Splits a workgroup count into a grid within maxComputeWorkgroupsPerDimension. */
+  fold(workgroups: number): [number, number, number] {
+    const max = this.device.limits.maxComputeWorkgroupsPerDimension;
+    if (workgroups <= max) return [Math.max(1, workgroups), 1, 1];
+    const y = Math.ceil(workgroups / max);
+    if (y > max) throw new Error(`dispatch of ${workgroups} workgroups exceeds ${max}² (the adapter's 2-D limit)`);
+    return [Math.ceil(workgroups / y), y, 1];
+  }
+
+  dispatch(request: DispatchRequest): void {
+    this.throwIfBroken();
+    const grid = typeof request.workgroups === 'number' ? this.fold(request.workgroups) : request.workgroups;
+    let uniformOffset = -1;
+    if (request.uniforms) {
+      uniformOffset = this.uniformBytes;
+      this.uniformBytes += Math.ceil(request.uniforms.byteLength / this.uniformAlign) * this.uniformAlign;
+    }
+    this.pending.push({ request, uniformOffset, grid });
+    this.dispatches++;
+    if (this.debug && request.output) this.debug.check(request.output);
+    if (this.pending.length >= this.maxDispatchesPerSubmit) this.flush();
+  }
+
+  /** Submits every recorded dispatch in one compute pass. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    this.throwIfBroken();
+    const batch = this.pending;
+    this.pending = [];
+    const uniforms = this.writeUniforms(batch);
+    this.device.pushErrorScope('validation');
+    const encoder = this.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    for (const r of batch) {
+      const entries: GPUBindGroupEntry[] = r.request.bindings.map((b, i) => ({
+        binding: i,
+        resource: { buffer: b.buffer.buffer, offset: 0, size: Math.max(4, b.bytes) },
+      }));
+      if (r.request.uniforms && uniforms) {
+        entries.push({
+          binding: entries.length,
+          resource: { buffer: uniforms, offset: r.uniformOffset, size: r.request.uniforms.byteLength },
+        });
+      }
+      const layout = r.request.kernel.pipeline.getBindGroupLayout(0);
+      pass.setPipeline(r.request.kernel.pipeline);
+      pass.setBindGroup(0, this.device.createBindGroup({ layout, entries }));
+      pass.dispatchWorkgroups(r.grid[0], r.grid[1], r.grid[2]);
+    }
+    pass.end();
+    this.device.queue.submit([encoder.finish()]);
+    this.submits++;
+    const names = [...new Set(batch.map((r) => r.request.kernel.name))];
+    this.watch(
+      this.device.popErrorScope().then((error) =>
+        error ? new KernelError(`a dispatch failed validation (kernels in that submit: ${names.join(', ')}): ${error.message}`) : null,
+      ),
+    );
+    this.pool.afterSubmit();
+  }
+
+  private writeUniforms(batch: Recorded[]): GPUBuffer | null {
+    if (this.uniformBytes === 0) return null;
+    const size = this.uniformBytes;
+    this.uniformBytes = 0;
+    if (!this.uniformBuffer || this.uniformBuffer.size < size) {
+      this.uniformBuffer?.destroy();
+      this.uniformBuffer = this.device.createBuffer({
+        size: Math.max(4096, 2 ** Math.ceil(Math.log2(size))),
+        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+        label: 'uniform arena',
+      });
+    }
+    const staging = new Uint8Array(size);
+    for (const r of batch) {
+      const u = r.request.uniforms;
+      if (!u) continue;
+      const bytes = u instanceof ArrayBuffer ? new Uint8Array(u) : new Uint8Array(u.buffer, u.byteOffset, u.byteLength);
+      staging.set(bytes, r.uniformOffset);
+    }
+    this.device.queue.writeBuffer(this.uniformBuffer, 0, staging);
+    return this.uniformBuffer;
+  }
+
+  /** Uploads data into a buffer; safe because a reused buffer left quarantine only after a submit. */
+  write(buffer: PooledBuffer, data: ArrayBufferView, offset = 0): void {
+    this.throwIfBroken();
+    this.device.queue.writeBuffer(buffer.buffer, offset, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  /** Copies `bytes` of a buffer back to the CPU after all recorded work, then reports errors. */
+  async read(buffer: PooledBuffer, bytes: number): Promise<ArrayBuffer> {
+    const out = await this.readRaw(buffer, bytes);
+    await this.checkErrors();
+    return out;
+  }
+
+  /** Copies a buffer back without checking for errors (the debug checker's own read). */
+  async readRaw(buffer: PooledBuffer, bytes: number): Promise<ArrayBuffer> {
+    this.flush();
+    const staging = this.device.createBuffer({ size: Math.max(4, bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const encoder = this.device.createCommandEncoder();
+    encoder.copyBufferToBuffer(buffer.buffer, 0, staging, 0, Math.max(4, bytes));
+    this.device.queue.submit([encoder.finish()]);
+    this.submits++;
+    try {
+      await staging.mapAsync(GPUMapMode.READ);
+    } catch (e) {
+      this.throwIfBroken();
+      throw e;
+    }
+    const out = staging.getMappedRange().slice(0, bytes);
+    staging.unmap();
+    staging.destroy();
+    return out;
+  }
+
+  async readFloats(buffer: PooledBuffer, count: number): Promise<Float32Array> {
+    return new Float32Array(await this.read(buffer, count * 4));
+  }
+
+  /** Waits for all submitted work, then throws the first error reported meanwhile. */
+  async sync(): Promise<void> {
+    this.flush();
+    await this.device.queue.onSubmittedWorkDone();
+    await this.checkErrors();
+  }
+
+  /** Collects an error that the device reports asynchronously (compile or validation). */
+  private watch(found: Promise<Error | null>): void {
+    this.inflightChecks.push(
+      found.then((e) => {
+        if (e) this.errors.push(e);
+      }),
+    );
+  }
+
+  async checkErrors(): Promise<void> {
+    const checks = this.inflightChecks;
+    this.inflightChecks = [];
+    await Promise.all(checks);
+    if (this.debug) await this.debug.report();
+    this.throwIfBroken();
+  }
+
+  private throwIfBroken(): void {
+    if (this.lost) throw this.lost;
+    const e = this.errors.shift();
+    if (e) {
+      this.errors = [];
+      throw e;
+    }
+  }
+
+  destroy(): void {
+    this.closing = true;
+    this.pending = [];
+    this.pool.trim();
+    this.uniformBuffer?.destroy();
+    this.device.destroy();
+  }
+}
