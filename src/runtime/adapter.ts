@@ -9,6 +9,8 @@ import { create, globals } from 'webgpu';
 /** The Debian packages that give Dawn's OpenGL backend a CPU adapter (Mesa llvmpipe). */
 export const MESA_PACKAGES = ['libegl1', 'libegl-mesa0', 'libgl1-mesa-dri'];
 
+type FeatureLevel = 'core' | 'compatibility';
+
 export const BACKENDS = ['auto', 'vulkan', 'metal', 'd3d12', 'opengl', 'opengles'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
@@ -57,7 +59,7 @@ export function parseBackend(value: string | undefined): BackendChoice {
   return v as BackendChoice;
 }
 
-async function tryAdapter(backend: string, featureLevel: GPUFeatureLevel, adapterName?: string) {
+async function tryAdapter(backend: string, featureLevel: FeatureLevel, adapterName?: string) {
   const flags: string[] = [];
   if (backend !== 'default') flags.push(`backend=${backend}`);
   if (adapterName) flags.push(`adapter=${adapterName}`);
@@ -79,7 +81,7 @@ function describeFailure(tried: string[]): string {
 export async function acquireDevice(choice: AdapterChoice = {}): Promise<AcquiredDevice> {
   installGlobals();
   const backend = choice.backend ?? 'auto';
-  const attempts: Array<[string, GPUFeatureLevel]> =
+  const attempts: Array<[string, FeatureLevel]> =
     backend === 'auto'
       ? [['default', 'core'], ['opengl', 'compatibility']]
       : backend === 'opengl' || backend === 'opengles'

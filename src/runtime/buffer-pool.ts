@@ -4,6 +4,8 @@
 // Size classes: 2^k, 1.25·2^k, 1.5·2^k, 1.75·2^k bytes (at most 25 % slack), from 256 bytes up.
 // A released buffer waits in quarantine until the next submit: commands already recorded may
 // still read it, and a queue.writeBuffer into a reused buffer would overtake them otherwise.
+// When a size class has nothing free but something in quarantine, the pool asks for a submit
+// (`submitPending`) instead of creating a buffer, so memory stays near the live working set.
 
 export interface PooledBuffer {
   readonly buffer: GPUBuffer;
@@ -37,6 +39,7 @@ export function sizeClass(bytes: number): number {
 export class BufferPool {
   private readonly free = new Map<number, GPUBuffer[]>();
   private quarantine: PooledBuffer[] = [];
+  private readonly quarantinedByClass = new Map<number, number>();
   private inUse = 0;
   private inUseBytes = 0;
   private cachedBytes = 0;
@@ -47,6 +50,7 @@ export class BufferPool {
   constructor(
     private readonly device: GPUDevice,
     private readonly maxBufferSize: number,
+    private readonly submitPending: () => void,
   ) {}
 
   acquire(bytes: number, label = 'tensor'): PooledBuffer {
@@ -54,8 +58,8 @@ export class BufferPool {
     if (bytes > this.maxBufferSize) {
       throw new Error(`cannot allocate a ${bytes}-byte buffer for ${label}: the adapter's maxBufferSize is ${this.maxBufferSize}`);
     }
-    const list = this.free.get(capacity);
-    let buffer = list?.pop();
+    if (!this.free.get(capacity)?.length && this.quarantinedByClass.get(capacity)) this.submitPending();
+    let buffer = this.free.get(capacity)?.pop();
     if (buffer) {
       this.cachedBytes -= capacity;
       this.cachedCount--;
@@ -77,6 +81,7 @@ export class BufferPool {
     this.cachedBytes += pooled.capacity;
     this.cachedCount++;
     this.quarantine.push(pooled);
+    this.quarantinedByClass.set(pooled.capacity, (this.quarantinedByClass.get(pooled.capacity) ?? 0) + 1);
   }
 
   /** Called after each submit: quarantined buffers become reusable. */
@@ -87,6 +92,7 @@ export class BufferPool {
       this.free.set(p.capacity, list);
     }
     this.quarantine = [];
+    this.quarantinedByClass.clear();
   }
 
   /** Destroys every cached buffer (in-use buffers are untouched). */

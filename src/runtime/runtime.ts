@@ -66,7 +66,11 @@ export class Runtime {
   ) {
     this.device = adapter.device;
     this.uniformAlign = this.device.limits.minUniformBufferOffsetAlignment;
-    this.pool = new BufferPool(this.device, Math.min(this.device.limits.maxBufferSize, this.device.limits.maxStorageBufferBindingSize));
+    this.pool = new BufferPool(
+      this.device,
+      Math.min(this.device.limits.maxBufferSize, this.device.limits.maxStorageBufferBindingSize),
+      () => this.flush(),
+    );
     this.pipelines = new PipelineCache(this.device, (found) => this.watch(found));
     this.profile = options.profile ?? (adapter.fallback ? 'cpu' : 'gpu');
     this.device.addEventListener('uncapturederror', (ev) => {
@@ -116,7 +120,10 @@ export class Runtime {
 
   /** Submits every recorded dispatch in one compute pass. */
   flush(): void {
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0) {
+      this.pool.afterSubmit(); // nothing recorded can still use a released buffer
+      return;
+    }
     this.throwIfBroken();
     const batch = this.pending;
     this.pending = [];

@@ -1,0 +1,89 @@
+// Batched matrix product C[z] = alpha · op(A[z]) · op(B[z]) (same contract as matmul.wgsl), the
+// variant for GPUs: a workgroup of WGX×WGY invocations computes a (WGY·TM)×(WGX·TN) block of C,
+// staging BK-wide slices of A and B in workgroup memory so each global value is read once per
+// block; each invocation accumulates TM×TN outputs (TN = 4·TN4) in registers.
+@group(0) @binding(0) var<storage, read> a: array<f32>;
+@group(0) @binding(1) var<storage, read> b: array<f32>;
+@group(0) @binding(2) var<storage, read_write> c: array<f32>;
+struct Params { M: u32, N: u32, K: u32, strideA: u32, strideB: u32, alpha: f32 }
+@group(0) @binding(3) var<uniform> params: Params;
+
+const TM: u32 = {{TM}}u;
+const TN: u32 = {{TN4}}u * 4u;
+const WGX: u32 = {{WGX}}u;
+const WGY: u32 = {{WGY}}u;
+const TRANS_A: bool = {{TRANS_A}};
+const TRANS_B: bool = {{TRANS_B}};
+const BM: u32 = WGY * TM;
+const BN: u32 = WGX * TN;
+const BK: u32 = 16u;
+
+var<workgroup> tileA: array<f32, BK * BM>;   // tileA[k * BM + row]
+var<workgroup> tileB: array<f32, BK * BN>;   // tileB[k * BN + col]
+
+fn load_a(base: u32, row: u32, k: u32) -> f32 {
+  if (row >= params.M || k >= params.K) {
+    return 0.0;
+  }
+  if (TRANS_A) {
+    return a[base + k * params.M + row];
+  }
+  return a[base + row * params.K + k];
+}
+
+fn load_b(base: u32, k: u32, col: u32) -> f32 {
+  if (col >= params.N || k >= params.K) {
+    return 0.0;
+  }
+  if (TRANS_B) {
+    return b[base + col * params.K + k];
+  }
+  return b[base + k * params.N + col];
+}
+
+@compute @workgroup_size(WGX, WGY, 1)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let baseA = wid.z * params.strideA;
+  let baseB = wid.z * params.strideB;
+  let blockRow = wid.y * BM;
+  let blockCol = wid.x * BN;
+  let tid = lid.y * WGX + lid.x;
+  var acc: array<f32, TM * TN>;
+  for (var k0 = 0u; k0 < params.K; k0 += BK) {
+    // Neighbouring invocations read neighbouring addresses: along k for row-major A and for Bᵀ.
+    for (var e = tid; e < BK * BM; e += WGX * WGY) {
+      let k = select(e % BK, e / BM, TRANS_A);
+      let r = select(e / BK, e % BM, TRANS_A);
+      tileA[k * BM + r] = load_a(baseA, blockRow + r, k0 + k);
+    }
+    for (var e = tid; e < BK * BN; e += WGX * WGY) {
+      let k = select(e / BN, e % BK, TRANS_B);
+      let col = select(e % BN, e / BK, TRANS_B);
+      tileB[k * BN + col] = load_b(baseB, k0 + k, blockCol + col);
+    }
+    workgroupBarrier();
+    for (var k = 0u; k < BK; k++) {
+      var bv: array<f32, TN>;
+      for (var j = 0u; j < TN; j++) {
+        bv[j] = tileB[k * BN + lid.x * TN + j];
+      }
+      for (var i = 0u; i < TM; i++) {
+        let av = tileA[k * BM + lid.y * TM + i];
+        for (var j = 0u; j < TN; j++) {
+          acc[i * TN + j] = fma(av, bv[j], acc[i * TN + j]);
+        }
+      }
+    }
+    workgroupBarrier();
+  }
+  let baseC = wid.z * params.M * params.N;
+  for (var i = 0u; i < TM; i++) {
+    let r = blockRow + lid.y * TM + i;
+    for (var j = 0u; j < TN; j++) {
+      let col = blockCol + lid.x * TN + j;
+      if (r < params.M && col < params.N) {
+        c[baseC + r * params.N + col] = acc[i * TN + j] * params.alpha;
+      }
+    }
+  }
+}

@@ -1,0 +1,31 @@
+// The `ncl` command line: each subcommand lives in src/cli/commands/ and registers itself here.
+import { Command } from 'commander';
+import { registerInfo } from './commands/info.ts';
+import { registerBench } from './commands/bench.ts';
+import { registerSelfcheck } from './commands/selfcheck.ts';
+
+const program = new Command();
+program
+  .name('ncl')
+  .description('NCL image manipulation localization on WebGPU: train, evaluate, predict, benchmark')
+  .option('--backend <name>', 'force a WebGPU backend: auto, vulkan, metal, d3d12, opengl (env NCL_BACKEND)')
+  .option('--debug', 'check every kernel output for NaN/Inf and name the op that made it (env NCL_DEBUG=1)')
+  .showHelpAfterError();
+
+program.hook('preAction', (cmd) => {
+  const opts = cmd.opts<{ backend?: string; debug?: boolean }>();
+  if (opts.backend) process.env.NCL_BACKEND = opts.backend;
+  if (opts.debug) process.env.NCL_DEBUG = '1';
+});
+
+registerInfo(program);
+registerSelfcheck(program);
+registerBench(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  process.stderr.write(`ncl: ${e instanceof Error ? e.message : String(e)}\n`);
+  if (process.env.NCL_DEBUG === '1' && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,32 @@
+// Opening a dataset from a path, whatever its layout: a folder with Tp/ and Gt/ (ManiDataset), a
+// .json list (JsonDataset) or any other file as a text list (MVSS-Net style).
+import { stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { readJsonList } from './readers/json-list.ts';
+import type { DatasetListing } from './readers/sample.ts';
+import { readTextList } from './readers/text-list.ts';
+import { readTpGt } from './readers/tp-gt.ts';
+
+export type { DatasetLayout, DatasetListing, Sample } from './readers/sample.ts';
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export async function openDataset(path: string): Promise<DatasetListing> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new Error(`dataset not found: ${path}`);
+  }
+  if (info.isDirectory()) {
+    if ((await isDirectory(join(path, 'Tp'))) && (await isDirectory(join(path, 'Gt')))) return readTpGt(path);
+    throw new Error(`${path} is a folder without Tp/ and Gt/ subfolders; expected that layout, a .json list or a text list file`);
+  }
+  return extname(path).toLowerCase() === '.json' ? readJsonList(path) : readTextList(path);
+}

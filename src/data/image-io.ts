@@ -1,0 +1,104 @@
+// Image files in and out, through sharp (libvips): JPEG, PNG, TIFF, WebP and BMP are read; PNG and
+// JPEG are written. EXIF orientation is deliberately ignored, so a mask stays aligned with the
+// pixels of its image as they are stored. Every failure names the file.
+import { readFile, writeFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { imageFromBytes, imageToBytes, type Mask, type RgbImage } from './image.ts';
+
+/** The raw 8-bit channels of a file, alpha removed: 1 (grey) or 3 (RGB) values per pixel. */
+export interface RawChannels {
+  width: number;
+  height: number;
+  channels: number;
+  data: Uint8Array;
+}
+
+/** Raised for a file that is missing, unreadable or has the wrong shape; `file` names it. */
+export class DataError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly kind: 'missing' | 'unreadable' | 'shape' | 'format',
+  ) {
+    super(message);
+    this.name = 'DataError';
+  }
+}
+
+async function readBytes(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new DataError(`file not found: ${file}`, file, 'missing');
+    throw new DataError(`cannot read ${file}: ${(e as Error).message}`, file, 'unreadable');
+  }
+}
+
+/** Decodes any supported file to 8-bit channels; `rgb` converts grey and palette images to RGB. */
+async function decodeRaw(file: string, rgb: boolean): Promise<RawChannels> {
+  const bytes = await readBytes(file);
+  try {
+    let pipeline = sharp(bytes, { failOn: 'truncated', autoOrient: false }).removeAlpha();
+    if (rgb) pipeline = pipeline.toColourspace('srgb');
+    const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data) };
+  } catch (e) {
+    throw new DataError(`cannot decode image ${file}: ${(e as Error).message}`, file, 'unreadable');
+  }
+}
+
+/** Reads an image file as RGB in [0, 1] (grey is replicated to three channels). */
+export async function readImage(file: string): Promise<RgbImage> {
+  const raw = await decodeRaw(file, true);
+  if (raw.channels !== 3) {
+    throw new DataError(`expected 3 channels after conversion, got ${raw.channels}: ${file}`, file, 'format');
+  }
+  return imageFromBytes(raw.data, raw.width, raw.height);
+}
+
+/** Reads a mask file's channels as stored (1 for grey or 1-bit, 3 for RGB), for binarisation. */
+export function readMaskChannels(file: string): Promise<RawChannels> {
+  return decodeRaw(file, false);
+}
+
+/** Encodes an RGB image to a lossless PNG. */
+export function encodePng(image: RgbImage): Promise<Buffer> {
+  return sharp(imageToBytes(image), { raw: { width: image.width, height: image.height, channels: 3 } })
+    .png({ compressionLevel: 6 })
+    .toBuffer();
+}
+
+/** Encodes a binary mask as an 8-bit grey PNG, 0 or 255. */
+export function encodeMaskPng(mask: Mask): Promise<Buffer> {
+  const grey = new Uint8Array(mask.data.length);
+  for (let i = 0; i < grey.length; i++) grey[i] = mask.data[i] ? 255 : 0;
+  return sharp(grey, { raw: { width: mask.width, height: mask.height, channels: 1 } })
+    .png({ compressionLevel: 6 })
+    .toBuffer();
+}
+
+/** Encodes an RGB image to JPEG at `quality` (1–100), 4:2:0 chroma subsampling as cameras do. */
+export function encodeJpeg(image: RgbImage, quality: number): Promise<Buffer> {
+  if (!Number.isInteger(quality) || quality < 1 || quality > 100) {
+    throw new Error(`JPEG quality must be an integer in 1..100, got ${quality}`);
+  }
+  return sharp(imageToBytes(image), { raw: { width: image.width, height: image.height, channels: 3 } })
+    .jpeg({ quality, chromaSubsampling: '4:2:0' })
+    .toBuffer();
+}
+
+/** Compresses to JPEG at `quality` and decodes again: the usual lossy re-compression. */
+export async function jpegRoundTrip(image: RgbImage, quality: number): Promise<RgbImage> {
+  const jpeg = await encodeJpeg(image, quality);
+  const { data, info } = await sharp(jpeg).raw().toBuffer({ resolveWithObject: true });
+  return imageFromBytes(new Uint8Array(data), info.width, info.height);
+}
+
+export async function writeImagePng(file: string, image: RgbImage): Promise<void> {
+  await writeFile(file, await encodePng(image));
+}
+
+export async function writeMaskPng(file: string, mask: Mask): Promise<void> {
+  await writeFile(file, await encodeMaskPng(mask));
+}

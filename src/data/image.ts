@@ -1,0 +1,72 @@
+// The in-memory image types shared by the readers, the generator, augmentation and the metrics.
+
+/** An RGB image, interleaved HWC: pixel (x, y) channel c is data[(y * width + x) * 3 + c], in [0, 1]. */
+export interface RgbImage {
+  width: number;
+  height: number;
+  data: Float32Array;
+}
+
+/** A binary mask, row-major H×W: 1 = manipulated pixel, 0 = authentic. */
+export interface Mask {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/** A per-pixel probability of manipulation, row-major H×W, in [0, 1]. */
+export interface ProbabilityMap {
+  width: number;
+  height: number;
+  data: Float32Array;
+}
+
+export function createImage(width: number, height: number): RgbImage {
+  return { width, height, data: new Float32Array(width * height * 3) };
+}
+
+export function createMask(width: number, height: number): Mask {
+  return { width, height, data: new Uint8Array(width * height) };
+}
+
+export function cloneImage(image: RgbImage): RgbImage {
+  return { width: image.width, height: image.height, data: image.data.slice() };
+}
+
+export function cloneMask(mask: Mask): Mask {
+  return { width: mask.width, height: mask.height, data: mask.data.slice() };
+}
+
+/** Number of manipulated pixels. */
+export function maskArea(mask: Mask): number {
+  let n = 0;
+  for (const v of mask.data) n += v;
+  return n;
+}
+
+/** Rounds an image to 8 bits per channel and back, as saving it to a lossless file would. */
+export function quantise(image: RgbImage): RgbImage {
+  const out = new Float32Array(image.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = Math.round(clamp01(image.data[i]!) * 255) / 255;
+  return { width: image.width, height: image.height, data: out };
+}
+
+export function clamp01(v: number): number {
+  return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+/** Converts to interleaved 8-bit RGB bytes. */
+export function imageToBytes(image: RgbImage): Uint8Array {
+  const out = new Uint8Array(image.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = Math.round(clamp01(image.data[i]!) * 255);
+  return out;
+}
+
+export function imageFromBytes(bytes: Uint8Array, width: number, height: number): RgbImage {
+  if (bytes.length !== width * height * 3) {
+    throw new Error(`expected ${width}×${height}×3 = ${width * height * 3} bytes, got ${bytes.length}`);
+  }
+  const data = new Float32Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) data[i] = bytes[i]! / 255;
+  return { width, height, data };
+}

@@ -1,0 +1,18 @@
+// Softmax and log-softmax along one axis.
+import { Tensor } from '../autograd/tensor.ts';
+import { kernel, launch } from './launch.ts';
+import { uniforms } from './uniforms.ts';
+
+/** x viewed as [A, R, B]; normalises over R. */
+export function softmaxKernel(x: Tensor, A: number, R: number, B: number, log: boolean): Tensor {
+  const out = Tensor.empty(x.shape);
+  launch({
+    op: log ? 'logSoftmax' : 'softmax',
+    kernel: kernel(log ? 'logSoftmax' : 'softmax', 'softmax', { LOG: log }),
+    reads: [x],
+    writes: [out],
+    uniforms: uniforms().u32(A, R, B).finish(),
+    workgroups: Math.ceil((A * B) / 64),
+  });
+  return out;
+}
