@@ -19,13 +19,19 @@ export function rng(seed: number): () => number {
   };
 }
 
+/** Uniform values in [lo, hi), rounded to f32 so the reference sees exactly what the device sees. */
 export function randomArr(shape: number[], random: () => number, lo = -1, hi = 1): Arr {
   const n = shape.reduce((a, b) => a * b, 1);
-  return { shape, data: Float64Array.from({ length: n }, () => lo + (hi - lo) * random()) };
+  return { shape, data: Float64Array.from({ length: n }, () => Math.fround(lo + (hi - lo) * random())) };
 }
 
 export function toTensor(a: Arr, requiresGrad = false): Tensor {
   return tensor(Float32Array.from(a.data), a.shape, { requiresGrad });
+}
+
+function excess(g: number, w: number, atol: number, rtol: number): number {
+  const diff = Math.abs(g - w);
+  return diff === 0 ? 0 : diff / (atol + rtol * Math.abs(w));
 }
 
 /** Largest |got − want| / (atol + rtol·|want|); ≤ 1 means within tolerance. */
@@ -36,7 +42,7 @@ export function closeness(got: ArrayLike<number>, want: ArrayLike<number>, atol:
     const g = got[i]!;
     const w = want[i]!;
     if (!Number.isFinite(g)) return Infinity;
-    worst = Math.max(worst, Math.abs(g - w) / (atol + rtol * Math.abs(w)));
+    worst = Math.max(worst, excess(g, w, atol, rtol));
   }
   return worst;
 }
@@ -47,7 +53,7 @@ export function assertClose(got: ArrayLike<number>, want: ArrayLike<number>, ato
     let at = 0;
     let worst = -1;
     for (let i = 0; i < got.length; i++) {
-      const d = Math.abs(got[i]! - want[i]!) / (atol + rtol * Math.abs(want[i]!));
+      const d = excess(got[i]!, want[i]!, atol, rtol);
       if (!(d <= worst)) {
         worst = d;
         at = i;

@@ -1,0 +1,115 @@
+// SGD and AdamW kernels against a float64 CPU reference of their update rules over several steps,
+// with and without clipping by global norm. Tolerance atol 1e-6 rtol 1e-5 on the weights.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as ncl from '../src/index.ts';
+import { assertClose, device, randomArr, rng } from './helpers/setup.ts';
+
+const random = rng(7);
+
+test.before(async () => {
+  await device();
+});
+
+/** Sets p.grad to the given values (as backward would). */
+function setGrad(p: ncl.Tensor, g: Float64Array): void {
+  p.zeroGrad();
+  p.grad = ncl.keep(ncl.tensor(Float32Array.from(g), p.shape));
+}
+
+function clipScale(grads: Float64Array[], maxNorm: number | undefined): number {
+  if (maxNorm === undefined) return 1;
+  const norm = Math.sqrt(grads.reduce((s, g) => s + g.reduce((a, v) => a + v * v, 0), 0));
+  return Math.min(1, maxNorm / (norm + 1e-6));
+}
+
+for (const maxGradNorm of [undefined, 0.5]) {
+  const label = maxGradNorm === undefined ? '' : ' with clipping to norm 0.5';
+  test(`SGD momentum 0.9, weight decay 1e-2, 4 steps${label}`, async () => {
+    const w0 = [randomArr([3, 5], random).data, randomArr([7], random).data];
+    const params = w0.map((w, i) => ncl.tensor(Float32Array.from(w), i === 0 ? [3, 5] : [7], { requiresGrad: true }));
+    const opt = new ncl.SGD(params, { lr: 0.1, momentum: 0.9, weightDecay: 1e-2, maxGradNorm });
+    const w = w0.map((x) => Float64Array.from(x));
+    const v = w0.map((x) => new Float64Array(x.length));
+    for (let step = 0; step < 4; step++) {
+      const grads = w.map((x) => randomArr([x.length], random).data);
+      params.forEach((p, i) => setGrad(p, grads[i]!));
+      opt.step();
+      const s = clipScale(grads, maxGradNorm);
+      w.forEach((x, i) => {
+        for (let k = 0; k < x.length; k++) {
+          const g = s * grads[i]![k]! + 1e-2 * x[k]!;
+          v[i]![k] = 0.9 * v[i]![k]! + g;
+          x[k] = x[k]! - 0.1 * v[i]![k]!;
+        }
+      });
+    }
+    for (let i = 0; i < params.length; i++) assertClose(await params[i]!.data(), w[i]!, 1e-6, 1e-5, `SGD param ${i}`);
+    if (maxGradNorm !== undefined) assert.ok((await opt.lastClip!.data())[0]! < 1, 'clipping was active');
+    opt.dispose();
+  });
+
+  test(`AdamW β=(0.9, 0.999), weight decay 0.05, 5 steps${label}`, async () => {
+    const w0 = randomArr([4, 9], random).data;
+    const p = ncl.tensor(Float32Array.from(w0), [4, 9], { requiresGrad: true });
+    const opt = new ncl.AdamW([p], { lr: 0.01, weightDecay: 0.05, maxGradNorm });
+    const w = Float64Array.from(w0);
+    const m = new Float64Array(w.length);
+    const v = new Float64Array(w.length);
+    for (let t = 1; t <= 5; t++) {
+      const grad = randomArr([w.length], random).data;
+      setGrad(p, grad);
+      opt.step();
+      const s = clipScale([grad], maxGradNorm);
+      for (let k = 0; k < w.length; k++) {
+        const g = s * grad[k]!;
+        m[k] = 0.9 * m[k]! + 0.1 * g;
+        v[k] = 0.999 * v[k]! + 0.001 * g * g;
+        const mh = m[k]! / (1 - 0.9 ** t);
+        const vh = v[k]! / (1 - 0.999 ** t);
+        w[k] = w[k]! - 0.01 * (mh / (Math.sqrt(vh) + 1e-8) + 0.05 * w[k]!);
+      }
+    }
+    assertClose(await p.data(), w, 1e-6, 1e-5, 'AdamW weights');
+    opt.dispose();
+  });
+}
+
+test('a parameter without a gradient is left unchanged', async () => {
+  const a = ncl.tensor([1, 2], [2], { requiresGrad: true });
+  const b = ncl.tensor([3, 4], [2], { requiresGrad: true });
+  const opt = new ncl.SGD([a, b], { lr: 0.5 });
+  setGrad(a, Float64Array.from([1, 1]));
+  opt.step();
+  assert.equal(Array.from(await a.data()), [0.5, 1.5]);
+  assert.equal(Array.from(await b.data()), [3, 4]);
+  opt.dispose();
+});
+
+test('a regression trained end to end converges (the README example)', async () => {
+  const n = 64;
+  const xs = randomArr([n, 3], random).data;
+  const ys = Float64Array.from({ length: n }, (_, i) => 1.5 * xs[3 * i]! - 2 * xs[3 * i + 1]! + 0.5 * xs[3 * i + 2]! + 0.3);
+  const x = ncl.tensor(Float32Array.from(xs), [n, 3]);
+  const y = ncl.tensor(Float32Array.from(ys), [n, 1]);
+  const w = ncl.zeros([3, 1], { requiresGrad: true });
+  const b = ncl.zeros([1], { requiresGrad: true });
+  const opt = new ncl.AdamW([w, b], { lr: 0.05, weightDecay: 0 });
+  let loss = Infinity;
+  for (let step = 0; step < 200; step++) {
+    const l = ncl.tidy(() => {
+      const mse = ncl.mean(ncl.square(ncl.sub(ncl.add(ncl.matmul(x, w), b), y)));
+      ncl.backward(mse);
+      return mse;
+    });
+    opt.step();
+    opt.zeroGrad();
+    if (step === 199) loss = await l.item();
+    l.dispose();
+  }
+  assert.ok(loss < 1e-6, `final loss ${loss}`);
+  assertClose(await w.data(), [1.5, -2, 0.5], 1e-3, 0, 'learned weights');
+  opt.dispose();
+});
+
+test.run();
