@@ -103,7 +103,7 @@ export async function acquireDevice(choice: AdapterChoice = {}): Promise<Acquire
     const value = (adapter.limits as unknown as Record<string, unknown>)[key];
     if (typeof value === 'number') requiredLimits[key] = value;
   }
-  const device = await adapter.requestDevice({ requiredLimits });
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: [...adapter.features] as GPUFeatureName[] });
   const description = [info.device, info.description].filter(Boolean).join(' / ') || info.vendor || 'unknown adapter';
   const isCpu = /llvmpipe|lavapipe|swiftshader|softpipe/i.test(`${info.description} ${info.device} ${info.architecture}`);
   const resolvedBackend = found.backend === 'default' ? guessBackend(info) : found.backend;

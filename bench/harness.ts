@@ -1,0 +1,111 @@
+// Shared benchmark machinery: timing, the header every bench prints, tables and JSON rows.
+//
+// Timing method: wall clock around recording + submit + queue.onSubmittedWorkDone (Dawn on
+// llvmpipe has no timestamp queries). Warm-up runs compile the pipelines; their compile time is
+// reported apart and never counted in a timed run.
+import { runtime } from '../src/runtime/context.ts';
+
+export interface BenchOptions {
+  warmup: number;
+  repeat: number;
+  json: boolean;
+}
+
+export interface Timing {
+  /** Median, min and max over `repeat` timed runs, in ms. */
+  ms: number;
+  min: number;
+  max: number;
+  /** Pipeline compilation during warm-up, in ms. */
+  compileMs: number;
+}
+
+export const TIMING_METHOD = 'wall clock around record + submit + onSubmittedWorkDone; median of repeats after warm-up; compile time excluded';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Times `run` (which records work on ncl's device, or does anything async) to completion. */
+export async function timeRuns(run: () => unknown, finish: () => Promise<void>, options: BenchOptions): Promise<Timing> {
+  const compileBefore = runtime().pipelines.compileMs;
+  for (let i = 0; i < options.warmup; i++) {
+    await run();
+    await finish();
+  }
+  const compileMs = runtime().pipelines.compileMs - compileBefore;
+  const samples: number[] = [];
+  for (let i = 0; i < options.repeat; i++) {
+    const t0 = performance.now();
+    await run();
+    await finish();
+    samples.push(performance.now() - t0);
+  }
+  return { ms: median(samples), min: Math.min(...samples), max: Math.max(...samples), compileMs };
+}
+
+/** Waits for ncl's recorded work. */
+export const nclDone = () => runtime().sync();
+
+export function benchHeader(bench: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const rt = runtime();
+  const a = rt.adapter;
+  return {
+    bench,
+    adapter: a.description,
+    backend: a.backend,
+    fallback: a.fallback,
+    profile: rt.profile,
+    webgpu: a.webgpuVersion,
+    driver: a.driver,
+    node: process.version,
+    timing: TIMING_METHOD,
+    ...extra,
+  };
+}
+
+export type Row = Record<string, string | number | boolean | null>;
+
+/** Prints the header and rows: JSON lines with --json, otherwise a text table. */
+export class Report {
+  private readonly rows: Row[] = [];
+
+  constructor(
+    private readonly header: Record<string, unknown>,
+    private readonly columns: string[],
+    private readonly json: boolean,
+  ) {
+    if (json) console.log(JSON.stringify(header));
+    else {
+      for (const [k, v] of Object.entries(header)) console.log(`# ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+    }
+  }
+
+  /** Adds a row; in text mode it is printed at once so long benches show progress. */
+  add(row: Row): void {
+    this.rows.push(row);
+    if (this.json) console.log(JSON.stringify(row));
+    else {
+      if (this.rows.length === 1) console.log(this.columns.map((c) => c.padStart(12)).join(''));
+      console.log(this.columns.map((c) => format(row[c]).padStart(12)).join(''));
+    }
+  }
+
+  note(text: string): void {
+    if (this.json) console.log(JSON.stringify({ note: text }));
+    else console.log(`# ${text}`);
+  }
+
+  finish(summary: Row): void {
+    if (this.json) console.log(JSON.stringify(summary));
+    else for (const [k, v] of Object.entries(summary)) console.log(`# ${k}: ${format(v)}`);
+  }
+}
+
+function format(v: unknown): string {
+  if (v === undefined || v === null) return '-';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v >= 100 ? v.toFixed(1) : v.toPrecision(3);
+  return String(v);
+}

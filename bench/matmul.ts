@@ -1,0 +1,90 @@
+// `ncl bench matmul`: f32 matmul GFLOP/s of ncl's kernel against tfjs-backend-webgpu on the same
+// adapter. Shapes: square 512, 1000, 1024, 2048 and the contrastive similarity N×D · D×N
+// (N = 4096, D = 128). Flops: 2·M·N·K per product.
+import { Tensor } from '../src/autograd/tensor.ts';
+import { matmulKernel, currentTiling, setMatmulTiling, type MatmulTiling } from '../src/kernels/matmul.ts';
+import { Report, benchHeader, nclDone, timeRuns, type BenchOptions } from './harness.ts';
+import { loadTfjs, tfjsDone } from './tfjs.ts';
+
+interface MatmulShape {
+  name: string;
+  M: number;
+  K: number;
+  N: number;
+  /** B is given transposed (the N×D embeddings times their transpose). */
+  transB: boolean;
+}
+
+export const MATMUL_SHAPES: MatmulShape[] = [
+  { name: '512', M: 512, K: 512, N: 512, transB: false },
+  { name: '1000', M: 1000, K: 1000, N: 1000, transB: false },
+  { name: '1024', M: 1024, K: 1024, N: 1024, transB: false },
+  { name: '2048', M: 2048, K: 2048, N: 2048, transB: false },
+  { name: '4096x128', M: 4096, K: 128, N: 4096, transB: true },
+];
+
+/** Tilings compared by --tilings (the default of each profile is among them). */
+const TILINGS: MatmulTiling[] = [
+  { variant: 'register', tm: 4, tn4: 1, wgx: 8, wgy: 8 },
+  { variant: 'register', tm: 4, tn4: 2, wgx: 8, wgy: 8 },
+  { variant: 'register', tm: 8, tn4: 2, wgx: 8, wgy: 8 },
+  { variant: 'register', tm: 8, tn4: 2, wgx: 16, wgy: 4 },
+  { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16 },
+  { variant: 'shared', tm: 2, tn4: 1, wgx: 16, wgy: 8 },
+];
+
+function randomTensor(shape: number[]): Tensor {
+  return Tensor.fromArray(Float32Array.from({ length: shape[0]! * shape[1]! }, (_, i) => Math.sin(i * 12.9898) * 0.5), shape);
+}
+
+function tilingName(t: MatmulTiling): string {
+  return `${t.variant}:${t.tm}x${4 * t.tn4}/${t.wgx}x${t.wgy}`;
+}
+
+export async function benchMatmul(options: BenchOptions & { sizes?: string[]; tilings?: boolean }): Promise<void> {
+  const shapes = options.sizes ? MATMUL_SHAPES.filter((s) => options.sizes!.includes(s.name)) : MATMUL_SHAPES;
+  const tf = await loadTfjs();
+  const report = new Report(
+    benchHeader('matmul', { flops: '2·M·N·K per product', tfjs: 'version' in tf ? tf.version : null, tiling: tilingName(currentTiling()) }),
+    ['impl', 'n', 'ms', 'min', 'max', 'gflops', 'vsTfjs', 'compileMs'],
+    options.json,
+  );
+  if ('skipped' in tf) report.note(`tfjs skipped: ${tf.skipped}`);
+  const tilings = options.tilings ? TILINGS : [currentTiling()];
+  for (const s of shapes) {
+    const flops = 2 * s.M * s.N * s.K;
+    const a = randomTensor([s.M, s.K]);
+    const b = randomTensor(s.transB ? [s.N, s.K] : [s.K, s.N]);
+    let tfjsMs: number | null = null;
+    if ('tf' in tf) {
+      const ta = tf.tf.tensor2d(await a.data(), [s.M, s.K]);
+      const tb = tf.tf.tensor2d(await b.data(), s.transB ? [s.N, s.K] : [s.K, s.N]);
+      const t = await timeRuns(
+        () => tf.tf.matMul(ta, tb, false, s.transB).dispose(),
+        () => tfjsDone(tf.tf),
+        options,
+      );
+      tfjsMs = t.ms;
+      report.add({ impl: 'tfjs', n: s.name, ms: t.ms, min: t.min, max: t.max, gflops: flops / t.ms / 1e6, vsTfjs: 1, compileMs: null });
+      ta.dispose();
+      tb.dispose();
+    }
+    for (const tiling of tilings) {
+      setMatmulTiling(tiling);
+      const t = await timeRuns(() => matmulKernel({ a, b, transA: false, transB: s.transB }).dispose(), nclDone, options);
+      report.add({
+        impl: options.tilings ? tilingName(tiling) : 'ncl',
+        n: s.name,
+        ms: t.ms,
+        min: t.min,
+        max: t.max,
+        gflops: flops / t.ms / 1e6,
+        vsTfjs: tfjsMs === null ? null : tfjsMs / t.ms,
+        compileMs: t.compileMs,
+      });
+    }
+    setMatmulTiling(null);
+    a.dispose();
+    b.dispose();
+  }
+}
