@@ -1,0 +1,165 @@
+// The built-in synthetic tampering set. Writes
+//   OUT/train/Tp, OUT/train/Gt, OUT/test/Tp, OUT/test/Gt   PNG images and 0/255 masks, same names
+//   OUT/train.json, OUT/test.json                          the JSON-list layout of the same files
+//   OUT/meta.json                                          options, photo split, per-image record
+// The split is by source photo: test images (and their splice donors) come only from photos that
+// no training image uses. Within a split, a share of the images is left authentic and the rest is
+// divided equally among copy-move, splice and removal. Image i of a split draws all its randomness
+// from Rng.fromSeed(seed, split, i), so the same options give the same bytes.
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { maskArea } from '../image.ts';
+import { writeImagePng, writeMaskPng } from '../image-io.ts';
+import { Rng } from '../rng.ts';
+import { composeImage, MANIPULATIONS, type ManipulationKind } from './compose.ts';
+import { BUILTIN_PHOTOS_DIR, listPhotoFiles, loadPhotos, type Photo } from './photos.ts';
+import { drawPostProcessing, postProcess, type PostProcessing } from './postprocess.ts';
+
+export interface SynthOptions {
+  out: string;
+  /** Total images over both splits (default 200). */
+  count?: number;
+  /** Side of the square images in pixels (default 256). */
+  size?: number;
+  seed?: number;
+  /** Folder of source photos; default the built-in ones. */
+  imagesDir?: string;
+  /** Share of the images in the test split (default 0.2). */
+  testShare?: number;
+  /** Share of authentic images in each split (default 0.2). */
+  authenticShare?: number;
+  /** Replace the generated content of a non-empty `out`. */
+  force?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface SynthRecord {
+  image: string;
+  mask: string;
+  split: 'train' | 'test';
+  kind: ManipulationKind;
+  photo: string;
+  /** Fraction of pixels marked in the mask. */
+  area: number;
+  targetArea: number;
+  post: PostProcessing;
+  params: Record<string, unknown>;
+}
+
+export interface SynthSummary {
+  out: string;
+  records: SynthRecord[];
+  photos: { train: string[]; test: string[] };
+  /** Per split and kind: image count and mean tampered fraction. */
+  byKind: Record<'train' | 'test', Record<ManipulationKind, { count: number; meanArea: number }>>;
+}
+
+const SPLITS = ['train', 'test'] as const;
+const SPLIT_STREAM = 0x5eed;
+
+/** Assigns photos to train and test: a seeded shuffle, then about 30 % (at least 2) to test. */
+export function splitPhotos<T>(photos: T[], seed: number): { train: T[]; test: T[] } {
+  if (photos.length < 4) {
+    throw new Error(`need at least 4 source photos (2 per split, splicing takes a donor from another photo of its split), got ${photos.length}`);
+  }
+  const shuffled = Rng.fromSeed(seed, SPLIT_STREAM).shuffle(photos.slice());
+  const nTest = Math.max(2, Math.round(0.3 * photos.length));
+  return { test: shuffled.slice(0, nTest), train: shuffled.slice(nTest) };
+}
+
+/** The kinds of a split of n images: authentic share first, the rest cycling the manipulations; then shuffled. */
+function kindSchedule(n: number, authenticShare: number, rng: Rng): ManipulationKind[] {
+  const nAuthentic = Math.round(n * authenticShare);
+  const kinds: ManipulationKind[] = [];
+  for (let i = 0; i < n; i++) kinds.push(i < nAuthentic ? 'authentic' : MANIPULATIONS[(i - nAuthentic) % MANIPULATIONS.length]!);
+  return rng.shuffle(kinds);
+}
+
+function checkOptions(o: Required<Pick<SynthOptions, 'count' | 'size' | 'seed' | 'testShare' | 'authenticShare'>>): void {
+  if (!Number.isInteger(o.count) || o.count < 2) throw new Error(`--count must be an integer ≥ 2, got ${o.count}`);
+  if (!Number.isInteger(o.size) || o.size < 32 || o.size > 4096) throw new Error(`--size must be an integer in 32..4096, got ${o.size}`);
+  if (!Number.isInteger(o.seed) || o.seed < 0) throw new Error(`--seed must be a non-negative integer, got ${o.seed}`);
+  if (!(o.testShare > 0 && o.testShare < 1)) throw new Error(`test share must be in (0, 1), got ${o.testShare}`);
+  if (!(o.authenticShare >= 0 && o.authenticShare < 1)) throw new Error(`authentic share must be in [0, 1), got ${o.authenticShare}`);
+}
+
+async function prepareOutput(out: string, force: boolean): Promise<void> {
+  await mkdir(out, { recursive: true });
+  const existing = await readdir(out);
+  if (existing.length > 0) {
+    if (!force) throw new Error(`output folder ${out} is not empty; pass --force to replace its train/, test/ and list files`);
+    for (const name of ['train', 'test', 'train.json', 'test.json', 'meta.json']) await rm(join(out, name), { recursive: true, force: true });
+  }
+  for (const split of SPLITS) {
+    await mkdir(join(out, split, 'Tp'), { recursive: true });
+    await mkdir(join(out, split, 'Gt'), { recursive: true });
+  }
+}
+
+export async function generateSyntheticSet(options: SynthOptions): Promise<SynthSummary> {
+  const settings = {
+    count: options.count ?? 200,
+    size: options.size ?? 256,
+    seed: options.seed ?? 0,
+    testShare: options.testShare ?? 0.2,
+    authenticShare: options.authenticShare ?? 0.2,
+  };
+  checkOptions(settings);
+  const photoFiles = await listPhotoFiles(options.imagesDir ?? BUILTIN_PHOTOS_DIR);
+  const split = splitPhotos(await loadPhotos(photoFiles), settings.seed);
+  await prepareOutput(options.out, options.force ?? false);
+
+  const nTest = Math.max(1, Math.round(settings.count * settings.testShare));
+  const counts = { train: settings.count - nTest, test: nTest };
+  const records: SynthRecord[] = [];
+  const lists: Record<'train' | 'test', [string, string][]> = { train: [], test: [] };
+  for (const [splitIndex, name] of SPLITS.entries()) {
+    const photos = split[name];
+    const kinds = kindSchedule(counts[name], settings.authenticShare, Rng.fromSeed(settings.seed, splitIndex, 0xffffffff));
+    for (let i = 0; i < counts[name]; i++) {
+      const record = await generateOne(options.out, name, i, kinds[i]!, photos, settings.size, Rng.fromSeed(settings.seed, splitIndex, i));
+      records.push(record);
+      lists[name].push([record.image, record.kind === 'authentic' ? 'Negative' : record.mask]);
+      options.onProgress?.(records.length, settings.count);
+    }
+  }
+  for (const name of SPLITS) await writeFile(join(options.out, `${name}.json`), `${JSON.stringify(lists[name], null, 1)}\n`);
+  const photos = { train: split.train.map((p) => p.name), test: split.test.map((p) => p.name) };
+  const meta = { generator: 'ncl synth', ...settings, images: options.imagesDir ?? 'built-in', photos, records };
+  await writeFile(join(options.out, 'meta.json'), `${JSON.stringify(meta, null, 1)}\n`);
+  return { out: options.out, records, photos, byKind: summariseKinds(records) };
+}
+
+async function generateOne(out: string, split: 'train' | 'test', index: number, kind: ManipulationKind, photos: Photo[], size: number, rng: Rng): Promise<SynthRecord> {
+  const photo = rng.pick(photos);
+  const donor = kind === 'splice' ? rng.pick(photos.filter((p) => p !== photo)) : null;
+  const composed = composeImage(kind, photo, donor, size, rng);
+  const post = drawPostProcessing(rng);
+  const final = await postProcess(composed.composite, post, rng);
+  const name = `${String(index).padStart(5, '0')}.png`;
+  const image = `${split}/Tp/${name}`;
+  const mask = `${split}/Gt/${name}`;
+  await writeImagePng(join(out, image), final);
+  await writeMaskPng(join(out, mask), composed.mask);
+  return {
+    image,
+    mask,
+    split,
+    kind,
+    photo: photo.name,
+    area: maskArea(composed.mask) / (size * size),
+    targetArea: composed.targetArea,
+    post,
+    params: composed.params,
+  };
+}
+
+function summariseKinds(records: SynthRecord[]): SynthSummary['byKind'] {
+  const empty = () => ({ 'copy-move': { count: 0, meanArea: 0 }, splice: { count: 0, meanArea: 0 }, removal: { count: 0, meanArea: 0 }, authentic: { count: 0, meanArea: 0 } });
+  const byKind = { train: empty(), test: empty() };
+  for (const r of records) {
+    const entry = byKind[r.split][r.kind];
+    entry.meanArea += (r.area - entry.meanArea) / ++entry.count; // running mean
+  }
+  return byKind;
+}
