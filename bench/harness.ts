@@ -73,7 +73,7 @@ export class Report {
   private readonly rows: Row[] = [];
 
   constructor(
-    private readonly header: Record<string, unknown>,
+    header: Record<string, unknown>,
     private readonly columns: string[],
     private readonly json: boolean,
   ) {
