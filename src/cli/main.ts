@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { registerInfo } from './commands/info.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerSelfcheck } from './commands/selfcheck.ts';
+import { registerSynth } from './commands/synth.ts';
+import { registerData } from './commands/data.ts';
 
 const program = new Command();
 program
@@ -21,6 +23,8 @@ program.hook('preAction', (cmd) => {
 registerInfo(program);
 registerSelfcheck(program);
 registerBench(program);
+registerSynth(program);
+registerData(program);
 
 try {
   await program.parseAsync(process.argv);

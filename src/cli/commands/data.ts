@@ -1,0 +1,43 @@
+// `ncl data check <path>`: validates a dataset and prints what it holds and every problem found.
+import type { Command } from 'commander';
+import { checkDataset, hasFatalProblem, type CheckReport } from '../../data/check.ts';
+import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../data/mask-options.ts';
+
+function formatReport(r: CheckReport): string {
+  const lines = [`dataset ${r.source} (${r.layout ?? 'unrecognised'})`];
+  lines.push(`samples ${r.samples}, readable ${r.readable}, tampered ${r.tampered}, authentic ${r.authentic}`);
+  const sizes = Object.entries(r.sizes).sort((a, b) => b[1] - a[1]);
+  if (sizes.length > 0) {
+    const shown = sizes.slice(0, 8).map(([s, n]) => `${s} ×${n}`).join(', ');
+    lines.push(`image sizes (${sizes.length} distinct): ${shown}${sizes.length > 8 ? ', …' : ''}`);
+  }
+  if (r.tamperedArea) {
+    const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+    lines.push(`tampered area: mean ${pct(r.tamperedArea.mean)}, min ${pct(r.tamperedArea.min)}, max ${pct(r.tamperedArea.max)}`);
+  }
+  const fatal = r.problems.filter((p) => p.fatal).length;
+  lines.push(`problems: ${fatal} fatal, ${r.problems.length - fatal} warnings`);
+  for (const p of r.problems) lines.push(`  ${p.fatal ? 'error' : 'warning'}: ${p.file}: ${p.message}`);
+  return lines.join('\n');
+}
+
+export function registerData(program: Command): void {
+  const data = program.command('data').description('inspect image manipulation datasets');
+  const check = data
+    .command('check <path>')
+    .description('check a dataset (Tp/+Gt/ folder, JSON list or text list): counts, sizes, tampered area, problems; exit 1 on a fatal problem')
+    .option('--json', 'print the report as JSON');
+  addMaskOptions(check).action(async (path: string, opts: MaskCliOptions & { json?: boolean }) => {
+    const load = loadOptionsFromCli(opts);
+    const report = await checkDataset(path, {
+      ...(load.mask ? { mask: load.mask } : {}),
+      allowResize: load.onSizeMismatch === 'resize',
+      onProgress: (done, total) => {
+        if (process.stderr.isTTY && (done % 50 === 0 || done === total)) process.stderr.write(`\rchecked ${done}/${total}`);
+      },
+    });
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatReport(report)}\n`);
+    if (hasFatalProblem(report)) process.exitCode = 1;
+  });
+}

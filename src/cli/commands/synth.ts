@@ -1,0 +1,50 @@
+// `ncl synth`: writes the built-in synthetic tampering set (see src/data/synth/generate.ts).
+import type { Command } from 'commander';
+import { generateSyntheticSet, type SynthSummary } from '../../data/synth/generate.ts';
+
+function integer(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n)) throw new Error(`${name} must be an integer, got "${value}"`);
+    return n;
+  };
+}
+
+function formatSummary(s: SynthSummary, seconds: number): string {
+  const lines = [`wrote ${s.records.length} images to ${s.out} in ${seconds.toFixed(1)} s`];
+  for (const split of ['train', 'test'] as const) {
+    const kinds = Object.entries(s.byKind[split])
+      .map(([kind, k]) => (kind === 'authentic' ? `authentic ${k.count}` : `${kind} ${k.count} (mean area ${(100 * k.meanArea).toFixed(1)} %)`))
+      .join(', ');
+    lines.push(`${split}: ${kinds}; photos: ${s.photos[split].join(', ')}`);
+  }
+  return lines.join('\n');
+}
+
+export function registerSynth(program: Command): void {
+  program
+    .command('synth')
+    .description('generate the synthetic tampering set (copy-move, splice, removal) from the built-in photos or --images')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--count <n>', 'total number of images, both splits', integer('--count'), 200)
+    .option('--size <px>', 'side of the square images', integer('--size'), 256)
+    .option('--seed <s>', 'random seed: the same seed gives the same bytes', integer('--seed'), 0)
+    .option('--images <dir>', 'use this folder of photos instead of the built-in ones (at least 4)')
+    .option('--force', 'replace the generated files of a non-empty output folder')
+    .action(async (o: { out: string; count: number; size: number; seed: number; images?: string; force?: boolean }) => {
+      const start = performance.now();
+      const summary = await generateSyntheticSet({
+        out: o.out,
+        count: o.count,
+        size: o.size,
+        seed: o.seed,
+        force: o.force ?? false,
+        ...(o.images !== undefined ? { imagesDir: o.images } : {}),
+        onProgress: (done, total) => {
+          if (process.stderr.isTTY) process.stderr.write(`\r${done}/${total}`);
+        },
+      });
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      process.stdout.write(`${formatSummary(summary, (performance.now() - start) / 1000)}\n`);
+    });
+}
