@@ -127,4 +127,16 @@ test('debug mode names the first op whose output is not finite', async () => {
   }
 });
 
+test('a lost device becomes a clear error on the next use', async () => {
+  const x = ncl.tensor([1, 2], [2]);
+  runtime().device.destroy(); // what a driver reset looks like to the runtime
+  await new Promise((r) => setTimeout(r, 50));
+  try {
+    assert.throws(() => ncl.exp(x), /WebGPU device lost \(destroyed\)/);
+  } finally {
+    shutdownDevice();
+    await initDevice();
+  }
+});
+
 test.run();
