@@ -39,8 +39,11 @@ async function readBytes(file: string): Promise<Buffer> {
 async function decodeRaw(file: string, rgb: boolean): Promise<RawChannels> {
   const bytes = await readBytes(file);
   try {
-    let pipeline = sharp(bytes, { failOn: 'truncated', autoOrient: false }).removeAlpha();
-    if (rgb) pipeline = pipeline.toColourspace('srgb');
+    const input = sharp(bytes, { failOn: 'truncated', autoOrient: false });
+    const { channels = 3, hasAlpha = false } = await input.metadata();
+    const grey = channels - (hasAlpha ? 1 : 0) === 1;
+    // sharp outputs sRGB unless told otherwise: keep grey masks single-channel
+    const pipeline = input.removeAlpha().toColourspace(rgb || !grey ? 'srgb' : 'b-w');
     const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     return { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data) };
   } catch (e) {
@@ -74,6 +77,7 @@ export function encodeMaskPng(mask: Mask): Promise<Buffer> {
   const grey = new Uint8Array(mask.data.length);
   for (let i = 0; i < grey.length; i++) grey[i] = mask.data[i] ? 255 : 0;
   return sharp(grey, { raw: { width: mask.width, height: mask.height, channels: 1 } })
+    .toColourspace('b-w')
     .png({ compressionLevel: 6 })
     .toBuffer();
 }
