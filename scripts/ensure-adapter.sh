@@ -15,7 +15,7 @@ fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "ncl: no WebGPU adapter found; installing Mesa for the CPU fallback: $packages"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends $packages >/dev/null
+  apt-get update -qq && apt-get install -y -qq $packages >/dev/null
   if probe; then
     echo "ncl: WebGPU adapter ready (Mesa llvmpipe via Dawn's OpenGL backend)"
     exit 0
