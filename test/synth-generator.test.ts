@@ -1,0 +1,137 @@
+// The synthetic tampering set: same seed → same bytes, masks mark what each manipulation changed,
+// the train/test split never shares a source photo, kinds come in equal shares.
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { openDataset } from '../src/data/dataset.ts';
+import { maskArea, type Mask, type RgbImage } from '../src/data/image.ts';
+import { Rng } from '../src/data/rng.ts';
+import { AREA_RANGE, composeImage, MANIPULATIONS } from '../src/data/synth/compose.ts';
+import { generateSyntheticSet, splitPhotos, type SynthSummary } from '../src/data/synth/generate.ts';
+import { BUILTIN_PHOTOS_DIR, listPhotoFiles, loadPhotos, type Photo } from '../src/data/synth/photos.ts';
+import { tempDir } from './helpers/data-fixtures.ts';
+
+let dir = '';
+let cleanup: () => Promise<void> = async () => {};
+let photos: Photo[] = [];
+let first: SynthSummary;
+
+const options = (out: string, seed: number) => ({ out, count: 24, size: 64, seed });
+
+async function hashTree(root: string): Promise<Record<string, string>> {
+  const hashes: Record<string, string> = {};
+  const walk = async (d: string): Promise<void> => {
+    for (const entry of await readdir(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else hashes[relative(root, path)] = createHash('sha256').update(await readFile(path)).digest('hex');
+    }
+  };
+  await walk(root);
+  return hashes;
+}
+
+test.before(async () => {
+  ({ dir, cleanup } = await tempDir('synth'));
+  photos = await loadPhotos(await listPhotoFiles(BUILTIN_PHOTOS_DIR));
+  first = await generateSyntheticSet(options(join(dir, 'a'), 7));
+});
+test.after(() => cleanup());
+
+test('same seed gives the same bytes; another seed does not', async () => {
+  await generateSyntheticSet(options(join(dir, 'b'), 7));
+  await generateSyntheticSet(options(join(dir, 'c'), 8));
+  const a = await hashTree(join(dir, 'a'));
+  assert.ok(Object.keys(a).length >= 2 * 24 + 3, 'images, masks, two lists and meta.json');
+  assert.equal(await hashTree(join(dir, 'b')), a);
+  const c = await hashTree(join(dir, 'c'));
+  assert.not.equal(c['train/Tp/00000.png'], a['train/Tp/00000.png']);
+});
+
+test('refuses to write into a non-empty folder without force', async () => {
+  try {
+    await generateSyntheticSet(options(join(dir, 'a'), 7));
+    assert.unreachable('should have refused');
+  } catch (e) {
+    assert.match((e as Error).message, /not empty; pass --force/);
+  }
+});
+
+test('layout: Tp/Gt and JSON lists describe the same images; kinds in equal shares; areas in range', async () => {
+  const train = await openDataset(join(dir, 'a', 'train'));
+  const trainJson = await openDataset(join(dir, 'a', 'train.json'));
+  assert.equal(trainJson.samples.map((s) => s.imagePath), train.samples.map((s) => s.imagePath));
+  assert.is(train.samples.length + (await openDataset(join(dir, 'a', 'test'))).samples.length, 24);
+  const k = first.byKind.train;
+  assert.equal([k.authentic.count, k['copy-move'].count, k.splice.count, k.removal.count], [4, 5, 5, 5]); // 19 train images
+  for (const r of first.records) {
+    if (r.kind === 'authentic') assert.is(r.area, 0);
+    else assert.ok(r.area > AREA_RANGE[0] * 0.8 && r.area < AREA_RANGE[1] * 1.1, `${r.image}: area ${r.area}`);
+    assert.is(trainJson.samples.some((s) => s.maskPath === null && s.imagePath.endsWith(r.image)), r.kind === 'authentic' && r.split === 'train');
+  }
+});
+
+test('train/test split by source photo, splice donors included', () => {
+  const { train, test: testPhotos } = first.photos;
+  assert.equal(train.filter((p) => testPhotos.includes(p)), []);
+  assert.is(train.length + testPhotos.length, 10);
+  for (const r of first.records) {
+    const allowed = r.split === 'train' ? train : testPhotos;
+    assert.ok(allowed.includes(r.photo), `${r.image} from ${r.photo}`);
+    if (r.kind === 'splice') assert.ok(allowed.includes(String(r.params.donor)), `${r.image} donor ${String(r.params.donor)}`);
+  }
+  assert.throws(() => splitPhotos([1, 2, 3], 0), /at least 4 source photos/);
+});
+
+/** Largest per-channel difference at pixel p, on the 0–255 scale. */
+function pixelDiff(a: RgbImage, b: RgbImage, p: number): number {
+  let d = 0;
+  for (let c = 0; c < 3; c++) d = Math.max(d, Math.abs(a.data[p * 3 + c]! - b.data[p * 3 + c]!) * 255);
+  return d;
+}
+
+/** Pixels within `radius` (Chebyshev) of a masked pixel. */
+function dilate(mask: Mask, radius: number): Uint8Array {
+  const out = new Uint8Array(mask.data.length);
+  for (let y = 0; y < mask.height; y++) for (let x = 0; x < mask.width; x++) {
+    if (!mask.data[y * mask.width + x]) continue;
+    for (let dy = -radius; dy <= radius; dy++) for (let dx = -radius; dx <= radius; dx++) {
+      const nx = x + dx;
+      const ny = y + dy;
+      if (nx >= 0 && ny >= 0 && nx < mask.width && ny < mask.height) out[ny * mask.width + nx] = 1;
+    }
+  }
+  return out;
+}
+
+test('each mask marks the region its manipulation changed (composite before post-processing)', () => {
+  for (const kind of MANIPULATIONS) {
+    let changedInside = 0;
+    let inside = 0;
+    for (let i = 0; i < 6; i++) {
+      const rng = Rng.fromSeed(100 + i);
+      const composed = composeImage(kind, photos[i]!, photos[i + 1]!, 96, rng);
+      const { original, composite, mask } = composed;
+      // splice's feather may touch pixels just outside its mask (blend weight < ½), within 3σ ≤ 6 px
+      const allowed = kind === 'splice' ? dilate(mask, 6) : mask.data;
+      for (let p = 0; p < mask.data.length; p++) {
+        const diff = pixelDiff(original, composite, p);
+        if (!allowed[p]) assert.is(diff, 0, `${kind} #${i}: pixel ${p} outside the mask changed`);
+        if (mask.data[p]) {
+          inside++;
+          if (diff > 0) changedInside++;
+        }
+      }
+      assert.ok(maskArea(mask) > 0, `${kind} #${i}: empty mask`);
+    }
+    // flat patches (e.g. the black sky of the deep field) can be copied onto themselves unchanged
+    assert.ok(changedInside / inside > 0.8, `${kind}: only ${changedInside}/${inside} masked pixels changed`);
+  }
+  const authentic = composeImage('authentic', photos[0]!, null, 64, Rng.fromSeed(1));
+  assert.is(maskArea(authentic.mask), 0);
+  assert.equal(authentic.composite.data, authentic.original.data);
+});
+
+test.run();
