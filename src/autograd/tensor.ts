@@ -114,6 +114,14 @@ export class Tensor {
     return `${what} ${formatShape(this.shape)}`;
   }
 
+  /** Overwrites the values in place (loading weights). Recorded work that reads the old values
+   *  is submitted first, so it still sees them. */
+  assign(data: Float32Array): void {
+    if (data.length !== this.size) throw new Error(`cannot assign ${data.length} values to ${this.describe()}`);
+    runtime().flush();
+    if (this.size > 0) runtime().write(this.buffer, data);
+  }
+
   /** Copies the values back to the CPU (waits for all recorded work). */
   async data(): Promise<Float32Array> {
     if (this.size === 0) return new Float32Array(0);

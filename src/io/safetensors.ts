@@ -1,0 +1,97 @@
+// The safetensors format: an 8-byte little-endian header length n, n bytes of JSON header, then
+// the raw tensor data. The header maps each tensor name to { dtype, shape, data_offsets: [begin,
+// end) } relative to the data section, plus an optional "__metadata__" map of strings.
+// ncl writes F32 only, and adds a SHA-256 of the data section to the metadata ("ncl.sha256"),
+// checked on load, so a damaged file is reported rather than loaded.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from './atomic-write.ts';
+
+export interface NamedArray {
+  shape: number[];
+  data: Float32Array;
+}
+
+export interface SafetensorsFile {
+  tensors: Map<string, NamedArray>;
+  metadata: Record<string, string>;
+}
+
+const CHECKSUM_KEY = 'ncl.sha256';
+
+export function encodeSafetensors(tensors: Map<string, NamedArray>, metadata: Record<string, string> = {}): Uint8Array[] {
+  const header: Record<string, unknown> = {};
+  const names = [...tensors.keys()].sort();
+  let offset = 0;
+  for (const name of names) {
+    const t = tensors.get(name)!;
+    const count = t.shape.reduce((a, b) => a * b, 1);
+    if (count !== t.data.length) throw new Error(`tensor '${name}': shape [${t.shape}] needs ${count} values, has ${t.data.length}`);
+    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
+    offset += t.data.byteLength;
+  }
+  const data = names.map((n) => {
+    const d = tensors.get(n)!.data;
+    return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+  });
+  const hash = createHash('sha256');
+  for (const d of data) hash.update(d);
+  header.__metadata__ = { ...metadata, [CHECKSUM_KEY]: hash.digest('hex') };
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8); // keep the data section 8-byte aligned
+  const headerBytes = new TextEncoder().encode(json);
+  const size = new Uint8Array(8);
+  new DataView(size.buffer).setBigUint64(0, BigInt(headerBytes.byteLength), true);
+  return [size, headerBytes, ...data];
+}
+
+/** Writes atomically: a crash mid-write leaves the previous file intact. */
+export function saveSafetensors(path: string, tensors: Map<string, NamedArray>, metadata: Record<string, string> = {}): void {
+  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
+}
+
+export function loadSafetensors(path: string): SafetensorsFile {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new Error(`cannot read checkpoint ${path}: ${(e as Error).message}`);
+  }
+  return decodeSafetensors(bytes, path);
+}
+
+export function decodeSafetensors(bytes: Uint8Array, path = '<memory>'): SafetensorsFile {
+  const fail = (why: string): never => {
+    throw new Error(`${path} is not a valid safetensors file: ${why}`);
+  };
+  if (bytes.byteLength < 8) fail('shorter than its 8-byte header length');
+  const n = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+  if (8 + n > bytes.byteLength) fail(`header length ${n} runs past the end of the file (${bytes.byteLength} bytes)`);
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<string, unknown>;
+  } catch (e) {
+    return fail(`header is not JSON (${(e as Error).message})`);
+  }
+  const data = bytes.subarray(8 + n);
+  const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
+  const tensors = new Map<string, NamedArray>();
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    const { dtype, shape, data_offsets: offsets } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
+    if (dtype !== 'F32') fail(`tensor '${name}' has dtype ${dtype}; ncl reads F32 only`);
+    const [begin, end] = offsets;
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (end - begin !== count * 4 || end > data.byteLength) fail(`tensor '${name}' [${shape}] has data_offsets [${begin}, ${end}) of a ${data.byteLength}-byte data section`);
+    const copy = new Float32Array(count);
+    new Uint8Array(copy.buffer).set(data.subarray(begin, end));
+    tensors.set(name, { shape, data: copy });
+  }
+  const expected = metadata[CHECKSUM_KEY];
+  if (expected !== undefined) {
+    const actual = createHash('sha256').update(data).digest('hex');
+    if (actual !== expected) fail(`checksum mismatch (stored ${expected.slice(0, 12)}…, data ${actual.slice(0, 12)}…): the file is damaged`);
+  }
+  const userMetadata = Object.fromEntries(Object.entries(metadata).filter(([k]) => k !== CHECKSUM_KEY));
+  return { tensors, metadata: userMetadata };
+}
