@@ -8,32 +8,52 @@ export function constantPrediction(mask: Mask, value: number): ProbabilityMap {
   return { width: mask.width, height: mask.height, data: new Float32Array(mask.width * mask.height).fill(value) };
 }
 
-export interface SummaryWithBaselines {
-  model: MetricsSummary;
+export interface BaselineSummaries {
   allTampered: MetricsSummary;
   allAuthentic: MetricsSummary;
 }
 
-/** A model's accumulator and the two baselines', fed with the same masks and labels. */
-export class EvaluationWithBaselines {
-  readonly model: MetricsAccumulator;
+/** The two baselines' accumulators, fed with masks and labels only. */
+export class Baselines {
   readonly allTampered: MetricsAccumulator;
   readonly allAuthentic: MetricsAccumulator;
 
   constructor(threshold = 0.5) {
-    this.model = new MetricsAccumulator(threshold);
     this.allTampered = new MetricsAccumulator(threshold);
     this.allAuthentic = new MetricsAccumulator(threshold);
   }
 
+  add(mask: Mask, label?: 0 | 1): void {
+    const given = label !== undefined ? { label } : {};
+    this.allTampered.add({ mask, ...given, prediction: constantPrediction(mask, 1), score: 1 });
+    this.allAuthentic.add({ mask, ...given, prediction: constantPrediction(mask, 0), score: 0 });
+  }
+
+  summarise(): BaselineSummaries {
+    return { allTampered: this.allTampered.summarise(), allAuthentic: this.allAuthentic.summarise() };
+  }
+}
+
+export interface SummaryWithBaselines extends BaselineSummaries {
+  model: MetricsSummary;
+}
+
+/** A model's accumulator and the baselines', fed with the same masks and labels. */
+export class EvaluationWithBaselines {
+  readonly model: MetricsAccumulator;
+  readonly baselines: Baselines;
+
+  constructor(threshold = 0.5) {
+    this.model = new MetricsAccumulator(threshold);
+    this.baselines = new Baselines(threshold);
+  }
+
   add(input: ImageInput): void {
     this.model.add(input);
-    const { mask, label } = input;
-    this.allTampered.add({ mask, label, prediction: constantPrediction(mask, 1), score: 1 });
-    this.allAuthentic.add({ mask, label, prediction: constantPrediction(mask, 0), score: 0 });
+    this.baselines.add(input.mask, input.label);
   }
 
   summarise(): SummaryWithBaselines {
-    return { model: this.model.summarise(), allTampered: this.allTampered.summarise(), allAuthentic: this.allAuthentic.summarise() };
+    return { model: this.model.summarise(), ...this.baselines.summarise() };
   }
 }

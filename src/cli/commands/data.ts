@@ -1,7 +1,11 @@
 // `ncl data check <path>`: validates a dataset and prints what it holds and every problem found.
 import type { Command } from 'commander';
 import { checkDataset, hasFatalProblem, type CheckReport } from '../../data/check.ts';
+import { openDataset } from '../../data/dataset.ts';
 import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../data/mask-options.ts';
+import type { MetricsSummary } from '../../metrics/accumulator.ts';
+import { formatSummaries } from '../../metrics/format.ts';
+import { scorePredictions } from '../../metrics/score-predictions.ts';
 
 function formatReport(r: CheckReport): string {
   const lines = [`dataset ${r.source} (${r.layout ?? 'unrecognised'})`];
@@ -39,5 +43,27 @@ export function registerData(program: Command): void {
     if (process.stderr.isTTY) process.stderr.write('\n');
     process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatReport(report)}\n`);
     if (hasFatalProblem(report)) process.exitCode = 1;
+  });
+
+  const score = data
+    .command('score <path>')
+    .description('score saved prediction maps (grey PNGs named like the images, 255 = manipulated) against a dataset, next to the trivial baselines; without --predictions, the baselines alone')
+    .option('--predictions <dir>', 'folder of prediction maps')
+    .option('--skip-unreadable', 'skip samples whose files are missing or corrupt, and report how many')
+    .option('--json', 'print the summaries as JSON');
+  addMaskOptions(score).action(async (path: string, opts: MaskCliOptions & { predictions?: string; skipUnreadable?: boolean; json?: boolean }) => {
+    const listing = await openDataset(path);
+    for (const w of listing.warnings) process.stderr.write(`warning: ${w}\n`);
+    const result = await scorePredictions(listing, opts.predictions ?? null, { ...loadOptionsFromCli(opts), skipUnreadable: opts.skipUnreadable ?? false });
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      return;
+    }
+    const columns: Record<string, MetricsSummary> = {};
+    if (result.model) columns.model = result.model;
+    columns['all-tampered'] = result.allTampered;
+    columns['all-authentic'] = result.allAuthentic;
+    process.stdout.write(`${formatSummaries(columns)}\n`);
+    if (result.skipped > 0) process.stdout.write(`skipped ${result.skipped} unreadable sample(s)\n`);
   });
 }

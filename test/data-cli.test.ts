@@ -1,0 +1,75 @@
+// The data commands end to end, through the real `ncl` entry point: synth, data check (exit code 1
+// on a fatal problem), data score (perfect predictions score 1, baselines alongside).
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { tempDir, writeImage, writeMask } from './helpers/data-fixtures.ts';
+
+const NCL = fileURLToPath(new URL('../bin/ncl.js', import.meta.url));
+
+function ncl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [NCL, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+let dir = '';
+let cleanup: () => Promise<void> = async () => {};
+
+test.before(async () => {
+  ({ dir, cleanup } = await tempDir('cli'));
+});
+test.after(() => cleanup());
+
+test('ncl synth writes the set and prints counts per kind; ncl data check accepts it', async () => {
+  const out = join(dir, 'synth');
+  const run = await ncl('synth', '--out', out, '--count', '10', '--size', '48', '--seed', '2');
+  assert.is(run.code, 0, run.stderr);
+  assert.match(run.stdout, /wrote 10 images/);
+  assert.match(run.stdout, /train: copy-move \d+ \(mean area/);
+  const check = await ncl('data', 'check', join(out, 'train.json'));
+  assert.is(check.code, 0, check.stdout + check.stderr);
+  assert.match(check.stdout, /samples 8, readable 8/);
+  assert.match(check.stdout, /problems: 0 fatal, 0 warnings/);
+  const bad = await ncl('synth', '--out', out, '--count', 'ten');
+  assert.is(bad.code, 1);
+  assert.match(bad.stderr, /--count must be an integer/);
+});
+
+test('ncl data check exits 1 and names the file on a fatal problem', async () => {
+  await writeImage(join(dir, 'broken/Tp/x.png'), 6, 6);
+  await writeMask(join(dir, 'broken/Gt/x.png'), 4, 4, () => true);
+  const check = await ncl('data', 'check', join(dir, 'broken'));
+  assert.is(check.code, 1);
+  assert.match(check.stdout, /error: .*broken\/Gt\/x\.png: size mismatch: mask is 4×4/);
+  const resized = await ncl('data', 'check', '--mask-resize', join(dir, 'broken'));
+  assert.is(resized.code, 0, resized.stdout);
+});
+
+test('ncl data score: perfect predictions score 1, next to the baselines', async () => {
+  const inside = (x: number, y: number) => x < 3 && y < 2;
+  await writeImage(join(dir, 'scored/Tp/p.png'), 6, 4);
+  await writeMask(join(dir, 'scored/Gt/p.png'), 6, 4, inside);
+  await writeImage(join(dir, 'scored/Tp/q.png'), 6, 4);
+  await writeMask(join(dir, 'scored/Gt/q.png'), 6, 4, () => false);
+  await mkdir(join(dir, 'predictions'));
+  for (const name of ['p.png', 'q.png']) await copyFile(join(dir, 'scored/Gt', name), join(dir, 'predictions', name));
+  const run = await ncl('data', 'score', join(dir, 'scored'), '--predictions', join(dir, 'predictions'), '--json');
+  assert.is(run.code, 0, run.stderr);
+  const result = JSON.parse(run.stdout);
+  assert.is(result.model.pixel.f1, 1);
+  assert.is(result.model.pixel.auc, 1);
+  assert.is(result.model.imageLevel.accuracy, 1);
+  assert.is(result.model.authenticSkipped, 1);
+  assert.ok(Math.abs(result.allTampered.pixel.f1 - (2 * 0.25) / 1.25) < 1e-12);
+  const missing = await ncl('data', 'score', join(dir, 'scored'), '--predictions', join(dir, 'broken'));
+  assert.is(missing.code, 1);
+  assert.match(missing.stderr, /no prediction for .*p\.png/);
+});
+
+test.run();
