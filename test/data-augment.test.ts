@@ -4,8 +4,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { augment, flipHorizontal, flipVertical, rotate90, scaleCrop, type Pair } from '../src/data/augment.ts';
 import { addGaussianNoise, gaussianBlur, sigmaForKernelSize } from '../src/data/filters.ts';
+import { imageToChw } from '../src/data/image.ts';
 import { Rng } from '../src/data/rng.ts';
-import { perturb, ROBUSTNESS_GRID } from '../src/metrics/robustness.ts';
+import { describePerturbation, perturb, ROBUSTNESS_GRID } from '../src/metrics/robustness.ts';
 
 /** A w×h pair whose image encodes each pixel's position: red = x / 255, green = y / 255; mask = x > y. */
 function positionPair(w: number, h: number): Pair {
@@ -88,8 +89,16 @@ test('robustness grid: every perturbation runs and changes a textured image', as
   for (const p of ROBUSTNESS_GRID) {
     const out = await perturb(image, p, Rng.fromSeed(1));
     assert.is(out.data.length, image.data.length);
-    if (!(p.kind === 'jpeg' && p.quality === 100)) assert.not.equal(out.data, image.data, JSON.stringify(p));
+    if (!(p.kind === 'jpeg' && p.quality === 100)) assert.not.equal(out.data, image.data, describePerturbation(p));
   }
+});
+
+test('HWC to CHW keeps every value in its plane', () => {
+  const { image } = positionPair(3, 2);
+  const chw = imageToChw(image);
+  assert.is(chw[1 * 6 + 4], image.data[4 * 3 + 1]); // green of pixel 4 = (1, 1)
+  assert.is(chw[0 * 6 + 2], Math.fround(2 / 255)); // red of pixel (2, 0) holds x = 2
+  assert.is(describePerturbation({ kind: 'blur', kernel: 7 }), 'blur k=7');
 });
 
 test('rng: deterministic, independent streams, state round trip, sane moments', () => {

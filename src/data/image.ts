@@ -29,12 +29,12 @@ export function createMask(width: number, height: number): Mask {
   return { width, height, data: new Uint8Array(width * height) };
 }
 
-export function cloneImage(image: RgbImage): RgbImage {
-  return { width: image.width, height: image.height, data: image.data.slice() };
-}
-
-export function cloneMask(mask: Mask): Mask {
-  return { width: mask.width, height: mask.height, data: mask.data.slice() };
+/** The planar CHW copy of an image (all red values, then green, then blue), as conv layers take it. */
+export function imageToChw(image: RgbImage): Float32Array {
+  const n = image.width * image.height;
+  const out = new Float32Array(n * 3);
+  for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) out[c * n + p] = image.data[p * 3 + c]!;
+  return out;
 }
 
 /** Number of manipulated pixels. */
