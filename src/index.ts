@@ -31,3 +31,7 @@ export function full(shape: Shape, value: number, options: { requiresGrad?: bool
 
 export const zeros = (shape: Shape, options?: { requiresGrad?: boolean }) => full(shape, 0, options);
 export const ones = (shape: Shape, options?: { requiresGrad?: boolean }) => full(shape, 1, options);
+
+// Convolution and the DeepLabV3+ op set (conv, batch norm, resize, pooling, losses, dropout).
+export { conv2d } from './autograd/ops/conv.ts';
+export { convGeometry, convFlops, type Conv2dOptions, type ConvGeometry } from './kernels/conv.ts';

@@ -13,6 +13,14 @@ export class UniformWriter {
     return this;
   }
 
+  /** Signed integers, stored as their two's-complement bits (an i32 field in WGSL). */
+  i32(...values: number[]): this {
+    for (const v of values) {
+      if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) throw new Error(`uniform i32 out of range: ${v}`);
+    }
+    return this.u32(...values.map((v) => v >>> 0));
+  }
+
   f32(...values: number[]): this {
     for (const v of values) {
       this.words.push(v);

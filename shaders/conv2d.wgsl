@@ -1,0 +1,103 @@
+// Direct 2-D convolution as an implicit GEMM (patches gathered inside a register-tiled product).
+// One kernel serves the forward pass and the input gradient (see src/kernels/conv.ts):
+//
+//   Y[n, g·M + m, gy·OSH + ORH, gx·OSW + ORW]
+//     = Σ_{c < C} Σ_{th < TH} Σ_{tw < TW}  Wt(g, m, c, th, tw) · X[n, g·C + c, ih, iw]
+//   with ih = gy·SH + OFFH + th·DH,  iw = gx·SW + OFFW + tw·DW   (X read as 0 outside [0,HX)×[0,WX)),
+//        Wt(g, m, c, th, tw) = w[WBASE + g·WSG + m·WSM + c·WSC + th·WSTH + tw·WSTW],
+//   for every grid point (gy, gx) in [0, HG) × [0, WG) and group g.
+//
+// Forward: X = input, taps th = kh with DH = dilation, OFFH = −padding, SH = stride, OSH = 1.
+// Input gradient (transposed convolution): X = output gradient, one dispatch per residue class
+// of the input pixels modulo the stride, with only the taps that reach that class (no zero taps).
+//
+// Register tiling, no workgroup memory or barriers (the variant for CPU adapters): an invocation
+// computes TM rows m × 4·TN4 consecutive grid points (flattened gy·WG + gx) as vec4 columns.
+// Rows and points past the end are clamped on read and not written.
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> w: array<f32>;
+@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+struct Params {
+  C: u32, M: u32, groups: u32, HX: u32,
+  WX: u32, HG: u32, WG: u32, HY: u32,
+  WY: u32, SH: u32, SW: u32, OSH: u32,
+  OSW: u32, ORH: u32, ORW: u32, TH: u32,
+  TW: u32, OFFH: i32, OFFW: i32, DH: i32,
+  DW: i32, WBASE: u32, WSG: u32, WSM: u32,
+  WSC: u32, WSTH: u32, WSTW: u32,
+}
+@group(0) @binding(3) var<uniform> params: Params;
+
+const TM: u32 = {{TM}}u;
+const TN4: u32 = {{TN4}}u;
+
+@compute @workgroup_size({{WGX}}, {{WGY}}, 1)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let P = params.HG * params.WG;
+  let p0 = gid.x * TN4 * 4u;
+  let m0 = gid.y * TM;
+  if (p0 >= P || m0 >= params.M) {
+    return;
+  }
+  let n = gid.z / params.groups;
+  let g = gid.z % params.groups;
+
+  // Top-left tap of each grid point in X, as vec4 columns.
+  var baseH: array<vec4<i32>, TN4>;
+  var baseW: array<vec4<i32>, TN4>;
+  for (var j = 0u; j < TN4; j++) {
+    let q = min(vec4<u32>(p0 + 4u * j) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(P - 1u));
+    baseH[j] = vec4<i32>((q / params.WG) * params.SH) + params.OFFH;
+    baseW[j] = vec4<i32>((q % params.WG) * params.SW) + params.OFFW;
+  }
+  var wRow: array<u32, TM>;
+  for (var i = 0u; i < TM; i++) {
+    wRow[i] = params.WBASE + g * params.WSG + min(m0 + i, params.M - 1u) * params.WSM;
+  }
+  let WX = i32(params.WX);
+
+  var acc: array<vec4<f32>, TM * TN4>;
+  for (var c = 0u; c < params.C; c++) {
+    let plane = ((n * params.groups + g) * params.C + c) * params.HX * params.WX;
+    for (var th = 0u; th < params.TH; th++) {
+      for (var tw = 0u; tw < params.TW; tw++) {
+        var xv: array<vec4<f32>, TN4>;
+        for (var j = 0u; j < TN4; j++) {
+          let ih = baseH[j] + i32(th) * params.DH;
+          let iw = baseW[j] + i32(tw) * params.DW;
+          // Negative coordinates wrap to large unsigned values, so one comparison per axis.
+          let ok = (vec4<u32>(ih) < vec4<u32>(params.HX)) & (vec4<u32>(iw) < vec4<u32>(params.WX));
+          let at = select(vec4<u32>(0u), vec4<u32>(plane) + vec4<u32>(ih * WX + iw), ok);
+          let v = vec4<f32>(x[at.x], x[at.y], x[at.z], x[at.w]);
+          xv[j] = select(vec4<f32>(0.0), v, ok);
+        }
+        let wOff = c * params.WSC + th * params.WSTH + tw * params.WSTW;
+        for (var i = 0u; i < TM; i++) {
+          let wv = vec4<f32>(w[wRow[i] + wOff]);
+          for (var j = 0u; j < TN4; j++) {
+            acc[i * TN4 + j] = fma(wv, xv[j], acc[i * TN4 + j]);
+          }
+        }
+      }
+    }
+  }
+
+  let MY = params.groups * params.M;
+  for (var i = 0u; i < TM; i++) {
+    let m = m0 + i;
+    if (m >= params.M) {
+      break;
+    }
+    let rowBase = ((n * MY + g * params.M + m) * params.HY) * params.WY;
+    for (var j = 0u; j < TN4; j++) {
+      for (var l = 0u; l < 4u; l++) {
+        let q = p0 + 4u * j + l;
+        if (q < P) {
+          let oy = (q / params.WG) * params.OSH + params.ORH;
+          let ox = (q % params.WG) * params.OSW + params.ORW;
+          y[rowBase + oy * params.WY + ox] = acc[i * TN4 + j][l];
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,253 @@
+// 2-D convolution kernels: geometry, tile shapes per adapter profile, and the dispatches of the
+// forward pass, the input gradient and the weight gradient (shaders/conv2d*.wgsl).
+//
+// 1×1 convolutions with stride 1 and no padding are plain matmuls over the NCHW layout:
+// Y[n] = W · X[n] with X[n] seen as a C_in × (H·W) matrix.
+import { Tensor, formatShape } from '../autograd/tensor.ts';
+import { runtime } from '../runtime/context.ts';
+import type { KernelProfile } from '../runtime/runtime.ts';
+import { kernel, launch } from './launch.ts';
+import { matmulKernel } from './matmul.ts';
+import { reduceKernel } from './reduce.ts';
+import { uniforms } from './uniforms.ts';
+
+export type Pair = number | readonly [number, number];
+
+export interface Conv2dOptions {
+  stride?: Pair;
+  padding?: Pair;
+  dilation?: Pair;
+  groups?: number;
+}
+
+/** Every size of one convolution, checked once: input [N, Cin, H, W], weight [Cout, Cin/groups, KH, KW]. */
+export interface ConvGeometry {
+  N: number;
+  Cin: number;
+  H: number;
+  W: number;
+  Cout: number;
+  KH: number;
+  KW: number;
+  sh: number;
+  sw: number;
+  ph: number;
+  pw: number;
+  dh: number;
+  dw: number;
+  groups: number;
+  Ho: number;
+  Wo: number;
+}
+
+const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
+
+export function convGeometry(x: readonly number[], w: readonly number[], o: Conv2dOptions = {}): ConvGeometry {
+  const where = `conv2d(input ${formatShape(x)}, weight ${formatShape(w)})`;
+  if (x.length !== 4 || w.length !== 4) throw new Error(`${where}: input must be NCHW and weight OIHW (rank 4)`);
+  const [N, Cin, H, W] = x as [number, number, number, number];
+  const [Cout, Cg, KH, KW] = w as [number, number, number, number];
+  const [sh, sw] = pair(o.stride ?? 1);
+  const [ph, pw] = pair(o.padding ?? 0);
+  const [dh, dw] = pair(o.dilation ?? 1);
+  const groups = o.groups ?? 1;
+  const positive = [sh, sw, dh, dw, groups, KH, KW];
+  if (positive.some((v) => !Number.isInteger(v) || v < 1) || [ph, pw].some((v) => !Number.isInteger(v) || v < 0)) {
+    throw new Error(`${where}: stride, dilation, groups and kernel size must be positive integers, padding non-negative`);
+  }
+  if (Cin % groups || Cout % groups) throw new Error(`${where}: ${groups} groups do not divide ${Cin} input and ${Cout} output channels`);
+  if (Cg !== Cin / groups) throw new Error(`${where}: weight has ${Cg} input channels, expected ${Cin / groups} (Cin / groups)`);
+  const Ho = Math.floor((H + 2 * ph - dh * (KH - 1) - 1) / sh) + 1;
+  const Wo = Math.floor((W + 2 * pw - dw * (KW - 1) - 1) / sw) + 1;
+  if (Ho < 1 || Wo < 1) throw new Error(`${where}: the dilated kernel is larger than the padded input`);
+  return { N, Cin, H, W, Cout, KH, KW, sh, sw, ph, pw, dh, dw, groups, Ho, Wo };
+}
+
+/** Multiply-adds of the dense convolution, padded taps included, times 2. */
+export function convFlops(g: ConvGeometry): number {
+  return 2 * g.N * g.Cout * g.Ho * g.Wo * (g.Cin / g.groups) * g.KH * g.KW;
+}
+
+function isPointwise(g: ConvGeometry): boolean {
+  return g.KH === 1 && g.KW === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0 && g.groups === 1;
+}
+
+/** An invocation computes tm rows × 4·tn4 columns; a workgroup is wgx × wgy invocations. */
+export interface ConvTiling {
+  tm: number;
+  tn4: number;
+  wgx: number;
+  wgy: number;
+}
+
+/** Chosen by `ncl bench conv --tilings` on llvmpipe (bench/RESULTS.md). The GPU profile uses the
+ *  same barrier-free kernel with a wider workgroup until a workgroup-memory variant is measured. */
+export const DEFAULT_CONV_TILINGS: Record<KernelProfile, { fwd: ConvTiling; wgrad: ConvTiling }> = {
+  cpu: { fwd: { tm: 8, tn4: 2, wgx: 8, wgy: 8 }, wgrad: { tm: 8, tn4: 2, wgx: 8, wgy: 8 } },
+  gpu: { fwd: { tm: 4, tn4: 1, wgx: 16, wgy: 16 }, wgrad: { tm: 4, tn4: 1, wgx: 16, wgy: 16 } },
+};
+
+let override: { fwd: ConvTiling; wgrad: ConvTiling } | null = null;
+
+/** Forces tilings (benchmarks compare them); null restores the profile's defaults. */
+export function setConvTiling(t: { fwd: ConvTiling; wgrad: ConvTiling } | null): void {
+  override = t;
+}
+
+function tilings(): { fwd: ConvTiling; wgrad: ConvTiling } {
+  return override ?? DEFAULT_CONV_TILINGS[runtime().profile];
+}
+
+/** One dispatch of shaders/conv2d.wgsl (see its header for every field). */
+interface GatherConv {
+  C: number;
+  M: number;
+  groups: number;
+  HX: number;
+  WX: number;
+  HG: number;
+  WG: number;
+  HY: number;
+  WY: number;
+  SH: number;
+  SW: number;
+  OSH: number;
+  OSW: number;
+  ORH: number;
+  ORW: number;
+  TH: number;
+  TW: number;
+  OFFH: number;
+  OFFW: number;
+  DH: number;
+  DW: number;
+  WBASE: number;
+  WSG: number;
+  WSM: number;
+  WSC: number;
+  WSTH: number;
+  WSTW: number;
+}
+
+function gatherConv(op: string, x: Tensor, w: Tensor, y: Tensor, N: number, p: GatherConv): void {
+  const t = tilings().fwd;
+  launch({
+    op,
+    kernel: kernel(`conv2d[${t.tm}x${4 * t.tn4},${t.wgx}x${t.wgy}]`, 'conv2d', { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
+    reads: [x, w],
+    writes: [y],
+    uniforms: uniforms()
+      .u32(p.C, p.M, p.groups, p.HX, p.WX, p.HG, p.WG, p.HY, p.WY, p.SH, p.SW, p.OSH, p.OSW, p.ORH, p.ORW, p.TH, p.TW)
+      .i32(p.OFFH, p.OFFW, p.DH, p.DW)
+      .u32(p.WBASE, p.WSG, p.WSM, p.WSC, p.WSTH, p.WSTW)
+      .finish(),
+    workgroups: [Math.ceil((p.HG * p.WG) / (4 * t.tn4) / t.wgx), Math.ceil(p.M / t.tm / t.wgy), N * p.groups],
+  });
+}
+
+/** y = conv2d(x, w) without bias: [N, Cout, Ho, Wo]. */
+export function conv2dForwardKernel(x: Tensor, w: Tensor, g: ConvGeometry): Tensor {
+  if (isPointwise(g)) {
+    const w2 = w.view([g.Cout, g.Cin]);
+    const x3 = x.view([g.N, g.Cin, g.H * g.W]);
+    const y = matmulKernel({ a: w2, b: x3, transA: false, transB: false });
+    const out = y.view([g.N, g.Cout, g.Ho, g.Wo]);
+    for (const t of [w2, x3, y]) t.dispose();
+    return out;
+  }
+  const y = Tensor.empty([g.N, g.Cout, g.Ho, g.Wo]);
+  const KK = g.KH * g.KW;
+  const Cg = g.Cin / g.groups;
+  const Mg = g.Cout / g.groups;
+  gatherConv('conv2d', x, w, y, g.N, {
+    C: Cg, M: Mg, groups: g.groups, HX: g.H, WX: g.W, HG: g.Ho, WG: g.Wo, HY: g.Ho, WY: g.Wo,
+    SH: g.sh, SW: g.sw, OSH: 1, OSW: 1, ORH: 0, ORW: 0, TH: g.KH, TW: g.KW,
+    OFFH: -g.ph, OFFW: -g.pw, DH: g.dh, DW: g.dw,
+    WBASE: 0, WSG: Mg * Cg * KK, WSM: Cg * KK, WSC: KK, WSTH: g.KW, WSTW: 1,
+  });
+  return y;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/**
+ * The taps of one axis that reach input positions i ≡ r (mod s) in the transposed convolution.
+ * Tap k sends output o to input i = o·s − p + k·d, so i = r + s·j receives from
+ * o = j + (r + p − k·d)/s for the taps with (r + p − k·d) ≡ 0 (mod s): k = k0 + q·t with
+ * q = s / gcd(s, d), giving o = j + off − t·(d / gcd(s, d)).
+ */
+export function residueTaps(r: number, s: number, p: number, d: number, k: number, size: number) {
+  const grid = Math.ceil((size - r) / s);
+  const mod = (a: number) => ((a % s) + s) % s;
+  let k0 = 0;
+  while (k0 < k && mod(r + p - k0 * d) !== 0) k0++;
+  if (k0 === k) return { grid, k0: 0, q: 1, taps: 0, off: 0, step: 0 };
+  const g = gcd(s, d);
+  const q = s / g;
+  return { grid, k0, q, taps: Math.ceil((k - k0) / q), off: (r + p - k0 * d) / s, step: -d / g };
+}
+
+/** dx = the input gradient of conv2d given dy [N, Cout, Ho, Wo]: one dispatch per stride residue. */
+export function conv2dInputGradKernel(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor {
+  if (isPointwise(g)) {
+    const w2 = w.view([g.Cout, g.Cin]);
+    const dy3 = dy.view([g.N, g.Cout, g.Ho * g.Wo]);
+    const dx = matmulKernel({ a: w2, b: dy3, transA: true, transB: false });
+    const out = dx.view([g.N, g.Cin, g.H, g.W]);
+    for (const t of [w2, dy3, dx]) t.dispose();
+    return out;
+  }
+  const dx = Tensor.empty([g.N, g.Cin, g.H, g.W]);
+  const KK = g.KH * g.KW;
+  const Cg = g.Cin / g.groups;
+  const Mg = g.Cout / g.groups;
+  for (let rh = 0; rh < Math.min(g.sh, g.H); rh++) {
+    const th = residueTaps(rh, g.sh, g.ph, g.dh, g.KH, g.H);
+    for (let rw = 0; rw < Math.min(g.sw, g.W); rw++) {
+      const tw = residueTaps(rw, g.sw, g.pw, g.dw, g.KW, g.W);
+      gatherConv('conv2d-input-grad', dy, w, dx, g.N, {
+        C: Mg, M: Cg, groups: g.groups, HX: g.Ho, WX: g.Wo, HG: th.grid, WG: tw.grid, HY: g.H, WY: g.W,
+        SH: 1, SW: 1, OSH: g.sh, OSW: g.sw, ORH: rh, ORW: rw, TH: th.taps, TW: tw.taps,
+        OFFH: th.off, OFFW: tw.off, DH: th.step, DW: tw.step,
+        WBASE: th.k0 * g.KW + tw.k0, WSG: Mg * Cg * KK, WSM: KK, WSC: Cg * KK, WSTH: th.q * g.KW, WSTW: tw.q,
+      });
+    }
+  }
+  return dx;
+}
+
+/** Invocations the weight gradient aims for, splitting its reduction into chunks to get them. */
+const WGRAD_TARGET_INVOCATIONS = 4096;
+const WGRAD_MIN_CHUNK = 256;
+
+/** dw [Cout, Cin/groups, KH, KW] = Σ over batch and output pixels of dy ⊗ input patches. */
+export function conv2dWeightGradKernel(dy: Tensor, x: Tensor, g: ConvGeometry): Tensor {
+  const t = tilings().wgrad;
+  const Cg = g.Cin / g.groups;
+  const Mg = g.Cout / g.groups;
+  const Q = Cg * g.KH * g.KW;
+  const R = g.N * g.Ho * g.Wo;
+  const perChunk = Math.ceil(Q / (4 * t.tn4)) * Math.ceil(Mg / t.tm) * g.groups;
+  const nchunks = Math.max(1, Math.min(Math.ceil(WGRAD_TARGET_INVOCATIONS / perChunk), Math.floor(R / WGRAD_MIN_CHUNK)));
+  const chunk = Math.ceil(R / nchunks);
+  const used = Math.ceil(R / chunk);
+  const shape = [g.Cout, Cg, g.KH, g.KW];
+  const part = Tensor.empty(used === 1 ? shape : [used, g.Cout * Q]);
+  launch({
+    op: 'conv2d-weight-grad',
+    kernel: kernel(`conv2dWgrad[${t.tm}x${4 * t.tn4},${t.wgx}x${t.wgy}]`, 'conv2d_wgrad', { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
+    reads: [dy, x],
+    writes: [part],
+    uniforms: uniforms()
+      .u32(Cg, Mg, g.groups, g.N, g.H, g.W, g.Ho, g.Wo, g.KH, g.KW, g.sh, g.sw, chunk)
+      .i32(g.ph, g.pw, g.dh, g.dw)
+      .finish(),
+    workgroups: [Math.ceil(Q / (4 * t.tn4) / t.wgx), Math.ceil(Mg / t.tm / t.wgy), used * g.groups],
+  });
+  if (used === 1) return part;
+  const dw = reduceKernel('sum', part, 1, used, g.Cout * Q, shape);
+  part.dispose();
+  return dw;
+}

@@ -1,0 +1,154 @@
+// conv2d forward against a float64 direct convolution and gradients (input, weight, bias) against
+// central finite differences of it. Shapes exercise every path: odd sizes (13×17), stride 2 on
+// odd inputs (one dispatch per stride residue in the input gradient), dilation 6/12/18 on maps
+// smaller than the padding, channel counts that do not divide the 8-row tile, groups and
+// depthwise, 1×1 as matmul, batch > 1; larger shapes check forward and both gradients against
+// float64 analytic gradients, including a weight gradient split into several chunks.
+// Tolerance: forward atol 1e-4 rtol 1e-4; finite-difference gradients atol 1e-4 rtol 1e-3;
+// analytic gradients of the larger shapes atol 2e-4 rtol 1e-3 (sums of up to ~10⁴ f32 products).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as ncl from '../src/index.ts';
+import { convGeometry, type Conv2dOptions, type ConvGeometry } from '../src/kernels/conv.ts';
+import { checkOp } from './helpers/gradcheck.ts';
+import { arr, type Arr } from './helpers/reference.ts';
+import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
+
+const random = rng(31);
+
+test.before(async () => {
+  await device();
+});
+
+/** Visits every (output, weight, input) triple of the direct convolution (inputs outside are skipped). */
+function eachTap(g: ConvGeometry, f: (yi: number, wi: number, xi: number) => void): void {
+  const Cg = g.Cin / g.groups;
+  const Mg = g.Cout / g.groups;
+  for (let n = 0; n < g.N; n++)
+    for (let co = 0; co < g.Cout; co++)
+      for (let oh = 0; oh < g.Ho; oh++)
+        for (let ow = 0; ow < g.Wo; ow++) {
+          const yi = ((n * g.Cout + co) * g.Ho + oh) * g.Wo + ow;
+          const grp = Math.floor(co / Mg);
+          for (let c = 0; c < Cg; c++)
+            for (let kh = 0; kh < g.KH; kh++) {
+              const ih = oh * g.sh - g.ph + kh * g.dh;
+              if (ih < 0 || ih >= g.H) continue;
+              for (let kw = 0; kw < g.KW; kw++) {
+                const iw = ow * g.sw - g.pw + kw * g.dw;
+                if (iw < 0 || iw >= g.W) continue;
+                const xi = ((n * g.Cin + grp * Cg + c) * g.H + ih) * g.W + iw;
+                f(yi, ((co * Cg + c) * g.KH + kh) * g.KW + kw, xi);
+              }
+            }
+        }
+}
+
+function refConv(x: Arr, w: Arr, b: Arr | null, o: Conv2dOptions): Arr {
+  const g = convGeometry(x.shape, w.shape, o);
+  const y = arr([g.N, g.Cout, g.Ho, g.Wo]);
+  eachTap(g, (yi, wi, xi) => (y.data[yi]! += w.data[wi]! * x.data[xi]!));
+  if (b) for (let i = 0; i < y.data.length; i++) y.data[i]! += b.data[Math.floor(i / (g.Ho * g.Wo)) % g.Cout]!;
+  return y;
+}
+
+interface Case {
+  name: string;
+  x: number[];
+  w: number[];
+  bias?: boolean;
+  o: Conv2dOptions;
+}
+
+const gradCases: Case[] = [
+  { name: 'odd 13×17, 3→5, 3×3 s1 p1, batch 2, bias', x: [2, 3, 13, 17], w: [5, 3, 3, 3], bias: true, o: { padding: 1 } },
+  { name: 'stride 2 on odd 9×11, 2→10, p1', x: [2, 2, 9, 11], w: [10, 2, 3, 3], o: { stride: 2, padding: 1 } },
+  { name: 'stride 2, 4×4 kernel, no padding, 7×9', x: [1, 3, 7, 9], w: [9, 3, 4, 4], o: { stride: 2 } },
+  { name: 'stride 3 with dilation 2, p2', x: [1, 2, 10, 11], w: [3, 2, 3, 3], o: { stride: 3, padding: 2, dilation: 2 } },
+  { name: 'stride 2 with dilation 2 (shared factor), p2', x: [1, 2, 9, 8], w: [3, 2, 3, 3], o: { stride: 2, padding: 2, dilation: 2 } },
+  { name: 'dilation 6 p6 on 7×9 (padding dominates)', x: [2, 3, 7, 9], w: [4, 3, 3, 3], o: { padding: 6, dilation: 6 } },
+  { name: 'dilation 12 p12 on 5×6', x: [1, 4, 5, 6], w: [3, 4, 3, 3], o: { padding: 12, dilation: 12 } },
+  { name: 'dilation 18 p18 on 4×5, batch 2', x: [2, 2, 4, 5], w: [9, 2, 3, 3], o: { padding: 18, dilation: 18 } },
+  { name: 'rectangular 1×3 kernel, stride (2,1), padding (0,1)', x: [1, 3, 6, 7], w: [5, 3, 1, 3], o: { stride: [2, 1], padding: [0, 1] } },
+  { name: 'groups 2, 4→6', x: [2, 4, 6, 7], w: [6, 2, 3, 3], bias: true, o: { padding: 1, groups: 2 } },
+  { name: 'depthwise 3 channels, stride 2', x: [1, 3, 7, 8], w: [3, 1, 3, 3], o: { stride: 2, padding: 1, groups: 3 } },
+  { name: '1×1 as matmul, 5→11, bias', x: [2, 5, 5, 7], w: [11, 5, 1, 1], bias: true, o: {} },
+  { name: '1×1 stride 2 (not a matmul)', x: [1, 4, 7, 5], w: [3, 4, 1, 1], o: { stride: 2 } },
+];
+
+for (const c of gradCases) {
+  test(`conv2d ${c.name}`, async () => {
+    const inputs = [randomArr(c.x, random), randomArr(c.w, random)];
+    if (c.bias) inputs.push(randomArr([c.w[0]!], random));
+    await checkOp({
+      name: c.name,
+      inputs,
+      gpu: ([x, w, b]) => ncl.conv2d(x!, w!, b ?? null, c.o),
+      ref: ([x, w, b]) => refConv(x!, w!, b ?? null, c.o),
+      fwdAtol: 1e-4,
+      fwdRtol: 1e-4,
+    });
+  });
+}
+
+/** Forward, dx and dw of a larger convolution against float64 (loss Σ R ⊙ y, so dy = R). */
+async function checkLarge(c: Case): Promise<void> {
+  const g = convGeometry(c.x, c.w, c.o);
+  const x = randomArr(c.x, random);
+  const w = randomArr(c.w, random);
+  const R = randomArr([g.N, g.Cout, g.Ho, g.Wo], random);
+  const dx = arr(c.x);
+  const dw = arr(c.w);
+  eachTap(g, (yi, wi, xi) => {
+    dx.data[xi]! += R.data[yi]! * w.data[wi]!;
+    dw.data[wi]! += R.data[yi]! * x.data[xi]!;
+  });
+  const tx = toTensor(x, true);
+  const tw = toTensor(w, true);
+  const y = ncl.tidy(() => {
+    const out = ncl.conv2d(tx, tw, null, c.o);
+    ncl.backward(ncl.sum(ncl.mul(out, toTensor(R))));
+    return out;
+  });
+  assertClose(await y.data(), refConv(x, w, null, c.o).data, 1e-4, 1e-4, `${c.name} forward`);
+  assertClose(await tx.grad!.data(), dx.data, 2e-4, 1e-3, `${c.name} input gradient`);
+  assertClose(await tw.grad!.data(), dw.data, 2e-4, 1e-3, `${c.name} weight gradient`);
+  for (const t of [y, tx, tw]) {
+    t.zeroGrad();
+    t.dispose();
+  }
+}
+
+const largeCases: Case[] = [
+  { name: '2×20×31×29 → 33, 3×3 s2 p1', x: [2, 20, 31, 29], w: [33, 20, 3, 3], o: { stride: 2, padding: 1 } },
+  { name: '2×9×24×24 → 17, 3×3 s1 p1 (weight gradient in chunks)', x: [2, 9, 24, 24], w: [17, 9, 3, 3], o: { padding: 1 } },
+  { name: '1×16×12×12 → 24, dilation 12 p12', x: [1, 16, 12, 12], w: [24, 16, 3, 3], o: { padding: 12, dilation: 12 } },
+  { name: '3×40×9×11 → 19, 1×1', x: [3, 40, 9, 11], w: [19, 40, 1, 1], o: {} },
+];
+for (const c of largeCases) test(`conv2d larger: ${c.name}`, () => checkLarge(c));
+
+test('conv2d is deterministic: same inputs, same bits', async () => {
+  const x = toTensor(randomArr([2, 6, 15, 15], random), true);
+  const w = toTensor(randomArr([7, 6, 3, 3], random), true);
+  const run = async () => {
+    const y = ncl.tidy(() => {
+      const out = ncl.conv2d(x, w, null, { padding: 1 });
+      ncl.backward(ncl.sum(ncl.mul(out, out)));
+      return out;
+    });
+    const got = [await y.data(), await x.grad!.data(), await w.grad!.data()];
+    y.dispose();
+    x.zeroGrad();
+    w.zeroGrad();
+    return got;
+  };
+  assert.equal(await run(), await run());
+});
+
+test('conv2d shape errors name the shapes', () => {
+  assert.throws(() => ncl.conv2d(ncl.zeros([1, 3, 5, 5]), ncl.zeros([4, 2, 3, 3])), /weight has 2 input channels, expected 3/);
+  assert.throws(() => ncl.conv2d(ncl.zeros([1, 3, 2, 2]), ncl.zeros([4, 3, 3, 3])), /larger than the padded input/);
+  assert.throws(() => ncl.conv2d(ncl.zeros([1, 4, 5, 5]), ncl.zeros([6, 2, 3, 3]), null, { groups: 3 }), /3 groups do not divide 4/);
+});
+
+test.run();
