@@ -25,10 +25,11 @@ export const MATMUL_SHAPES: MatmulShape[] = [
 
 /** Tilings compared by --tilings (the default of each profile is among them). */
 const TILINGS: MatmulTiling[] = [
-  { variant: 'register', tm: 4, tn4: 1, wgx: 8, wgy: 8 },
-  { variant: 'register', tm: 4, tn4: 2, wgx: 8, wgy: 8 },
+  { variant: 'vec4', tm: 8, tn4: 2, wgx: 8, wgy: 8 },
+  { variant: 'vec4', tm: 4, tn4: 2, wgx: 8, wgy: 8 },
+  { variant: 'vec4', tm: 4, tn4: 4, wgx: 8, wgy: 8 },
+  { variant: 'vec4', tm: 8, tn4: 2, wgx: 16, wgy: 4 },
   { variant: 'register', tm: 8, tn4: 2, wgx: 8, wgy: 8 },
-  { variant: 'register', tm: 8, tn4: 2, wgx: 16, wgy: 4 },
   { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16 },
   { variant: 'shared', tm: 2, tn4: 1, wgx: 16, wgy: 8 },
 ];

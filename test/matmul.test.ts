@@ -1,11 +1,12 @@
-// matmul forward against float64 and gradients against finite differences, for both kernel
-// variants (register-tiled for CPU adapters, workgroup-memory tiled for GPUs), odd sizes that do
-// not divide the tiles, transposed operands, batches and a shared 2-D operand.
+// matmul forward against float64 and gradients against finite differences, for every kernel
+// variant (vec4 and scalar register tiling for CPU adapters, workgroup-memory tiling for GPUs),
+// odd sizes that do not divide the tiles, sizes that allow vec4 reads, transposed operands,
+// batches and a shared 2-D operand.
 // Tolerance: forward atol 1e-5 rtol 1e-4 (K ≤ 70 f32 products); gradients atol 1e-4 rtol 1e-3.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
-import { DEFAULT_TILINGS, setMatmulTiling } from '../src/kernels/matmul.ts';
+import { DEFAULT_TILINGS, setMatmulTiling, type MatmulTiling } from '../src/kernels/matmul.ts';
 import { checkOp } from './helpers/gradcheck.ts';
 import { matmul as refMatmul } from './helpers/reference.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
@@ -26,9 +27,17 @@ const cases: Array<[string, number[], number[], boolean, boolean]> = [
   ['batched 3×13×17 · 3×17×6', [3, 13, 17], [3, 17, 6], false, false],
   ['shared 2-D right operand 2×13×17 · 17×35', [2, 13, 17], [17, 35], false, false],
   ['shared 2-D left operand 33×7 · 2×7×70', [33, 7], [2, 7, 70], false, false],
+  ['multiples of 4: 12×16 · 16×20', [12, 16], [16, 20], false, false],
+  ['multiples of 4, both transposed: (16×12)ᵀ · (20×16)ᵀ', [16, 12], [20, 16], true, true],
+  ['multiples of 4, batched with shared right operand: 2×9×8 · 8×12', [2, 9, 8], [8, 12], false, false],
 ];
 
-for (const [variant, tiling] of Object.entries(DEFAULT_TILINGS)) {
+const tilings: Record<string, MatmulTiling> = {
+  ...DEFAULT_TILINGS,
+  register: { ...DEFAULT_TILINGS.cpu, variant: 'register' },
+};
+
+for (const [variant, tiling] of Object.entries(tilings)) {
   for (const [name, sa, sb, ta, tb] of cases) {
     test(`${variant} kernel: ${name}`, async () => {
       setMatmulTiling(tiling);
@@ -42,12 +51,12 @@ for (const [variant, tiling] of Object.entries(DEFAULT_TILINGS)) {
       });
     });
   }
-  test(`${variant} kernel: 130×260 · 260×70 forward (several tiles each way)`, async () => {
+  test(`${variant} kernel: 130×260 · 260×72 forward (several tiles each way)`, async () => {
     setMatmulTiling(tiling);
     const a = randomArr([130, 260], random);
-    const b = randomArr([260, 70], random);
+    const b = randomArr([260, 72], random);
     const got = await ncl.matmul(toTensor(a), toTensor(b)).data();
-    assertClose(got, refMatmul(a, b).data, 1e-4, 1e-4, 'matmul 130×260·260×70');
+    assertClose(got, refMatmul(a, b).data, 1e-4, 1e-4, 'matmul 130×260·260×72');
   });
 }
 

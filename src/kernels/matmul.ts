@@ -1,29 +1,35 @@
-// Batched matmul: specialisation per adapter profile and dispatch.
+// Batched matmul: kernel variant and tiling per adapter profile, and dispatch.
+//
+// Variants: 'vec4' (register-tiled, vec4 reads; needs row-major operands with K and N multiples
+// of 4 — on the CPU profile, transposed operands are first copied row-major, which costs O(K·N)
+// against the product's O(M·N·K)), 'register' (the same tiling with scalar reads and transposes
+// in the index math; any shape), 'shared' (workgroup-memory tiles, for GPUs).
 import { Tensor, formatShape } from '../autograd/tensor.ts';
 import { runtime } from '../runtime/context.ts';
 import type { KernelProfile } from '../runtime/runtime.ts';
+import type { Constants } from '../runtime/pipelines.ts';
 import { kernel, launch } from './launch.ts';
+import { contiguousStrides, gatherStrided } from './strided.ts';
 import { uniforms } from './uniforms.ts';
 
-/** Tile shape of the register-tiled kernel: each invocation computes tm×(4·tn4) outputs,
- *  a workgroup wgx×wgy invocations. */
+/** Each invocation computes tm×(4·tn4) outputs; a workgroup has wgx×wgy invocations. */
 export interface MatmulTiling {
-  variant: 'register' | 'shared';
+  variant: 'vec4' | 'register' | 'shared';
   tm: number;
   tn4: number;
   wgx: number;
   wgy: number;
 }
 
-/** Defaults per profile, chosen by `ncl bench matmul --tilings` (results in bench/RESULTS.md). */
+/** Defaults per profile, chosen with `ncl bench matmul --tilings` (bench/RESULTS.md). */
 export const DEFAULT_TILINGS: Record<KernelProfile, MatmulTiling> = {
-  cpu: { variant: 'register', tm: 8, tn4: 2, wgx: 8, wgy: 8 },
+  cpu: { variant: 'vec4', tm: 8, tn4: 2, wgx: 8, wgy: 8 },
   gpu: { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16 },
 };
 
 let override: MatmulTiling | null = null;
 
-/** Forces a tiling (benchmarks compare them); null restores the profile's default. */
+/** Forces a tiling (benchmarks and tests compare them); null restores the profile's default. */
 export function setMatmulTiling(t: MatmulTiling | null): void {
   override = t;
 }
@@ -37,12 +43,20 @@ export interface MatmulSpec {
   b: Tensor;
   transA: boolean;
   transB: boolean;
-  /** Scales the product (used by backward passes and the contrastive 1/τ). */
+  /** Scales the product. */
   alpha?: number;
 }
 
+/** A row-major copy of the transpose of the last two axes. */
+function transposed(t: Tensor): Tensor {
+  const strides = contiguousStrides(t.shape);
+  const r = t.rank;
+  const shape = [...t.shape.slice(0, -2), t.shape[r - 1]!, t.shape[r - 2]!];
+  return gatherStrided('matmul-transpose', t, { shape, strides: [...strides.slice(0, -2), strides[r - 1]!, strides[r - 2]!], offset: 0 });
+}
+
 /**
- * C = alpha · op(A) · op(B). A is [M,K] ([K,M] if transA) or [batch,…] of those; likewise B.
+ * C = alpha · op(A) · op(B). A is [M,K] ([K,M] if transA) or [batch…, M, K]; likewise B.
  * A 2-D operand is shared by every batch of the other.
  */
 export function matmulKernel({ a, b, transA, transB, alpha = 1 }: MatmulSpec): Tensor {
@@ -59,26 +73,32 @@ export function matmulKernel({ a, b, transA, transB, alpha = 1 }: MatmulSpec): T
   if (batchA.length && batchB.length && formatShape(batchA) !== formatShape(batchB)) {
     throw new Error(`matmul: batch dimensions differ: ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   }
+  if (K === 0) throw new Error(`matmul: inner dimension is 0 (${formatShape(a.shape)} · ${formatShape(b.shape)})`);
   const batch = batchA.length ? batchA : batchB;
   const nb = batch.reduce((x, y) => x * y, 1);
-  const out = Tensor.empty([...batch, M, N]);
-  if (K === 0) throw new Error(`matmul: inner dimension is 0 (${formatShape(a.shape)} · ${formatShape(b.shape)})`);
-  const t = currentTiling();
   const maxZ = runtime().limits.maxComputeWorkgroupsPerDimension;
   if (nb > maxZ) throw new Error(`matmul: ${nb} batches exceed the adapter's ${maxZ} workgroups per dimension`);
+
+  let t = currentTiling();
+  if (t.variant === 'vec4' && (K % 4 !== 0 || N % 4 !== 0)) t = { ...t, variant: 'register' };
+  const copyA = t.variant === 'vec4' && transA ? transposed(a) : null;
+  const copyB = t.variant === 'vec4' && transB ? transposed(b) : null;
+  const ta = t.variant === 'vec4' ? false : transA;
+  const tb = t.variant === 'vec4' ? false : transB;
+  const out = Tensor.empty([...batch, M, N]);
   const tn = 4 * t.tn4;
-  const file = t.variant === 'register' ? 'matmul' : 'matmul_shared';
+  const file = { vec4: 'matmul_vec4', register: 'matmul', shared: 'matmul_shared' }[t.variant];
+  const transposes: Constants = t.variant === 'vec4' ? {} : { TRANS_A: ta, TRANS_B: tb };
   launch({
     op: 'matmul',
-    kernel: kernel(`matmul:${t.variant}[${t.tm}x${tn},${t.wgx}x${t.wgy}]${transA ? 'ᵀ' : ''}${transB ? 'ᵀ' : ''}`, file, {
+    kernel: kernel(`matmul:${t.variant}[${t.tm}x${tn},${t.wgx}x${t.wgy}]${ta ? 'ᵀ' : ''}${tb ? 'ᵀ' : ''}`, file, {
       TM: t.tm,
       TN4: t.tn4,
       WGX: t.wgx,
       WGY: t.wgy,
-      TRANS_A: transA,
-      TRANS_B: transB,
+      ...transposes,
     }),
-    reads: [a, b],
+    reads: [copyA ?? a, copyB ?? b],
     writes: [out],
     uniforms: uniforms()
       .u32(M, N, K, batchA.length ? M * K : 0, batchB.length ? K * N : 0)
@@ -86,5 +106,7 @@ export function matmulKernel({ a, b, transA, transB, alpha = 1 }: MatmulSpec): T
       .finish(),
     workgroups: [Math.ceil(N / tn / t.wgx), Math.ceil(M / t.tm / t.wgy), nb],
   });
+  copyA?.dispose();
+  copyB?.dispose();
   return out;
 }
