@@ -123,7 +123,10 @@ export async function generateSyntheticSet(options: SynthOptions): Promise<Synth
       options.onProgress?.(records.length, settings.count);
     }
   }
-  for (const name of SPLITS) await writeFile(join(options.out, `${name}.json`), `${JSON.stringify(lists[name], null, 1)}\n`);
+  for (const name of SPLITS) {
+    const lines = lists[name].map((pair) => `  ${JSON.stringify(pair)}`); // one [image, mask] pair per line
+    await writeFile(join(options.out, `${name}.json`), `[\n${lines.join(',\n')}\n]\n`);
+  }
   const photos = { train: split.train.map((p) => p.name), test: split.test.map((p) => p.name) };
   const meta = { generator: 'ncl synth', ...settings, images: options.imagesDir ?? 'built-in', photos, records };
   await writeFile(join(options.out, 'meta.json'), `${JSON.stringify(meta, null, 1)}\n`);
