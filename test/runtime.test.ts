@@ -1,0 +1,66 @@
+// The runtime: pipeline cache, batching of dispatches into submits, buffer size classes, and the
+// command line's view of the adapter.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as ncl from '../src/index.ts';
+import { runtime } from '../src/runtime/context.ts';
+import { sizeClass } from '../src/runtime/buffer-pool.ts';
+import { device } from './helpers/setup.ts';
+
+const cli = new URL('../bin/ncl.js', import.meta.url).pathname;
+
+test.before(async () => {
+  await device();
+});
+
+test('a specialised kernel compiles once and is then taken from the cache', async () => {
+  const x = ncl.full([300], 0.5);
+  ncl.exp(x);
+  const cached = runtime().pipelines.size;
+  for (let i = 0; i < 5; i++) ncl.exp(x);
+  assert.is(runtime().pipelines.size, cached);
+  ncl.log(x); // another specialisation of the same file is another pipeline
+  assert.is(runtime().pipelines.size, cached + 1);
+  await runtime().sync();
+});
+
+test('many dispatches share one submit', async () => {
+  await runtime().sync();
+  const rt = runtime();
+  const submits = rt.submits;
+  const dispatches = rt.dispatches;
+  const x = ncl.full([64], 1);
+  let y = x;
+  for (let i = 0; i < 100; i++) y = ncl.mulScalar(y, 1.01);
+  const v = await y.data();
+  assert.ok(Math.abs(v[0]! - 1.01 ** 100) < 1e-4);
+  assert.ok(rt.dispatches - dispatches >= 100);
+  // 100+ dispatches, one submit for them and one for the read-back copy.
+  assert.ok(rt.submits - submits <= 3, `${rt.submits - submits} submits`);
+});
+
+test('size classes: at most 25 % slack, multiples of 4 bytes, at least 256', () => {
+  for (const bytes of [1, 4, 255, 256, 257, 1000, 4096, 5000, 123457, 1e8]) {
+    const c = sizeClass(bytes);
+    assert.ok(c >= bytes && c >= 256 && c % 4 === 0, `${bytes} → ${c}`);
+    if (bytes > 256) assert.ok(c <= bytes * 1.25 + 4, `${bytes} → ${c}`);
+  }
+});
+
+test('ncl info --json names the adapter and its limits', () => {
+  const info = JSON.parse(execFileSync(cli, ['info', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Record<string, unknown>;
+  assert.type(info.backend, 'string');
+  assert.type(info.adapter, 'string');
+  assert.type(info.fallback, 'boolean');
+  assert.type((info.limits as Record<string, number>).maxStorageBufferBindingSize, 'number');
+  assert.is(info.adapter, runtime().adapter.description);
+});
+
+test('an unknown --backend is refused with the list of backends', () => {
+  const r = spawnSync(cli, ['--backend', 'glide', 'info'], { encoding: 'utf8' });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /unknown backend 'glide'.*auto, vulkan, metal, d3d12, opengl/);
+});
+
+test.run();
