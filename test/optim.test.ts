@@ -1,8 +1,10 @@
 // SGD and AdamW kernels against a float64 CPU reference of their update rules over several steps,
-// with and without clipping by global norm. Tolerance atol 1e-6 rtol 1e-5 on the weights.
+// with and without clipping by global norm (tolerance atol 1e-6 rtol 1e-5 on the weights);
+// optimiser state export/restore (bit-identical continuation); learning-rate schedules.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
+import { cosineWithWarmup, poly } from '../src/optim/schedule.ts';
 import { assertClose, device, randomArr, rng } from './helpers/setup.ts';
 
 const random = rng(7);
@@ -110,6 +112,49 @@ test('a regression trained end to end converges (the README example)', async () 
   assert.ok(loss < 1e-6, `final loss ${loss}`);
   assertClose(await w.data(), [1.5, -2, 0.5], 1e-3, 0, 'learned weights');
   opt.dispose();
+});
+
+test('optimizer state round trip: a restored AdamW continues exactly as the original', async () => {
+  const w0 = Float32Array.from(randomArr([10], random).data);
+  const grads = Array.from({ length: 6 }, () => randomArr([10], random).data);
+  const make = () => {
+    const p = ncl.tensor(w0, [10], { requiresGrad: true });
+    return { p, opt: new ncl.AdamW([p], { lr: 0.01 }) };
+  };
+  const a = make();
+  for (let t = 0; t < 3; t++) {
+    setGrad(a.p, grads[t]!);
+    a.opt.step();
+  }
+  const state = await a.opt.exportState(['w']);
+  assert.equal([...state.keys()], ['w.exp_avg', 'w.exp_avg_sq']);
+  const b = make();
+  b.p.assign(await a.p.data());
+  b.opt.loadState(state, ['w'], a.opt.stepCount);
+  for (let t = 3; t < 6; t++) {
+    for (const run of [a, b]) {
+      setGrad(run.p, grads[t]!);
+      run.opt.step();
+    }
+  }
+  assert.equal(Array.from(await b.p.data()), Array.from(await a.p.data()));
+  assert.throws(() => b.opt.loadState(new Map([['w.exp_avg', { shape: [10], data: new Float32Array(10) }]]), ['w'], 1), /lacks 'w.exp_avg_sq'/);
+  a.opt.dispose();
+  b.opt.dispose();
+});
+
+test('learning-rate schedules: warm-up, cosine decay and poly', () => {
+  const cos = cosineWithWarmup(0.1, 110, 10, 0.001);
+  assert.ok(Math.abs(cos(0) - 0.01) < 1e-12);
+  assert.ok(Math.abs(cos(9) - 0.1) < 1e-12);
+  assert.ok(Math.abs(cos(10) - 0.1) < 1e-12);
+  assert.ok(Math.abs(cos(60) - (0.001 + 0.099 * 0.5)) < 1e-12);
+  assert.ok(Math.abs(cos(110) - 0.001) < 1e-12);
+  const p = poly(0.01, 100, 0.9);
+  assert.ok(Math.abs(p(0) - 0.01) < 1e-15);
+  assert.ok(Math.abs(p(50) - 0.01 * 0.5 ** 0.9) < 1e-15);
+  assert.is(p(100), 0);
+  assert.throws(() => cosineWithWarmup(0.1, 10, 10), /warmup < total/);
 });
 
 test.run();

@@ -1,7 +1,8 @@
 // Optimisers as kernels: one dispatch per parameter tensor updates the weights and the state in
 // place. Optional clipping by global gradient norm scales every gradient inside those kernels.
 import { keep } from '../autograd/scope.ts';
-import { Tensor } from '../autograd/tensor.ts';
+import { Tensor, formatShape } from '../autograd/tensor.ts';
+import type { NamedArray } from '../io/safetensors.ts';
 import { fillKernel } from '../kernels/elementwise.ts';
 import { kernel, launch } from '../kernels/launch.ts';
 import { uniforms } from '../kernels/uniforms.ts';
@@ -35,14 +36,51 @@ export abstract class Optimizer {
     this.unitScale = keep(fillKernel([1], 1));
   }
 
-  /** Per-parameter state tensors (momentum, moments), created on first use. */
-  protected slots(p: Tensor, count: number): Tensor[] {
+  /** Names of the per-parameter state tensors, as PyTorch calls them. */
+  protected abstract readonly slotNames: readonly string[];
+
+  /** Per-parameter state tensors (momentum, moments), created zero on first use. */
+  protected slots(p: Tensor): Tensor[] {
     let s = this.state.get(p);
     if (!s) {
-      s = Array.from({ length: count }, () => keep(fillKernel(p.shape, 0)));
+      s = this.slotNames.map(() => keep(fillKernel(p.shape, 0)));
       this.state.set(p, s);
     }
     return s;
+  }
+
+  /**
+   * State for a checkpoint: "<param name>.<slot>" for every slot created so far, named by the
+   * parameters' names (`names[i]` for params[i]). The step count goes in the metadata.
+   */
+  async exportState(names: readonly string[]): Promise<Map<string, NamedArray>> {
+    const out = new Map<string, NamedArray>();
+    for (let i = 0; i < this.params.length; i++) {
+      const slots = this.state.get(this.params[i]!);
+      if (!slots) continue;
+      for (let k = 0; k < slots.length; k++) {
+        out.set(`${names[i]}.${this.slotNames[k]}`, { shape: [...slots[k]!.shape], data: await slots[k]!.data() });
+      }
+    }
+    return out;
+  }
+
+  /** Restores what exportState wrote (slots absent from it start at zero, as on a first step). */
+  loadState(state: Map<string, NamedArray>, names: readonly string[], stepCount: number): void {
+    this.stepCount = stepCount;
+    for (let i = 0; i < this.params.length; i++) {
+      const p = this.params[i]!;
+      const entries = this.slotNames.map((slot) => state.get(`${names[i]}.${slot}`));
+      if (entries.every((e) => e === undefined)) continue;
+      const slots = this.slots(p);
+      entries.forEach((e, k) => {
+        if (!e) throw new Error(`optimizer state lacks '${names[i]}.${this.slotNames[k]}'`);
+        if (formatShape(e.shape) !== formatShape(p.shape)) {
+          throw new Error(`optimizer state '${names[i]}.${this.slotNames[k]}' has shape ${formatShape(e.shape)}, parameter is ${formatShape(p.shape)}`);
+        }
+        slots[k]!.assign(e.data);
+      });
+    }
   }
 
   /** Applies one update to every parameter that has a gradient. */
@@ -82,6 +120,8 @@ export interface SGDOptions extends OptimizerOptions {
 }
 
 export class SGD extends Optimizer {
+  protected readonly slotNames = ['momentum_buffer'];
+
   constructor(
     params: readonly Tensor[],
     private readonly sgd: SGDOptions,
@@ -90,7 +130,7 @@ export class SGD extends Optimizer {
   }
 
   protected update(p: Tensor, grad: Tensor, scale: Tensor): void {
-    const [velocity] = this.slots(p, 1);
+    const [velocity] = this.slots(p);
     launch({
       op: 'sgd',
       kernel: kernel('sgd', 'sgd'),
@@ -112,6 +152,8 @@ export interface AdamWOptions extends OptimizerOptions {
 }
 
 export class AdamW extends Optimizer {
+  protected readonly slotNames = ['exp_avg', 'exp_avg_sq'];
+
   constructor(
     params: readonly Tensor[],
     private readonly adam: AdamWOptions,
@@ -120,7 +162,7 @@ export class AdamW extends Optimizer {
   }
 
   protected update(p: Tensor, grad: Tensor, scale: Tensor): void {
-    const [m1, m2] = this.slots(p, 2);
+    const [m1, m2] = this.slots(p);
     const b1 = this.adam.beta1 ?? 0.9;
     const b2 = this.adam.beta2 ?? 0.999;
     const t = this.stepCount;
