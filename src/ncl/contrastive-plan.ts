@@ -1,0 +1,81 @@
+// Who counts in the contrastive loss, and how much (ncl-method.md §5), worked out on the host from
+// the per-row class ids (−1 = ignore):
+//   - valid rows: y_i ≠ −1 (only they enter any denominator);
+//   - kept anchors: valid rows whose class has another valid member (|P_i| = n_c − 1 ≥ 1);
+//   - weight w_i = 1/M for the M kept anchors, 0 otherwise;
+//   - the members of each class, for the class sums S_c.
+// Class ids may be any non-negative integers; they are renumbered 0..C−1 in increasing order.
+import { Tensor } from '../autograd/tensor.ts';
+import { runtime } from '../runtime/context.ts';
+
+export interface ContrastivePlan {
+  readonly n: number;
+  /** Number of distinct valid classes C. */
+  readonly classes: number;
+  /** Number of kept anchors M. */
+  readonly kept: number;
+  /** Dense class index per row, −1 for ignored rows. */
+  readonly classOf: Int32Array;
+  /** w_i: 1/M for kept anchors, 0 otherwise. */
+  readonly weight: Float32Array;
+  /** 1/|P_i| = 1/(n_c − 1) for kept anchors, 0 otherwise. */
+  readonly posScale: Float32Array;
+  /** Members of class c are members[classStart[c] .. classStart[c + 1]), in increasing row order. */
+  readonly classStart: Uint32Array;
+  readonly members: Uint32Array;
+}
+
+export function contrastivePlan(labels: ArrayLike<number>): ContrastivePlan {
+  const n = labels.length;
+  for (let i = 0; i < n; i++) {
+    const y = labels[i]!;
+    if (!Number.isInteger(y) || y < -1) throw new Error(`contrastive labels: row ${i} has class ${y}; expected an integer ≥ 0, or −1 to ignore the row`);
+  }
+  const ids = [...new Set(Array.from(labels).filter((y) => y >= 0))].sort((a, b) => a - b);
+  const dense = new Map(ids.map((y, c) => [y, c]));
+  const classOf = Int32Array.from(labels, (y) => (y >= 0 ? dense.get(y)! : -1));
+  const classStart = new Uint32Array(ids.length + 1);
+  for (const c of classOf) if (c >= 0) classStart[c + 1]!++;
+  for (let c = 0; c < ids.length; c++) classStart[c + 1]! += classStart[c]!;
+  const fill = classStart.slice(0, ids.length);
+  const members = new Uint32Array(classStart[ids.length]!);
+  classOf.forEach((c, i) => {
+    if (c >= 0) members[fill[c]!++] = i;
+  });
+  const size = (c: number) => classStart[c + 1]! - classStart[c]!;
+  const isKept = (c: number) => c >= 0 && size(c) >= 2;
+  let kept = 0;
+  for (const c of classOf) if (isKept(c)) kept++;
+  const weight = Float32Array.from(classOf, (c) => (isKept(c) ? 1 / kept : 0));
+  const posScale = Float32Array.from(classOf, (c) => (isKept(c) ? 1 / (size(c) - 1) : 0));
+  return { n, classes: ids.length, kept, classOf, weight, posScale, classStart, members };
+}
+
+/** The plan on the device, as raw words in tensors (so tidy scopes release them). */
+export interface DevicePlan {
+  /** Per row: class index (i32), weight, pos_scale, unused — the WGSL struct RowInfo. */
+  readonly rows: Tensor;
+  readonly classStart: Tensor;
+  readonly members: Tensor;
+}
+
+function rawTensor(words: Uint32Array): Tensor {
+  const t = Tensor.empty([Math.max(1, words.length)]);
+  if (words.length) runtime().write(t.buffer, words);
+  return t;
+}
+
+export function uploadPlan(plan: ContrastivePlan): DevicePlan {
+  const rows = new ArrayBuffer(plan.n * 16);
+  const view = new DataView(rows);
+  for (let i = 0; i < plan.n; i++) {
+    view.setInt32(16 * i, plan.classOf[i]!, true);
+    view.setFloat32(16 * i + 4, plan.weight[i]!, true);
+    view.setFloat32(16 * i + 8, plan.posScale[i]!, true);
+  }
+  return {
+    rows: rawTensor(new Uint32Array(rows)),
+    classStart: rawTensor(plan.classStart),
+    members: rawTensor(plan.members),
+  };
+}

@@ -1,0 +1,31 @@
+// Supervised contrastive loss over patch embeddings (ncl-method.md §5; the fused kernel is §6).
+//
+//   s_ij = z_i · z_j / τ,   LSE_i = log Σ_{j ≠ i, y_j ≠ −1} exp(s_ij),   P_i = { j ≠ i : y_j = y_i }
+//   ℓ_i  = LSE_i − (1/|P_i|) Σ_{p ∈ P_i} s_ip,   L_con = mean of ℓ_i over the M kept anchors
+//
+// Rows labelled −1 are ignored (neither anchors nor in any denominator); anchors without positives
+// are skipped; with no kept anchor the loss is 0 and so is its gradient.
+import type { Tensor } from '../autograd/tensor.ts';
+import { fusedContrastiveLoss } from './contrastive-fused.ts';
+import { contrastivePlan } from './contrastive-plan.ts';
+import { unfusedContrastiveLoss } from './contrastive-unfused.ts';
+
+export interface ContrastiveOptions {
+  /** Temperature τ (default 0.1). */
+  tau?: number;
+  /** The fused kernel (default) or the composition of engine ops (the reference). */
+  fused?: boolean;
+}
+
+/**
+ * L_con for z [N, D] (unit rows) and per-row class ids (−1 = ignore), as a scalar tensor.
+ * The labels stay on the host: they decide the anchors and weights before any kernel runs.
+ */
+export function contrastiveLoss(z: Tensor, labels: ArrayLike<number>, options: ContrastiveOptions = {}): Tensor {
+  const tau = options.tau ?? 0.1;
+  if (z.rank !== 2) throw new Error(`contrastiveLoss: z must be [N, D], got ${z.describe()}`);
+  if (labels.length !== z.shape[0]) throw new Error(`contrastiveLoss: ${labels.length} labels for ${z.describe()}`);
+  if (!(tau > 0)) throw new Error(`contrastiveLoss: tau must be positive, got ${tau}`);
+  const plan = contrastivePlan(labels);
+  return (options.fused ?? true) ? fusedContrastiveLoss(z, plan, tau) : unfusedContrastiveLoss(z, plan, tau);
+}
