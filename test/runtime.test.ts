@@ -15,14 +15,15 @@ test.before(async () => {
 });
 
 test('a specialised kernel compiles once and is then taken from the cache', async () => {
-  const x = ncl.full([300], 0.5);
-  ncl.exp(x);
-  const cached = runtime().pipelines.size;
-  for (let i = 0; i < 5; i++) ncl.exp(x);
-  assert.is(runtime().pipelines.size, cached);
-  ncl.log(x); // another specialisation of the same file is another pipeline
-  assert.is(runtime().pipelines.size, cached + 1);
-  await runtime().sync();
+  const rt = runtime();
+  const before = rt.pipelines.size;
+  const first = rt.kernel('cache-test', 'unary', { EXPR: 'x * 3.25 + p', WG: 64 });
+  for (let i = 0; i < 5; i++) assert.is(rt.kernel('cache-test', 'unary', { EXPR: 'x * 3.25 + p', WG: 64 }), first);
+  assert.is(rt.pipelines.size, before + 1);
+  // Another specialisation of the same file is another pipeline.
+  assert.is.not(rt.kernel('cache-test', 'unary', { EXPR: 'x * 3.25 + p', WG: 128 }), first);
+  assert.is(rt.pipelines.size, before + 2);
+  await rt.sync();
 });
 
 test('many dispatches share one submit', async () => {
