@@ -1,0 +1,63 @@
+// NCL's network (ncl-method.md §2): trunk = ResNet encoder → ASPP → DeepLabV3+ decoder, whose
+// stride-4 output F is the pivot read by the segmentation head and by the branch heads.
+//   backbone.*  aspp.*  decoder.*  (DeepLabV3+ names; decoder.last_conv.8 is the seg head)
+//   branch_t.*  branch_a.*         (projection heads of branches T and A, ours)
+// Input: [B, 3, S, S] normalised with ImageNet mean/std; S = config.inputSize.
+import type { Tensor } from '../../autograd/tensor.ts';
+import { Rng } from '../../data/rng.ts';
+import { Module } from '../../nn/module.ts';
+import { resizeBilinear } from '../../nn/resize.ts';
+import type { Sequential } from '../../nn/sequential.ts';
+import type { DropoutStream } from '../../nn/dropout.ts';
+import { ASPP } from './aspp.ts';
+import { asppRates, type ModelConfig } from './config.ts';
+import { Decoder } from './decoder.ts';
+import { projectionHead } from './projection-head.ts';
+import { ResNetEncoder } from './resnet.ts';
+
+/** Which projection heads exist: both for `dual`, T alone for one-head modes, none for `off`. */
+export type Branch = 't' | 'a';
+
+export interface NetworkOutput {
+  /** Segmentation logits [B, 2, S, S] (channel 1 = tampered). */
+  logits: Tensor;
+  /** The pivot F [B, C, S/4, S/4]. */
+  pivot: Tensor;
+  /** Per-pixel embeddings of each branch present, [B, D, S/4, S/4] (not yet pooled or normalised). */
+  embeddings: Partial<Record<Branch, Tensor>>;
+}
+
+export class NclNetwork extends Module {
+  private readonly backbone: ResNetEncoder;
+  private readonly aspp: ASPP;
+  private readonly decoder: Decoder;
+  private readonly heads: Partial<Record<Branch, Sequential>> = {};
+  /** Where dropout draws its masks; the trainer re-seeds it every step. */
+  readonly dropoutStream: DropoutStream = { rng: Rng.fromSeed(0) };
+
+  constructor(
+    readonly config: ModelConfig,
+    readonly branches: readonly Branch[],
+    seed: number,
+  ) {
+    super();
+    const rng = Rng.fromSeed(seed, 0x1417); // the initialisation stream of this seed
+    this.backbone = this.child('backbone', new ResNetEncoder(config, rng));
+    const c = config;
+    this.aspp = this.child('aspp', new ASPP(this.backbone.outChannels, c.asppChannels, asppRates(c.outputStride), c.dropout[0], this.dropoutStream, rng));
+    this.decoder = this.child('decoder', new Decoder(this.backbone.lowLevelChannels, c.lowLevelChannels, c.asppChannels, c.pivotChannels, [c.dropout[1], c.dropout[2]], this.dropoutStream, rng));
+    for (const b of branches) this.heads[b] = this.child(`branch_${b}`, projectionHead(c.pivotChannels, c.embedDim, rng));
+  }
+
+  forward(x: Tensor): NetworkOutput {
+    const size = this.config.inputSize;
+    if (x.rank !== 4 || x.shape[1] !== 3 || x.shape[2] !== size || x.shape[3] !== size) {
+      throw new Error(`network input must be [B, 3, ${size}, ${size}] (the model's input size), got ${x.describe()}`);
+    }
+    const { features, lowLevel } = this.backbone.forward(x);
+    const { pivot, logits } = this.decoder.forward(this.aspp.forward(features), lowLevel);
+    const embeddings: Partial<Record<Branch, Tensor>> = {};
+    for (const b of this.branches) embeddings[b] = this.heads[b]!.forward(pivot);
+    return { logits: resizeBilinear(logits, size, size), pivot, embeddings };
+  }
+}
