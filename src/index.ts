@@ -35,3 +35,6 @@ export const ones = (shape: Shape, options?: { requiresGrad?: boolean }) => full
 // Convolution and the DeepLabV3+ op set (conv, batch norm, resize, pooling, losses, dropout).
 export { conv2d } from './autograd/ops/conv.ts';
 export { convGeometry, convFlops, type Conv2dOptions, type ConvGeometry } from './kernels/conv.ts';
+
+// NCL method: patch pooling, labels and sampling (ncl-method.md §3); contrastive loss (§5, §6).
+export { contrastiveLoss, type ContrastiveOptions } from './ncl/contrastive.ts';

@@ -1,0 +1,159 @@
+// Supervised contrastive loss (ncl-method.md §5–§6), fused kernel and unfused composition.
+//   1. The float64 analytic gradient of §6 against central finite differences of the float64 loss
+//      (h 1e-6; atol 1e-6, rtol 1e-5) at small N, including ignore labels and singleton classes.
+//   2. Fused and unfused on the device against the float64 loss (atol 1e-5, rtol 1e-4) and the
+//      analytic gradient (atol 1e-4 · max(max|dL/dz|, 1/(τM)), rtol 1e-3), N ∈ {2, 3, 17, 64, 300},
+//      D ∈ {3, 4, 32, 128}; then the special cases: one class, a class of one member, ignore
+//      labels, no kept anchor (loss 0, gradient 0), τ = 0.05 with near-duplicate rows.
+//   3. Fused against unfused on the device (same tolerances), both tilings (CPU and GPU profile).
+//   4. Determinism: two fused runs give bit-identical loss and gradient.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as ncl from '../src/index.ts';
+import { CONTRASTIVE_TILINGS, setContrastiveTiling } from '../src/kernels/contrastive.ts';
+import { contrastiveGradRef, contrastiveLossRef } from './helpers/contrastive-reference.ts';
+import { assertClose, device, rng } from './helpers/setup.ts';
+
+const random = rng(2024);
+
+test.before(async () => {
+  await device();
+});
+test.after(() => setContrastiveTiling(null));
+
+/** n unit rows of dimension d (f32-rounded); `spread` < 1 makes them near-duplicates of one row. */
+function unitRows(n: number, d: number, spread = 1): Float64Array {
+  const base = Array.from({ length: d }, () => random() * 2 - 1);
+  const z = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    let norm = 0;
+    for (let k = 0; k < d; k++) {
+      const v = spread < 1 ? base[k]! + spread * (random() * 2 - 1) : random() * 2 - 1;
+      z[i * d + k] = v;
+      norm += v * v;
+    }
+    for (let k = 0; k < d; k++) z[i * d + k] = Math.fround(z[i * d + k]! / Math.sqrt(norm));
+  }
+  return z;
+}
+
+/** Two classes, every seventh row ignored (from row 3), at least one pair of class 0. */
+function mixedLabels(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => (i % 7 === 3 ? -1 : n <= 3 ? (i === 1 ? 1 : 0) : i % 2));
+}
+
+async function runLoss(z: Float64Array, labels: number[], d: number, tau: number, fused: boolean): Promise<{ loss: number; grad: Float32Array }> {
+  const zt = ncl.tensor(Float32Array.from(z), [labels.length, d], { requiresGrad: true });
+  const loss = ncl.tidy(() => {
+    const l = ncl.keep(ncl.contrastiveLoss(zt, labels, { tau, fused }));
+    ncl.backward(l);
+    return l;
+  });
+  const out = { loss: await loss.item(), grad: await zt.grad!.data() };
+  loss.dispose();
+  zt.zeroGrad();
+  zt.dispose();
+  return out;
+}
+
+/** atol for dL/dz: 1e-4 of the larger of max|dL/dz| and 1/(τM), the size of the two terms of §6
+ *  that cancel when rows are near-duplicates (f32 rounding is relative to them, not to their sum). */
+function gradTolerance(want: ArrayLike<number>, labels: number[], tau: number): number {
+  const kept = labels.filter((y) => y !== -1 && labels.filter((v) => v === y).length >= 2).length;
+  let max = kept ? 1 / (tau * kept) : 0;
+  for (let i = 0; i < want.length; i++) max = Math.max(max, Math.abs(want[i]!));
+  return 1e-4 * max;
+}
+
+async function checkAgainstReference(what: string, z: Float64Array, labels: number[], d: number, tau: number, fused: boolean): Promise<void> {
+  const { loss, grad } = await runLoss(z, labels, d, tau, fused);
+  const wantGrad = contrastiveGradRef(z, labels, d, tau);
+  assertClose([loss], [contrastiveLossRef(z, labels, d, tau)], 1e-5, 1e-4, `${what} loss`);
+  assertClose(grad, wantGrad, gradTolerance(wantGrad, labels, tau), 1e-3, `${what} gradient`);
+}
+
+test('the analytic gradient of §6 matches finite differences of the loss', () => {
+  const cases: Array<[number, number, number[]]> = [
+    [2, 3, [0, 0]],
+    [3, 4, [0, 1, 0]],
+    [9, 3, [0, 1, -1, 1, 0, 2, 0, -1, 1]],
+    [17, 5, mixedLabels(17)],
+  ];
+  for (const [n, d, labels] of cases) {
+    const z = unitRows(n, d);
+    const h = 1e-6;
+    const fd = new Float64Array(n * d);
+    for (let e = 0; e < n * d; e++) {
+      const saved = z[e]!;
+      z[e] = saved + h;
+      const up = contrastiveLossRef(z, labels, d, 0.1);
+      z[e] = saved - h;
+      const down = contrastiveLossRef(z, labels, d, 0.1);
+      z[e] = saved;
+      fd[e] = (up - down) / (2 * h);
+    }
+    assertClose(contrastiveGradRef(z, labels, d, 0.1), fd, 1e-6, 1e-5, `reference gradient N=${n} D=${d}`);
+  }
+});
+
+for (const fused of [true, false]) {
+  const impl = fused ? 'fused' : 'unfused';
+  for (const n of [2, 3, 17, 64, 300]) {
+    test(`${impl}: N=${n}, D ∈ {3, 4, 32, 128} against the float64 reference`, async () => {
+      for (const d of [3, 4, 32, 128]) {
+        await checkAgainstReference(`${impl} N=${n} D=${d}`, unitRows(n, d), mixedLabels(n), d, 0.1, fused);
+      }
+    });
+  }
+
+  test(`${impl}: one class, a class of one member, arbitrary class ids, τ = 0.05 near-duplicates`, async () => {
+    await checkAgainstReference(`${impl} all one class`, unitRows(40, 16), new Array<number>(40).fill(3), 16, 0.1, fused);
+    const singleton = Array.from({ length: 33 }, (_, i) => (i === 5 ? 2 : i % 2));
+    await checkAgainstReference(`${impl} class of one member`, unitRows(33, 8), singleton, 8, 0.1, fused);
+    const ids = Array.from({ length: 30 }, (_, i) => [7, 100, 7, 42, -1][i % 5]!);
+    await checkAgainstReference(`${impl} ids 7, 42, 100 and ignored rows`, unitRows(30, 12), ids, 12, 0.1, fused);
+    await checkAgainstReference(`${impl} τ=0.05 near-duplicates`, unitRows(200, 128, 1e-3), mixedLabels(200), 128, 0.05, fused);
+  });
+
+  test(`${impl}: no kept anchor gives loss 0 and gradient 0`, async () => {
+    for (const labels of [[0, 1, 2, 3, 4], [-1, -1, -1], [0, -1, 1, -1, 5]]) {
+      const { loss, grad } = await runLoss(unitRows(labels.length, 6), labels, 6, 0.1, fused);
+      assert.is(loss, 0);
+      assert.ok(grad.every((g) => g === 0), `gradient not zero for labels ${labels}`);
+    }
+  });
+}
+
+for (const [profile, tiling] of Object.entries(CONTRASTIVE_TILINGS)) {
+  test(`fused (${profile} tiling) matches unfused on the device, N=300 and N=1031, D=128`, async () => {
+    setContrastiveTiling(tiling);
+    for (const n of [300, 1031]) {
+      const z = unitRows(n, 128);
+      const labels = mixedLabels(n);
+      const f = await runLoss(z, labels, 128, 0.1, true);
+      const u = await runLoss(z, labels, 128, 0.1, false);
+      assertClose([f.loss], [u.loss], 1e-5, 1e-4, `N=${n} loss`);
+      assertClose(f.grad, u.grad, gradTolerance(u.grad, labels, 0.1), 1e-3, `N=${n} gradient`);
+    }
+    setContrastiveTiling(null);
+  });
+}
+
+test('fused: same input, same bits (loss and gradient)', async () => {
+  const z = unitRows(777, 32);
+  const labels = mixedLabels(777);
+  const a = await runLoss(z, labels, 32, 0.1, true);
+  const b = await runLoss(z, labels, 32, 0.1, true);
+  assert.is(a.loss, b.loss);
+  assert.equal(Array.from(a.grad), Array.from(b.grad));
+});
+
+test('label errors name the problem', () => {
+  const z = ncl.zeros([3, 4]);
+  assert.throws(() => ncl.contrastiveLoss(z, [0, 1]), /2 labels for tensor \[3,4\]/);
+  assert.throws(() => ncl.contrastiveLoss(z, [0, 1, 0.5]), /row 2 has class 0.5/);
+  assert.throws(() => ncl.contrastiveLoss(z, [0, 1, 0], { tau: 0 }), /tau must be positive/);
+  z.dispose();
+});
+
+test.run();
