@@ -1,0 +1,58 @@
+// The method's options (ncl-method.md §3–§5), each with the equation it sets. "Paper" marks what
+// the paper's abstract and the authors' demo establish; "ours" marks our reading of what they name
+// but do not define (the method page explains why the two are kept apart).
+
+/**
+ * How the contour patches (0 < r < 1) take part in the contrastive term (§4, ours; the paper names
+ * "role switching" between positives and negatives without defining it):
+ * - `dual`: branch T (contour → tampered) and branch A (contour → authentic), each on its own
+ *   projection head, every step; L_pc ties the two views of each patch together.
+ * - `alternate`: one head; contour patches count as tampered on even steps, authentic on odd ones.
+ * - `drop`: one head; contour patches are ignored (label −1), the baseline the paper argues against.
+ * - `off`: no contrastive term; segmentation loss only.
+ */
+export type RoleSwitch = 'dual' | 'alternate' | 'drop' | 'off';
+
+export const ROLE_SWITCHES: readonly RoleSwitch[] = ['dual', 'alternate', 'drop', 'off'];
+
+export interface NclOptions {
+  roleSwitch: RoleSwitch;
+  /** λ_con in L = L_seg + λ_con · mean_b L_con^b + λ_pc · L_pc (§5, ours: default 0.1). */
+  lambdaCon: number;
+  /** λ_pc, weight of L_pc = mean_i (1 − z_i^(T) · z_i^(A)) (§5, ours: default 0.1; dual only). */
+  lambdaPc: number;
+  /** τ in s_ij = z_i · z_j / τ (§5; default 0.1). */
+  tau: number;
+  /** Side p of a patch in input pixels (§3, ours: 16 px = a 4×4 cell of the stride-4 pivot). */
+  patchSize: number;
+  /** ε of the patch labels: authentic if r ≤ ε, tampered if r ≥ 1 − ε, contour otherwise (§3; 0). */
+  epsilon: number;
+  /** At most this many patches per batch enter the contrastive loss (§3, ours: 2048). */
+  maxPatches: number;
+  /** The fused contrastive kernel (§6) or the unfused reference composition. */
+  fused: boolean;
+}
+
+export const DEFAULT_NCL_OPTIONS: NclOptions = {
+  roleSwitch: 'dual',
+  lambdaCon: 0.1,
+  lambdaPc: 0.1,
+  tau: 0.1,
+  patchSize: 16,
+  epsilon: 0,
+  maxPatches: 2048,
+  fused: true,
+};
+
+export function checkNclOptions(o: NclOptions): void {
+  const fail = (why: string): never => {
+    throw new Error(`NCL option ${why}`);
+  };
+  if (!ROLE_SWITCHES.includes(o.roleSwitch)) fail(`roleSwitch must be one of ${ROLE_SWITCHES.join(', ')}, got '${o.roleSwitch}'`);
+  if (!(o.lambdaCon >= 0)) fail(`lambdaCon must be ≥ 0, got ${o.lambdaCon}`);
+  if (!(o.lambdaPc >= 0)) fail(`lambdaPc must be ≥ 0, got ${o.lambdaPc}`);
+  if (!(o.tau > 0)) fail(`tau must be > 0, got ${o.tau}`);
+  if (!Number.isInteger(o.patchSize) || o.patchSize < 4 || o.patchSize % 4 !== 0) fail(`patchSize must be a multiple of 4 pixels (the pivot's stride), got ${o.patchSize}`);
+  if (!(o.epsilon >= 0 && o.epsilon < 0.5)) fail(`epsilon must be in [0, 0.5), got ${o.epsilon}`);
+  if (!Number.isInteger(o.maxPatches) || o.maxPatches < 2) fail(`maxPatches must be an integer ≥ 2, got ${o.maxPatches}`);
+}
