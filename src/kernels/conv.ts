@@ -83,7 +83,7 @@ export interface ConvTiling {
 /** Chosen by `ncl bench conv --tilings` on llvmpipe (bench/RESULTS.md). The GPU profile uses the
  *  same barrier-free kernel with a wider workgroup until a workgroup-memory variant is measured. */
 export const DEFAULT_CONV_TILINGS: Record<KernelProfile, { fwd: ConvTiling; wgrad: ConvTiling }> = {
-  cpu: { fwd: { tm: 8, tn4: 2, wgx: 8, wgy: 8 }, wgrad: { tm: 8, tn4: 2, wgx: 8, wgy: 8 } },
+  cpu: { fwd: { tm: 8, tn4: 1, wgx: 8, wgy: 8 }, wgrad: { tm: 8, tn4: 2, wgx: 8, wgy: 8 } },
   gpu: { fwd: { tm: 4, tn4: 1, wgx: 16, wgy: 16 }, wgrad: { tm: 4, tn4: 1, wgx: 16, wgy: 16 } },
 };
 
@@ -130,7 +130,9 @@ interface GatherConv {
 }
 
 function gatherConv(op: string, x: Tensor, w: Tensor, y: Tensor, N: number, p: GatherConv): void {
-  const t = tilings().fwd;
+  const chosen = tilings().fwd;
+  // Few rows (the input gradient of a 3-channel stem): a shorter tile wastes less.
+  const t = { ...chosen, tm: Math.min(chosen.tm, 2 ** Math.ceil(Math.log2(p.M))) };
   launch({
     op,
     kernel: kernel(`conv2d[${t.tm}x${4 * t.tn4},${t.wgx}x${t.wgy}]`, 'conv2d', { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),

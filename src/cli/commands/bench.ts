@@ -3,6 +3,8 @@
 import type { Command } from 'commander';
 import { initDevice } from '../../runtime/context.ts';
 import type { BenchOptions } from '../../../bench/harness.ts';
+import { registerContrastiveBench } from './bench-contrastive.ts';
+import { registerConvBench } from './bench-conv.ts';
 
 export function int(name: string) {
   return (v: string) => {
@@ -38,4 +40,6 @@ function registerMatmulBench(bench: Command): void {
 export function registerBench(program: Command): void {
   const bench = program.command('bench').description('benchmarks (tables in bench/RESULTS.md)');
   registerMatmulBench(bench);
+  registerContrastiveBench(bench);
+  registerConvBench(bench);
 }

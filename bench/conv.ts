@@ -1,0 +1,160 @@
+// `ncl bench conv`: ncl's conv2d forward, input gradient and weight gradient against
+// tfjs-backend-webgpu's conv2d, Conv2DBackpropInput and Conv2DBackpropFilter on the same adapter.
+// ncl runs NCHW/OIHW as in training; tfjs its own NHWC/HWIO, no transposes timed.
+// Flops: the dense 2·N·Cout·Ho·Wo·Cin·k² per pass, padded taps included; total = the three passes.
+import { Tensor } from '../src/autograd/tensor.ts';
+import {
+  DEFAULT_CONV_TILINGS,
+  conv2dForwardKernel,
+  conv2dInputGradKernel,
+  conv2dWeightGradKernel,
+  convFlops,
+  convGeometry,
+  setConvTiling,
+  type ConvGeometry,
+  type ConvTiling,
+} from '../src/kernels/conv.ts';
+import { matmulKernel } from '../src/kernels/matmul.ts';
+import { runtime } from '../src/runtime/context.ts';
+import { Report, benchHeader, nclDone, timeRuns, type BenchOptions, type Timing } from './harness.ts';
+import { loadTfjs, tfjsDone, type Tf } from './tfjs.ts';
+
+interface ConvShape {
+  name: string;
+  N: number;
+  Cin: number;
+  Cout: number;
+  H: number;
+  k: number;
+  stride: number;
+  dilation: number;
+  padding: number;
+}
+
+export const CONV_SHAPES: ConvShape[] = [
+  { name: 'a', N: 4, Cin: 64, Cout: 64, H: 64, k: 3, stride: 1, dilation: 1, padding: 1 },
+  { name: 'b', N: 4, Cin: 128, Cout: 256, H: 64, k: 3, stride: 2, dilation: 1, padding: 1 },
+  { name: 'c', N: 4, Cin: 256, Cout: 48, H: 64, k: 1, stride: 1, dilation: 1, padding: 0 },
+  { name: 'd', N: 4, Cin: 256, Cout: 256, H: 32, k: 3, stride: 1, dilation: 12, padding: 12 },
+  { name: 'e', N: 4, Cin: 3, Cout: 32, H: 256, k: 3, stride: 2, dilation: 1, padding: 1 },
+];
+
+type Pass = 'fwd' | 'bwdData' | 'bwdWeight';
+const PASSES: Pass[] = ['fwd', 'bwdData', 'bwdWeight'];
+
+/** Tilings compared by --tilings (forward/input-gradient kernel and weight-gradient kernel alike). */
+const TILINGS: ConvTiling[] = [
+  { tm: 4, tn4: 2, wgx: 8, wgy: 8 },
+  { tm: 8, tn4: 1, wgx: 8, wgy: 8 },
+  { tm: 8, tn4: 1, wgx: 16, wgy: 4 },
+  { tm: 8, tn4: 1, wgx: 4, wgy: 16 },
+  { tm: 8, tn4: 2, wgx: 8, wgy: 8 },
+  { tm: 12, tn4: 1, wgx: 8, wgy: 8 },
+  { tm: 16, tn4: 1, wgx: 8, wgy: 8 },
+  { tm: 16, tn4: 2, wgx: 8, wgy: 8 },
+];
+
+const tilingName = (t: ConvTiling) => `${t.tm}x${4 * t.tn4}/${t.wgx}x${t.wgy}`;
+
+function filled(shape: number[], seed: number): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return Tensor.fromArray(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 0.5), shape);
+}
+
+function nclPass(pass: Pass, g: ConvGeometry, t: { x: Tensor; w: Tensor; dy: Tensor }): () => void {
+  if (pass === 'fwd') return () => conv2dForwardKernel(t.x, t.w, g).dispose();
+  if (pass === 'bwdData') return () => conv2dInputGradKernel(t.dy, t.w, g).dispose();
+  return () => conv2dWeightGradKernel(t.dy, t.x, g).dispose();
+}
+
+function tfjsPass(tf: Tf, pass: Pass, s: ConvShape, g: ConvGeometry, t: { x: Tf; w: Tf; dy: Tf }): (() => void) | null {
+  const pad = [[0, 0], [s.padding, s.padding], [s.padding, s.padding], [0, 0]];
+  if (pass === 'fwd') return () => tf.conv2d(t.x, t.w, s.stride, pad, 'NHWC', s.dilation).dispose();
+  if (s.dilation > 1) return null; // tfjs has no gradient for dilation > 1
+  const attrs = { strides: s.stride, pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
+  if (pass === 'bwdData') {
+    return () => tf.engine().runKernel('Conv2DBackpropInput', { dy: t.dy, filter: t.w }, { ...attrs, inputShape: [g.N, g.H, g.W, g.Cin] }).dispose();
+  }
+  return () => tf.engine().runKernel('Conv2DBackpropFilter', { x: t.x, dy: t.dy }, { ...attrs, filterShape: [g.KH, g.KW, g.Cin, g.Cout] }).dispose();
+}
+
+/** ncl's register-tiled matmul at 1024³ in the same run: the reference rate for `ofMatmul`. */
+async function matmulRate(options: BenchOptions): Promise<number> {
+  const a = filled([1024, 1024], 1);
+  const b = filled([1024, 1024], 2);
+  const t = await timeRuns(() => matmulKernel({ a, b, transA: false, transB: false }).dispose(), nclDone, options);
+  a.dispose();
+  b.dispose();
+  return (2 * 1024 ** 3) / t.ms / 1e6;
+}
+
+export async function benchConv(options: BenchOptions & { shapes?: string[]; tilings?: boolean; noTfjs?: boolean }): Promise<void> {
+  const shapes = options.shapes ? CONV_SHAPES.filter((s) => options.shapes!.includes(s.name)) : CONV_SHAPES;
+  const tf = options.noTfjs ? { skipped: '--no-tfjs' } : await loadTfjs();
+  const matmul = await matmulRate(options);
+  const report = new Report(
+    benchHeader('conv', {
+      flops: '2·N·Cout·Ho·Wo·Cin·k² per pass (padded taps included); total = the three passes',
+      tfjs: 'version' in tf ? tf.version : null,
+      tiling: DEFAULT_CONV_TILINGS[runtime().profile],
+      matmul1024Gflops: matmul,
+    }),
+    ['impl', 'shape', 'pass', 'ms', 'min', 'max', 'gflops', 'vsTfjs', 'ofMatmul', 'compileMs'],
+    options.json,
+  );
+  if ('skipped' in tf) report.note(`tfjs skipped: ${tf.skipped}`);
+  const row = (impl: string, shape: string, pass: string, t: Timing | null, flops: number, tfjsMs: number | null) =>
+    report.add({
+      impl,
+      shape,
+      pass,
+      ms: t?.ms ?? null,
+      min: t?.min ?? null,
+      max: t?.max ?? null,
+      gflops: t ? flops / t.ms / 1e6 : null,
+      vsTfjs: t && tfjsMs !== null ? tfjsMs / t.ms : null,
+      ofMatmul: t ? flops / t.ms / 1e6 / matmul : null,
+      compileMs: t?.compileMs ?? null,
+    });
+  for (const s of shapes) {
+    const o = { stride: s.stride, padding: s.padding, dilation: s.dilation };
+    const g = convGeometry([s.N, s.Cin, s.H, s.H], [s.Cout, s.Cin, s.k, s.k], o);
+    const flops = convFlops(g);
+    const t = { x: filled([g.N, g.Cin, g.H, g.W], 3), w: filled([g.Cout, g.Cin, g.KH, g.KW], 4), dy: filled([g.N, g.Cout, g.Ho, g.Wo], 5) };
+    const tfjsMs: Partial<Record<Pass, number>> = {};
+    if ('tf' in tf) {
+      const tt = { x: tf.tf.randomNormal([g.N, g.H, g.W, g.Cin]), w: tf.tf.randomNormal([g.KH, g.KW, g.Cin, g.Cout]), dy: tf.tf.randomNormal([g.N, g.Ho, g.Wo, g.Cout]) };
+      for (const pass of PASSES) {
+        const run = tfjsPass(tf.tf, pass, s, g, tt);
+        const timing = run ? await timeRuns(run, () => tfjsDone(tf.tf), options) : null;
+        if (timing) tfjsMs[pass] = timing.ms;
+        row('tfjs', s.name, pass, timing, flops, timing ? timing.ms : null);
+      }
+      const total = PASSES.every((p) => tfjsMs[p] !== undefined) ? PASSES.reduce((a, p) => a + tfjsMs[p]!, 0) : null;
+      report.add({ impl: 'tfjs', shape: s.name, pass: 'total', ms: total, gflops: total ? (3 * flops) / total / 1e6 : null, vsTfjs: total ? 1 : null });
+      for (const v of Object.values(tt)) (v as Tf).dispose();
+    }
+    const tfjsTotal = PASSES.every((p) => tfjsMs[p] !== undefined) ? PASSES.reduce((a, p) => a + tfjsMs[p]!, 0) : null;
+    for (const tiling of options.tilings ? TILINGS : [null]) {
+      setConvTiling(tiling && { fwd: tiling, wgrad: tiling });
+      const impl = tiling ? tilingName(tiling) : 'ncl';
+      let total = 0;
+      for (const pass of PASSES) {
+        const timing = await timeRuns(nclPass(pass, g, t), nclDone, options);
+        total += timing.ms;
+        row(impl, s.name, pass, timing, flops, tfjsMs[pass] ?? null);
+      }
+      report.add({
+        impl,
+        shape: s.name,
+        pass: 'total',
+        ms: total,
+        gflops: (3 * flops) / total / 1e6,
+        vsTfjs: tfjsTotal === null ? null : tfjsTotal / total,
+        ofMatmul: (3 * flops) / total / 1e6 / matmul,
+      });
+    }
+    setConvTiling(null);
+    for (const v of Object.values(t)) v.dispose();
+  }
+}

@@ -1,0 +1,24 @@
+// Batch normalisation of x [N, C, HW] with per-channel statistics (mean μ, variance σ²) and
+// affine parameters (w, b):  y = (x − μ)·s·w + b,  s = 1 / sqrt(σ² + eps).
+// μ is read at mean[c] and σ² at variance[varOffset + c] (in training both are rows of one
+// [2, C] statistics tensor, bound twice).
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> mean: array<f32>;
+@group(0) @binding(2) var<storage, read> variance: array<f32>;
+@group(0) @binding(3) var<storage, read> w: array<f32>;
+@group(0) @binding(4) var<storage, read> b: array<f32>;
+@group(0) @binding(5) var<storage, read_write> y: array<f32>;
+struct Params { count: u32, C: u32, HW: u32, varOffset: u32, eps: f32 }
+@group(0) @binding(6) var<uniform> params: Params;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let i = flat_workgroup(wid, nwg) * 256u + lid;
+  if (i >= params.count) {
+    return;
+  }
+  let c = (i / params.HW) % params.C;
+  let s = inverseSqrt(variance[params.varOffset + c] + params.eps);
+  y[i] = fma((x[i] - mean[c]) * s, w[c], b[c]);
+}

@@ -1,0 +1,107 @@
+// 2-D batch normalisation over (N, H, W) per channel, with gradients for input, weight and bias.
+//   y = (x − μ)/sqrt(σ² + eps)·w + b
+// Training: μ, σ² are the batch's (biased variance), and the running statistics are updated in
+// place with momentum m (running ← (1 − m)·running + m·batch, unbiased variance as in PyTorch).
+// Eval: μ, σ² are the running statistics.
+// Backward recomputes the batch statistics (the same kernels, so the same bits) instead of
+// keeping them alive between passes; dw = Σ g·x̂, db = Σ g.
+import {
+  batchNormInputGradKernel,
+  batchNormKernel,
+  batchStatsKernel,
+  channelLayout,
+  channelSumsKernel,
+  runningStatsKernel,
+  type ChannelStats,
+} from '../../kernels/batchnorm.ts';
+import { unaryKernel } from '../../kernels/elementwise.ts';
+import { defineOp } from '../registry.ts';
+import type { Tensor } from '../tensor.ts';
+import { addScalar, mul } from './elementwise.ts';
+import { slice } from './shape.ts';
+
+export interface BatchNormOptions {
+  /** Batch statistics (and a running-statistics update) when true; running statistics when false. */
+  training: boolean;
+  /** [C] tensors updated in place in training; required in eval mode. */
+  runningMean?: Tensor | null;
+  runningVar?: Tensor | null;
+  /** Weight of the new batch in the running statistics (PyTorch's default 0.1). */
+  momentum?: number;
+  eps?: number;
+}
+
+interface BatchNormAttrs {
+  training: boolean;
+  runningMean: Tensor | null;
+  runningVar: Tensor | null;
+  momentum: number;
+  eps: number;
+}
+
+/** The statistics to normalise with, and the tensor to release afterwards (null: running ones). */
+function statistics(x: Tensor, a: BatchNormAttrs): { stats: ChannelStats; owned: Tensor | null } {
+  const l = channelLayout(x);
+  if (!a.training) return { stats: { mean: a.runningMean!, variance: a.runningVar!, varOffset: 0 }, owned: null };
+  const batch = batchStatsKernel(x, l);
+  return { stats: { mean: batch, variance: batch, varOffset: l.C }, owned: batch };
+}
+
+/** Row r of a [2, C] tensor as a [C] tensor. */
+function row(t: Tensor, r: number, C: number): Tensor {
+  const s = slice(t, [r, 0], [1, C]);
+  const v = s.view([C]);
+  s.dispose();
+  return v;
+}
+
+const batchNormOp = defineOp<BatchNormAttrs>({
+  name: 'batchNorm2d',
+  forward: ([x, w, b], a) => {
+    const l = channelLayout(x!);
+    const { stats, owned } = statistics(x!, a);
+    if (owned && a.runningMean && a.runningVar) runningStatsKernel(owned, a.runningMean, a.runningVar, a.momentum, l);
+    const y = batchNormKernel(x!, stats, w!, b!, a.eps, l);
+    owned?.dispose();
+    return y;
+  },
+  backward: (g, { inputs: [x, w, b], attrs: a }) => {
+    const l = channelLayout(x!);
+    const { stats, owned } = statistics(x!, a);
+    const sums = channelSumsKernel(g, x!, stats.mean, false, l, 1);
+    const dx = x!.requiresGrad ? batchNormInputGradKernel(x!, g, stats, w!, sums, a.eps, a.training, l) : null;
+    const db = b!.requiresGrad ? row(sums, 0, l.C) : null;
+    let dw: Tensor | null = null;
+    if (w!.requiresGrad) {
+      const variance = owned ? row(owned, 1, l.C) : stats.variance;
+      const shifted = addScalar(variance, a.eps);
+      const invStd = unaryKernel('rsqrt', shifted);
+      const s1 = row(sums, 1, l.C);
+      dw = mul(s1, invStd);
+      for (const t of [shifted, invStd, s1]) t.dispose();
+      if (variance !== stats.variance) variance.dispose();
+    }
+    sums.dispose();
+    owned?.dispose();
+    return [dx, dw, db];
+  },
+});
+
+/** batchNorm2d(x [N, C, H, W], weight [C], bias [C], options) → [N, C, H, W]. */
+export function batchNorm2d(x: Tensor, weight: Tensor, bias: Tensor, options: BatchNormOptions): Tensor {
+  const { C } = channelLayout(x);
+  for (const [name, t] of [['weight', weight], ['bias', bias], ['runningMean', options.runningMean], ['runningVar', options.runningVar]] as const) {
+    if (t && (t.rank !== 1 || t.shape[0] !== C)) throw new Error(`batchNorm2d: ${name} ${t.describe()} must have one value per channel (${C})`);
+  }
+  if (!options.training && !(options.runningMean && options.runningVar)) {
+    throw new Error('batchNorm2d: eval mode needs runningMean and runningVar');
+  }
+  if (!!options.runningMean !== !!options.runningVar) throw new Error('batchNorm2d: give both runningMean and runningVar, or neither');
+  return batchNormOp([x, weight, bias], {
+    training: options.training,
+    runningMean: options.runningMean ?? null,
+    runningVar: options.runningVar ?? null,
+    momentum: options.momentum ?? 0.1,
+    eps: options.eps ?? 1e-5,
+  });
+}

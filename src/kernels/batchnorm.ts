@@ -1,0 +1,100 @@
+// Batch normalisation kernels (shaders/batchnorm*.wgsl): per-channel statistics with a fixed
+// order of accumulation (rows of H·W in increasing order, then images in increasing order),
+// normalisation, its input gradient and the running-statistics update.
+import { Tensor, formatShape } from '../autograd/tensor.ts';
+import { fillKernel } from './elementwise.ts';
+import { elementwiseGroups, kernel, launch } from './launch.ts';
+import { reduceKernel } from './reduce.ts';
+import { uniforms } from './uniforms.ts';
+
+export interface ChannelLayout {
+  N: number;
+  C: number;
+  HW: number;
+}
+
+export function channelLayout(x: Tensor): ChannelLayout {
+  if (x.rank !== 4) throw new Error(`batchNorm2d: input must be NCHW, got ${formatShape(x.shape)}`);
+  const [N, C, H, W] = x.shape as [number, number, number, number];
+  return { N, C, HW: H * W };
+}
+
+/** Per-channel statistics: the mean and variance read at mean[c] and variance[varOffset + c]. */
+export interface ChannelStats {
+  mean: Tensor;
+  variance: Tensor;
+  varOffset: number;
+}
+
+/** [2, C] = [Σ g; Σ u·(x − μ)] over batch and space, times scale (see batchnorm_rows.wgsl). */
+export function channelSumsKernel(g: Tensor, x: Tensor, mean: Tensor, centerG: boolean, l: ChannelLayout, scale: number): Tensor {
+  const rows = Tensor.empty([2, l.N, l.C]);
+  launch({
+    op: 'batchNorm2d-sums',
+    kernel: kernel(`batchNormRows${centerG ? ':centered' : ''}`, 'batchnorm_rows', { CENTER_G: centerG }),
+    reads: [g, x, mean],
+    writes: [rows],
+    uniforms: uniforms().u32(l.N, l.C, l.HW).finish(),
+    workgroups: Math.ceil((l.N * l.C) / 64),
+  });
+  const sums = reduceKernel('sum', rows, 2, l.N, l.C, [2, l.C], scale);
+  rows.dispose();
+  return sums;
+}
+
+/** Batch statistics [μ; σ²] as a [2, C] tensor (two passes: the mean, then centred squares). */
+export function batchStatsKernel(x: Tensor, l: ChannelLayout): Tensor {
+  const scale = 1 / (l.N * l.HW);
+  const zero = fillKernel([l.C], 0);
+  const first = channelSumsKernel(x, x, zero, false, l, scale);
+  const stats = channelSumsKernel(x, x, first, true, l, scale);
+  zero.dispose();
+  first.dispose();
+  return stats;
+}
+
+export function batchNormKernel(x: Tensor, s: ChannelStats, w: Tensor, b: Tensor, eps: number, l: ChannelLayout): Tensor {
+  const y = Tensor.empty(x.shape);
+  launch({
+    op: 'batchNorm2d',
+    kernel: kernel('batchNorm', 'batchnorm'),
+    reads: [x, s.mean, s.variance, w, b],
+    writes: [y],
+    uniforms: uniforms().u32(x.size, l.C, l.HW, s.varOffset).f32(eps).finish(),
+    workgroups: elementwiseGroups(x.size),
+  });
+  return y;
+}
+
+/** dx given g, the statistics, and sums = [Σ g; Σ g·(x − μ)]; `training` when μ, σ² are the batch's. */
+export function batchNormInputGradKernel(x: Tensor, g: Tensor, s: ChannelStats, w: Tensor, sums: Tensor, eps: number, training: boolean, l: ChannelLayout): Tensor {
+  const dx = Tensor.empty(x.shape);
+  launch({
+    op: 'batchNorm2d-input-grad',
+    kernel: kernel('batchNormGrad', 'batchnorm_grad'),
+    reads: [x, g, s.mean, s.variance, w, sums],
+    writes: [dx],
+    uniforms: uniforms()
+      .u32(x.size, l.C, l.HW, s.varOffset)
+      .f32(eps, training ? 1 : 0, l.N * l.HW)
+      .finish(),
+    workgroups: elementwiseGroups(x.size),
+  });
+  return dx;
+}
+
+/** Updates running mean and variance in place from batch statistics [μ; σ²]. */
+export function runningStatsKernel(stats: Tensor, runningMean: Tensor, runningVar: Tensor, momentum: number, l: ChannelLayout): void {
+  const n = l.N * l.HW;
+  launch({
+    op: 'batchNorm2d-running-stats',
+    kernel: kernel('batchNormRunning', 'batchnorm_running'),
+    reads: [stats],
+    writes: [runningMean, runningVar],
+    uniforms: uniforms()
+      .u32(l.C)
+      .f32(momentum, n > 1 ? n / (n - 1) : 1)
+      .finish(),
+    workgroups: Math.ceil(l.C / 64),
+  });
+}

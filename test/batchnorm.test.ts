@@ -1,0 +1,119 @@
+// batchNorm2d in training mode (batch statistics, gradients through them) and eval mode (running
+// statistics), forward against float64 and gradients of input, weight and bias against central
+// finite differences; running mean/variance over several training steps against float64.
+// Tolerance: forward atol 1e-5 rtol 1e-4; gradients atol 1e-4 rtol 1e-3; running statistics
+// atol 1e-6 rtol 1e-5.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as ncl from '../src/index.ts';
+import { checkOp } from './helpers/gradcheck.ts';
+import { arr, type Arr } from './helpers/reference.ts';
+import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
+
+const random = rng(41);
+const FWD = { fwdAtol: 1e-5, fwdRtol: 1e-4 };
+
+test.before(async () => {
+  await device();
+});
+
+/** Per-channel mean and biased variance over N, H, W. */
+function moments(x: Arr): { mean: number[]; variance: number[] } {
+  const [N, C, H, W] = x.shape as [number, number, number, number];
+  const mean = new Array<number>(C).fill(0);
+  const variance = new Array<number>(C).fill(0);
+  const count = N * H * W;
+  const each = (f: (c: number, v: number) => void) => {
+    for (let i = 0; i < x.data.length; i++) f(Math.floor(i / (H * W)) % C, x.data[i]!);
+  };
+  each((c, v) => (mean[c]! += v / count));
+  each((c, v) => (variance[c]! += (v - mean[c]!) ** 2 / count));
+  return { mean, variance };
+}
+
+function refNorm(x: Arr, w: Arr, b: Arr, mean: ArrayLike<number>, variance: ArrayLike<number>, eps = 1e-5): Arr {
+  const [, C, H, W] = x.shape as [number, number, number, number];
+  const y = arr([...x.shape]);
+  for (let i = 0; i < x.data.length; i++) {
+    const c = Math.floor(i / (H * W)) % C;
+    y.data[i] = ((x.data[i]! - mean[c]!) / Math.sqrt(variance[c]! + eps)) * w.data[c]! + b.data[c]!;
+  }
+  return y;
+}
+
+const refTrain = ([x, w, b]: Arr[]) => {
+  const m = moments(x!);
+  return refNorm(x!, w!, b!, m.mean, m.variance);
+};
+
+for (const shape of [
+  [2, 3, 4, 5],
+  [3, 2, 3, 7],
+  [1, 4, 5, 3],
+]) {
+  test(`training mode ${JSON.stringify(shape)}: batch statistics and their gradient`, async () => {
+    const C = shape[1]!;
+    await checkOp({
+      name: 'batchNorm2d train',
+      inputs: [randomArr(shape, random, -2, 2), randomArr([C], random, 0.5, 1.5), randomArr([C], random)],
+      gpu: ([x, w, b]) => ncl.batchNorm2d(x!, w!, b!, { training: true }),
+      ref: refTrain,
+      ...FWD,
+    });
+  });
+}
+
+test('eval mode: running statistics, gradient w·g/sqrt(var + eps)', async () => {
+  const C = 3;
+  const rm = randomArr([C], random);
+  const rv = randomArr([C], random, 0.2, 2);
+  await checkOp({
+    name: 'batchNorm2d eval',
+    inputs: [randomArr([2, C, 4, 5], random, -2, 2), randomArr([C], random, 0.5, 1.5), randomArr([C], random)],
+    gpu: ([x, w, b]) => ncl.batchNorm2d(x!, w!, b!, { training: false, runningMean: toTensor(rm), runningVar: toTensor(rv) }),
+    ref: ([x, w, b]) => refNorm(x!, w!, b!, rm.data, rv.data),
+    ...FWD,
+  });
+});
+
+test('larger forward 4×16×13×17, both modes', async () => {
+  const x = randomArr([4, 16, 13, 17], random, -3, 5);
+  const w = randomArr([16], random);
+  const b = randomArr([16], random);
+  const rm = randomArr([16], random);
+  const rv = randomArr([16], random, 0.5, 2);
+  const train = await ncl.batchNorm2d(toTensor(x), toTensor(w), toTensor(b), { training: true }).data();
+  assertClose(train, refTrain([x, w, b]).data, 1e-5, 1e-4, 'training forward');
+  const evalY = await ncl.batchNorm2d(toTensor(x), toTensor(w), toTensor(b), { training: false, runningMean: toTensor(rm), runningVar: toTensor(rv) }).data();
+  assertClose(evalY, refNorm(x, w, b, rm.data, rv.data).data, 1e-5, 1e-4, 'eval forward');
+});
+
+test('running statistics over several steps (momentum 0.1 and 0.3)', async () => {
+  for (const momentum of [0.1, 0.3]) {
+    const C = 5;
+    const runningMean = ncl.zeros([C]);
+    const runningVar = ncl.ones([C]);
+    const wantMean = new Array<number>(C).fill(0);
+    const wantVar = new Array<number>(C).fill(1);
+    for (let step = 0; step < 4; step++) {
+      const x = randomArr([3, C, 4, 6], random, -1 + step, 2 + 2 * step);
+      const y = ncl.batchNorm2d(toTensor(x), ncl.ones([C]), ncl.zeros([C]), { training: true, runningMean, runningVar, momentum });
+      y.dispose();
+      const m = moments(x);
+      const n = 3 * 4 * 6;
+      for (let c = 0; c < C; c++) {
+        wantMean[c] = (1 - momentum) * wantMean[c]! + momentum * m.mean[c]!;
+        wantVar[c] = (1 - momentum) * wantVar[c]! + (momentum * m.variance[c]! * n) / (n - 1);
+      }
+    }
+    assertClose(await runningMean.data(), wantMean, 1e-6, 1e-5, `running mean, momentum ${momentum}`);
+    assertClose(await runningVar.data(), wantVar, 1e-6, 1e-5, `running variance, momentum ${momentum}`);
+  }
+});
+
+test('eval mode without running statistics is an error', () => {
+  assert.throws(() => ncl.batchNorm2d(ncl.zeros([1, 2, 3, 3]), ncl.ones([2]), ncl.zeros([2]), { training: false }), /eval mode needs runningMean/);
+  assert.throws(() => ncl.batchNorm2d(ncl.zeros([1, 2, 3, 3]), ncl.ones([3]), ncl.zeros([2]), { training: true }), /weight .* one value per channel \(2\)/);
+});
+
+test.run();
