@@ -39,3 +39,4 @@ export { convGeometry, convFlops, type Conv2dOptions, type ConvGeometry } from '
 // NCL method: patch pooling, labels and sampling (ncl-method.md §3); contrastive loss (§5, §6).
 export { contrastiveLoss, type ContrastiveOptions } from './ncl/contrastive.ts';
 export { batchNorm2d, type BatchNormOptions } from './autograd/ops/batchnorm.ts';
+export { resizeBilinear, resizeNearest } from './autograd/ops/resize.ts';

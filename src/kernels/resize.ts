@@ -1,0 +1,109 @@
+// Resampling kernels (shaders/resize*.wgsl): the 2-tap interpolation tables are computed once on
+// the CPU in float64, so the forward pass and its gradient use exactly the same weights.
+import { Tensor, formatShape } from '../autograd/tensor.ts';
+import { elementwiseGroups, kernel, launch } from './launch.ts';
+import { uniforms } from './uniforms.ts';
+
+export type ResizeMode = 'bilinear' | 'nearest';
+
+export interface ResizeSpec {
+  size: readonly [number, number];
+  mode: ResizeMode;
+  /** Bilinear only: map corner pixel centres onto each other (PyTorch's align_corners). */
+  alignCorners: boolean;
+}
+
+/** One output index's taps: input indices i0, i1 and weights w0, w1. */
+export interface Taps {
+  i0: number;
+  i1: number;
+  w0: number;
+  w1: number;
+}
+
+/**
+ * Source taps along one axis (PyTorch's conventions, sizes given):
+ *   bilinear, alignCorners:  s = o·(in − 1)/(out − 1)
+ *   bilinear, otherwise:     s = max(0, (o + ½)·in/out − ½)
+ *   nearest:                 i0 = min(⌊o·in/out⌋, in − 1), weights (1, 0)
+ * then i0 = ⌊s⌋, i1 = min(i0 + 1, in − 1), weights (1 − (s − i0), s − i0).
+ */
+export function axisTaps(inSize: number, outSize: number, mode: ResizeMode, alignCorners: boolean): Taps[] {
+  return Array.from({ length: outSize }, (_, o) => {
+    if (mode === 'nearest') {
+      const i0 = Math.min(Math.floor((o * inSize) / outSize), inSize - 1);
+      return { i0, i1: i0, w0: 1, w1: 0 };
+    }
+    const s = alignCorners ? (outSize > 1 ? (o * (inSize - 1)) / (outSize - 1) : 0) : Math.max(0, ((o + 0.5) * inSize) / outSize - 0.5);
+    const i0 = Math.min(Math.floor(s), inSize - 1);
+    const i1 = Math.min(i0 + 1, inSize - 1);
+    const l = s - i0;
+    return { i0, i1, w0: 1 - l, w1: l };
+  });
+}
+
+function planes(x: Tensor): { P: number; HI: number; WI: number } {
+  if (x.rank !== 4) throw new Error(`resize: input must be NCHW, got ${formatShape(x.shape)}`);
+  const [N, C, HI, WI] = x.shape as [number, number, number, number];
+  return { P: N * C, HI, WI };
+}
+
+export function resizeKernel(x: Tensor, spec: ResizeSpec): Tensor {
+  const { HI, WI } = planes(x);
+  const [HO, WO] = spec.size;
+  const rows = axisTaps(HI, HO, spec.mode, spec.alignCorners);
+  const cols = axisTaps(WI, WO, spec.mode, spec.alignCorners);
+  const taps = Tensor.fromArray(new Float32Array([...rows, ...cols].flatMap((t) => [t.i0, t.i1, t.w0, t.w1])), [HO + WO, 4]);
+  const y = Tensor.empty([x.shape[0]!, x.shape[1]!, HO, WO]);
+  launch({
+    op: `resize-${spec.mode}`,
+    kernel: kernel('resize', 'resize'),
+    reads: [x, taps],
+    writes: [y],
+    uniforms: uniforms().u32(y.size, HI, WI, HO, WO).finish(),
+    workgroups: elementwiseGroups(y.size),
+  });
+  taps.dispose();
+  return y;
+}
+
+/** For each input index, the (output index, weight) pairs that read it, in increasing output index. */
+function inverse(taps: Taps[], inSize: number): Array<Array<[number, number]>> {
+  const lists = Array.from({ length: inSize }, () => [] as Array<[number, number]>);
+  taps.forEach((t, o) => {
+    lists[t.i0]!.push([o, t.w0]);
+    lists[t.i1]!.push([o, t.w1]);
+  });
+  return lists;
+}
+
+/** dx of resizeKernel for an input of shape xShape given g (see resize_grad.wgsl for the layout). */
+export function resizeGradKernel(g: Tensor, xShape: readonly number[], spec: ResizeSpec): Tensor {
+  const [N, C, HI, WI] = xShape as [number, number, number, number];
+  const [HO, WO] = spec.size;
+  const rowLists = inverse(axisTaps(HI, HO, spec.mode, spec.alignCorners), HI);
+  const colLists = inverse(axisTaps(WI, WO, spec.mode, spec.alignCorners), WI);
+  const starts: number[] = [];
+  const entries: number[] = [];
+  let at = HI + 1 + WI + 1;
+  for (const lists of [rowLists, colLists]) {
+    for (const l of lists) {
+      starts.push(at);
+      at += l.length;
+      for (const [o, w] of l) entries.push(o, w);
+    }
+    starts.push(at);
+  }
+  const table = Tensor.fromArray(new Float32Array([...starts.flatMap((s) => [s, 0]), ...entries]), [at, 2]);
+  const dx = Tensor.empty(xShape);
+  launch({
+    op: `resize-${spec.mode}-grad`,
+    kernel: kernel('resizeGrad', 'resize_grad'),
+    reads: [g, table],
+    writes: [dx],
+    uniforms: uniforms().u32(dx.size, HI, WI, HO, WO).finish(),
+    workgroups: elementwiseGroups(N * C * HI * WI),
+  });
+  table.dispose();
+  return dx;
+}
