@@ -40,3 +40,5 @@ export { convGeometry, convFlops, type Conv2dOptions, type ConvGeometry } from '
 export { contrastiveLoss, type ContrastiveOptions } from './ncl/contrastive.ts';
 export { batchNorm2d, type BatchNormOptions } from './autograd/ops/batchnorm.ts';
 export { resizeBilinear, resizeNearest } from './autograd/ops/resize.ts';
+export { maxPool2d, avgPool2d, globalAvgPool } from './autograd/ops/pool.ts';
+export type { PoolOptions } from './kernels/pool.ts';

@@ -1,0 +1,53 @@
+// 2-D pooling of x [NC, H, W] over KH×KW windows with stride (SH, SW) and padding (PH, PW):
+//   MAX: y[p, oy, ox] = max over the window's pixels inside the image
+//   AVG: y[p, oy, ox] = (Σ over the window's pixels inside the image) / divisor,
+//        divisor = KH·KW when padding counts (countIncludePad), else the number of pixels inside.
+// Window of (oy, ox): rows oy·SH − PH + [0, KH), columns ox·SW − PW + [0, KW).
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> y: array<f32>;
+struct Params {
+  count: u32, H: u32, W: u32, HO: u32,
+  WO: u32, KH: u32, KW: u32, SH: u32,
+  SW: u32, PH: u32, PW: u32, includePad: u32,
+}
+@group(0) @binding(2) var<uniform> params: Params;
+
+const MAX: bool = {{MAX}};
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let i = flat_workgroup(wid, nwg) * 256u + lid;
+  if (i >= params.count) {
+    return;
+  }
+  let ox = i % params.WO;
+  let oy = (i / params.WO) % params.HO;
+  let base = (i / (params.WO * params.HO)) * params.H * params.W;
+  let y0 = i32(oy * params.SH) - i32(params.PH);
+  let x0 = i32(ox * params.SW) - i32(params.PW);
+  var best = -3.4028234e38;
+  var total = 0.0;
+  var inside = 0u;
+  for (var kh = 0u; kh < params.KH; kh++) {
+    let r = u32(y0 + i32(kh));
+    if (r >= params.H) {
+      continue;
+    }
+    for (var kw = 0u; kw < params.KW; kw++) {
+      let c = u32(x0 + i32(kw));
+      if (c >= params.W) {
+        continue;
+      }
+      let v = x[base + r * params.W + c];
+      best = max(best, v);
+      total += v;
+      inside++;
+    }
+  }
+  if (MAX) {
+    y[i] = best;
+  } else {
+    y[i] = total / f32(select(inside, params.KH * params.KW, params.includePad == 1u));
+  }
+}

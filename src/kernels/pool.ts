@@ -1,0 +1,81 @@
+// Max and average pooling kernels (shaders/pool*.wgsl).
+import { Tensor, formatShape } from '../autograd/tensor.ts';
+import { elementwiseGroups, kernel, launch } from './launch.ts';
+import { uniforms } from './uniforms.ts';
+import type { Pair } from './conv.ts';
+
+export interface PoolOptions {
+  kernel: Pair;
+  /** Defaults to the kernel size. */
+  stride?: Pair;
+  padding?: Pair;
+  /** Average pooling: divide by the whole window (true, PyTorch's default) or by the pixels inside. */
+  countIncludePad?: boolean;
+}
+
+export interface PoolGeometry {
+  max: boolean;
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  KH: number;
+  KW: number;
+  SH: number;
+  SW: number;
+  PH: number;
+  PW: number;
+  HO: number;
+  WO: number;
+  includePad: boolean;
+}
+
+const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
+
+export function poolGeometry(op: string, shape: readonly number[], o: PoolOptions, max: boolean): PoolGeometry {
+  if (shape.length !== 4) throw new Error(`${op}: input must be NCHW, got ${formatShape(shape)}`);
+  const [N, C, H, W] = shape as [number, number, number, number];
+  const [KH, KW] = pair(o.kernel);
+  const [SH, SW] = pair(o.stride ?? o.kernel);
+  const [PH, PW] = pair(o.padding ?? 0);
+  if ([KH, KW, SH, SW].some((v) => !Number.isInteger(v) || v < 1)) throw new Error(`${op}: kernel and stride must be positive integers`);
+  if (!Number.isInteger(PH) || !Number.isInteger(PW) || PH < 0 || PW < 0 || 2 * PH > KH || 2 * PW > KW) {
+    throw new Error(`${op}: padding must be between 0 and half the kernel size, got [${PH},${PW}] for kernel [${KH},${KW}]`);
+  }
+  const HO = Math.floor((H + 2 * PH - KH) / SH) + 1;
+  const WO = Math.floor((W + 2 * PW - KW) / SW) + 1;
+  if (HO < 1 || WO < 1) throw new Error(`${op}: kernel [${KH},${KW}] is larger than the padded input ${formatShape(shape)}`);
+  return { max, N, C, H, W, KH, KW, SH, SW, PH, PW, HO, WO, includePad: o.countIncludePad ?? true };
+}
+
+function params(count: number, g: PoolGeometry): ArrayBuffer {
+  return uniforms()
+    .u32(count, g.H, g.W, g.HO, g.WO, g.KH, g.KW, g.SH, g.SW, g.PH, g.PW, g.includePad ? 1 : 0)
+    .finish();
+}
+
+export function poolKernel(x: Tensor, g: PoolGeometry): Tensor {
+  const y = Tensor.empty([g.N, g.C, g.HO, g.WO]);
+  launch({
+    op: g.max ? 'maxPool2d' : 'avgPool2d',
+    kernel: kernel(g.max ? 'maxPool' : 'avgPool', 'pool', { MAX: g.max }),
+    reads: [x],
+    writes: [y],
+    uniforms: params(y.size, g),
+    workgroups: elementwiseGroups(y.size),
+  });
+  return y;
+}
+
+export function poolGradKernel(x: Tensor, grad: Tensor, g: PoolGeometry): Tensor {
+  const dx = Tensor.empty(x.shape);
+  launch({
+    op: g.max ? 'maxPool2d-grad' : 'avgPool2d-grad',
+    kernel: kernel(g.max ? 'maxPoolGrad' : 'avgPoolGrad', 'pool_grad', { MAX: g.max }),
+    reads: [x, grad],
+    writes: [dx],
+    uniforms: params(dx.size, g),
+    workgroups: elementwiseGroups(dx.size),
+  });
+  return dx;
+}
