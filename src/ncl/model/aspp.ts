@@ -3,16 +3,16 @@
 // Names as in the DeepLabV3+ code base: aspp.aspp1..4.{atrous_conv,bn}, aspp.global_avg_pool.{1,2},
 // aspp.conv1, aspp.bn1.
 import { relu } from '../../autograd/ops/elementwise.ts';
-import { expand, mean } from '../../autograd/ops/reduce.ts';
+import { globalAvgPool } from '../../autograd/ops/pool.ts';
+import { expand } from '../../autograd/ops/reduce.ts';
 import { concat } from '../../autograd/ops/shape.ts';
 import type { Tensor } from '../../autograd/tensor.ts';
 import type { Rng } from '../../data/rng.ts';
 import { BatchNorm2d } from '../../nn/batchnorm.ts';
 import { Conv2d } from '../../nn/conv2d.ts';
-import { Dropout } from '../../nn/dropout.ts';
+import { Dropout, type DropoutStream } from '../../nn/dropout.ts';
 import { Module } from '../../nn/module.ts';
 import { Sequential } from '../../nn/sequential.ts';
-import type { DropoutStream } from '../../nn/dropout.ts';
 
 /** One atrous branch: conv (rate r; 1×1 when r = 1) → BN → ReLU. */
 class AtrousBranch extends Module {
@@ -42,8 +42,7 @@ export class ASPP extends Module {
     super();
     this.branches = [1, ...rates].map((rate, i) => this.child(`aspp${i + 1}`, new AtrousBranch(inChannels, channels, rate, rng)));
     // Index 0 is the pooling itself (no parameters), as in the PyTorch Sequential.
-    const globalMean = (x: Tensor) => mean(x, [2, 3], true);
-    this.imagePooling = this.child('global_avg_pool', new Sequential([globalMean, new Conv2d(inChannels, channels, 1, rng), new BatchNorm2d(channels), relu]));
+    this.imagePooling = this.child('global_avg_pool', new Sequential([globalAvgPool, new Conv2d(inChannels, channels, 1, rng), new BatchNorm2d(channels), relu]));
     this.conv1 = this.child('conv1', new Conv2d(5 * channels, channels, 1, rng));
     this.bn1 = this.child('bn1', new BatchNorm2d(channels));
     this.dropout = new Dropout(dropout, stream);

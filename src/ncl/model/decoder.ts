@@ -6,13 +6,13 @@
 //                          0       1    2     3        4       5    6     7        8 (seg head)
 import { relu } from '../../autograd/ops/elementwise.ts';
 import { concat } from '../../autograd/ops/shape.ts';
+import { resizeBilinear } from '../../autograd/ops/resize.ts';
 import type { Tensor } from '../../autograd/tensor.ts';
 import type { Rng } from '../../data/rng.ts';
 import { BatchNorm2d } from '../../nn/batchnorm.ts';
 import { Conv2d } from '../../nn/conv2d.ts';
 import { Dropout, type DropoutStream } from '../../nn/dropout.ts';
 import { Module } from '../../nn/module.ts';
-import { resizeBilinear } from '../../nn/resize.ts';
 import { Sequential } from '../../nn/sequential.ts';
 
 /** Steps of last_conv before the segmentation head: they produce the pivot F. */
@@ -61,7 +61,7 @@ export class Decoder extends Module {
   forward(aspp: Tensor, lowLevel: Tensor): DecoderOutput {
     const skip = relu(this.bn1.forward(this.conv1.forward(lowLevel)));
     const [, , h, w] = skip.shape as [number, number, number, number];
-    const up = resizeBilinear(aspp, h, w);
+    const up = resizeBilinear(aspp, [h, w], { alignCorners: true });
     const pivot = this.lastConv.forwardPrefix(concat([up, skip], 1), PIVOT_STEPS);
     return { pivot, logits: this.lastConv.layer(PIVOT_STEPS).forward(pivot) };
   }

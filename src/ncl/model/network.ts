@@ -3,10 +3,10 @@
 //   backbone.*  aspp.*  decoder.*  (DeepLabV3+ names; decoder.last_conv.8 is the seg head)
 //   branch_t.*  branch_a.*         (projection heads of branches T and A, ours)
 // Input: [B, 3, S, S] normalised with ImageNet mean/std; S = config.inputSize.
+import { resizeBilinear } from '../../autograd/ops/resize.ts';
 import type { Tensor } from '../../autograd/tensor.ts';
 import { Rng } from '../../data/rng.ts';
 import { Module } from '../../nn/module.ts';
-import { resizeBilinear } from '../../nn/resize.ts';
 import type { Sequential } from '../../nn/sequential.ts';
 import type { DropoutStream } from '../../nn/dropout.ts';
 import { ASPP } from './aspp.ts';
@@ -58,6 +58,6 @@ export class NclNetwork extends Module {
     const { pivot, logits } = this.decoder.forward(this.aspp.forward(features), lowLevel);
     const embeddings: Partial<Record<Branch, Tensor>> = {};
     for (const b of this.branches) embeddings[b] = this.heads[b]!.forward(pivot);
-    return { logits: resizeBilinear(logits, size, size), pivot, embeddings };
+    return { logits: resizeBilinear(logits, [size, size], { alignCorners: true }), pivot, embeddings };
   }
 }
