@@ -42,3 +42,4 @@ export { batchNorm2d, type BatchNormOptions } from './autograd/ops/batchnorm.ts'
 export { resizeBilinear, resizeNearest } from './autograd/ops/resize.ts';
 export { maxPool2d, avgPool2d, globalAvgPool } from './autograd/ops/pool.ts';
 export type { PoolOptions } from './kernels/pool.ts';
+export { softmaxCrossEntropy, bceWithLogits, type CrossEntropyOptions } from './autograd/ops/losses.ts';

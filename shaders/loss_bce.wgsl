@@ -1,0 +1,37 @@
+// Binary cross-entropy with logits, elementwise over x (logits) and t (targets in [0, 1]),
+// with positive-class weight pw (PyTorch's pos_weight):
+//   l      = (1 − t)·x + lw·sp(−x),   lw = 1 + (pw − 1)·t,   sp(u) = log(1 + eᵘ) (stable form)
+//   dl/dx  = (1 − t) + lw·(σ(x) − 1)               (= σ(x) − t when pw = 1)
+//   dl/dt  = −x + (pw − 1)·sp(−x)
+// {{EXPR}} picks one of the three (in terms of x, t, the output gradient g and pw).
+@group(0) @binding(0) var<storage, read> logits: array<f32>;
+@group(0) @binding(1) var<storage, read> targets: array<f32>;
+@group(0) @binding(2) var<storage, read> grad: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+struct Params { count: u32, pw: f32 }
+@group(0) @binding(4) var<uniform> params: Params;
+
+// log(1 + exp(u)) without overflow.
+fn softplus(u: f32) -> f32 {
+  return max(u, 0.0) + log(1.0 + exp(-abs(u)));
+}
+
+fn sigmoid(u: f32) -> f32 {
+  let e = exp(-abs(u));
+  return select(e / (1.0 + e), 1.0 / (1.0 + e), u >= 0.0);
+}
+
+fn f(x: f32, t: f32, g: f32, pw: f32) -> f32 {
+  let lw = 1.0 + (pw - 1.0) * t;
+  return {{EXPR}};
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let i = flat_workgroup(wid, nwg) * 256u + lid;
+  if (i >= params.count) {
+    return;
+  }
+  out[i] = f(logits[i], targets[i], grad[i], params.pw);
+}
