@@ -43,3 +43,5 @@ export { resizeBilinear, resizeNearest } from './autograd/ops/resize.ts';
 export { maxPool2d, avgPool2d, globalAvgPool } from './autograd/ops/pool.ts';
 export type { PoolOptions } from './kernels/pool.ts';
 export { softmaxCrossEntropy, bceWithLogits, type CrossEntropyOptions } from './autograd/ops/losses.ts';
+export { dropout, DropoutGenerator } from './autograd/ops/dropout.ts';
+export type { DropoutKey } from './kernels/dropout.ts';

@@ -1,0 +1,27 @@
+// Dropout kernel (shaders/dropout.wgsl): a mask from a counter-based hash of (seed, step, index).
+import { Tensor } from '../autograd/tensor.ts';
+import { elementwiseGroups, kernel, launch } from './launch.ts';
+import { uniforms } from './uniforms.ts';
+
+/** What fixes a dropout mask: the generator's seed and the call's step counter (both u32). */
+export interface DropoutKey {
+  seed: number;
+  step: number;
+}
+
+/** y = x ⊙ mask / (1 − p), the mask of (key, element index); p in [0, 1). */
+export function dropoutKernel(x: Tensor, p: number, key: DropoutKey): Tensor {
+  const y = Tensor.empty(x.shape);
+  launch({
+    op: 'dropout',
+    kernel: kernel('dropout', 'dropout'),
+    reads: [x],
+    writes: [y],
+    uniforms: uniforms()
+      .u32(x.size, key.seed >>> 0, key.step >>> 0, Math.min(Math.round(p * 2 ** 32), 2 ** 32 - 1))
+      .f32(1 / (1 - p))
+      .finish(),
+    workgroups: elementwiseGroups(x.size),
+  });
+  return y;
+}
