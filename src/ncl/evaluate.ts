@@ -1,0 +1,85 @@
+// Scoring a network on a dataset with the metrics and trivial baselines of docs/data.md, optionally
+// under each robustness perturbation (JPEG, blur, noise; ncl-method.md §7).
+import type { DatasetListing } from '../data/dataset.ts';
+import { SampleLoader, type LoadOptions } from '../data/loader.ts';
+import { Rng } from '../data/rng.ts';
+import type { MetricsSummary } from '../metrics/accumulator.ts';
+import { EvaluationWithBaselines, type SummaryWithBaselines } from '../metrics/baselines.ts';
+import { describePerturbation, perturb, type Perturbation } from '../metrics/robustness.ts';
+import { predictProbability } from './inference.ts';
+import type { NclNetwork } from './model/network.ts';
+
+export interface EvaluationResult extends SummaryWithBaselines {
+  perturbation: string;
+  /** Samples that could not be read (with skipUnreadable), with the reason. */
+  skipped: Array<{ image: string; reason: string }>;
+}
+
+export interface EvaluateOptions {
+  load?: LoadOptions;
+  perturbation?: Perturbation;
+  /** Evaluate at most this many samples (the first ones of the listing). */
+  limit?: number;
+  onImage?: (done: number, total: number) => void;
+}
+
+export async function evaluate(net: NclNetwork, listing: DatasetListing, options: EvaluateOptions = {}): Promise<EvaluationResult> {
+  const wasTraining = net.training;
+  net.eval();
+  const loader = new SampleLoader(options.load);
+  const evaluation = new EvaluationWithBaselines();
+  const perturbation = options.perturbation ?? { kind: 'none' };
+  const samples = listing.samples.slice(0, options.limit ?? listing.samples.length);
+  for (const [i, sample] of samples.entries()) {
+    const loaded = await loader.load(sample);
+    if (loaded) {
+      const image = await perturb(loaded.image, perturbation, Rng.fromSeed(0x7e57, i));
+      evaluation.add({ prediction: await predictProbability(net, image), mask: loaded.mask, label: loaded.label });
+    }
+    options.onImage?.(i + 1, samples.length);
+  }
+  net.train(wasTraining);
+  return {
+    ...evaluation.summarise(),
+    perturbation: describePerturbation(perturbation),
+    skipped: loader.skipped.map((s) => ({ image: s.sample.imagePath, reason: s.reason })),
+  };
+}
+
+/** The flat object of `ncl eval --json` and metrics.json. */
+export interface EvalJson {
+  perturbation: string;
+  images: number;
+  tampered: number;
+  authenticSkipped: number;
+  pixelF1: number | null;
+  pixelF1Best: number | null;
+  pixelAUC: number | null;
+  pixelIoU: number | null;
+  imageAUC: number | null;
+  imageAcc: number | null;
+  baselineAllTamperedF1: number | null;
+  baselineAllTamperedAUC: number | null;
+  baselineAllAuthenticF1: number | null;
+  unreadable: number;
+}
+
+export function evalJson(r: EvaluationResult): EvalJson {
+  const m: MetricsSummary = r.model;
+  return {
+    perturbation: r.perturbation,
+    images: m.images,
+    tampered: m.pixel.images,
+    authenticSkipped: m.authenticSkipped,
+    pixelF1: m.pixel.f1,
+    pixelF1Best: m.pixel.bestF1,
+    pixelAUC: m.pixel.auc,
+    pixelIoU: m.pixel.iou,
+    imageAUC: m.imageLevel.auc,
+    imageAcc: m.imageLevel.accuracy,
+    baselineAllTamperedF1: r.allTampered.pixel.f1,
+    baselineAllTamperedAUC: r.allTampered.pixel.auc,
+    baselineAllAuthenticF1: r.allAuthentic.pixel.f1,
+    unreadable: r.skipped.length,
+  };
+}

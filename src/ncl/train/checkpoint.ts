@@ -1,0 +1,72 @@
+// Checkpoints: one safetensors file holding the network's parameters and buffers (BN running
+// statistics) under their DeepLabV3+ names, the optimiser's state under "optimizer.<param>.<slot>",
+// and in __metadata__ the run's config (JSON), seed and step. Written atomically with a checksum
+// (src/io/safetensors.ts), so a crash mid-write leaves the previous checkpoint readable.
+import type { NamedArray } from '../../io/safetensors.ts';
+import { loadSafetensors, saveSafetensors } from '../../io/safetensors.ts';
+import type { Optimizer } from '../../optim/optimizer.ts';
+import { NclNetwork } from '../model/network.ts';
+import { headsFor } from '../roles.ts';
+import { checkTrainConfig, modelConfigOf, type TrainConfig } from './config.ts';
+
+export const CHECKPOINT_FORMAT = 'ncl-checkpoint/1';
+const OPTIMIZER_PREFIX = 'optimizer.';
+
+export interface Checkpoint {
+  config: TrainConfig;
+  /** Optimiser steps completed. */
+  step: number;
+  model: Map<string, NamedArray>;
+  optimizer: Map<string, NamedArray>;
+  optimizerSteps: number;
+}
+
+export async function saveCheckpoint(path: string, net: NclNetwork, optimizer: Optimizer | null, config: TrainConfig, step: number): Promise<void> {
+  const tensors = await net.exportState();
+  if (optimizer) {
+    const names = net.namedParameters().map(([n]) => n);
+    for (const [name, value] of await optimizer.exportState(names)) tensors.set(OPTIMIZER_PREFIX + name, value);
+  }
+  saveSafetensors(path, tensors, {
+    'ncl.format': CHECKPOINT_FORMAT,
+    'ncl.config': JSON.stringify(config),
+    'ncl.seed': String(config.seed),
+    'ncl.step': String(step),
+    'ncl.optimizer.steps': String(optimizer?.stepCount ?? 0),
+  });
+}
+
+export function readCheckpoint(path: string): Checkpoint {
+  const file = loadSafetensors(path);
+  const format = file.metadata['ncl.format'];
+  if (format !== CHECKPOINT_FORMAT) {
+    throw new Error(`${path} is not an ncl checkpoint (format ${format === undefined ? 'missing' : `'${format}'`}, expected '${CHECKPOINT_FORMAT}'); for PyTorch DeepLabV3+ weights see docs/training.md`);
+  }
+  let config: TrainConfig;
+  try {
+    config = JSON.parse(file.metadata['ncl.config'] ?? '') as TrainConfig;
+    checkTrainConfig(config);
+  } catch (e) {
+    throw new Error(`${path}: the stored training config is unusable: ${(e as Error).message}`);
+  }
+  const model = new Map<string, NamedArray>();
+  const optimizer = new Map<string, NamedArray>();
+  for (const [name, value] of file.tensors) {
+    if (name.startsWith(OPTIMIZER_PREFIX)) optimizer.set(name.slice(OPTIMIZER_PREFIX.length), value);
+    else model.set(name, value);
+  }
+  return { config, step: Number(file.metadata['ncl.step'] ?? 0), model, optimizer, optimizerSteps: Number(file.metadata['ncl.optimizer.steps'] ?? 0) };
+}
+
+/** The network a config describes (heads as its role switch needs), with freshly seeded weights. */
+export function buildNetwork(config: TrainConfig): NclNetwork {
+  return new NclNetwork(modelConfigOf(config), headsFor(config.ncl.roleSwitch), config.seed);
+}
+
+/** A network with a checkpoint's weights, in eval mode. */
+export function loadNetwork(path: string): { net: NclNetwork; checkpoint: Checkpoint } {
+  const checkpoint = readCheckpoint(path);
+  const net = buildNetwork(checkpoint.config);
+  net.loadState(checkpoint.model, { source: path });
+  return { net: net.eval(), checkpoint };
+}

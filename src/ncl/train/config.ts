@@ -1,0 +1,115 @@
+// Everything that defines a training run, as one JSON-serialisable object: the model preset and
+// overrides, the method's options (../options.ts), the optimiser and schedule, batches, seed and
+// the cadence of evaluation and checkpoints. A checkpoint stores it, so `--resume` and `ncl eval`
+// rebuild the same network and run. A config file (--config) holds any subset of these fields.
+import { readFileSync } from 'node:fs';
+import { checkModelConfig, isPresetName, modelConfig, PRESETS, type ModelConfig, type PresetName } from '../model/config.ts';
+import { checkNclOptions, DEFAULT_NCL_OPTIONS, type NclOptions } from '../options.ts';
+
+/**
+ * Optimisers of the protocol (ncl-method.md §7):
+ * - `adamw`: AdamW with cosine LR and linear warm-up (IMDL-BenCo's default):
+ *     lr(t) = base·(t+1)/warmup for t < warmup, then min + (base − min)·½(1 + cos(π·(t − warmup)/(T − warmup)))
+ * - `sgd`: SGD with momentum 0.9, weight decay 5e-4, poly LR (the DeepLab code base):
+ *     lr(t) = base·(1 − t/T)^0.9
+ */
+export type OptimizerKind = 'adamw' | 'sgd';
+
+export interface TrainConfig {
+  preset: PresetName;
+  /** Fields of the preset replaced (e.g. inputSize). */
+  model: Partial<ModelConfig>;
+  ncl: NclOptions;
+  optimizer: OptimizerKind;
+  /** Base learning rate (AdamW default 1e-3, SGD default 0.01). */
+  lr: number;
+  /** AdamW: decoupled decay (default 0.05); SGD: L2 penalty (default 5e-4). */
+  weightDecay: number;
+  /** Optimiser steps T. */
+  steps: number;
+  /** Linear warm-up steps of the cosine schedule (AdamW only). */
+  warmupSteps: number;
+  /** Images per micro-batch. */
+  batchSize: number;
+  /** Micro-batches whose gradients are summed (each loss scaled by 1/accumulate) per optimiser step. */
+  accumulate: number;
+  /** Clip gradients to this global L2 norm (0 = off). */
+  maxGradNorm: number;
+  /** Training-time augmentation (flips, rotations, scale-crop, JPEG, blur, noise; src/data/augment.ts). */
+  augment: boolean;
+  seed: number;
+  /** Evaluate on the validation set every this many steps (0 = only at the end). */
+  evalEvery: number;
+  /** Write a checkpoint every this many steps (0 = only at the end and on Ctrl-C). */
+  checkpointEvery: number;
+}
+
+export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
+  preset: 'tiny',
+  model: {},
+  ncl: DEFAULT_NCL_OPTIONS,
+  optimizer: 'adamw',
+  lr: 1e-3,
+  weightDecay: 0.05,
+  steps: 1000,
+  warmupSteps: 50,
+  batchSize: 8,
+  accumulate: 1,
+  maxGradNorm: 0,
+  augment: true,
+  seed: 0,
+  evalEvery: 0,
+  checkpointEvery: 100,
+};
+
+/** Defaults, then a config file's fields, then explicit overrides (command-line options). */
+export function resolveTrainConfig(...layers: Array<Partial<TrainConfig> & { ncl?: Partial<NclOptions> }>): TrainConfig {
+  let c: TrainConfig = structuredClone(DEFAULT_TRAIN_CONFIG);
+  for (const layer of layers) c = { ...c, ...layer, model: { ...c.model, ...layer.model }, ncl: { ...c.ncl, ...layer.ncl } };
+  checkTrainConfig(c);
+  return c;
+}
+
+export function readConfigFile(path: string): Partial<TrainConfig> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`cannot read config ${path}: ${(e as Error).message}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`config ${path} must be a JSON object`);
+  const known = new Set(Object.keys(DEFAULT_TRAIN_CONFIG));
+  const unknown = Object.keys(parsed).filter((k) => !known.has(k));
+  if (unknown.length) throw new Error(`config ${path}: unknown field(s) ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
+  return parsed as Partial<TrainConfig>;
+}
+
+export function checkTrainConfig(c: TrainConfig): void {
+  const fail = (why: string): never => {
+    throw new Error(`training option ${why}`);
+  };
+  if (!isPresetName(c.preset)) fail(`preset must be one of ${Object.keys(PRESETS).join(', ')}, got '${c.preset}'`);
+  checkModelConfig(modelConfigOf(c));
+  checkNclOptions(c.ncl);
+  if (c.optimizer !== 'adamw' && c.optimizer !== 'sgd') fail(`optimizer must be 'adamw' or 'sgd', got '${c.optimizer}'`);
+  if (!(c.lr > 0)) fail(`lr must be > 0, got ${c.lr}`);
+  if (!(c.weightDecay >= 0)) fail(`weightDecay must be ≥ 0, got ${c.weightDecay}`);
+  const counts: Array<[string, number, number]> = [
+    ['steps', c.steps, 1],
+    ['batchSize', c.batchSize, 2],
+    ['accumulate', c.accumulate, 1],
+    ['warmupSteps', c.warmupSteps, 0],
+    ['evalEvery', c.evalEvery, 0],
+    ['checkpointEvery', c.checkpointEvery, 0],
+    ['seed', c.seed, 0],
+  ];
+  for (const [name, v, min] of counts) if (!Number.isInteger(v) || v < min) fail(`${name} must be an integer ≥ ${min}, got ${v}`);
+  if (c.optimizer === 'adamw' && c.warmupSteps >= c.steps) fail(`warmupSteps (${c.warmupSteps}) must be smaller than steps (${c.steps})`);
+  if (!(c.maxGradNorm >= 0)) fail(`maxGradNorm must be ≥ 0, got ${c.maxGradNorm}`);
+  const size = modelConfigOf(c).inputSize;
+  if (size % c.ncl.patchSize) fail(`ncl.patchSize ${c.ncl.patchSize} must divide the input size ${size}`);
+}
+
+export function modelConfigOf(c: TrainConfig): ModelConfig {
+  return modelConfig(c.preset, c.model);
+}

@@ -1,0 +1,58 @@
+// The run's JSON-lines log: one object per optimiser step ({"type":"step", ...losses}) and per
+// evaluation ({"type":"eval", ...metrics}). `step` counts completed optimiser steps. A resumed run
+// first drops the lines past its checkpoint's step, so the log tells one uninterrupted story.
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../io/atomic-write.ts';
+import type { EvalJson } from '../evaluate.ts';
+
+export interface StepRecord {
+  type: 'step';
+  step: number;
+  lr: number;
+  /** L and its terms (§5), averaged over the step's micro-batches; absent terms are omitted. */
+  loss: number;
+  seg: number;
+  con_t?: number;
+  con_a?: number;
+  pc?: number;
+  gradNorm: number;
+  patches: number;
+  contourPatches: number;
+  imagesPerSecond: number;
+  seconds: number;
+}
+
+export interface EvalRecord extends EvalJson {
+  type: 'eval';
+  step: number;
+}
+
+export type LogRecord = StepRecord | EvalRecord;
+
+export class RunLog {
+  constructor(readonly path: string) {}
+
+  /** Starts the log: empty for a new run; for a resumed one, the lines up to `step`. */
+  start(resumedAt: number | null): void {
+    const kept = resumedAt === null ? [] : readLog(this.path).filter((r) => r.step <= resumedAt);
+    writeFileAtomic(this.path, [new TextEncoder().encode(kept.map((r) => `${JSON.stringify(r)}\n`).join(''))]);
+  }
+
+  append(record: LogRecord): void {
+    appendFileSync(this.path, `${JSON.stringify(record)}\n`);
+  }
+}
+
+export function readLog(path: string): LogRecord[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line, i) => {
+      try {
+        return JSON.parse(line) as LogRecord;
+      } catch {
+        throw new Error(`${path}: line ${i + 1} is not JSON`);
+      }
+    });
+}

@@ -1,0 +1,184 @@
+// The training loop: for each optimiser step, micro-batches (forward, the NCL losses, backward with
+// the loss scaled by 1/accumulate), a NaN/Inf guard on the losses and the gradient norm, the
+// optimiser step at the scheduled learning rate, a log line; evaluation and checkpoints on their
+// cadence; a checkpoint on Ctrl-C. Resuming restores weights, BN statistics, optimiser moments and
+// step count; data order, augmentation, sampling and dropout derive from (seed, step) (streams.ts).
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { backward } from '../../autograd/backward.ts';
+import { mulScalar } from '../../autograd/ops/elementwise.ts';
+import { concat } from '../../autograd/ops/shape.ts';
+import { keep, noGrad, tidy } from '../../autograd/scope.ts';
+import type { Tensor } from '../../autograd/tensor.ts';
+import type { DatasetListing } from '../../data/dataset.ts';
+import type { LoadOptions } from '../../data/loader.ts';
+import { Rng } from '../../data/rng.ts';
+import { globalNormScale } from '../../optim/clip.ts';
+import type { Optimizer } from '../../optim/optimizer.ts';
+import { NonFiniteError } from '../../runtime/debug.ts';
+import { evalJson, evaluate, type EvalJson } from '../evaluate.ts';
+import type { NclNetwork } from '../model/network.ts';
+import { contrastiveTerms } from '../roles.ts';
+import { nclStepLosses, type TrainingBatch } from '../step.ts';
+import { buildNetwork, readCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { modelConfigOf, type TrainConfig } from './config.ts';
+import { TrainingData } from './data.ts';
+import { RunLog, type StepRecord } from './log.ts';
+import { findNonFiniteOp, isFiniteAll, NonFiniteLossError } from './nan-guard.ts';
+import { createOptimizer } from './optimizer.ts';
+import { createProgress } from './progress.ts';
+import { STREAM } from './streams.ts';
+
+export interface TrainOptions {
+  config: TrainConfig;
+  train: DatasetListing;
+  val?: DatasetListing;
+  load?: LoadOptions;
+  /** Folder for checkpoint.safetensors and log.jsonl. */
+  outDir: string;
+  /** Continue from this checkpoint (its config replaces `config`). */
+  resume?: string;
+  /** Evaluate on at most this many validation images. */
+  valLimit?: number;
+  progress?: boolean;
+  /** Stop after this step even if the config's schedule goes further (tests, time budgets). */
+  stopAfter?: number;
+}
+
+export interface TrainResult {
+  net: NclNetwork;
+  config: TrainConfig;
+  /** Optimiser steps completed. */
+  step: number;
+  interrupted: boolean;
+  checkpoint: string;
+  history: StepRecord[];
+  lastEval: EvalJson | null;
+}
+
+export const CHECKPOINT_FILE = 'checkpoint.safetensors';
+export const LOG_FILE = 'log.jsonl';
+
+export async function train(o: TrainOptions): Promise<TrainResult> {
+  const resumed = o.resume ? readCheckpoint(o.resume) : null;
+  const config = resumed?.config ?? o.config;
+  const net = buildNetwork(config);
+  const paramNames = net.namedParameters().map(([n]) => n);
+  const { optimizer, schedule } = createOptimizer(net.parameters(), config);
+  if (resumed) {
+    net.loadState(resumed.model, { source: o.resume });
+    optimizer.loadState(resumed.optimizer, paramNames, resumed.optimizerSteps);
+  }
+  mkdirSync(o.outDir, { recursive: true });
+  const checkpointPath = join(o.outDir, CHECKPOINT_FILE);
+  const log = new RunLog(join(o.outDir, LOG_FILE));
+  log.start(resumed ? resumed.step : null);
+  const data = new TrainingData(o.train, { seed: config.seed, batchSize: config.batchSize, accumulate: config.accumulate, inputSize: modelConfigOf(config).inputSize, augment: config.augment }, o.load);
+  const lastStep = Math.min(config.steps, o.stopAfter ?? config.steps);
+  const progress = createProgress(config.steps, resumed?.step ?? 0, o.progress ?? false);
+  const history: StepRecord[] = [];
+  let lastEval: EvalJson | null = null;
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+  };
+  process.once('SIGINT', onSigint);
+  const save = (step: number) => saveCheckpoint(checkpointPath, net, optimizer, config, step);
+  const runEval = async (step: number) => {
+    if (!o.val) return;
+    const result = await evaluate(net, o.val, { ...(o.load ? { load: o.load } : {}), ...(o.valLimit ? { limit: o.valLimit } : {}) });
+    lastEval = evalJson(result);
+    log.append({ type: 'eval', step, ...lastEval });
+    progress.note(`eval at step ${step}: pixel F1 ${fmt(lastEval.pixelF1)} AUC ${fmt(lastEval.pixelAUC)} (all-tampered F1 ${fmt(lastEval.baselineAllTamperedF1)})`);
+  };
+
+  let step = resumed?.step ?? 0;
+  net.train();
+  try {
+    while (step < lastStep && !interrupted) {
+      const record = await trainStep(net, optimizer, data, config, step, schedule(step));
+      step++;
+      history.push(record);
+      log.append(record);
+      progress.update(record);
+      if (config.evalEvery > 0 && step % config.evalEvery === 0 && step < lastStep) await runEval(step);
+      if (config.checkpointEvery > 0 && step % config.checkpointEvery === 0) await save(step);
+    }
+    await save(step);
+    if (!interrupted) await runEval(step);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    progress.stop();
+  }
+  return { net, config, step, interrupted, checkpoint: checkpointPath, history, lastEval };
+}
+
+const fmt = (v: number | null) => (v === null ? '-' : v.toFixed(4));
+
+interface MicroBatchResult {
+  /** [L, L_seg, L_con of each term..., L_pc if dual], after the backward pass. */
+  values: Tensor;
+  patches: number;
+  contourPatches: number;
+}
+
+/** Forward and backward of one micro-batch; the loss is scaled by 1/accumulate (gradients sum). */
+function forwardBackward(net: NclNetwork, batch: TrainingBatch, config: TrainConfig, step: number, micro: number): MicroBatchResult {
+  net.dropoutStream.rng = Rng.fromSeed(config.seed, STREAM.dropout, step, micro);
+  return tidy(() => {
+    const losses = nclStepLosses(net, batch, config.ncl, step, Rng.fromSeed(config.seed, STREAM.sampler, step, micro));
+    backward(mulScalar(losses.total, 1 / config.accumulate));
+    losses.index?.dispose();
+    const terms = [losses.total, losses.seg, ...losses.con, ...(losses.pc ? [losses.pc] : [])];
+    const values = keep(noGrad(() => concat(terms.map((v) => v.view([1])), 0)));
+    return { values, patches: losses.patches, contourPatches: losses.contourPatches };
+  });
+}
+
+async function trainStep(net: NclNetwork, optimizer: Optimizer, data: TrainingData, config: TrainConfig, step: number, lr: number): Promise<StepRecord> {
+  const start = performance.now();
+  const batches: TrainingBatch[] = [];
+  const means: number[] = [];
+  let patches = 0;
+  let contourPatches = 0;
+  let gradNorm: number;
+  const fail = async (what: string): Promise<never> => {
+    const found = await findNonFiniteOp(() => {
+      optimizer.zeroGrad();
+      for (const [micro, batch] of batches.entries()) forwardBackward(net, batch, config, step, micro).values.dispose();
+    });
+    throw new NonFiniteLossError(`${what} at step ${step + 1}: ${found}. The weights were not updated; the last good checkpoint is left as it was.`);
+  };
+  try {
+    for (let micro = 0; micro < config.accumulate; micro++) {
+      const batch = await data.batch(step, micro);
+      batches.push(batch);
+      const result = forwardBackward(net, batch, config, step, micro);
+      const values = await result.values.data();
+      result.values.dispose();
+      if (!isFiniteAll(values)) await fail(`non-finite loss (${Array.from(values, (v) => v.toPrecision(4)).join(', ')})`);
+      values.forEach((v, i) => (means[i] = (means[i] ?? 0) + v / config.accumulate));
+      patches += result.patches;
+      contourPatches += result.contourPatches;
+    }
+    // [scale, norm] of clipping at a bound never reached: only the norm is used here.
+    const norm = noGrad(() => globalNormScale(optimizer.params.filter((p) => p.grad).map((p) => p.grad!), 3e38));
+    gradNorm = (await norm.data())[1]!;
+    norm.dispose();
+    if (!Number.isFinite(gradNorm)) await fail(`non-finite gradient norm (${gradNorm})`);
+  } catch (e) {
+    if (e instanceof NonFiniteError) throw new NonFiniteLossError(`at step ${step + 1}: ${e.message}`);
+    throw e;
+  } finally {
+    for (const b of batches) b.images.dispose();
+  }
+  optimizer.lr = lr;
+  optimizer.step();
+  optimizer.zeroGrad();
+  const seconds = (performance.now() - start) / 1000;
+  const record: StepRecord = { type: 'step', step: step + 1, lr, loss: means[0]!, seg: means[1]!, gradNorm, patches, contourPatches, imagesPerSecond: (config.batchSize * config.accumulate) / seconds, seconds };
+  const terms = contrastiveTerms(config.ncl.roleSwitch, step);
+  terms.forEach((t, i) => (record[t.head === 't' ? 'con_t' : 'con_a'] = means[2 + i]!));
+  if (config.ncl.roleSwitch === 'dual') record.pc = means[2 + terms.length]!;
+  return record;
+}
