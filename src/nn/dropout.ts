@@ -1,13 +1,17 @@
-// Dropout (training only): y = x · m / (1 − p), m ~ Bernoulli(1 − p) per element. The mask is drawn
-// on the host from a shared seeded stream that the trainer re-seeds every step, so a step's masks
-// depend only on the run's seed and the step number (and a resumed run draws the same ones).
-import { mul } from '../autograd/ops/elementwise.ts';
-import { Tensor } from '../autograd/tensor.ts';
-import type { Rng } from '../data/rng.ts';
+// Dropout as a layer (training only): y = x · m / (1 − p), m ~ Bernoulli(1 − p) per element, drawn
+// on the device from a (seed, counter) key (src/autograd/ops/dropout.ts). The layers of a network
+// share one stream, which the trainer replaces every micro-batch with a generator seeded from
+// (run seed, step, micro-batch): a step's masks depend on nothing else, so a resumed run redraws them.
+import { DropoutGenerator, dropout } from '../autograd/ops/dropout.ts';
+import type { Tensor } from '../autograd/tensor.ts';
 import { Module } from './module.ts';
 
 export interface DropoutStream {
-  rng: Rng;
+  generator: DropoutGenerator;
+}
+
+export function dropoutStream(seed = 0): DropoutStream {
+  return { generator: new DropoutGenerator(seed) };
 }
 
 export class Dropout extends Module {
@@ -20,11 +24,6 @@ export class Dropout extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    if (!this.training || this.p === 0) return x;
-    const keep = 1 - this.p;
-    const rng = this.stream.rng;
-    const mask = new Float32Array(x.size);
-    for (let i = 0; i < mask.length; i++) mask[i] = rng.next() < keep ? 1 / keep : 0;
-    return mul(x, Tensor.fromArray(mask, x.shape));
+    return dropout(x, this.p, this.stream.generator, this.training);
   }
 }

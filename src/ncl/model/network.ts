@@ -8,7 +8,7 @@ import type { Tensor } from '../../autograd/tensor.ts';
 import { Rng } from '../../data/rng.ts';
 import { Module } from '../../nn/module.ts';
 import type { Sequential } from '../../nn/sequential.ts';
-import type { DropoutStream } from '../../nn/dropout.ts';
+import { dropoutStream, type DropoutStream } from '../../nn/dropout.ts';
 import { ASPP } from './aspp.ts';
 import { asppRates, type ModelConfig } from './config.ts';
 import { Decoder } from './decoder.ts';
@@ -33,7 +33,7 @@ export class NclNetwork extends Module {
   private readonly decoder: Decoder;
   private readonly heads: Partial<Record<Branch, Sequential>> = {};
   /** Where dropout draws its masks; the trainer re-seeds it every step. */
-  readonly dropoutStream: DropoutStream = { rng: Rng.fromSeed(0) };
+  readonly dropoutStream: DropoutStream = dropoutStream();
 
   constructor(
     readonly config: ModelConfig,

@@ -4,7 +4,7 @@
 //   order:   the shuffle of epoch e          Rng.fromSeed(seed, order, e)
 //   augment: image k of micro-batch m, step s  Rng.fromSeed(seed, augment, s, m, k)
 //   sampler: patch sampling at (s, m)        Rng.fromSeed(seed, sampler, s, m)
-//   dropout: dropout masks at (s, m)         Rng.fromSeed(seed, dropout, s, m)
+//   dropout: the seed of the dropout masks at (s, m)   Rng.fromSeed(seed, dropout, s, m)
 // Initialisation uses its own stream inside NclNetwork.
 export const STREAM = {
   order: 1,

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { backward } from '../../autograd/backward.ts';
+import { DropoutGenerator } from '../../autograd/ops/dropout.ts';
 import { mulScalar } from '../../autograd/ops/elementwise.ts';
 import { concat } from '../../autograd/ops/shape.ts';
 import { keep, noGrad, tidy } from '../../autograd/scope.ts';
@@ -124,7 +125,7 @@ interface MicroBatchResult {
 
 /** Forward and backward of one micro-batch; the loss is scaled by 1/accumulate (gradients sum). */
 function forwardBackward(net: NclNetwork, batch: TrainingBatch, config: TrainConfig, step: number, micro: number): MicroBatchResult {
-  net.dropoutStream.rng = Rng.fromSeed(config.seed, STREAM.dropout, step, micro);
+  net.dropoutStream.generator = new DropoutGenerator(Rng.fromSeed(config.seed, STREAM.dropout, step, micro).nextU32());
   return tidy(() => {
     const losses = nclStepLosses(net, batch, config.ncl, step, Rng.fromSeed(config.seed, STREAM.sampler, step, micro));
     backward(mulScalar(losses.total, 1 / config.accumulate));
