@@ -66,7 +66,7 @@ export function benchHeader(bench: string, extra: Record<string, unknown> = {}):
   };
 }
 
-export type Row = Record<string, string | number | boolean | null>;
+export type Row = Record<string, string | number | boolean | null | Record<string, number | null>>;
 
 /** Prints the header and rows: JSON lines with --json, otherwise a text table. */
 export class Report {
@@ -107,5 +107,6 @@ export class Report {
 function format(v: unknown): string {
   if (v === undefined || v === null) return '-';
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v >= 100 ? v.toFixed(1) : v.toPrecision(3);
+  if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }

@@ -1,0 +1,284 @@
+// `ncl bench contrastive`: the supervised contrastive loss of ncl-method.md §5–§6, fused kernel
+// against the unfused composition of engine ops and the same loss written with tfjs ops on
+// tfjs-backend-webgpu on the same adapter. Embeddings are N×D unit rows, two classes, every
+// seventh row ignored, τ = 0.1.
+//
+// Flop convention: 2·N²·D for a forward pass (the similarity products) and 6·N²·D for forward +
+// backward, for every implementation; exp, masking and softmax are not counted. `ofMatmul` is the
+// rate as a fraction of ncl's matmul on the N×D · D×N product measured in the same run.
+// --max-n: from N = 4096 (D as given), doubling while forward + backward completes; each
+// implementation has its own time budget and stops before a size whose predicted time (4× the
+// last, as the work is N²) would exceed what is left of it.
+import { backward } from '../src/autograd/backward.ts';
+import { noGrad, tidy } from '../src/autograd/scope.ts';
+import { Tensor } from '../src/autograd/tensor.ts';
+import { contrastiveTiling, setContrastiveTiling, type ContrastiveTiling } from '../src/kernels/contrastive.ts';
+import { matmulKernel } from '../src/kernels/matmul.ts';
+import { contrastiveLoss } from '../src/ncl/contrastive.ts';
+import { contrastivePlan } from '../src/ncl/contrastive-plan.ts';
+import { MASKED } from '../src/ncl/contrastive-unfused.ts';
+import { runtime } from '../src/runtime/context.ts';
+import { Report, benchHeader, nclDone, timeRuns, type BenchOptions, type Row, type Timing } from './harness.ts';
+import { loadTfjs, tfjsDone, type Tf } from './tfjs.ts';
+
+const TAU = 0.1;
+const MIB = 2 ** 20;
+
+export interface ContrastiveBenchOptions extends BenchOptions {
+  ns: number[];
+  d: number;
+  maxN: boolean;
+  /** Seconds per implementation for --max-n. */
+  budget: number;
+  /** Compare the fused kernel's tilings. */
+  tilings: boolean;
+}
+
+/** Tilings compared by --tilings (each profile's default is among them). */
+const TILINGS: ContrastiveTiling[] = [
+  { tm: 4, tn4: 1, wg: 64, shared: false },
+  { tm: 4, tn4: 2, wg: 64, shared: false },
+  { tm: 8, tn4: 1, wg: 64, shared: false },
+  { tm: 8, tn4: 2, wg: 64, shared: false },
+  { tm: 8, tn4: 2, wg: 32, shared: false },
+  { tm: 8, tn4: 2, wg: 128, shared: false },
+  { tm: 2, tn4: 4, wg: 64, shared: true },
+  { tm: 4, tn4: 2, wg: 64, shared: true },
+];
+
+function tilingName(t: ContrastiveTiling): string {
+  return `${t.tm}x${4 * t.tn4}/${t.wg}${t.shared ? 's' : ''}`;
+}
+
+/** N unit rows of dimension d, the same on every run. */
+function embeddings(n: number, d: number): Float32Array {
+  const z = Float32Array.from({ length: n * d }, (_, i) => Math.sin(i * 12.9898 + 1.3));
+  for (let i = 0; i < n; i++) {
+    const row = z.subarray(i * d, (i + 1) * d);
+    const norm = Math.hypot(...row);
+    row.forEach((v, k) => (row[k] = v / norm));
+  }
+  return z;
+}
+
+function labelsFor(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => (i % 7 === 3 ? -1 : i % 2));
+}
+
+/** One loss evaluation on ncl's device, with or without its backward pass. */
+function nclStep(z: Tensor, labels: number[], fused: boolean, withBackward: boolean): void {
+  if (!withBackward) {
+    noGrad(() => tidy(() => void contrastiveLoss(z, labels, { tau: TAU, fused })));
+    return;
+  }
+  tidy(() => backward(contrastiveLoss(z, labels, { tau: TAU, fused })));
+  z.zeroGrad();
+}
+
+/** Times an ncl run and reports the largest total the buffer pool held meanwhile. */
+async function timeNcl(run: () => void, options: BenchOptions): Promise<{ timing: Timing; peak: number }> {
+  const pool = runtime().pool;
+  await nclDone();
+  pool.trim();
+  pool.resetPeak();
+  const timing = await timeRuns(run, nclDone, options);
+  return { timing, peak: pool.stats().peakBytes };
+}
+
+/**
+ * The same loss in tfjs ops: masks from N-vectors, matMul, logSoftmax, weighted sum. tfjs-core
+ * registers no gradients in Node (only the full tfjs package does), so the backward pass is written
+ * with tfjs ops as its autograd would run it: G = dL/dS = softmax(S) · rowsum(W) − W, then
+ * dz = (G z + Gᵀ z) / τ (the two products of the matMul gradient).
+ */
+function tfjsLoss(tf: Tf, labels: number[]) {
+  const n = labels.length;
+  const plan = contrastivePlan(labels);
+  const index = tf.range(0, n, 1, 'float32');
+  const cls = tf.tensor1d(Float32Array.from(plan.classOf));
+  const invalid = tf.tensor2d(Float32Array.from(plan.classOf, (c) => (c < 0 ? 1 : 0)), [1, n]);
+  const rowScale = tf.tensor2d(plan.weight.map((w, i) => w * plan.posScale[i]!), [n, 1]);
+  const column = (t: Tf) => tf.reshape(t, [n, 1]);
+  const row = (t: Tf) => tf.reshape(t, [1, n]);
+  const step = (z: Tf) =>
+    tf.tidy(() => {
+      const diag = tf.cast(tf.equal(column(index), row(index)), 'float32');
+      const mask = tf.mul(tf.add(diag, invalid), MASKED);
+      const positives = tf.mul(tf.mul(tf.cast(tf.equal(column(cls), row(cls)), 'float32'), tf.sub(1, diag)), rowScale);
+      const logp = tf.logSoftmax(tf.add(tf.mul(tf.matMul(z, z, false, true), 1 / TAU), mask));
+      tf.neg(tf.sum(tf.mul(logp, positives)));
+      const g = tf.sub(tf.mul(tf.exp(logp), tf.sum(positives, 1, true)), positives);
+      tf.mul(tf.add(tf.matMul(g, z), tf.matMul(g, z, true, false)), 1 / TAU);
+    });
+  return {
+    step,
+    dispose: () => [index, cls, invalid, rowScale].forEach((t) => t.dispose()),
+  };
+}
+
+/** Runs fn on tfjs's device and throws what its validation and out-of-memory scopes caught. */
+async function tfjsChecked(tf: Tf, fn: () => void): Promise<void> {
+  const device: GPUDevice = tf.backend().device;
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  fn();
+  await tfjsDone(tf);
+  const validation = await device.popErrorScope();
+  const memory = await device.popErrorScope();
+  const error = validation ?? memory;
+  if (error) throw new Error(`tfjs: ${error.message.split('\n')[0]}`);
+}
+
+interface Measured {
+  impl: 'fused' | 'unfused' | 'tfjs';
+  pass: 'fwd' | 'fwd+bwd';
+  tiling: string | null;
+  timing: Timing;
+  peak: number | null;
+}
+
+async function measureN(n: number, options: ContrastiveBenchOptions, tf: { tf: Tf } | { skipped: string }): Promise<{ rows: Measured[]; matmulGflops: number }> {
+  const d = options.d;
+  const data = embeddings(n, d);
+  const labels = labelsFor(n);
+  const z = Tensor.fromArray(data, [n, d], { requiresGrad: true });
+  const product = await timeRuns(() => matmulKernel({ a: z, b: z, transA: false, transB: true }).dispose(), nclDone, options);
+  const matmulGflops = (2 * n * n * d) / product.ms / 1e6;
+  const rows: Measured[] = [];
+  for (const tiling of options.tilings ? TILINGS : [contrastiveTiling()]) {
+    setContrastiveTiling(tiling);
+    for (const withBackward of [false, true]) {
+      const { timing, peak } = await timeNcl(() => nclStep(z, labels, true, withBackward), options);
+      rows.push({ impl: 'fused', pass: withBackward ? 'fwd+bwd' : 'fwd', tiling: tilingName(tiling), timing, peak });
+    }
+  }
+  setContrastiveTiling(null);
+  const unfused = await timeNcl(() => nclStep(z, labels, false, true), options);
+  rows.push({ impl: 'unfused', pass: 'fwd+bwd', tiling: null, timing: unfused.timing, peak: unfused.peak });
+  z.dispose();
+  if ('tf' in tf) {
+    const loss = tfjsLoss(tf.tf, labels);
+    const zt = tf.tf.tensor2d(data, [n, d]);
+    const timing = await timeRuns(() => loss.step(zt), () => tfjsDone(tf.tf), options);
+    const profile = await tf.tf.profile(() => loss.step(zt));
+    rows.push({ impl: 'tfjs', pass: 'fwd+bwd', tiling: null, timing, peak: profile.peakBytes });
+    zt.dispose();
+    loss.dispose();
+  }
+  return { rows, matmulGflops };
+}
+
+function rowOf(m: Measured, n: number, d: number, matmulGflops: number, all: Measured[]): Row {
+  const flops = (m.pass === 'fwd' ? 2 : 6) * n * n * d;
+  const gflops = flops / m.timing.ms / 1e6;
+  const baseline = (impl: string) => all.find((o) => o.impl === impl && o.pass === m.pass)?.timing.ms;
+  const ratio = (impl: string) => {
+    const ms = baseline(impl);
+    return ms === undefined || m.impl === impl ? null : ms / m.timing.ms;
+  };
+  return {
+    impl: m.impl,
+    pass: m.pass,
+    n,
+    d,
+    ms: m.timing.ms,
+    min: m.timing.min,
+    max: m.timing.max,
+    gflops,
+    ofMatmul: gflops / matmulGflops,
+    vsUnfused: ratio('unfused'),
+    vsTfjs: ratio('tfjs'),
+    peakMiB: m.peak === null ? null : m.peak / MIB,
+    tiling: m.tiling,
+    compileMs: m.impl === 'tfjs' ? null : m.timing.compileMs,
+  };
+}
+
+/** Largest N (doubling from 4096) whose forward + backward completes, and why the next did not. */
+async function probeMaxN(attempt: (n: number) => Promise<void>, budgetS: number, onDone: (n: number, ms: number) => void): Promise<{ maxN: number | null; stop: string }> {
+  let left = budgetS * 1000;
+  let last = 0;
+  let maxN: number | null = null;
+  for (let n = 4096; ; n *= 2) {
+    if (last > 0 && 4 * last > left) {
+      return { maxN, stop: `N=${n} not tried: predicted ${((4 * last) / 1000).toFixed(0)} s exceeds the ${(left / 1000).toFixed(0)} s left of the ${budgetS} s budget` };
+    }
+    const t0 = performance.now();
+    try {
+      await attempt(n);
+    } catch (e) {
+      return { maxN, stop: `N=${n} failed: ${(e as Error).message}` };
+    }
+    last = performance.now() - t0;
+    left -= last;
+    maxN = n;
+    onDone(n, last);
+  }
+}
+
+async function nclAttempt(n: number, d: number, fused: boolean): Promise<void> {
+  const z = Tensor.fromArray(embeddings(n, d), [n, d], { requiresGrad: true });
+  try {
+    nclStep(z, labelsFor(n), fused, true);
+    await nclDone();
+  } finally {
+    z.dispose();
+    runtime().pool.trim();
+  }
+}
+
+async function tfjsAttempt(tf: Tf, n: number, d: number): Promise<void> {
+  const loss = tfjsLoss(tf, labelsFor(n));
+  const zt = tf.tensor2d(embeddings(n, d), [n, d]);
+  try {
+    await tfjsChecked(tf, () => loss.step(zt));
+  } finally {
+    zt.dispose();
+    loss.dispose();
+  }
+}
+
+export async function benchContrastive(options: ContrastiveBenchOptions): Promise<void> {
+  const tf = await loadTfjs();
+  const limits = runtime().limits;
+  const report = new Report(
+    benchHeader('contrastive', {
+      flops: '2·N²·D for fwd, 6·N²·D for fwd+bwd (every implementation; exp, masks and softmax not counted)',
+      ofMatmul: "fraction of matmulGflops: ncl's matmul on the N×D · D×N product, measured in the same run",
+      peak: 'ncl: largest total held by the buffer pool during the timed runs; tfjs: tf.profile peakBytes of one run',
+      tau: TAU,
+      labels: 'two classes, every seventh row ignored',
+      tiling: tilingName(contrastiveTiling()),
+      maxStorageBindingMiB: limits.maxStorageBufferBindingSize / MIB,
+      tfjs: 'version' in tf ? tf.version : null,
+    }),
+    ['impl', 'pass', 'n', 'd', 'ms', 'min', 'max', 'gflops', 'ofMatmul', 'vsUnfused', 'vsTfjs', 'peakMiB', ...(options.tilings ? ['tiling'] : [])],
+    options.json,
+  );
+  if ('skipped' in tf) report.note(`tfjs skipped: ${tf.skipped}`);
+  const matmulByN: Record<string, number> = {};
+  for (const n of options.ns) {
+    const { rows, matmulGflops } = await measureN(n, options, tf);
+    matmulByN[n] = matmulGflops;
+    for (const m of rows) report.add(rowOf(m, n, options.d, matmulGflops, rows));
+  }
+  const summary: Row = { matmulGflops: matmulByN[options.ns[options.ns.length - 1]!] ?? null, matmulGflopsByN: matmulByN };
+  if (options.maxN) {
+    const d = options.d;
+    const probes: Array<[string, (n: number) => Promise<void>]> = [
+      ['fused', (n) => nclAttempt(n, d, true)],
+      ['unfused', (n) => nclAttempt(n, d, false)],
+    ];
+    if ('tf' in tf) probes.push(['tfjs', (n) => tfjsAttempt(tf.tf, n, d)]);
+    const maxN: Record<string, number | null> = {};
+    for (const [impl, attempt] of probes) {
+      const { maxN: found, stop } = await probeMaxN(attempt, options.budget, (n, ms) =>
+        report.add({ impl, pass: 'fwd+bwd', n, d, ms, gflops: (6 * n * n * d) / ms / 1e6, probe: true }),
+      );
+      maxN[impl] = found;
+      report.note(`max-n ${impl}: ${found ?? 'none'}; ${stop}`);
+    }
+    summary.maxN = maxN;
+  }
+  report.finish(summary);
+}

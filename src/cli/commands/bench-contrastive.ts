@@ -1,0 +1,24 @@
+// `ncl bench contrastive`: the fused contrastive kernel against the unfused ops and tfjs.
+import type { Command } from 'commander';
+import { benchOptions, int, withBenchOptions } from './bench.ts';
+
+function sizes(v: string): number[] {
+  return v.split(',').map((s) => {
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < 2) throw new Error(`--n takes a comma-separated list of integers ≥ 2, got '${v}'`);
+    return n;
+  });
+}
+
+export function registerContrastiveBench(bench: Command): void {
+  withBenchOptions(bench.command('contrastive').description('fused contrastive loss (ncl-method.md §6) against the unfused ops and tfjs'))
+    .option('--n <list>', 'comma-separated numbers of embeddings', sizes, [1024, 4096])
+    .option('--d <n>', 'embedding dimension', int('d'), 128)
+    .option('--max-n', 'also find the largest N (doubling from 4096) each implementation completes forward+backward')
+    .option('--budget <s>', 'seconds per implementation for --max-n', int('budget'), 600)
+    .option('--tilings', "compare the fused kernel's tilings instead of the default one")
+    .action(async (o: { json?: boolean; warmup: number; repeat: number; n: number[]; d: number; maxN?: boolean; budget: number; tilings?: boolean }) => {
+      const { benchContrastive } = await import('../../../bench/contrastive.ts');
+      await benchContrastive({ ...(await benchOptions(o)), ns: o.n, d: o.d, maxN: !!o.maxN, budget: o.budget, tilings: !!o.tilings });
+    });
+}
