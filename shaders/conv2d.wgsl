@@ -56,41 +56,37 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   let WX = i32(params.WX);
 
-  // One flat loop over the reduction index (c, th, tw), advanced like an odometer: on a CPU
-  // adapter short nested loops cost more than the index arithmetic they would save.
+  // Taps outside, channels inside: a tap fixes which grid points read inside X and where, so
+  // the long inner loop over channels only steps every address by one channel plane.
   var acc: array<vec4<f32>, TM * TN4>;
-  let steps = params.C * params.TH * params.TW;
-  var c = 0u;
-  var th = 0u;
-  var tw = 0u;
-  var plane = (n * params.groups + g) * params.C * params.HX * params.WX;
-  for (var k = 0u; k < steps; k++) {
-    let dh = i32(th) * params.DH;
-    let dw = i32(tw) * params.DW;
-    var xv: array<vec4<f32>, TN4>;
-    for (var j = 0u; j < TN4; j++) {
-      let ih = baseH[j] + dh;
-      let iw = baseW[j] + dw;
-      // Negative coordinates wrap to large unsigned values, so one comparison per axis.
-      let ok = (vec4<u32>(ih) < vec4<u32>(params.HX)) & (vec4<u32>(iw) < vec4<u32>(params.WX));
-      let at = select(vec4<u32>(0u), vec4<u32>(plane) + vec4<u32>(ih * WX + iw), ok);
-      xv[j] = select(vec4<f32>(0.0), vec4<f32>(x[at.x], x[at.y], x[at.z], x[at.w]), ok);
-    }
-    let wOff = c * params.WSC + th * params.WSTH + tw * params.WSTW;
-    for (var i = 0u; i < TM; i++) {
-      let wv = vec4<f32>(w[wRow[i] + wOff]);
+  let planeSize = params.HX * params.WX;
+  let image = (n * params.groups + g) * params.C * planeSize;
+  for (var th = 0u; th < params.TH; th++) {
+    for (var tw = 0u; tw < params.TW; tw++) {
+      var ok: array<vec4<bool>, TN4>;
+      var at: array<vec4<u32>, TN4>;
       for (var j = 0u; j < TN4; j++) {
-        acc[i * TN4 + j] = fma(wv, xv[j], acc[i * TN4 + j]);
+        let ih = baseH[j] + i32(th) * params.DH;
+        let iw = baseW[j] + i32(tw) * params.DW;
+        // Negative coordinates wrap to large unsigned values, so one comparison per axis.
+        ok[j] = (vec4<u32>(ih) < vec4<u32>(params.HX)) & (vec4<u32>(iw) < vec4<u32>(params.WX));
+        at[j] = select(vec4<u32>(0u), vec4<u32>(image) + vec4<u32>(ih * WX + iw), ok[j]);
       }
-    }
-    tw++;
-    if (tw == params.TW) {
-      tw = 0u;
-      th++;
-      if (th == params.TH) {
-        th = 0u;
-        c++;
-        plane += params.HX * params.WX;
+      var wOff = th * params.WSTH + tw * params.WSTW;
+      for (var c = 0u; c < params.C; c++) {
+        var xv: array<vec4<f32>, TN4>;
+        for (var j = 0u; j < TN4; j++) {
+          let a = at[j];
+          xv[j] = select(vec4<f32>(0.0), vec4<f32>(x[a.x], x[a.y], x[a.z], x[a.w]), ok[j]);
+          at[j] = a + vec4<u32>(planeSize);
+        }
+        for (var i = 0u; i < TM; i++) {
+          let wv = vec4<f32>(w[wRow[i] + wOff]);
+          for (var j = 0u; j < TN4; j++) {
+            acc[i * TN4 + j] = fma(wv, xv[j], acc[i * TN4 + j]);
+          }
+        }
+        wOff += params.WSC;
       }
     }
   }

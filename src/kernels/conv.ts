@@ -129,10 +129,19 @@ interface GatherConv {
   WSTW: number;
 }
 
+/**
+ * Fits a tiling to M rows: a shorter tile when M is below it (the input gradient of a 3-channel
+ * stem), and a workgroup no taller than the rows need, widened to keep its size, so that no
+ * invocation of a workgroup is idle for want of rows.
+ */
+function fitRows(t: ConvTiling, M: number): ConvTiling {
+  const tm = Math.min(t.tm, 2 ** Math.ceil(Math.log2(M)));
+  const wgy = Math.min(t.wgy, 2 ** Math.ceil(Math.log2(Math.ceil(M / tm))));
+  return { tm, tn4: t.tn4, wgx: (t.wgx * t.wgy) / wgy, wgy };
+}
+
 function gatherConv(op: string, x: Tensor, w: Tensor, y: Tensor, N: number, p: GatherConv): void {
-  const chosen = tilings().fwd;
-  // Few rows (the input gradient of a 3-channel stem): a shorter tile wastes less.
-  const t = { ...chosen, tm: Math.min(chosen.tm, 2 ** Math.ceil(Math.log2(p.M))) };
+  const t = fitRows(tilings().fwd, p.M);
   launch({
     op,
     kernel: kernel(`conv2d[${t.tm}x${4 * t.tn4},${t.wgx}x${t.wgy}]`, 'conv2d', { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
@@ -226,9 +235,9 @@ const WGRAD_MIN_CHUNK = 256;
 
 /** dw [Cout, Cin/groups, KH, KW] = Σ over batch and output pixels of dy ⊗ input patches. */
 export function conv2dWeightGradKernel(dy: Tensor, x: Tensor, g: ConvGeometry): Tensor {
-  const t = tilings().wgrad;
   const Cg = g.Cin / g.groups;
   const Mg = g.Cout / g.groups;
+  const t = fitRows(tilings().wgrad, Mg);
   const Q = Cg * g.KH * g.KW;
   const R = g.N * g.Ho * g.Wo;
   const perChunk = Math.ceil(Q / (4 * t.tn4)) * Math.ceil(Mg / t.tm) * g.groups;
