@@ -35,9 +35,6 @@ export const ones = (shape: Shape, options?: { requiresGrad?: boolean }) => full
 // Convolution and the DeepLabV3+ op set (conv, batch norm, resize, pooling, losses, dropout).
 export { conv2d } from './autograd/ops/conv.ts';
 export { convGeometry, convFlops, type Conv2dOptions, type ConvGeometry } from './kernels/conv.ts';
-
-// NCL method: patch pooling, labels and sampling (ncl-method.md §3); contrastive loss (§5, §6).
-export { contrastiveLoss, type ContrastiveOptions } from './ncl/contrastive.ts';
 export { batchNorm2d, type BatchNormOptions } from './autograd/ops/batchnorm.ts';
 export { resizeBilinear, resizeNearest } from './autograd/ops/resize.ts';
 export { maxPool2d, avgPool2d, globalAvgPool } from './autograd/ops/pool.ts';
@@ -45,3 +42,8 @@ export type { PoolOptions } from './kernels/pool.ts';
 export { softmaxCrossEntropy, bceWithLogits, type CrossEntropyOptions } from './autograd/ops/losses.ts';
 export { dropout, DropoutGenerator } from './autograd/ops/dropout.ts';
 export type { DropoutKey } from './kernels/dropout.ts';
+
+// NCL method: patch pooling, labels and sampling (ncl-method.md §3); contrastive loss (§5, §6).
+export { contrastiveLoss, type ContrastiveOptions } from './ncl/contrastive.ts';
+export { patchPool, patchGrid, poolPatchEmbeddings, patchLabels, PATCH_AUTHENTIC, PATCH_TAMPERED, PATCH_CONTOUR, type PatchGrid, type PatchPoolOptions } from './ncl/patch-pool.ts';
+export { samplePatches, type PatchSample, type PatchSampleOptions } from './ncl/patches.ts';

@@ -1,0 +1,36 @@
+// Patch labels (ncl-method.md §3): for each patch p = (b, gy, gx) of p×p-pixel cells of the mask
+// m [B, 1, H, W] (1 = tampered; soft values allowed),
+//   ratio[p] = r = (1/|cell|) Σ_{(y, x) ∈ cell} m[b, 0, y, x]
+//   kind[p]  = 0 (authentic) if r ≤ ε,  1 (tampered) if r ≥ 1 − ε,  2 (contour) otherwise
+// The comparisons use the sum against ε·|cell| and (1 − ε)·|cell|, so with ε = 0 a cell is
+// authentic or tampered only when every pixel is. Border cells are partial, as in patch_pool.wgsl.
+@group(0) @binding(0) var<storage, read> mask: array<f32>;
+@group(0) @binding(1) var<storage, read_write> ratio: array<f32>;
+@group(0) @binding(2) var<storage, read_write> kind: array<f32>;
+struct Params { patches: u32, h: u32, w: u32, gh: u32, gw: u32, cell: u32, epsilon: f32 }
+@group(0) @binding(3) var<uniform> params: Params;
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let p = flat_workgroup(wid, nwg) * 64u + lid;
+  if (p >= params.patches) {
+    return;
+  }
+  let gx = p % params.gw;
+  let gy = (p / params.gw) % params.gh;
+  let b = p / (params.gw * params.gh);
+  let y0 = gy * params.cell;
+  let x0 = gx * params.cell;
+  let y1 = min(params.h, y0 + params.cell);
+  let x1 = min(params.w, x0 + params.cell);
+  var sum = 0.0;
+  for (var y = y0; y < y1; y++) {
+    for (var xi = x0; xi < x1; xi++) {
+      sum += mask[(b * params.h + y) * params.w + xi];
+    }
+  }
+  let area = f32((y1 - y0) * (x1 - x0));
+  ratio[p] = sum / area;
+  kind[p] = select(select(2.0, 1.0, sum >= (1.0 - params.epsilon) * area), 0.0, sum <= params.epsilon * area);
+}

@@ -1,0 +1,43 @@
+// Patch pooling, backward (ncl-method.md §3; forward in patch_pool.wgsl). With u = out[p, :] the
+// unit row of patch p, n its norm and g the gradient of that row:
+//   dL/dq_d = (g_d − u_d (u · g)) / n                        (through u = q / n)
+//   dL/dx[b, d, y, x] = dL/dq_d / |cell|                      for every (y, x) in the patch's cell
+// Cells do not overlap and cover the map, so every element of dx is written exactly once, by the
+// invocation of its patch: no atomics, no accumulation order to fix.
+@group(0) @binding(0) var<storage, read> grad: array<f32>;
+@group(0) @binding(1) var<storage, read> unit: array<f32>;
+@group(0) @binding(2) var<storage, read> norms: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
+struct Params { patches: u32, d: u32, h: u32, w: u32, gh: u32, gw: u32, cell: u32 }
+@group(0) @binding(4) var<uniform> params: Params;
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let p = flat_workgroup(wid, nwg) * 64u + lid;
+  if (p >= params.patches) {
+    return;
+  }
+  let gx = p % params.gw;
+  let gy = (p / params.gw) % params.gh;
+  let b = p / (params.gw * params.gh);
+  let y0 = gy * params.cell;
+  let x0 = gx * params.cell;
+  let y1 = min(params.h, y0 + params.cell);
+  let x1 = min(params.w, x0 + params.cell);
+  let row = p * params.d;
+  var ug = 0.0;
+  for (var d = 0u; d < params.d; d++) {
+    ug += unit[row + d] * grad[row + d];
+  }
+  let scale = 1.0 / (norms[p] * f32((y1 - y0) * (x1 - x0)));
+  for (var d = 0u; d < params.d; d++) {
+    let v = (grad[row + d] - unit[row + d] * ug) * scale;
+    let plane = (b * params.d + d) * params.h;
+    for (var y = y0; y < y1; y++) {
+      for (var xi = x0; xi < x1; xi++) {
+        dx[(plane + y) * params.w + xi] = v;
+      }
+    }
+  }
+}

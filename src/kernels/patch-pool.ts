@@ -1,0 +1,67 @@
+// Patch pooling and patch labels (shaders/patch_pool*.wgsl, shaders/patch_labels.wgsl): bindings
+// and dispatch sizes, one invocation per patch.
+import { Tensor } from '../autograd/tensor.ts';
+import { kernel, launch } from './launch.ts';
+import { uniforms } from './uniforms.ts';
+
+/** A grid of gh×gw patches per image over a map of h×w positions, cells of cell×cell positions
+ *  (the last row and column of cells may be partial). */
+export interface CellGrid {
+  batch: number;
+  h: number;
+  w: number;
+  cell: number;
+  gh: number;
+  gw: number;
+}
+
+const patchesOf = (g: CellGrid) => g.batch * g.gh * g.gw;
+
+function geometry(g: CellGrid, d: number): ArrayBuffer {
+  return uniforms().u32(patchesOf(g), d, g.h, g.w, g.gh, g.gw, g.cell).finish();
+}
+
+/** Unit mean embedding per patch [P, D] and the norms of the means [P], from x [B, D, h, w]. */
+export function patchPoolKernel(x: Tensor, g: CellGrid): { unit: Tensor; norms: Tensor } {
+  const d = x.shape[1]!;
+  const unit = Tensor.empty([patchesOf(g), d]);
+  const norms = Tensor.empty([patchesOf(g)]);
+  launch({
+    op: 'patchPool',
+    kernel: kernel('patchPool', 'patch_pool'),
+    reads: [x],
+    writes: [unit, norms],
+    uniforms: geometry(g, d),
+    workgroups: Math.ceil(patchesOf(g) / 64),
+  });
+  return { unit, norms };
+}
+
+/** The gradient of patchPoolKernel's unit rows with respect to x. */
+export function patchPoolBackwardKernel(grad: Tensor, unit: Tensor, norms: Tensor, g: CellGrid, xShape: readonly number[]): Tensor {
+  const dx = Tensor.empty(xShape);
+  launch({
+    op: 'patchPool-grad',
+    kernel: kernel('patchPool-grad', 'patch_pool_backward'),
+    reads: [grad, unit, norms],
+    writes: [dx],
+    uniforms: geometry(g, xShape[1]!),
+    workgroups: Math.ceil(patchesOf(g) / 64),
+  });
+  return dx;
+}
+
+/** Tampered ratio and kind (0 authentic, 1 tampered, 2 contour) per patch of mask [B, 1, H, W]. */
+export function patchLabelsKernel(mask: Tensor, g: CellGrid, epsilon: number): { ratio: Tensor; kind: Tensor } {
+  const ratio = Tensor.empty([patchesOf(g)]);
+  const kind = Tensor.empty([patchesOf(g)]);
+  launch({
+    op: 'patchLabels',
+    kernel: kernel('patchLabels', 'patch_labels'),
+    reads: [mask],
+    writes: [ratio, kind],
+    uniforms: uniforms().u32(patchesOf(g), g.h, g.w, g.gh, g.gw, g.cell).f32(epsilon).finish(),
+    workgroups: Math.ceil(patchesOf(g) / 64),
+  });
+  return { ratio, kind };
+}

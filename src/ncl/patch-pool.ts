@@ -1,0 +1,109 @@
+// Patches and their labels (ncl-method.md §3), on the device.
+//
+// A patch is a p×p-pixel cell of the input image, i.e. a (p/s)×(p/s) cell of an embedding map at
+// stride s (s = H/h; the NCL pivot has s = 4, so the default p = 16 is a 4×4 cell). Its embedding
+// is the mean of the branch map over the cell, L2-normalised; its tampered ratio r is the mean of
+// the mask over the cell's pixels; its kind is authentic (r ≤ ε), tampered (r ≥ 1 − ε) or contour.
+// Rows are ordered image by image, then cells row-major: p = (b·rows + gy)·cols + gx.
+//
+// Border rule: when a side is not a multiple of the patch size, the last cell of that row or
+// column is partial and is kept; its embedding and its ratio average over the part inside the image.
+//
+// Pooling and normalisation are one kernel each way (shaders/patch_pool*.wgsl): measured against
+// the same composed of engine ops (reshape, mean, permute, l2Normalize) in bench/RESULTS.md.
+import { defineOp } from '../autograd/registry.ts';
+import { Tensor, formatShape, type Shape } from '../autograd/tensor.ts';
+import { patchLabelsKernel, patchPoolBackwardKernel, patchPoolKernel, type CellGrid } from '../kernels/patch-pool.ts';
+
+/** Patch kinds, as stored in the kind tensor. */
+export const PATCH_AUTHENTIC = 0;
+export const PATCH_TAMPERED = 1;
+export const PATCH_CONTOUR = 2;
+
+export interface PatchGrid {
+  batch: number;
+  /** Patches per image vertically and horizontally; patches = batch · rows · cols. */
+  rows: number;
+  cols: number;
+  patches: number;
+  /** Input pixels per embedding position. */
+  stride: number;
+  /** The grid over the embedding map (cells of p/stride positions) and over the mask (p pixels). */
+  embeddingCells: CellGrid;
+  maskCells: CellGrid;
+}
+
+/** The patch grid for embeddings [B, D, h, w] of images (and masks) of height × width pixels. */
+export function patchGrid(embeddingShape: Shape, imageSize: readonly [number, number], patchSize: number): PatchGrid {
+  if (embeddingShape.length !== 4) throw new Error(`patch pooling: embeddings must be [B, D, h, w], got ${formatShape(embeddingShape)}`);
+  const [batch, , h, w] = embeddingShape as [number, number, number, number];
+  const [height, width] = imageSize;
+  const stride = height / h;
+  if (!Number.isInteger(stride) || width / w !== stride) {
+    throw new Error(`patch pooling: a ${height}×${width} image and a ${h}×${w} embedding map have no common integer stride`);
+  }
+  const cell = patchSize / stride;
+  if (!Number.isInteger(cell) || cell < 1) {
+    throw new Error(`patch pooling: patch size ${patchSize} px is not a whole number of embedding positions (stride ${stride})`);
+  }
+  const rows = Math.ceil(h / cell);
+  const cols = Math.ceil(w / cell);
+  return {
+    batch,
+    rows,
+    cols,
+    patches: batch * rows * cols,
+    stride,
+    embeddingCells: { batch, h, w, cell, gh: rows, gw: cols },
+    maskCells: { batch, h: height, w: width, cell: patchSize, gh: rows, gw: cols },
+  };
+}
+
+interface PoolAttrs {
+  grid: PatchGrid;
+  /** ‖mean‖ per patch from the forward pass, for the backward pass. */
+  norms: Tensor | null;
+}
+
+const poolOp = defineOp<PoolAttrs>({
+  name: 'patchPool',
+  forward: ([x], attrs) => {
+    const { unit, norms } = patchPoolKernel(x!, attrs.grid.embeddingCells);
+    attrs.norms = norms;
+    return unit;
+  },
+  backward: (g, { inputs: [x], output, attrs }) => [patchPoolBackwardKernel(g, output, attrs.norms!, attrs.grid.embeddingCells, x!.shape)],
+});
+
+/** Unit patch embeddings [patches, D] of a branch map [B, D, h, w]. */
+export function poolPatchEmbeddings(embeddings: Tensor, grid: PatchGrid): Tensor {
+  const e = grid.embeddingCells;
+  if (embeddings.rank !== 4 || embeddings.shape[0] !== e.batch || embeddings.shape[2] !== e.h || embeddings.shape[3] !== e.w) {
+    throw new Error(`patch pooling: ${embeddings.describe()} does not match the grid's [${e.batch}, D, ${e.h}, ${e.w}]`);
+  }
+  return poolOp([embeddings], { grid, norms: null });
+}
+
+/** Tampered ratio r and kind (PATCH_AUTHENTIC, PATCH_TAMPERED, PATCH_CONTOUR) per patch of mask [B, 1, H, W]. */
+export function patchLabels(mask: Tensor, grid: PatchGrid, epsilon = 0): { ratio: Tensor; kind: Tensor } {
+  const m = grid.maskCells;
+  if (formatShape(mask.shape) !== formatShape([m.batch, 1, m.h, m.w])) {
+    throw new Error(`patch labels: mask ${formatShape(mask.shape)} does not match the grid's [${m.batch}, 1, ${m.h}, ${m.w}]`);
+  }
+  if (!(epsilon >= 0 && epsilon < 0.5)) throw new Error(`patch labels: ε must be in [0, 0.5), got ${epsilon}`);
+  return patchLabelsKernel(mask, m, epsilon);
+}
+
+export interface PatchPoolOptions {
+  /** p in input pixels (default 16). */
+  patchSize?: number;
+  /** ε of the labels (default 0). */
+  epsilon?: number;
+}
+
+/** Patch embeddings, tampered ratios and kinds of one branch map and its masks (§3). */
+export function patchPool(embeddings: Tensor, mask: Tensor, options: PatchPoolOptions = {}): { embeddings: Tensor; ratio: Tensor; kind: Tensor; grid: PatchGrid } {
+  if (mask.rank !== 4) throw new Error(`patch pooling: mask must be [B, 1, H, W], got ${mask.describe()}`);
+  const grid = patchGrid(embeddings.shape, [mask.shape[2]!, mask.shape[3]!], options.patchSize ?? 16);
+  return { embeddings: poolPatchEmbeddings(embeddings, grid), ...patchLabels(mask, grid, options.epsilon ?? 0), grid };
+}

@@ -1,0 +1,172 @@
+// Patches (ncl-method.md §3): pooling, labels and sampling.
+//   Pooling: forward against a float64 reference (atol 1e-5, rtol 1e-4), gradient against central
+//   finite differences of it (atol 1e-4, rtol 1e-3), on maps whose sides are and are not multiples
+//   of the cell (partial border cells average over the part inside the map).
+//   Labels: ratio (atol 1e-6) and kind exactly, against a reference, with ε = 0 and ε = 0.1,
+//   including partial border cells.
+//   Sampling: budget, contour cap, balance between authentic and tampered, seeded reproducibility,
+//   increasing rows, and the gather/scatter of sampled rows.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as ncl from '../src/index.ts';
+import { Rng } from '../src/data/rng.ts';
+import { checkOp } from './helpers/gradcheck.ts';
+import { arr, type Arr } from './helpers/reference.ts';
+import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
+
+const random = rng(31);
+
+test.before(async () => {
+  await device();
+});
+
+/** Float64 pooling: mean over each (partial) cell, then L2-normalised with ε = 1e-12. */
+function poolRef(x: Arr, cell: number): Arr {
+  const [b, d, h, w] = x.shape as [number, number, number, number];
+  const rows = Math.ceil(h / cell);
+  const cols = Math.ceil(w / cell);
+  const out = arr([b * rows * cols, d]);
+  for (let n = 0; n < b; n++)
+    for (let gy = 0; gy < rows; gy++)
+      for (let gx = 0; gx < cols; gx++) {
+        const p = (n * rows + gy) * cols + gx;
+        let sq = 0;
+        for (let c = 0; c < d; c++) {
+          let acc = 0;
+          let count = 0;
+          for (let y = gy * cell; y < Math.min(h, gy * cell + cell); y++)
+            for (let xx = gx * cell; xx < Math.min(w, gx * cell + cell); xx++, count++) acc += x.data[((n * d + c) * h + y) * w + xx]!;
+          out.data[p * d + c] = acc / count;
+          sq += (acc / count) ** 2;
+        }
+        for (let c = 0; c < d; c++) out.data[p * d + c]! /= Math.sqrt(sq + 1e-12);
+      }
+  return out;
+}
+
+function labelsRef(mask: Arr, patch: number, epsilon: number): { ratio: number[]; kind: number[] } {
+  const [b, , h, w] = mask.shape as [number, number, number, number];
+  const ratio: number[] = [];
+  const kind: number[] = [];
+  for (let n = 0; n < b; n++)
+    for (let y0 = 0; y0 < h; y0 += patch)
+      for (let x0 = 0; x0 < w; x0 += patch) {
+        let sum = 0;
+        let count = 0;
+        for (let y = y0; y < Math.min(h, y0 + patch); y++)
+          for (let x = x0; x < Math.min(w, x0 + patch); x++, count++) sum += mask.data[(n * h + y) * w + x]!;
+        const r = sum / count;
+        ratio.push(r);
+        kind.push(r <= epsilon ? ncl.PATCH_AUTHENTIC : r >= 1 - epsilon ? ncl.PATCH_TAMPERED : ncl.PATCH_CONTOUR);
+      }
+  return { ratio, kind };
+}
+
+const poolCases: Array<[string, number[], [number, number], number]> = [
+  ['whole cells: [2,6,8,8] at stride 4, p = 16', [2, 6, 8, 8], [32, 32], 16],
+  ['partial border cells: [2,5,7,9] at stride 2, p = 6', [2, 5, 7, 9], [14, 18], 6],
+  ['cell of one position: [1,3,3,2] at stride 1, p = 1', [1, 3, 3, 2], [3, 2], 1],
+];
+
+for (const [name, shape, image, patch] of poolCases) {
+  test(`pooling forward and gradient, ${name}`, async () => {
+    const grid = ncl.patchGrid(shape, image, patch);
+    await checkOp({
+      name,
+      inputs: [randomArr(shape, random)],
+      gpu: ([x]) => ncl.poolPatchEmbeddings(x!, grid),
+      ref: ([x]) => poolRef(x!, patch / grid.stride),
+      fwdAtol: 1e-5,
+      fwdRtol: 1e-4,
+    });
+  });
+}
+
+test('labels: ratio and kind with ε = 0 and ε = 0.1, including partial border cells', async () => {
+  // 2 images of 13×10 pixels, p = 4: a tampered block, its boundary, one stray pixel per cell
+  // of one row (r = 1/16 or 15/16, which ε = 0.1 absorbs), and partial cells at the border.
+  const [b, h, w] = [2, 13, 10];
+  const mask = arr([b, 1, h, w]);
+  for (let n = 0; n < b; n++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const block = y >= 2 + n && y < 11 && x >= 3 && x < 9;
+        const stray = y === 0 && x % 4 === 1;
+        mask.data[(n * h + y) * w + x] = block !== stray ? 1 : 0;
+      }
+  const m = toTensor(mask);
+  const grid = ncl.patchGrid([b, 8, h, w], [h, w], 4);
+  for (const epsilon of [0, 0.1]) {
+    const { ratio, kind } = ncl.patchLabels(m, grid, epsilon);
+    const want = labelsRef(mask, 4, epsilon);
+    assertClose(await ratio.data(), want.ratio, 1e-6, 0, `ratio ε=${epsilon}`);
+    assert.equal(Array.from(await kind.data()), want.kind, `kind ε=${epsilon}`);
+    const kinds = new Set(want.kind);
+    assert.is(kinds.size, 3, 'the mask gives all three kinds');
+  }
+});
+
+test('patchPool: embeddings, ratios and kinds in one call; shape errors name the shapes', async () => {
+  const x = toTensor(randomArr([1, 4, 6, 6], random));
+  const mask = ncl.zeros([1, 1, 24, 24]);
+  const out = ncl.patchPool(x, mask, { patchSize: 8 });
+  assert.equal(out.embeddings.shape, [9, 4]);
+  assert.equal(Array.from(await out.kind.data()), new Array(9).fill(ncl.PATCH_AUTHENTIC));
+  assert.throws(() => ncl.patchGrid([1, 4, 6, 6], [24, 20], 8), /24×20 image and a 6×6 embedding map/);
+  assert.throws(() => ncl.patchGrid([1, 4, 6, 6], [24, 24], 6), /patch size 6 px is not a whole number/);
+  assert.throws(() => ncl.patchLabels(ncl.zeros([1, 1, 24, 23]), out.grid), /mask \[1,1,24,23\]/);
+});
+
+function countKinds(kinds: Uint8Array): number[] {
+  const c = [0, 0, 0];
+  for (const k of kinds) c[k]!++;
+  return c;
+}
+
+function kindsOf(authentic: number, tampered: number, contour: number): number[] {
+  const kinds = [...new Array(authentic).fill(0), ...new Array(tampered).fill(1), ...new Array(contour).fill(2)];
+  return Rng.fromSeed(5).shuffle(kinds);
+}
+
+test('sampling: budget, contour cap, balance, everything when it fits', () => {
+  const take = (kinds: number[], options: ncl.PatchSampleOptions) => {
+    const s = ncl.samplePatches(kinds, Rng.fromSeed(1), options);
+    s.index.dispose();
+    for (let i = 1; i < s.rows.length; i++) assert.ok(s.rows[i - 1]! < s.rows[i]!, 'rows increase');
+    s.rows.forEach((r, i) => assert.is(s.kinds[i], kinds[r]));
+    return countKinds(s.kinds);
+  };
+  assert.equal(take(kindsOf(900, 300, 100), { maxPatches: 1000 }), [600, 300, 100]);
+  assert.equal(take(kindsOf(900, 700, 100), { maxPatches: 1000 }), [450, 450, 100]);
+  assert.equal(take(kindsOf(900, 700, 800), { maxPatches: 1000 }), [250, 250, 500]);
+  assert.equal(take(kindsOf(900, 700, 800), { maxPatches: 1000, contourCap: 100 }), [450, 450, 100]);
+  assert.equal(take(kindsOf(50, 20, 10), { maxPatches: 1000 }), [50, 20, 10]);
+  assert.equal(take(kindsOf(50, 20, 10), { maxPatches: 1000, contourCap: 4 }), [50, 20, 4]);
+  assert.equal(take(kindsOf(3, 0, 0), { maxPatches: 0 }), [0, 0, 0]);
+});
+
+test('sampling: the same seed gives the same rows, another seed other rows', () => {
+  const kinds = kindsOf(3000, 1000, 400);
+  const rows = (seed: number) => {
+    const s = ncl.samplePatches(kinds, Rng.fromSeed(seed), { maxPatches: 2048 });
+    s.index.dispose();
+    return Array.from(s.rows);
+  };
+  assert.equal(rows(7), rows(7));
+  assert.not.equal(rows(7), rows(8));
+});
+
+test('sampled rows gather embeddings; the gradient scatters back to the sampled patches only', async () => {
+  const kinds = kindsOf(12, 6, 3);
+  const s = ncl.samplePatches(kinds, Rng.fromSeed(2), { maxPatches: 10 });
+  const x = toTensor(randomArr([kinds.length, 4], random), true);
+  ncl.tidy(() => ncl.backward(ncl.sum(ncl.gatherRows(x, s.index))));
+  const grad = await x.grad!.data();
+  const sampled = new Set(s.rows);
+  for (let r = 0; r < kinds.length; r++) {
+    assert.equal(Array.from(grad.subarray(r * 4, r * 4 + 4)), new Array(4).fill(sampled.has(r) ? 1 : 0));
+  }
+  s.index.dispose();
+});
+
+test.run();
