@@ -5,6 +5,10 @@ import { registerBench } from './commands/bench.ts';
 import { registerSelfcheck } from './commands/selfcheck.ts';
 import { registerSynth } from './commands/synth.ts';
 import { registerData } from './commands/data.ts';
+import { registerTrain } from './commands/train.ts';
+import { registerEval } from './commands/eval.ts';
+import { registerPredict } from './commands/predict.ts';
+import { registerDemo } from './commands/demo.ts';
 
 const program = new Command();
 program
@@ -25,6 +29,10 @@ registerSelfcheck(program);
 registerBench(program);
 registerSynth(program);
 registerData(program);
+registerTrain(program);
+registerEval(program);
+registerPredict(program);
+registerDemo(program);
 
 try {
   await program.parseAsync(process.argv);

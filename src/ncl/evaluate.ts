@@ -24,8 +24,6 @@ export interface EvaluateOptions {
 }
 
 export async function evaluate(net: NclNetwork, listing: DatasetListing, options: EvaluateOptions = {}): Promise<EvaluationResult> {
-  const wasTraining = net.training;
-  net.eval();
   const loader = new SampleLoader(options.load);
   const evaluation = new EvaluationWithBaselines();
   const perturbation = options.perturbation ?? { kind: 'none' };
@@ -38,7 +36,6 @@ export async function evaluate(net: NclNetwork, listing: DatasetListing, options
     }
     options.onImage?.(i + 1, samples.length);
   }
-  net.train(wasTraining);
   return {
     ...evaluation.summarise(),
     perturbation: describePerturbation(perturbation),

@@ -8,12 +8,15 @@ import { resizeBilinear } from '../metrics/resize.ts';
 import type { NclNetwork } from './model/network.ts';
 import { normaliseInto, resizeImage } from './preprocess.ts';
 
-/** p(tampered) at the network's input size, row-major S×S. */
+/** p(tampered) at the network's input size, row-major S×S; the network runs in eval mode. */
 export async function predictAtInputSize(net: NclNetwork, image: RgbImage): Promise<ProbabilityMap> {
   const size = net.config.inputSize;
   const input = new Float32Array(3 * size * size);
   normaliseInto(resizeImage(image, size, size), input, 0);
+  const wasTraining = net.training;
+  net.eval();
   const logits = noGrad(() => tidy(() => net.forward(Tensor.fromArray(input, [1, 3, size, size])).logits));
+  net.train(wasTraining);
   const values = await logits.data();
   logits.dispose();
   const plane = size * size;
@@ -23,7 +26,7 @@ export async function predictAtInputSize(net: NclNetwork, image: RgbImage): Prom
   return { width: size, height: size, data };
 }
 
-/** p(tampered) at the image's size. The network must be in eval mode. */
+/** p(tampered) at the image's size. */
 export async function predictProbability(net: NclNetwork, image: RgbImage): Promise<ProbabilityMap> {
   return resizeBilinear(await predictAtInputSize(net, image), image.width, image.height);
 }

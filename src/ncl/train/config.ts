@@ -62,15 +62,18 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   checkpointEvery: 100,
 };
 
+/** Some fields of a config, e.g. a config file's or the command line's. */
+export type TrainConfigLayer = Omit<Partial<TrainConfig>, 'ncl'> & { ncl?: Partial<NclOptions> };
+
 /** Defaults, then a config file's fields, then explicit overrides (command-line options). */
-export function resolveTrainConfig(...layers: Array<Partial<TrainConfig> & { ncl?: Partial<NclOptions> }>): TrainConfig {
+export function resolveTrainConfig(...layers: TrainConfigLayer[]): TrainConfig {
   let c: TrainConfig = structuredClone(DEFAULT_TRAIN_CONFIG);
   for (const layer of layers) c = { ...c, ...layer, model: { ...c.model, ...layer.model }, ncl: { ...c.ncl, ...layer.ncl } };
   checkTrainConfig(c);
   return c;
 }
 
-export function readConfigFile(path: string): Partial<TrainConfig> {
+export function readConfigFile(path: string): TrainConfigLayer {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
@@ -81,7 +84,7 @@ export function readConfigFile(path: string): Partial<TrainConfig> {
   const known = new Set(Object.keys(DEFAULT_TRAIN_CONFIG));
   const unknown = Object.keys(parsed).filter((k) => !known.has(k));
   if (unknown.length) throw new Error(`config ${path}: unknown field(s) ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
-  return parsed as Partial<TrainConfig>;
+  return parsed as TrainConfigLayer;
 }
 
 export function checkTrainConfig(c: TrainConfig): void {

@@ -1,0 +1,57 @@
+// `ncl predict`: for each input image, <name>.prob.png (p(tampered) as grey), <name>.mask.png
+// (p > 0.5) and <name>.overlay.png (the mask in red over the image), at the image's own size.
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import type { Command } from 'commander';
+import { readImage, writeImagePng, writeMaskPng } from '../../data/image-io.ts';
+import { IMAGE_EXTENSIONS } from '../../data/readers/sample.ts';
+import { predictProbability } from '../../ncl/inference.ts';
+import { binaryMask, overlay, probabilityImage } from '../../ncl/prediction-images.ts';
+import { loadNetwork } from '../../ncl/train/checkpoint.ts';
+import { initDevice } from '../../runtime/context.ts';
+
+/** Image files named directly, and the image files inside named folders (sorted). */
+async function listInputs(inputs: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const input of inputs) {
+    let info;
+    try {
+      info = await stat(input);
+    } catch {
+      throw new Error(`input not found: ${input}`);
+    }
+    if (!info.isDirectory()) {
+      files.push(input);
+      continue;
+    }
+    const names = (await readdir(input)).filter((n) => IMAGE_EXTENSIONS.includes(extname(n).toLowerCase())).sort();
+    if (names.length === 0) throw new Error(`no images in ${input} (extensions ${IMAGE_EXTENSIONS.join(' ')})`);
+    files.push(...names.map((n) => join(input, n)));
+  }
+  return files;
+}
+
+export function registerPredict(program: Command): void {
+  program
+    .command('predict')
+    .description('probability map, binary mask and overlay PNGs for images, at each image\'s size')
+    .requiredOption('--checkpoint <file>', 'a checkpoint written by ncl train or ncl demo')
+    .requiredOption('--input <paths...>', 'image files and/or folders of images')
+    .requiredOption('--out <dir>', 'output folder')
+    .action(async (o: { checkpoint: string; input: string[]; out: string }) => {
+      const files = await listInputs(o.input);
+      await initDevice();
+      const { net } = loadNetwork(o.checkpoint);
+      await mkdir(o.out, { recursive: true });
+      for (const file of files) {
+        const image = await readImage(file);
+        const p = await predictProbability(net, image);
+        const mask = binaryMask(p);
+        const stem = join(o.out, basename(file, extname(file)));
+        await writeImagePng(`${stem}.prob.png`, probabilityImage(p));
+        await writeMaskPng(`${stem}.mask.png`, mask);
+        await writeImagePng(`${stem}.overlay.png`, overlay(image, mask));
+        process.stdout.write(`${file}: ${(100 * mask.data.reduce((a, b) => a + b, 0) / mask.data.length).toFixed(1)} % predicted tampered, max p ${p.data.reduce((a, b) => Math.max(a, b), 0).toFixed(3)}\n`);
+      }
+    });
+}

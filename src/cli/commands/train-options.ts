@@ -1,0 +1,100 @@
+// Command-line options that set training config fields (src/ncl/train/config.ts documents each),
+// shared by `ncl train`, `ncl demo` and `ncl ablate`.
+import { Option, type Command } from 'commander';
+import type { NclOptions } from '../../ncl/options.ts';
+import type { TrainConfig, TrainConfigLayer } from '../../ncl/train/config.ts';
+
+export function parseNumber(flag: string, integer = false) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new Error(`${flag} must be ${integer ? 'an integer' : 'a number'}, got "${value}"`);
+    return n;
+  };
+}
+
+export interface TrainCliOptions {
+  config?: string;
+  preset?: string;
+  inputSize?: number;
+  steps?: number;
+  batchSize?: number;
+  accumulate?: number;
+  optimizer?: string;
+  lr?: number;
+  weightDecay?: number;
+  warmup?: number;
+  maxGradNorm?: number;
+  seed?: number;
+  augment?: boolean;
+  evalEvery?: number;
+  checkpointEvery?: number;
+  roleSwitch?: string;
+  lambdaCon?: number;
+  lambdaPc?: number;
+  tau?: number;
+  patchSize?: number;
+  epsilon?: number;
+  maxPatches?: number;
+  unfused?: boolean;
+}
+
+export function addTrainOptions(command: Command): Command {
+  return command
+    .option('--config <file>', 'JSON file with any training config fields (command-line options win)')
+    .addOption(new Option('--preset <name>', 'network preset').choices(['tiny', 'paper']))
+    .option('--input-size <px>', 'square input side of the network (multiple of 16)', parseNumber('--input-size', true))
+    .option('--steps <n>', 'optimiser steps', parseNumber('--steps', true))
+    .option('--batch-size <n>', 'images per micro-batch (≥ 2)', parseNumber('--batch-size', true))
+    .option('--accumulate <n>', 'micro-batches per optimiser step (gradient accumulation)', parseNumber('--accumulate', true))
+    .addOption(new Option('--optimizer <name>', 'adamw (cosine LR, warm-up) or sgd (momentum 0.9, poly LR)').choices(['adamw', 'sgd']))
+    .option('--lr <x>', 'base learning rate', parseNumber('--lr'))
+    .option('--weight-decay <x>', 'weight decay', parseNumber('--weight-decay'))
+    .option('--warmup <n>', 'warm-up steps of the cosine schedule', parseNumber('--warmup', true))
+    .option('--max-grad-norm <x>', 'clip gradients to this global norm (0 = off)', parseNumber('--max-grad-norm'))
+    .option('--seed <n>', 'seed of initialisation, data order, augmentation, sampling and dropout', parseNumber('--seed', true))
+    .option('--no-augment', 'train without augmentation (resize only)')
+    .option('--eval-every <n>', 'evaluate on --val every n steps (0 = at the end only)', parseNumber('--eval-every', true))
+    .option('--checkpoint-every <n>', 'write the checkpoint every n steps (0 = at the end and on Ctrl-C)', parseNumber('--checkpoint-every', true))
+    .addOption(new Option('--role-switch <mode>', 'contour patches: dual, alternate, drop, off (ncl-method.md §4)').choices(['dual', 'alternate', 'drop', 'off']))
+    .option('--lambda-con <x>', 'λ_con, weight of the contrastive terms', parseNumber('--lambda-con'))
+    .option('--lambda-pc <x>', 'λ_pc, weight of the pivot-consistent loss (dual)', parseNumber('--lambda-pc'))
+    .option('--tau <x>', 'τ, contrastive temperature', parseNumber('--tau'))
+    .option('--patch-size <px>', 'patch side in input pixels (multiple of 4)', parseNumber('--patch-size', true))
+    .option('--epsilon <x>', 'ε of the patch labels', parseNumber('--epsilon'))
+    .option('--max-patches <n>', 'patches per batch in the contrastive loss', parseNumber('--max-patches', true))
+    .option('--unfused', 'use the unfused reference contrastive loss instead of the fused kernel');
+}
+
+const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/** The config fields the options set (only those given). */
+export function configFromCli(o: TrainCliOptions): TrainConfigLayer {
+  return {
+    ...defined({
+      preset: o.preset as TrainConfig['preset'] | undefined,
+      steps: o.steps,
+      batchSize: o.batchSize,
+      accumulate: o.accumulate,
+      optimizer: o.optimizer as TrainConfig['optimizer'] | undefined,
+      lr: o.lr,
+      weightDecay: o.weightDecay,
+      warmupSteps: o.warmup,
+      maxGradNorm: o.maxGradNorm,
+      seed: o.seed,
+      augment: o.augment === false ? false : undefined,
+      evalEvery: o.evalEvery,
+      checkpointEvery: o.checkpointEvery,
+    }),
+    ...(o.inputSize !== undefined ? { model: { inputSize: o.inputSize } } : {}),
+    ncl: defined({
+      roleSwitch: o.roleSwitch as NclOptions['roleSwitch'] | undefined,
+      lambdaCon: o.lambdaCon,
+      lambdaPc: o.lambdaPc,
+      tau: o.tau,
+      patchSize: o.patchSize,
+      epsilon: o.epsilon,
+      maxPatches: o.maxPatches,
+      fused: o.unfused ? false : undefined,
+    }),
+  };
+}

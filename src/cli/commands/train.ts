@@ -1,0 +1,56 @@
+// `ncl train`: trains NCL on a dataset (any layout of docs/data.md), writing <out>/checkpoint.safetensors
+// and <out>/log.jsonl; --resume continues a run from its checkpoint.
+import type { Command } from 'commander';
+import { openDataset } from '../../data/dataset.ts';
+import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../data/mask-options.ts';
+import { initDevice } from '../../runtime/context.ts';
+import { readConfigFile, resolveTrainConfig } from '../../ncl/train/config.ts';
+import { train } from '../../ncl/train/trainer.ts';
+import { addTrainOptions, configFromCli, parseNumber, type TrainCliOptions } from './train-options.ts';
+
+interface TrainCommandOptions extends TrainCliOptions, MaskCliOptions {
+  data: string;
+  val?: string;
+  out: string;
+  resume?: string;
+  valLimit?: number;
+  progress: boolean;
+}
+
+export function registerTrain(program: Command): void {
+  const command = program
+    .command('train')
+    .description('train NCL on a dataset (Tp/+Gt/ folder, JSON list or text list); see docs/training.md')
+    .requiredOption('--data <dataset>', 'training set')
+    .option('--val <dataset>', 'validation set, evaluated every --eval-every steps and at the end')
+    .option('--val-limit <n>', 'evaluate on at most n validation images', parseNumber('--val-limit', true))
+    .option('--out <dir>', 'output folder for checkpoint.safetensors and log.jsonl', 'runs/train')
+    .option('--resume <checkpoint>', "continue a run from its checkpoint (the checkpoint's config is used)")
+    .option('--no-progress', 'no progress output');
+  addTrainOptions(command);
+  addMaskOptions(command);
+  command.action(async (o: TrainCommandOptions) => {
+    const config = resolveTrainConfig(o.config ? readConfigFile(o.config) : {}, configFromCli(o));
+    const load = loadOptionsFromCli(o);
+    const [trainSet, valSet] = await Promise.all([openDataset(o.data), o.val ? openDataset(o.val) : Promise.resolve(undefined)]);
+    await initDevice();
+    const result = await train({
+      config,
+      train: trainSet,
+      outDir: o.out,
+      load,
+      progress: o.progress,
+      ...(valSet ? { val: valSet } : {}),
+      ...(o.resume ? { resume: o.resume } : {}),
+      ...(o.valLimit ? { valLimit: o.valLimit } : {}),
+    });
+    if (result.interrupted) {
+      process.stderr.write(`interrupted at step ${result.step}; checkpoint saved to ${result.checkpoint}; continue with --resume ${result.checkpoint}\n`);
+      process.exitCode = 130;
+      return;
+    }
+    const last = result.history.at(-1);
+    process.stdout.write(`trained ${result.step} steps${last ? `, last loss ${last.loss.toFixed(4)}` : ''}; checkpoint ${result.checkpoint}\n`);
+    if (result.lastEval) process.stdout.write(`validation: ${JSON.stringify(result.lastEval)}\n`);
+  });
+}
