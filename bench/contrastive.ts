@@ -195,19 +195,19 @@ function rowOf(m: Measured, n: number, d: number, matmulGflops: number, all: Mea
 }
 
 /** Largest N (doubling from 4096) whose forward + backward completes, and why the next did not. */
-async function probeMaxN(attempt: (n: number) => Promise<void>, budgetS: number, onDone: (n: number, ms: number) => void): Promise<{ maxN: number | null; stop: string }> {
+async function probeMaxN(attempt: (n: number) => Promise<void>, budgetS: number, onDone: (n: number, ms: number) => void): Promise<{ maxN: number | null; stop: string; failedAt: number | null }> {
   let left = budgetS * 1000;
   let last = 0;
   let maxN: number | null = null;
   for (let n = 4096; ; n *= 2) {
     if (last > 0 && 4 * last > left) {
-      return { maxN, stop: `N=${n} not tried: predicted ${((4 * last) / 1000).toFixed(0)} s exceeds the ${(left / 1000).toFixed(0)} s left of the ${budgetS} s budget` };
+      return { maxN, stop: `N=${n} not tried: predicted ${((4 * last) / 1000).toFixed(0)} s exceeds the ${(left / 1000).toFixed(0)} s left of the ${budgetS} s budget`, failedAt: null };
     }
     const t0 = performance.now();
     try {
       await attempt(n);
     } catch (e) {
-      return { maxN, stop: `N=${n} failed: ${(e as Error).message}` };
+      return { maxN, stop: `N=${n} failed: ${(e as Error).message}`, failedAt: n };
     }
     last = performance.now() - t0;
     left -= last;
@@ -272,11 +272,12 @@ export async function benchContrastive(options: ContrastiveBenchOptions): Promis
     if ('tf' in tf) probes.push(['tfjs', (n) => tfjsAttempt(tf.tf, n, d)]);
     const maxN: Record<string, number | null> = {};
     for (const [impl, attempt] of probes) {
-      const { maxN: found, stop } = await probeMaxN(attempt, options.budget, (n, ms) =>
+      const { maxN: found, stop, failedAt } = await probeMaxN(attempt, options.budget, (n, ms) =>
         report.add({ impl, pass: 'fwd+bwd', n, d, ms, gflops: (6 * n * n * d) / ms / 1e6, probe: true }),
       );
       maxN[impl] = found;
-      report.note(`max-n ${impl}: ${found ?? 'none'}; ${stop}`);
+      const why = failedAt && impl !== 'fused' && 4 * failedAt * failedAt > limits.maxStorageBufferBindingSize ? ` (it holds N×N f32 matrices: ${(4 * failedAt * failedAt) / MIB} MiB each at N=${failedAt}, over the ${limits.maxStorageBufferBindingSize / MIB} MiB storage-binding limit)` : '';
+      report.note(`max-n ${impl}: ${found ?? 'none'}; ${stop}${why}`);
     }
     summary.maxN = maxN;
   }
