@@ -3,9 +3,17 @@
 import { Tensor } from '../autograd/tensor.ts';
 import { runtime } from '../runtime/context.ts';
 import type { KernelProfile } from '../runtime/runtime.ts';
-import type { DevicePlan } from '../ncl/contrastive-plan.ts';
 import { kernel, launch } from './launch.ts';
 import { uniforms } from './uniforms.ts';
+
+/** Who counts and how much, per row, on the device (built by src/ncl/contrastive-plan.ts). */
+export interface DevicePlan {
+  /** Per row: class index (i32, −1 = ignored), weight w_i, 1/|P_i|, unused — the WGSL struct RowInfo. */
+  readonly rows: Tensor;
+  /** Members of class c are members[classStart[c] .. classStart[c + 1]), increasing (u32). */
+  readonly classStart: Tensor;
+  readonly members: Tensor;
+}
 
 /** Each invocation owns tm anchor rows and streams column tiles of 4·tn4 rows; wg invocations
  *  per workgroup; shared: the column tile goes through workgroup memory. */
@@ -34,7 +42,10 @@ export function contrastiveTiling(): ContrastiveTiling {
 }
 
 function specialise(pass: 'forward' | 'backward', d4: number) {
-  const t = contrastiveTiling();
+  const chosen = contrastiveTiling();
+  // A column tile too large for workgroup memory (very large D) is read directly instead.
+  const fits = 16 * 4 * chosen.tn4 * d4 <= runtime().limits.maxComputeWorkgroupStorageSize;
+  const t = { ...chosen, shared: chosen.shared && fits };
   const name = `contrastive:${pass}[${t.tm}x${4 * t.tn4},wg${t.wg}${t.shared ? ',shared' : ''},d4=${d4}]`;
   const k = kernel(name, `contrastive_${pass}`, {
     TM: t.tm,

@@ -7,8 +7,8 @@ import { Tensor } from '../autograd/tensor.ts';
 import { fillKernel } from '../kernels/elementwise.ts';
 import { reduceKernel } from '../kernels/reduce.ts';
 import { gatherStrided, scatterStrided } from '../kernels/strided.ts';
-import { classSumsKernel, contrastiveBackwardKernel, contrastiveForwardKernel } from '../kernels/contrastive.ts';
-import { uploadPlan, type ContrastivePlan, type DevicePlan } from './contrastive-plan.ts';
+import { classSumsKernel, contrastiveBackwardKernel, contrastiveForwardKernel, type DevicePlan } from '../kernels/contrastive.ts';
+import { uploadPlan, type ContrastivePlan } from './contrastive-plan.ts';
 
 interface FusedAttrs {
   tau: number;

@@ -7,6 +7,7 @@
 // Class ids may be any non-negative integers; they are renumbered 0..C−1 in increasing order.
 import { Tensor } from '../autograd/tensor.ts';
 import { runtime } from '../runtime/context.ts';
+import type { DevicePlan } from '../kernels/contrastive.ts';
 
 export interface ContrastivePlan {
   readonly n: number;
@@ -51,20 +52,13 @@ export function contrastivePlan(labels: ArrayLike<number>): ContrastivePlan {
   return { n, classes: ids.length, kept, classOf, weight, posScale, classStart, members };
 }
 
-/** The plan on the device, as raw words in tensors (so tidy scopes release them). */
-export interface DevicePlan {
-  /** Per row: class index (i32), weight, pos_scale, unused — the WGSL struct RowInfo. */
-  readonly rows: Tensor;
-  readonly classStart: Tensor;
-  readonly members: Tensor;
-}
-
 function rawTensor(words: Uint32Array): Tensor {
   const t = Tensor.empty([Math.max(1, words.length)]);
   if (words.length) runtime().write(t.buffer, words);
   return t;
 }
 
+/** The plan on the device, as raw words in tensors (so tidy scopes release them). */
 export function uploadPlan(plan: ContrastivePlan): DevicePlan {
   const rows = new ArrayBuffer(plan.n * 16);
   const view = new DataView(rows);
