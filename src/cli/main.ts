@@ -9,6 +9,7 @@ import { registerTrain } from './commands/train.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerPredict } from './commands/predict.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerAblate } from './commands/ablate.ts';
 
 const program = new Command();
 program
@@ -33,6 +34,7 @@ registerTrain(program);
 registerEval(program);
 registerPredict(program);
 registerDemo(program);
+registerAblate(program);
 
 try {
   await program.parseAsync(process.argv);

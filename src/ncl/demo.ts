@@ -1,8 +1,8 @@
 // The main job on the built-in default (`ncl demo`): generate the synthetic tampering set, train
 // the tiny preset with NCL for a time budget, evaluate on the held-out split, and write
 // model.safetensors, metrics.json and report.html. The number of steps is set from the measured
-// time of a few calibration steps, so the schedule (warm-up, cosine decay) spans the whole budget.
-import { rm, writeFile } from 'node:fs/promises';
+// time of a few calibration steps (train/calibrate.ts), so the schedule spans the whole budget.
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openDataset } from '../data/dataset.ts';
 import { generateSyntheticSet } from '../data/synth/generate.ts';
@@ -10,6 +10,7 @@ import { runtime } from '../runtime/context.ts';
 import { evalJson, evaluate, type EvalJson } from './evaluate.ts';
 import { collectSamples, writeReport } from './report/report.ts';
 import { saveCheckpoint } from './train/checkpoint.ts';
+import { measureStepTime, stepsForBudget } from './train/calibrate.ts';
 import { resolveTrainConfig, type TrainConfig, type TrainConfigLayer } from './train/config.ts';
 import { readLog } from './train/log.ts';
 import { LOG_FILE, train } from './train/trainer.ts';
@@ -30,8 +31,6 @@ export interface DemoOptions {
 
 /** The demo's training defaults: tiny preset at 128 px, AdamW with a short warm-up. */
 export const DEMO_CONFIG: TrainConfigLayer = { preset: 'tiny', batchSize: 8, lr: 2e-3, warmupSteps: 10, checkpointEvery: 50 };
-
-export const CALIBRATION_STEPS = 3;
 
 export interface DemoResult {
   metrics: EvalJson;
@@ -56,16 +55,11 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const [trainSet, testSet] = await Promise.all([openDataset(join(o.out, 'synth', 'train.json')), openDataset(join(o.out, 'synth', 'test.json'))]);
   const generate = lap();
 
-  const base = { ...DEMO_CONFIG, seed: o.seed, ...o.config, ncl: { ...DEMO_CONFIG.ncl, ...o.config.ncl } };
-  const calibrationDir = join(o.out, 'calibration');
-  const trial = await train({ config: resolveTrainConfig(base, { steps: CALIBRATION_STEPS + 1, warmupSteps: 1, checkpointEvery: 0 }), train: trainSet, outDir: calibrationDir, stopAfter: CALIBRATION_STEPS });
-  trial.net.dispose();
-  await rm(calibrationDir, { recursive: true, force: true });
-  const perStep = trial.history.slice(1).reduce((a, r) => a + r.seconds, 0) / (CALIBRATION_STEPS - 1); // the first step compiles pipelines
+  const base = resolveTrainConfig({ ...DEMO_CONFIG, seed: o.seed }, o.config);
+  const timing = await measureStepTime(base, trainSet);
   const calibrate = lap();
-  const steps = Math.max(base.warmupSteps! + 1, Math.floor((o.minutes * 60) / perStep));
-  const config = resolveTrainConfig(base, { steps });
-  o.log(`${perStep.toFixed(2)} s per step of ${config.batchSize} images → ${steps} steps in ${o.minutes} min`);
+  const config = resolveTrainConfig(base, { steps: stepsForBudget(o.minutes, timing, base.warmupSteps) });
+  o.log(`${timing.secondsPerStep.toFixed(2)} s per step of ${config.batchSize} images → ${config.steps} steps in ${o.minutes} min`);
 
   const run = await train({ config, train: trainSet, outDir: join(o.out, 'run'), progress: o.progress });
   const trainSeconds = lap();

@@ -1,0 +1,37 @@
+// How long a training step takes on this adapter: a few real steps of the same config on the same
+// data (the first one, which compiles the pipelines, is not counted). Time budgets (`ncl demo`,
+// `ncl ablate --minutes`) become step counts from it, so the LR schedule spans the whole budget.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DatasetListing } from '../../data/dataset.ts';
+import type { LoadOptions } from '../../data/loader.ts';
+import { resolveTrainConfig, type TrainConfig } from './config.ts';
+import { train } from './trainer.ts';
+
+export interface StepTiming {
+  /** Seconds per optimiser step (median of the timed steps). */
+  secondsPerStep: number;
+  imagesPerSecond: number;
+  /** Seconds of the first step (pipeline compilation included). */
+  firstStepSeconds: number;
+}
+
+export async function measureStepTime(config: TrainConfig, data: DatasetListing, timedSteps = 2, load: LoadOptions = {}): Promise<StepTiming> {
+  const outDir = await mkdtemp(join(tmpdir(), 'ncl-calibrate-'));
+  try {
+    const steps = timedSteps + 1;
+    const trial = await train({ config: resolveTrainConfig(config, { steps: steps + 1, warmupSteps: 1, checkpointEvery: 0 }), train: data, outDir, stopAfter: steps, load });
+    trial.net.dispose();
+    const timed = trial.history.slice(1).map((r) => r.seconds).sort((a, b) => a - b);
+    const secondsPerStep = timed[Math.floor(timed.length / 2)]!;
+    return { secondsPerStep, imagesPerSecond: (config.batchSize * config.accumulate) / secondsPerStep, firstStepSeconds: trial.history[0]!.seconds };
+  } finally {
+    await rm(outDir, { recursive: true, force: true });
+  }
+}
+
+/** Steps that fit `minutes` at the measured pace (at least one past the warm-up). */
+export function stepsForBudget(minutes: number, timing: StepTiming, warmupSteps: number): number {
+  return Math.max(warmupSteps + 1, Math.floor((minutes * 60) / timing.secondsPerStep));
+}
