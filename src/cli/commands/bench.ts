@@ -5,6 +5,7 @@ import { initDevice } from '../../runtime/context.ts';
 import type { BenchOptions } from '../../../bench/harness.ts';
 import { registerContrastiveBench } from './bench-contrastive.ts';
 import { registerConvBench } from './bench-conv.ts';
+import { registerTrainBench } from './bench-train.ts';
 
 export function int(name: string) {
   return (v: string) => {
@@ -42,4 +43,5 @@ export function registerBench(program: Command): void {
   registerMatmulBench(bench);
   registerContrastiveBench(bench);
   registerConvBench(bench);
+  registerTrainBench(bench);
 }

@@ -1,0 +1,15 @@
+// `ncl bench train`: images/s of an NCL training step, and time per kernel family (bench/train.ts).
+import { Option, type Command } from 'commander';
+import { benchOptions, int, withBenchOptions } from './bench.ts';
+
+export function registerTrainBench(bench: Command): void {
+  withBenchOptions(bench.command('train').description('images/s of a training step (forward, losses, backward, update) and a per-kernel-family profile'))
+    .addOption(new Option('--preset <name>', 'network preset').choices(['tiny', 'paper']).default('tiny'))
+    .option('--batch-size <n>', 'images per step', int('batch-size'), 8)
+    .option('--input-size <px>', 'input side instead of the preset\'s', int('input-size'))
+    .option('--no-profile', 'skip the per-dispatch profiling pass')
+    .action(async (o: { json?: boolean; warmup: number; repeat: number; preset: 'tiny' | 'paper'; batchSize: number; inputSize?: number; profile: boolean }) => {
+      const { benchTrain } = await import('../../../bench/train.ts');
+      await benchTrain({ ...(await benchOptions(o)), preset: o.preset, batchSize: o.batchSize, noProfile: !o.profile, ...(o.inputSize ? { inputSize: o.inputSize } : {}) });
+    });
+}
