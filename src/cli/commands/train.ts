@@ -14,6 +14,8 @@ interface TrainCommandOptions extends TrainCliOptions, MaskCliOptions {
   out: string;
   resume?: string;
   valLimit?: number;
+  initWeights?: string;
+  skipHead?: boolean;
   progress: boolean;
 }
 
@@ -26,10 +28,13 @@ export function registerTrain(program: Command): void {
     .option('--val-limit <n>', 'evaluate on at most n validation images', parseNumber('--val-limit', true))
     .option('--out <dir>', 'output folder for checkpoint.safetensors and log.jsonl', 'runs/train')
     .option('--resume <checkpoint>', "continue a run from its checkpoint (the checkpoint's config is used)")
+    .option('--init-weights <file>', 'start from a PyTorch DeepLabV3+ state dict exported to safetensors (docs/training.md)')
+    .option('--skip-head', 'with --init-weights: keep the initialised 2-class head (the export has another class count)')
     .option('--no-progress', 'no progress output');
   addTrainOptions(command);
   addMaskOptions(command);
   command.action(async (o: TrainCommandOptions) => {
+    if (o.resume && o.initWeights) throw new Error('--resume and --init-weights exclude each other: a resumed run continues from its own checkpoint');
     const config = resolveTrainConfig(o.config ? readConfigFile(o.config) : {}, configFromCli(o));
     const load = loadOptionsFromCli(o);
     const [trainSet, valSet] = await Promise.all([openDataset(o.data), o.val ? openDataset(o.val) : Promise.resolve(undefined)]);
@@ -43,6 +48,7 @@ export function registerTrain(program: Command): void {
       ...(valSet ? { val: valSet } : {}),
       ...(o.resume ? { resume: o.resume } : {}),
       ...(o.valLimit ? { valLimit: o.valLimit } : {}),
+      ...(o.initWeights ? { initWeights: { path: o.initWeights, skipHead: o.skipHead ?? false } } : {}),
     });
     if (result.interrupted) {
       process.stderr.write(`interrupted at step ${result.step}; checkpoint saved to ${result.checkpoint}; continue with --resume ${result.checkpoint}\n`);

@@ -19,6 +19,7 @@ import type { Optimizer } from '../../optim/optimizer.ts';
 import { NonFiniteError } from '../../runtime/debug.ts';
 import { evalJson, evaluate, type EvalJson } from '../evaluate.ts';
 import type { NclNetwork } from '../model/network.ts';
+import { importPytorchDeepLab } from '../pytorch-import.ts';
 import { contrastiveTerms } from '../roles.ts';
 import { nclStepLosses, type TrainingBatch } from '../step.ts';
 import { buildNetwork, readCheckpoint, saveCheckpoint } from './checkpoint.ts';
@@ -39,6 +40,8 @@ export interface TrainOptions {
   outDir: string;
   /** Continue from this checkpoint (its config replaces `config`). */
   resume?: string;
+  /** Start from the weights of a PyTorch DeepLabV3+ export (pytorch-import.ts); not with resume. */
+  initWeights?: { path: string; skipHead: boolean };
   /** Evaluate on at most this many validation images. */
   valLimit?: number;
   progress?: boolean;
@@ -69,6 +72,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   if (resumed) {
     net.loadState(resumed.model, { source: o.resume });
     optimizer.loadState(resumed.optimizer, paramNames, resumed.optimizerSteps);
+  } else if (o.initWeights) {
+    await importPytorchDeepLab(o.initWeights.path, net, { skipHead: o.initWeights.skipHead });
   }
   mkdirSync(o.outDir, { recursive: true });
   const checkpointPath = join(o.outDir, CHECKPOINT_FILE);
