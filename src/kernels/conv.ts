@@ -83,7 +83,7 @@ export interface ConvTiling {
 /** Chosen by `ncl bench conv --tilings` on llvmpipe (bench/RESULTS.md). The GPU profile uses the
  *  same barrier-free kernel with a wider workgroup until a workgroup-memory variant is measured. */
 export const DEFAULT_CONV_TILINGS: Record<KernelProfile, { fwd: ConvTiling; wgrad: ConvTiling }> = {
-  cpu: { fwd: { tm: 8, tn4: 1, wgx: 8, wgy: 8 }, wgrad: { tm: 8, tn4: 2, wgx: 8, wgy: 8 } },
+  cpu: { fwd: { tm: 16, tn4: 1, wgx: 8, wgy: 8 }, wgrad: { tm: 8, tn4: 2, wgx: 8, wgy: 8 } },
   gpu: { fwd: { tm: 4, tn4: 1, wgx: 16, wgy: 16 }, wgrad: { tm: 4, tn4: 1, wgx: 16, wgy: 16 } },
 };
 
@@ -130,18 +130,20 @@ interface GatherConv {
 }
 
 /**
- * Fits a tiling to M rows: a shorter tile when M is below it (the input gradient of a 3-channel
- * stem), and a workgroup no taller than the rows need, widened to keep its size, so that no
- * invocation of a workgroup is idle for want of rows.
+ * Fits a tiling to the problem: a shorter tile when there are fewer rows than it (the input
+ * gradient of a 3-channel stem), and a workgroup no taller than the rows need and no wider than
+ * the columns need (the weight gradient of a stem has 27 columns), so no invocation idles.
  */
-function fitRows(t: ConvTiling, M: number): ConvTiling {
-  const tm = Math.min(t.tm, 2 ** Math.ceil(Math.log2(M)));
-  const wgy = Math.min(t.wgy, 2 ** Math.ceil(Math.log2(Math.ceil(M / tm))));
-  return { tm, tn4: t.tn4, wgx: (t.wgx * t.wgy) / wgy, wgy };
+function fitTiling(t: ConvTiling, rows: number, cols: number): ConvTiling {
+  const pow2 = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
+  const tm = Math.min(t.tm, pow2(rows));
+  const wgy = Math.min(t.wgy, pow2(Math.ceil(rows / tm)));
+  const wgx = Math.min((t.wgx * t.wgy) / wgy, pow2(Math.ceil(cols / (4 * t.tn4))));
+  return { tm, tn4: t.tn4, wgx, wgy };
 }
 
 function gatherConv(op: string, x: Tensor, w: Tensor, y: Tensor, N: number, p: GatherConv): void {
-  const t = fitRows(tilings().fwd, p.M);
+  const t = fitTiling(tilings().fwd, p.M, p.HG * p.WG);
   launch({
     op,
     kernel: kernel(`conv2d[${t.tm}x${4 * t.tn4},${t.wgx}x${t.wgy}]`, 'conv2d', { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
@@ -237,8 +239,8 @@ const WGRAD_MIN_CHUNK = 256;
 export function conv2dWeightGradKernel(dy: Tensor, x: Tensor, g: ConvGeometry): Tensor {
   const Cg = g.Cin / g.groups;
   const Mg = g.Cout / g.groups;
-  const t = fitRows(tilings().wgrad, Mg);
   const Q = Cg * g.KH * g.KW;
+  const t = fitTiling(tilings().wgrad, Mg, Q);
   const R = g.N * g.Ho * g.Wo;
   const perChunk = Math.ceil(Q / (4 * t.tn4)) * Math.ceil(Mg / t.tm) * g.groups;
   const nchunks = Math.max(1, Math.min(Math.ceil(WGRAD_TARGET_INVOCATIONS / perChunk), Math.floor(R / WGRAD_MIN_CHUNK)));
