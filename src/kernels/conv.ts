@@ -9,6 +9,7 @@ import type { KernelProfile } from '../runtime/runtime.ts';
 import { kernel, launch } from './launch.ts';
 import { matmulKernel } from './matmul.ts';
 import { reduceKernel } from './reduce.ts';
+import { gatherStrided } from './strided.ts';
 import { uniforms } from './uniforms.ts';
 
 export type Pair = number | readonly [number, number];
@@ -237,6 +238,7 @@ const WGRAD_MIN_CHUNK = 256;
 
 /** dw [Cout, Cin/groups, KH, KW] = Σ over batch and output pixels of dy ⊗ input patches. */
 export function conv2dWeightGradKernel(dy: Tensor, x: Tensor, g: ConvGeometry): Tensor {
+  if (isPointwise(g)) return pointwiseWeightGrad(dy, x, g);
   const Cg = g.Cin / g.groups;
   const Mg = g.Cout / g.groups;
   const Q = Cg * g.KH * g.KW;
@@ -262,5 +264,21 @@ export function conv2dWeightGradKernel(dy: Tensor, x: Tensor, g: ConvGeometry): 
   if (used === 1) return part;
   const dw = reduceKernel('sum', part, 1, used, g.Cout * Q, shape);
   part.dispose();
+  return dw;
+}
+
+/**
+ * 1×1 weight gradient through the matmul kernel: dWᵀ = Σ_n X[n] · dY[n]ᵀ (Cin × Cout per image;
+ * measured faster than dW = Σ_n dY[n] · X[n]ᵀ, whose transposed operand is the larger one), then
+ * the sum over n in increasing order and one transpose.
+ */
+function pointwiseWeightGrad(dy: Tensor, x: Tensor, g: ConvGeometry): Tensor {
+  const P = g.H * g.W;
+  const x3 = x.view([g.N, g.Cin, P]);
+  const dy3 = dy.view([g.N, g.Cout, P]);
+  const perImage = matmulKernel({ a: x3, b: dy3, transA: false, transB: true });
+  const dwT = reduceKernel('sum', perImage, 1, g.N, g.Cin * g.Cout, [g.Cin, g.Cout]);
+  const dw = gatherStrided('conv2d-weight-grad', dwT, { shape: [g.Cout, g.Cin, 1, 1], strides: [1, g.Cout, 0, 0], offset: 0 });
+  for (const t of [x3, dy3, perImage, dwT]) t.dispose();
   return dw;
 }
