@@ -1,5 +1,5 @@
 // `ncl bench train`: one NCL training step (forward, the NCL losses, backward, optimiser update) of a
-// preset on a fixed batch from the synthetic set, as images/s; then a separate profiling pass that
+// preset on a fixed batch (its patch sample planned once, untimed) from the synthetic set, as images/s; then a separate profiling pass that
 // replays the step's dispatches one at a time, each submitted and waited for alone, and sums the
 // time per kernel family. Synchronising per dispatch removes the overlap and batching of a normal
 // step and adds a submit + wait to every kernel, so the profile shows where time goes relative to
@@ -12,7 +12,7 @@ import { tidy } from '../src/autograd/scope.ts';
 import { openDataset } from '../src/data/dataset.ts';
 import { generateSyntheticSet } from '../src/data/synth/generate.ts';
 import { Rng } from '../src/data/rng.ts';
-import { nclStepLosses, type TrainingBatch } from '../src/ncl/step.ts';
+import { nclStepLosses, planPatches, type PatchPlan, type TrainingBatch } from '../src/ncl/step.ts';
 import { buildNetwork } from '../src/ncl/train/checkpoint.ts';
 import { modelConfigOf, resolveTrainConfig, type TrainConfig } from '../src/ncl/train/config.ts';
 import { TrainingData } from '../src/ncl/train/data.ts';
@@ -31,12 +31,8 @@ export interface TrainBenchOptions extends BenchOptions {
   noProfile: boolean;
 }
 
-function step(net: NclNetwork, optimizer: Optimizer, batch: TrainingBatch, config: TrainConfig): void {
-  tidy(() => {
-    const losses = nclStepLosses(net, batch, config.ncl, 0, Rng.fromSeed(0));
-    backward(losses.total);
-    losses.index?.dispose();
-  });
+function step(net: NclNetwork, optimizer: Optimizer, batch: TrainingBatch, plan: PatchPlan | null, config: TrainConfig): void {
+  tidy(() => backward(nclStepLosses(net, batch, config.ncl, 0, plan).total));
   optimizer.step();
   optimizer.zeroGrad();
 }
@@ -82,6 +78,7 @@ export async function benchTrain(o: TrainBenchOptions): Promise<void> {
     await generateSyntheticSet({ out: dir, count: Math.max(10, 2 * o.batchSize), size, seed: 0, testShare: 0.1 });
     const data = new TrainingData(await openDataset(join(dir, 'train.json')), { seed: 0, batchSize: o.batchSize, accumulate: 1, inputSize: size, augment: false });
     const batch = await data.batch(0, 0);
+    const plan = await planPatches(batch, modelConfigOf(config).embedDim, config.ncl, Rng.fromSeed(0));
     const net = buildNetwork(config).train();
     const { optimizer } = createOptimizer(net.parameters(), config);
     const report = new Report(
@@ -89,11 +86,11 @@ export async function benchTrain(o: TrainBenchOptions): Promise<void> {
       ['row', 'ms', 'min', 'max', 'imagesPerSecond', 'count', 'share'],
       o.json,
     );
-    const t = await timeRuns(() => step(net, optimizer, batch, config), nclDone, o);
+    const t = await timeRuns(() => step(net, optimizer, batch, plan, config), nclDone, o);
     report.add({ row: 'train step', ms: t.ms, min: t.min, max: t.max, imagesPerSecond: (1000 * o.batchSize) / t.ms, count: null, share: null });
     if (!o.noProfile) {
       report.note('profile: each dispatch of one step replayed alone (submit + wait); synchronising per dispatch distorts timings, so read the shares, not the sum');
-      const totals = await profileStep(() => step(net, optimizer, batch, config));
+      const totals = await profileStep(() => step(net, optimizer, batch, plan, config));
       const sum = [...totals.values()].reduce((a, e) => a + e.ms, 0);
       for (const [name, e] of [...totals].sort((a, b) => b[1].ms - a[1].ms)) {
         report.add({ row: name, ms: e.ms, min: null, max: null, imagesPerSecond: null, count: e.count, share: e.ms / sum });
@@ -101,6 +98,7 @@ export async function benchTrain(o: TrainBenchOptions): Promise<void> {
     }
     report.finish({ compileMs: t.compileMs });
     batch.images.dispose();
+    plan?.sample.index.dispose();
     net.dispose();
     optimizer.dispose();
   } finally {

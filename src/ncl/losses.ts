@@ -3,20 +3,15 @@
 //   L_pc  = mean_i (1 − z_i^(T) · z_i^(A))                      (ours; dual mode only)
 //   L     = L_seg + λ_con · mean_b L_con^b + λ_pc · L_pc
 import { add, addScalar, mul, mulScalar, neg } from '../autograd/ops/elementwise.ts';
+import { softmaxCrossEntropy } from '../autograd/ops/losses.ts';
 import { mean, sum } from '../autograd/ops/reduce.ts';
-import { logSoftmax } from '../autograd/ops/softmax.ts';
 import { Tensor } from '../autograd/tensor.ts';
 
 /** Softmax cross-entropy of [B, 2, S, S] logits against B × S × S 0/1 masks, mean over pixels. */
 export function segmentationLoss(logits: Tensor, masks: Uint8Array): Tensor {
   const [b, classes, h, w] = logits.shape as [number, number, number, number];
   if (classes !== 2 || masks.length !== b * h * w) throw new Error(`segmentation loss: logits ${logits.describe()} and ${masks.length} mask pixels do not match`);
-  const plane = h * w;
-  const oneHot = new Float32Array(b * 2 * plane);
-  for (let n = 0; n < b; n++)
-    for (let i = 0; i < plane; i++) oneHot[(n * 2 + masks[n * plane + i]!) * plane + i] = 1;
-  const picked = mul(logSoftmax(logits, 1), Tensor.fromArray(oneHot, logits.shape));
-  return neg(mulScalar(sum(picked), 1 / (b * plane)));
+  return softmaxCrossEntropy(logits, Tensor.fromArray(Float32Array.from(masks), [b, h, w]));
 }
 
 /** L_pc over the two branches' embeddings of the same sampled patches ([N, D] unit rows each). */
@@ -26,7 +21,7 @@ export function pivotConsistentLoss(zT: Tensor, zA: Tensor): Tensor {
 
 export interface LossTerms {
   seg: Tensor;
-  /** L_con of each contrastive term, by head ('t', 'a'). */
+  /** L_con of each contrastive term, in the order of contrastiveTerms(). */
   con: Tensor[];
   pc: Tensor | null;
 }

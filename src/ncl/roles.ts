@@ -1,22 +1,18 @@
 // Role switching (ncl-method.md §4): each branch turns the three patch kinds into two contrastive
-// classes. Class ids: 0 = authentic, 1 = tampered, −1 = ignored.
+// classes. Class ids: 0 = authentic, 1 = tampered, −1 = ignored (patch kinds: patch-pool.ts).
 //   branch T: contour → tampered      branch A: contour → authentic      drop: contour → ignored
 import type { Branch } from './model/network.ts';
 import type { RoleSwitch } from './options.ts';
-
-export enum PatchKind {
-  Authentic = 0,
-  Tampered = 1,
-  Contour = 2,
-}
+import { PATCH_CONTOUR } from './patch-pool.ts';
 
 /** What contour patches become in one contrastive term. */
 export type ContourRole = 'tampered' | 'authentic' | 'ignored';
 
 const CONTOUR_CLASS: Record<ContourRole, number> = { tampered: 1, authentic: 0, ignored: -1 };
 
-export function branchLabels(kinds: ArrayLike<PatchKind>, contour: ContourRole): Int32Array {
-  return Int32Array.from(kinds, (k) => (k === PatchKind.Contour ? CONTOUR_CLASS[contour] : k));
+/** Class ids of patches of the given kinds (PATCH_AUTHENTIC = 0, PATCH_TAMPERED = 1, PATCH_CONTOUR). */
+export function branchLabels(kinds: ArrayLike<number>, contour: ContourRole): Int32Array {
+  return Int32Array.from(kinds, (k) => (k === PATCH_CONTOUR ? CONTOUR_CLASS[contour] : k));
 }
 
 /** One contrastive term of a step: which head's embeddings, with which role for contour patches. */

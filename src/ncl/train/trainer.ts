@@ -21,7 +21,7 @@ import { evalJson, evaluate, type EvalJson } from '../evaluate.ts';
 import type { NclNetwork } from '../model/network.ts';
 import { importPytorchDeepLab } from '../pytorch-import.ts';
 import { contrastiveTerms } from '../roles.ts';
-import { nclStepLosses, type TrainingBatch } from '../step.ts';
+import { nclStepLosses, planPatches, type PatchPlan, type TrainingBatch } from '../step.ts';
 import { buildNetwork, readCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { modelConfigOf, type TrainConfig } from './config.ts';
 import { TrainingData } from './data.ts';
@@ -128,13 +128,24 @@ interface MicroBatchResult {
   contourPatches: number;
 }
 
+/** A micro-batch with the patches its contrastive terms use. */
+interface MicroBatch {
+  batch: TrainingBatch;
+  plan: PatchPlan | null;
+}
+
+async function loadMicroBatch(data: TrainingData, config: TrainConfig, step: number, micro: number): Promise<MicroBatch> {
+  const batch = await data.batch(step, micro);
+  const plan = await planPatches(batch, modelConfigOf(config).embedDim, config.ncl, Rng.fromSeed(config.seed, STREAM.sampler, step, micro));
+  return { batch, plan };
+}
+
 /** Forward and backward of one micro-batch; the loss is scaled by 1/accumulate (gradients sum). */
-function forwardBackward(net: NclNetwork, batch: TrainingBatch, config: TrainConfig, step: number, micro: number): MicroBatchResult {
+function forwardBackward(net: NclNetwork, { batch, plan }: MicroBatch, config: TrainConfig, step: number, micro: number): MicroBatchResult {
   net.dropoutStream.generator = new DropoutGenerator(Rng.fromSeed(config.seed, STREAM.dropout, step, micro).nextU32());
   return tidy(() => {
-    const losses = nclStepLosses(net, batch, config.ncl, step, Rng.fromSeed(config.seed, STREAM.sampler, step, micro));
+    const losses = nclStepLosses(net, batch, config.ncl, step, plan);
     backward(mulScalar(losses.total, 1 / config.accumulate));
-    losses.index?.dispose();
     const terms = [losses.total, losses.seg, ...losses.con, ...(losses.pc ? [losses.pc] : [])];
     const values = keep(noGrad(() => concat(terms.map((v) => v.view([1])), 0)));
     return { values, patches: losses.patches, contourPatches: losses.contourPatches };
@@ -143,7 +154,7 @@ function forwardBackward(net: NclNetwork, batch: TrainingBatch, config: TrainCon
 
 async function trainStep(net: NclNetwork, optimizer: Optimizer, data: TrainingData, config: TrainConfig, step: number, lr: number): Promise<StepRecord> {
   const start = performance.now();
-  const batches: TrainingBatch[] = [];
+  const batches: MicroBatch[] = [];
   const means: number[] = [];
   let patches = 0;
   let contourPatches = 0;
@@ -157,9 +168,9 @@ async function trainStep(net: NclNetwork, optimizer: Optimizer, data: TrainingDa
   };
   try {
     for (let micro = 0; micro < config.accumulate; micro++) {
-      const batch = await data.batch(step, micro);
-      batches.push(batch);
-      const result = forwardBackward(net, batch, config, step, micro);
+      const microBatch = await loadMicroBatch(data, config, step, micro);
+      batches.push(microBatch);
+      const result = forwardBackward(net, microBatch, config, step, micro);
       const values = await result.values.data();
       result.values.dispose();
       if (!isFiniteAll(values)) await fail(`non-finite loss (${Array.from(values, (v) => v.toPrecision(4)).join(', ')})`);
@@ -176,7 +187,10 @@ async function trainStep(net: NclNetwork, optimizer: Optimizer, data: TrainingDa
     if (e instanceof NonFiniteError) throw new NonFiniteLossError(`at step ${step + 1}: ${e.message}`);
     throw e;
   } finally {
-    for (const b of batches) b.images.dispose();
+    for (const b of batches) {
+      b.batch.images.dispose();
+      b.plan?.sample.index.dispose();
+    }
   }
   optimizer.lr = lr;
   optimizer.step();
