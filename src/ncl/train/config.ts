@@ -109,8 +109,6 @@ export function checkTrainConfig(c: TrainConfig): void {
   for (const [name, v, min] of counts) if (!Number.isInteger(v) || v < min) fail(`${name} must be an integer ≥ ${min}, got ${v}`);
   if (c.optimizer === 'adamw' && c.warmupSteps >= c.steps) fail(`warmupSteps (${c.warmupSteps}) must be smaller than steps (${c.steps})`);
   if (!(c.maxGradNorm >= 0)) fail(`maxGradNorm must be ≥ 0, got ${c.maxGradNorm}`);
-  const size = modelConfigOf(c).inputSize;
-  if (size % c.ncl.patchSize) fail(`ncl.patchSize ${c.ncl.patchSize} must divide the input size ${size}`);
 }
 
 export function modelConfigOf(c: TrainConfig): ModelConfig {
