@@ -1,8 +1,8 @@
 // ncl train, eval and predict through the real entry point: a 2-step run on a tiny synthetic set,
 // eval --json with the documented keys, predict's three PNGs at each image's size, and clear
 // errors for bad arguments, files and configs.
-import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -10,6 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generateSyntheticSet } from '../src/data/synth/generate.ts';
 import { saveSafetensors } from '../src/io/safetensors.ts';
+import { readCheckpoint } from '../src/ncl/train/checkpoint.ts';
 import { tempDir } from './helpers/data-fixtures.ts';
 
 const NCL = fileURLToPath(new URL('../bin/ncl.js', import.meta.url));
@@ -52,6 +53,23 @@ test('train → eval --json → predict', async () => {
     const meta = await sharp(`${stem}.${kind}.png`).metadata();
     assert.equal([meta.width, meta.height], [80, 80], `${kind} PNG at the image's size`);
   }
+});
+
+test('Ctrl-C: the run finishes its step, writes the checkpoint and exits with 130', async () => {
+  const out = join(dir, 'interrupted');
+  const args = ['train', '--data', join(dir, 'synth', 'train.json'), '--out', out, '--input-size', '64', '--steps', '1000', '--batch-size', '2', '--checkpoint-every', '0', '--no-progress'];
+  const child = spawn(process.execPath, [NCL, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const log = join(out, 'log.jsonl');
+  const deadline = Date.now() + 90_000;
+  while (!(existsSync(log) && readFileSync(log, 'utf8').includes('"step"')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  assert.is(code, 130, stderr);
+  assert.match(stderr, /interrupted at step \d+; checkpoint saved to .*checkpoint\.safetensors; continue with --resume/);
+  const steps = readFileSync(log, 'utf8').trim().split('\n').length;
+  assert.is(readCheckpoint(join(out, 'checkpoint.safetensors')).step, steps);
 });
 
 test('argument, file and config errors name what is wrong', async () => {
