@@ -23,7 +23,7 @@ export interface ContrastiveOptions {
  */
 export function contrastiveLoss(z: Tensor, labels: ArrayLike<number>, options: ContrastiveOptions = {}): Tensor {
   const tau = options.tau ?? 0.1;
-  if (z.rank !== 2) throw new Error(`contrastiveLoss: z must be [N, D], got ${z.describe()}`);
+  if (z.rank !== 2 || z.shape[1] === 0) throw new Error(`contrastiveLoss: z must be [N, D] with D ≥ 1, got ${z.describe()}`);
   if (labels.length !== z.shape[0]) throw new Error(`contrastiveLoss: ${labels.length} labels for ${z.describe()}`);
   if (!(tau > 0)) throw new Error(`contrastiveLoss: tau must be positive, got ${tau}`);
   const plan = contrastivePlan(labels);
