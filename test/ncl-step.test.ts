@@ -37,13 +37,14 @@ test('role switching: contour → tampered in T, → authentic in A, ignored in 
   assert.equal(headsFor('drop'), ['t']);
 });
 
-test('L_pc = mean(1 − z_T · z_A); L_seg is the pixel softmax cross-entropy', async () => {
+test('L_pc = mean(1 − z_T · z_A); L_seg is the pixel softmax cross-entropy, optionally class-weighted', async () => {
   const zT = tensor([1, 0, 0, 1], [2, 2]);
   const zA = tensor([0.6, 0.8, 0, 1], [2, 2]);
   assertClose([await pivotConsistentLoss(zT, zA).item()], [(0.4 + 0) / 2], 1e-6, 1e-6, 'L_pc');
   const logits = tensor([0, 2, 1, 0], [1, 2, 1, 2]); // pixel 0: (0, 1), pixel 1: (2, 0)
-  const want = (-Math.log(Math.exp(1) / (1 + Math.exp(1))) - Math.log(Math.exp(2) / (Math.exp(2) + 1))) / 2;
-  assertClose([await segmentationLoss(logits, Uint8Array.from([1, 0])).item()], [want], 1e-6, 1e-5, 'L_seg');
+  const [ceTampered, ceAuthentic] = [-Math.log(Math.exp(1) / (1 + Math.exp(1))), -Math.log(Math.exp(2) / (Math.exp(2) + 1))];
+  assertClose([await segmentationLoss(logits, Uint8Array.from([1, 0])).item()], [(ceTampered + ceAuthentic) / 2], 1e-6, 1e-5, 'L_seg');
+  assertClose([await segmentationLoss(logits, Uint8Array.from([1, 0]), 3).item()], [(3 * ceTampered + ceAuthentic) / 4], 1e-6, 1e-5, 'L_seg, tampered weight 3');
 });
 
 test('patch plan: every patch of the batch is kept under the cap, with the kinds of the masks', async () => {

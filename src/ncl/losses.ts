@@ -1,5 +1,6 @@
 // The loss terms of ncl-method.md §5 that are not the contrastive kernel itself.
-//   L_seg = −(1 / B·H·W) Σ_pixels log softmax(logits)_{y}      (paper: 2-class pixel-wise CE)
+//   L_seg = Σ_pixels w_y · (−log softmax(logits)_y) / Σ_pixels w_y   (paper: 2-class pixel-wise CE,
+//           w = 1; ours, optional: tampered pixels weigh w = segTamperedWeight)
 //   L_pc  = mean_i (1 − z_i^(T) · z_i^(A))                      (ours; dual mode only)
 //   L     = L_seg + λ_con · mean_b L_con^b + λ_pc · L_pc
 import { add, addScalar, mul, mulScalar, neg } from '../autograd/ops/elementwise.ts';
@@ -7,11 +8,13 @@ import { softmaxCrossEntropy } from '../autograd/ops/losses.ts';
 import { mean, sum } from '../autograd/ops/reduce.ts';
 import { Tensor } from '../autograd/tensor.ts';
 
-/** Softmax cross-entropy of [B, 2, S, S] logits against B × S × S 0/1 masks, mean over pixels. */
-export function segmentationLoss(logits: Tensor, masks: Uint8Array): Tensor {
+/** Softmax cross-entropy of [B, 2, S, S] logits against B × S × S 0/1 masks, weighted mean over pixels. */
+export function segmentationLoss(logits: Tensor, masks: Uint8Array, tamperedWeight = 1): Tensor {
   const [b, classes, h, w] = logits.shape as [number, number, number, number];
   if (classes !== 2 || masks.length !== b * h * w) throw new Error(`segmentation loss: logits ${logits.describe()} and ${masks.length} mask pixels do not match`);
-  return softmaxCrossEntropy(logits, Tensor.fromArray(Float32Array.from(masks), [b, h, w]));
+  const target = Tensor.fromArray(Float32Array.from(masks), [b, h, w]);
+  if (tamperedWeight === 1) return softmaxCrossEntropy(logits, target);
+  return softmaxCrossEntropy(logits, target, { classWeights: Tensor.fromArray([1, tamperedWeight], [2]) });
 }
 
 /** L_pc over the two branches' embeddings of the same sampled patches ([N, D] unit rows each). */

@@ -31,6 +31,12 @@ export interface NclOptions {
   maxPatches: number;
   /** The fused contrastive kernel (§6) or the unfused reference composition. */
   fused: boolean;
+  /**
+   * Weight w of tampered pixels in L_seg = Σ_pixels w_y · CE / Σ_pixels w_y (authentic pixels
+   * weigh 1). Paper: plain cross-entropy, w = 1 (the default). Ours, optional: w > 1 offsets the
+   * rarity of tampered pixels, which otherwise keeps probabilities under the 0.5 threshold.
+   */
+  segTamperedWeight: number;
 }
 
 export const DEFAULT_NCL_OPTIONS: NclOptions = {
@@ -42,6 +48,7 @@ export const DEFAULT_NCL_OPTIONS: NclOptions = {
   epsilon: 0,
   maxPatches: 2048,
   fused: true,
+  segTamperedWeight: 1,
 };
 
 export function checkNclOptions(o: NclOptions): void {
@@ -55,4 +62,5 @@ export function checkNclOptions(o: NclOptions): void {
   if (!Number.isInteger(o.patchSize) || o.patchSize < 4 || o.patchSize % 4 !== 0) fail(`patchSize must be a multiple of 4 pixels (the pivot's stride), got ${o.patchSize}`);
   if (!(o.epsilon >= 0 && o.epsilon < 0.5)) fail(`epsilon must be in [0, 0.5), got ${o.epsilon}`);
   if (!Number.isInteger(o.maxPatches) || o.maxPatches < 2) fail(`maxPatches must be an integer ≥ 2, got ${o.maxPatches}`);
+  if (!(o.segTamperedWeight > 0)) fail(`segTamperedWeight must be > 0, got ${o.segTamperedWeight}`);
 }

@@ -51,7 +51,7 @@ export interface StepLosses extends LossTerms {
 
 export function nclStepLosses(net: NclNetwork, batch: TrainingBatch, options: NclOptions, step: number, plan: PatchPlan | null): StepLosses {
   const out = net.forward(batch.images);
-  const seg = segmentationLoss(out.logits, batch.masks);
+  const seg = segmentationLoss(out.logits, batch.masks, options.segTamperedWeight);
   const terms = contrastiveTerms(options.roleSwitch, step);
   if (terms.length === 0 || !plan) return { seg, con: [], pc: null, total: seg, patches: 0, contourPatches: 0 };
 

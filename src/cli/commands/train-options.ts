@@ -36,6 +36,7 @@ export interface TrainCliOptions {
   epsilon?: number;
   maxPatches?: number;
   unfused?: boolean;
+  segTamperedWeight?: number;
 }
 
 export function addTrainOptions(command: Command): Command {
@@ -62,7 +63,8 @@ export function addTrainOptions(command: Command): Command {
     .option('--patch-size <px>', 'patch side in input pixels (multiple of 4)', parseNumber('--patch-size', true))
     .option('--epsilon <x>', 'ε of the patch labels', parseNumber('--epsilon'))
     .option('--max-patches <n>', 'patches per batch in the contrastive loss', parseNumber('--max-patches', true))
-    .option('--unfused', 'use the unfused reference contrastive loss instead of the fused kernel');
+    .option('--unfused', 'use the unfused reference contrastive loss instead of the fused kernel')
+    .option('--seg-tampered-weight <w>', 'weight of tampered pixels in L_seg (1 = plain cross-entropy, the paper)', parseNumber('--seg-tampered-weight'));
 }
 
 const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -95,6 +97,7 @@ export function configFromCli(o: TrainCliOptions): TrainConfigLayer {
       epsilon: o.epsilon,
       maxPatches: o.maxPatches,
       fused: o.unfused ? false : undefined,
+      segTamperedWeight: o.segTamperedWeight,
     }),
   };
 }
