@@ -112,9 +112,13 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     }
     await save(step);
     if (!interrupted) await runEval(step);
+  } catch (e) {
+    net.dispose();
+    throw e;
   } finally {
     process.removeListener('SIGINT', onSigint);
     progress.stop();
+    optimizer.dispose();
   }
   return { net, config, step, interrupted, checkpoint: checkpointPath, history, lastEval };
 }
