@@ -2,20 +2,21 @@
 // One kernel serves the forward pass and the input gradient (see src/kernels/conv.ts):
 //
 //   Y[n, g·M + m, gy·OSH + ORH, gx·OSW + ORW]
-//     = Σ_{c < C} Σ_{th < TH} Σ_{tw < TW}  Wt(g, m, c, th, tw) · X[n, g·C + c, ih, iw]
+//     = Σ_{th < TH} Σ_{tw < TW} Σ_{c < C}  Wt(g, m, c, th, tw) · X[n, g·C + c, ih, iw]
 //   with ih = gy·SH + OFFH + th·DH,  iw = gx·SW + OFFW + tw·DW   (X read as 0 outside [0,HX)×[0,WX)),
-//        Wt(g, m, c, th, tw) = w[WBASE + g·WSG + m·WSM + c·WSC + th·WSTH + tw·WSTW],
-//   for every grid point (gy, gx) in [0, HG) × [0, WG) and group g.
+//   for every grid point (gy, gx) in [0, HG) × [0, WG) and group g. The weights Wt come packed by
+//   conv2d_pack.wgsl: wp[((g·TAPS + th·TW + tw)·C + c)·MP/4 + m/4][m % 4], rows padded to MP.
 //
 // Forward: X = input, taps th = kh with DH = dilation, OFFH = −padding, SH = stride, OSH = 1.
 // Input gradient (transposed convolution): X = output gradient, one dispatch per residue class
 // of the input pixels modulo the stride, with only the taps that reach that class (no zero taps).
 //
 // Register tiling, no workgroup memory or barriers (the variant for CPU adapters): an invocation
-// computes TM rows m × 4·TN4 consecutive grid points (flattened gy·WG + gx) as vec4 columns.
-// Rows and points past the end are clamped on read and not written.
+// computes TM rows m (TM a multiple of 4, read as vec4s of packed weights) × 4·TN4 consecutive
+// grid points (flattened gy·WG + gx) as vec4 columns. Rows and points past the end are clamped
+// on read and not written.
 @group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> w: array<f32>;
+@group(0) @binding(1) var<storage, read> wp: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 struct Params {
   C: u32, M: u32, groups: u32, HX: u32,
@@ -23,12 +24,12 @@ struct Params {
   WY: u32, SH: u32, SW: u32, OSH: u32,
   OSW: u32, ORH: u32, ORW: u32, TH: u32,
   TW: u32, OFFH: i32, OFFW: i32, DH: i32,
-  DW: i32, WBASE: u32, WSG: u32, WSM: u32,
-  WSC: u32, WSTH: u32, WSTW: u32,
+  DW: i32, MP: u32,
 }
 @group(0) @binding(3) var<uniform> params: Params;
 
-const TM: u32 = {{TM}}u;
+const TM: u32 = {{TM}}u;   // a multiple of 4
+const TM4: u32 = TM / 4u;
 const TN4: u32 = {{TN4}}u;
 
 @compute @workgroup_size({{WGX}}, {{WGY}}, 1)
@@ -50,9 +51,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     baseH[j] = vec4<i32>((q / params.WG) * params.SH) + params.OFFH;
     baseW[j] = vec4<i32>((q % params.WG) * params.SW) + params.OFFW;
   }
-  var wRow: array<u32, TM>;
-  for (var i = 0u; i < TM; i++) {
-    wRow[i] = params.WBASE + g * params.WSG + min(m0 + i, params.M - 1u) * params.WSM;
+  let MP4 = params.MP / 4u;
+  // Rows past MP (only in a tile that overhangs M) read the last packed vec4; they are not written.
+  var wCol: array<u32, TM4>;
+  for (var i = 0u; i < TM4; i++) {
+    wCol[i] = min(m0 / 4u + i, MP4 - 1u);
   }
   let WX = i32(params.WX);
 
@@ -72,7 +75,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
         ok[j] = (vec4<u32>(ih) < vec4<u32>(params.HX)) & (vec4<u32>(iw) < vec4<u32>(params.WX));
         at[j] = select(vec4<u32>(0u), vec4<u32>(image) + vec4<u32>(ih * WX + iw), ok[j]);
       }
-      var wOff = th * params.WSTH + tw * params.WSTW;
+      var wOff = ((g * params.TH + th) * params.TW + tw) * params.C * MP4;
       for (var c = 0u; c < params.C; c++) {
         var xv: array<vec4<f32>, TN4>;
         for (var j = 0u; j < TN4; j++) {
@@ -80,13 +83,16 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
           xv[j] = select(vec4<f32>(0.0), vec4<f32>(x[a.x], x[a.y], x[a.z], x[a.w]), ok[j]);
           at[j] = a + vec4<u32>(planeSize);
         }
-        for (var i = 0u; i < TM; i++) {
-          let wv = vec4<f32>(w[wRow[i] + wOff]);
-          for (var j = 0u; j < TN4; j++) {
-            acc[i * TN4 + j] = fma(wv, xv[j], acc[i * TN4 + j]);
+        for (var i4 = 0u; i4 < TM4; i4++) {
+          let w4 = wp[wOff + wCol[i4]];
+          for (var l = 0u; l < 4u; l++) {
+            let wv = vec4<f32>(w4[l]);
+            for (var j = 0u; j < TN4; j++) {
+              acc[(4u * i4 + l) * TN4 + j] = fma(wv, xv[j], acc[(4u * i4 + l) * TN4 + j]);
+            }
           }
         }
-        wOff += params.WSC;
+        wOff += MP4;
       }
     }
   }

@@ -6,7 +6,7 @@
 import { Tensor, formatShape } from '../autograd/tensor.ts';
 import { runtime } from '../runtime/context.ts';
 import type { KernelProfile } from '../runtime/runtime.ts';
-import { kernel, launch } from './launch.ts';
+import { elementwiseGroups, kernel, launch } from './launch.ts';
 import { matmulKernel } from './matmul.ts';
 import { reduceKernel } from './reduce.ts';
 import { gatherStrided } from './strided.ts';
@@ -135,28 +135,42 @@ interface GatherConv {
  * gradient of a 3-channel stem), and a workgroup no taller than the rows need and no wider than
  * the columns need (the weight gradient of a stem has 27 columns), so no invocation idles.
  */
-function fitTiling(t: ConvTiling, rows: number, cols: number): ConvTiling {
+function fitTiling(t: ConvTiling, rows: number, cols: number, minTm = 1): ConvTiling {
   const pow2 = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
-  const tm = Math.min(t.tm, pow2(rows));
+  const tm = Math.max(minTm, Math.min(t.tm, pow2(rows)));
   const wgy = Math.min(t.wgy, pow2(Math.ceil(rows / tm)));
   const wgx = Math.min((t.wgx * t.wgy) / wgy, pow2(Math.ceil(cols / (4 * t.tn4))));
   return { tm, tn4: t.tn4, wgx, wgy };
 }
 
 function gatherConv(op: string, x: Tensor, w: Tensor, y: Tensor, N: number, p: GatherConv): void {
-  const t = fitTiling(tilings().fwd, p.M, p.HG * p.WG);
+  // The kernel reads rows of packed weights four at a time: tiles of at least 4 rows.
+  const t = fitTiling(tilings().fwd, p.M, p.HG * p.WG, 4);
+  const MP = Math.ceil(p.M / 4) * 4;
+  const count = p.groups * p.TH * p.TW * p.C * MP;
+  // A residue class that no tap reaches packs nothing; its binding still needs one vec4.
+  const packed = Tensor.empty([Math.max(4, count)]);
+  launch({
+    op: `${op}-pack-weights`,
+    kernel: kernel('conv2dPack', 'conv2d_pack'),
+    reads: [w],
+    writes: [packed],
+    uniforms: uniforms().u32(count, p.C, p.M, MP, p.TH, p.TW, p.WBASE, p.WSG, p.WSM, p.WSC, p.WSTH, p.WSTW).finish(),
+    workgroups: elementwiseGroups(count),
+  });
   launch({
     op,
     kernel: kernel(`conv2d[${t.tm}x${4 * t.tn4},${t.wgx}x${t.wgy}]`, 'conv2d', { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
-    reads: [x, w],
+    reads: [x, packed],
     writes: [y],
     uniforms: uniforms()
       .u32(p.C, p.M, p.groups, p.HX, p.WX, p.HG, p.WG, p.HY, p.WY, p.SH, p.SW, p.OSH, p.OSW, p.ORH, p.ORW, p.TH, p.TW)
       .i32(p.OFFH, p.OFFW, p.DH, p.DW)
-      .u32(p.WBASE, p.WSG, p.WSM, p.WSC, p.WSTH, p.WSTW)
+      .u32(MP)
       .finish(),
     workgroups: [Math.ceil((p.HG * p.WG) / (4 * t.tn4) / t.wgx), Math.ceil(p.M / t.tm / t.wgy), N * p.groups],
   });
+  packed.dispose();
 }
 
 /** y = conv2d(x, w) without bias: [N, Cout, Ho, Wo]. */
