@@ -3,13 +3,14 @@
 // odd inputs (one dispatch per stride residue in the input gradient), dilation 6/12/18 on maps
 // smaller than the padding, channel counts that do not divide the 8-row tile, groups and
 // depthwise, 1×1 as matmul, batch > 1; larger shapes check forward and both gradients against
-// float64 analytic gradients, including a weight gradient split into several chunks.
+// float64 analytic gradients, including a weight gradient split into several chunks, and under
+// each profile's tile shapes.
 // Tolerance: forward atol 1e-4 rtol 1e-4; finite-difference gradients atol 1e-4 rtol 1e-3;
 // analytic gradients of the larger shapes atol 2e-4 rtol 1e-3 (sums of up to ~10⁴ f32 products).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
-import { convGeometry, type Conv2dOptions, type ConvGeometry } from '../src/kernels/conv.ts';
+import { DEFAULT_CONV_TILINGS, convGeometry, setConvTiling, type Conv2dOptions, type ConvGeometry } from '../src/kernels/conv.ts';
 import { checkOp } from './helpers/gradcheck.ts';
 import { arr, type Arr } from './helpers/reference.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
@@ -126,6 +127,20 @@ const largeCases: Case[] = [
   { name: '3×40×9×11 → 19, 1×1', x: [3, 40, 9, 11], w: [19, 40, 1, 1], o: {} },
 ];
 for (const c of largeCases) test(`conv2d larger: ${c.name}`, () => checkLarge(c));
+
+// Every profile's tilings, and a tall narrow one, on shapes that leave partial tiles both ways.
+const tilings = { ...DEFAULT_CONV_TILINGS, narrow: { fwd: { tm: 4, tn4: 2, wgx: 4, wgy: 16 }, wgrad: { tm: 4, tn4: 1, wgx: 16, wgy: 4 } } };
+for (const [name, t] of Object.entries(tilings)) {
+  test(`conv2d with the ${name} tilings`, async () => {
+    setConvTiling(t);
+    try {
+      await checkLarge({ name: `${name}: 2×13×17×15 → 21, 3×3 s2 p1`, x: [2, 13, 17, 15], w: [21, 13, 3, 3], o: { stride: 2, padding: 1 } });
+      await checkLarge({ name: `${name}: 1×6×9×7 → 5, dilation 2 p2`, x: [1, 6, 9, 7], w: [5, 6, 3, 3], o: { padding: 2, dilation: 2 } });
+    } finally {
+      setConvTiling(null);
+    }
+  });
+}
 
 test('conv2d is deterministic: same inputs, same bits', async () => {
   const x = toTensor(randomArr([2, 6, 15, 15], random), true);
