@@ -7,7 +7,7 @@ import { loadSafetensors, saveSafetensors } from '../../io/safetensors.ts';
 import type { Optimizer } from '../../optim/optimizer.ts';
 import { NclNetwork } from '../model/network.ts';
 import { headsFor } from '../roles.ts';
-import { checkTrainConfig, modelConfigOf, type TrainConfig } from './config.ts';
+import { modelConfigOf, resolveTrainConfig, type TrainConfig, type TrainConfigLayer } from './config.ts';
 
 export const CHECKPOINT_FORMAT = 'ncl-checkpoint/1';
 const OPTIMIZER_PREFIX = 'optimizer.';
@@ -44,8 +44,8 @@ export function readCheckpoint(path: string): Checkpoint {
   }
   let config: TrainConfig;
   try {
-    config = JSON.parse(file.metadata['ncl.config'] ?? '') as TrainConfig;
-    checkTrainConfig(config);
+    // Fields added to the config after the checkpoint was written take their defaults.
+    config = resolveTrainConfig(JSON.parse(file.metadata['ncl.config'] ?? '') as TrainConfigLayer);
   } catch (e) {
     throw new Error(`${path}: the stored training config is unusable: ${(e as Error).message}`);
   }
