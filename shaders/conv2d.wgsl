@@ -97,20 +97,23 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     }
   }
 
+  // Where each grid point lands in its output plane (computed once, not once per row).
+  var outAt: array<vec4<u32>, TN4>;
+  for (var j = 0u; j < TN4; j++) {
+    let q = vec4<u32>(p0 + 4u * j) + vec4<u32>(0u, 1u, 2u, 3u);
+    outAt[j] = ((q / params.WG) * params.OSH + params.ORH) * params.WY + (q % params.WG) * params.OSW + params.ORW;
+  }
   let MY = params.groups * params.M;
   for (var i = 0u; i < TM; i++) {
     let m = m0 + i;
     if (m >= params.M) {
       break;
     }
-    let rowBase = ((n * MY + g * params.M + m) * params.HY) * params.WY;
+    let rowBase = (n * MY + g * params.M + m) * params.HY * params.WY;
     for (var j = 0u; j < TN4; j++) {
       for (var l = 0u; l < 4u; l++) {
-        let q = p0 + 4u * j + l;
-        if (q < P) {
-          let oy = (q / params.WG) * params.OSH + params.ORH;
-          let ox = (q % params.WG) * params.OSW + params.ORW;
-          y[rowBase + oy * params.WY + ox] = acc[i * TN4 + j][l];
+        if (p0 + 4u * j + l < P) {
+          y[rowBase + outAt[j][l]] = acc[i * TN4 + j][l];
         }
       }
     }
