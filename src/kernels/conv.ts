@@ -81,8 +81,13 @@ export interface ConvTiling {
   wgy: number;
 }
 
-/** Chosen by `ncl bench conv --tilings` on llvmpipe (bench/RESULTS.md). The GPU profile uses the
- *  same barrier-free kernel with a wider workgroup until a workgroup-memory variant is measured. */
+/**
+ * Chosen by `ncl bench conv --tilings` on llvmpipe (bench/RESULTS.md): for the forward kernel
+ * (also the input gradient) 16 rows × 4 points was the fastest, or within the noise of 12×4, on
+ * shapes a, b, d and e; for the weight gradient 8 rows × 8 columns was the fastest on a, b, c
+ * and d (the stem e prefers 8×4 there, a few ms). The GPU profile
+ * uses the same barrier-free kernels with wider workgroups, unmeasured until a GPU is at hand.
+ */
 export const DEFAULT_CONV_TILINGS: Record<KernelProfile, { fwd: ConvTiling; wgrad: ConvTiling }> = {
   cpu: { fwd: { tm: 16, tn4: 1, wgx: 8, wgy: 8 }, wgrad: { tm: 8, tn4: 2, wgx: 8, wgy: 8 } },
   gpu: { fwd: { tm: 4, tn4: 1, wgx: 16, wgy: 16 }, wgrad: { tm: 4, tn4: 1, wgx: 16, wgy: 16 } },
@@ -99,7 +104,8 @@ function tilings(): { fwd: ConvTiling; wgrad: ConvTiling } {
   return override ?? DEFAULT_CONV_TILINGS[runtime().profile];
 }
 
-/** One dispatch of shaders/conv2d.wgsl (see its header for every field). */
+/** One dispatch of shaders/conv2d.wgsl; the weight fields (W…) index the unpacked weights as in
+ *  shaders/conv2d_pack.wgsl. See those headers for every field. */
 interface GatherConv {
   C: number;
   M: number;
