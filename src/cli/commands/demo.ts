@@ -7,7 +7,7 @@ import { addTrainOptions, configFromCli, parseNumber, type TrainCliOptions } fro
 import { readConfigFile } from '../../ncl/train/config.ts';
 
 /** Training minutes by default: with generation, calibration and evaluation the demo stays under 10. */
-export const DEFAULT_DEMO_MINUTES = 7;
+export const DEFAULT_DEMO_MINUTES = 8;
 
 interface DemoCommandOptions extends TrainCliOptions {
   out: string;
@@ -24,7 +24,7 @@ export function registerDemo(program: Command): void {
     .option('--out <dir>', 'output folder', 'runs/demo')
     .option('--minutes <m>', 'training time budget in minutes', parseNumber('--minutes'), DEFAULT_DEMO_MINUTES)
     .option('--images <n>', 'synthetic images, both splits', parseNumber('--images', true), 200)
-    .option('--image-size <px>', 'side of the synthetic images', parseNumber('--image-size', true), 256)
+    .option('--image-size <px>', 'side of the synthetic images', parseNumber('--image-size', true), 128)
     .option('--no-progress', 'no progress output');
   addTrainOptions(command);
   command.action(async (o: DemoCommandOptions) => {
