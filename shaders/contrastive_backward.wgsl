@@ -11,6 +11,8 @@
 // accumulates both terms into dz_k, which only this invocation writes — no second pass over
 // columns and no atomics, so the same input gives the same bits. Exponents are clamped at 0
 // (p ≤ 1), so a row whose weight is 0 never contributes an overflow.
+// Columns come in chunks [col_begin, col_end), one dispatch each (see the forward kernel): between
+// chunks dz holds the running sum Σ_j (w_k p_kj + w_j p_jk) z_j; the last chunk finishes dz_k.
 // SHARED: the column tile is staged in workgroup memory (GPU profile); see the forward kernel.
 struct RowInfo { class_id: i32, weight: f32, pos_scale: f32, unused: f32 }
 @group(0) @binding(0) var<storage, read> z: array<vec4<f32>>;
@@ -19,7 +21,7 @@ struct RowInfo { class_id: i32, weight: f32, pos_scale: f32, unused: f32 }
 @group(0) @binding(3) var<storage, read> lse: array<f32>;
 @group(0) @binding(4) var<storage, read> grad_out: array<f32>;
 @group(0) @binding(5) var<storage, read_write> dz: array<vec4<f32>>;
-struct Params { n: u32, inv_tau: f32 }
+struct Params { n: u32, inv_tau: f32, col_begin: u32, col_end: u32 }
 @group(0) @binding(6) var<uniform> params: Params;
 
 const TM: u32 = {{TM}}u;
@@ -68,7 +70,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   // acc[t · D4 + k] = Σ_j (w_k p_kj + w_j p_jk) z_j for row k = row[t], k-th vec4
   var acc: array<vec4<f32>, TM * D4>;
-  for (var j0 = 0u; j0 < n; j0 += TN) {
+  if (params.col_begin > 0u) {
+    for (var e = 0u; e < TM * D4; e++) {
+      acc[e] = dz[row[e / D4] * D4 + e % D4];
+    }
+  }
+  for (var j0 = params.col_begin; j0 < params.col_end; j0 += TN) {
     stage_tile(j0, lid);
     var s: array<vec4<f32>, TM * TN4>;
     for (var k = 0u; k < D4; k++) {
@@ -122,6 +129,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let i = first + t;
     if (i >= n) {
       break;
+    }
+    if (params.col_end < n) {
+      for (var k = 0u; k < D4; k++) {
+        dz[i * D4 + k] = acc[t * D4 + k];
+      }
+      continue;
     }
     let info = rows[i];
     // kept anchors: 2 w_k / |P_k| (S_c − z_k) from the positive terms; others: none

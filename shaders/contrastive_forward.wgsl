@@ -11,6 +11,9 @@
 // registers (vec4 reads along D, which the caller padded to a multiple of 4), then folds the block
 // into a running maximum m_i and a running sum l_i = Σ exp(s_ij − m_i). The N×N matrix never exists.
 // Masked pairs (j = i, y_j = −1, j ≥ N) take the large finite MASKED value, never −inf.
+// Columns come in chunks [col_begin, col_end), one dispatch each (CPU adapters stop an invocation's
+// loops after 65535 iterations in all, see src/kernels/loop-budget.ts): between chunks lse[i] holds
+// the running maximum m_i and run_sum[i] the running sum l_i; the last chunk writes LSE_i there.
 // SHARED (GPU profile): the column tile is staged in workgroup memory once per workgroup;
 // otherwise (CPU profile, where barriers cost more than the reuse buys) each invocation reads it.
 struct RowInfo { class_id: i32, weight: f32, pos_scale: f32, unused: f32 }
@@ -18,9 +21,10 @@ struct RowInfo { class_id: i32, weight: f32, pos_scale: f32, unused: f32 }
 @group(0) @binding(1) var<storage, read> rows: array<RowInfo>;
 @group(0) @binding(2) var<storage, read> class_sums: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read_write> lse: array<f32>;
-@group(0) @binding(4) var<storage, read_write> row_loss: array<f32>;
-struct Params { n: u32, inv_tau: f32 }
-@group(0) @binding(5) var<uniform> params: Params;
+@group(0) @binding(4) var<storage, read_write> run_sum: array<f32>;
+@group(0) @binding(5) var<storage, read_write> row_loss: array<f32>;
+struct Params { n: u32, inv_tau: f32, col_begin: u32, col_end: u32 }
+@group(0) @binding(6) var<uniform> params: Params;
 
 const TM: u32 = {{TM}}u;
 const TN4: u32 = {{TN4}}u;   // TN / 4
@@ -61,10 +65,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   var l: array<f32, TM>;
   for (var t = 0u; t < TM; t++) {
     row[t] = min(first + t, n - 1u);
-    m[t] = MASKED;
-    l[t] = 0.0;
+    m[t] = select(lse[row[t]], MASKED, params.col_begin == 0u);
+    l[t] = select(run_sum[row[t]], 0.0, params.col_begin == 0u);
   }
-  for (var j0 = 0u; j0 < n; j0 += TN) {
+  for (var j0 = params.col_begin; j0 < params.col_end; j0 += TN) {
     stage_tile(j0, lid);
     // s[t · TN4 + q] = (z_{row t} · z_j for the four columns j = j0 + 4q .. j0 + 4q + 3)
     var s: array<vec4<f32>, TM * TN4>;
@@ -110,6 +114,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let i = first + t;
     if (i >= n) {
       break;
+    }
+    run_sum[i] = l[t];
+    if (params.col_end < n) {
+      lse[i] = m[t];
+      row_loss[i] = 0.0;
+      continue;
     }
     let info = rows[i];
     let lse_i = m[t] + log(l[t]);

@@ -7,11 +7,15 @@
 //      labels, no kept anchor (loss 0, gradient 0), τ = 0.05 with near-duplicate rows.
 //   3. Fused against unfused on the device (same tolerances), both tilings (CPU and GPU profile).
 //   4. Determinism: two fused runs give bit-identical loss and gradient.
+//   5. Large N, where one invocation would pass the 65535-iteration loop budget of llvmpipe
+//      (N = 8192, D = 128) and a class has more members than one class-sum invocation takes
+//      (N = 21000): rows are copies of a few typed rows, against the reference summed over types
+//      (loss atol 1e-5 rtol 1e-4; gradient atol 1e-4 · max(max|dL/dz|, 1/(τM)), rtol 1e-3).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
 import { CONTRASTIVE_TILINGS, setContrastiveTiling } from '../src/kernels/contrastive.ts';
-import { contrastiveGradRef, contrastiveLossRef } from './helpers/contrastive-reference.ts';
+import { contrastiveGradRef, contrastiveLossRef, typedRowsRef } from './helpers/contrastive-reference.ts';
 import { assertClose, device, rng } from './helpers/setup.ts';
 
 const random = rng(2024);
@@ -59,7 +63,9 @@ async function runLoss(z: Float64Array, labels: number[], d: number, tau: number
 /** atol for dL/dz: 1e-4 of the larger of max|dL/dz| and 1/(τM), the size of the two terms of §6
  *  that cancel when rows are near-duplicates (f32 rounding is relative to them, not to their sum). */
 function gradTolerance(want: ArrayLike<number>, labels: number[], tau: number): number {
-  const kept = labels.filter((y) => y !== -1 && labels.filter((v) => v === y).length >= 2).length;
+  const size = new Map<number, number>();
+  for (const y of labels) size.set(y, (size.get(y) ?? 0) + 1);
+  const kept = labels.filter((y) => y !== -1 && size.get(y)! >= 2).length;
   let max = kept ? 1 / (tau * kept) : 0;
   for (let i = 0; i < want.length; i++) max = Math.max(max, Math.abs(want[i]!));
   return 1e-4 * max;
@@ -147,6 +153,21 @@ test('fused: same input, same bits (loss and gradient)', async () => {
   assert.is(a.loss, b.loss);
   assert.equal(Array.from(a.grad), Array.from(b.grad));
 });
+
+for (const [n, d, types] of [[8192, 128, 14], [21000, 4, 5]] as const) {
+  test(`fused at N=${n}, D=${d}: rows copied from ${types} typed rows`, async () => {
+    const vectors = Array.from({ length: types }, () => Array.from(unitRows(1, d)));
+    const typeLabels = Array.from({ length: types }, (_, t) => (t === 3 ? -1 : types === 5 ? 0 : t % 2));
+    const z = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) z.set(vectors[i % types]!, i * d);
+    const labels = Array.from({ length: n }, (_, i) => typeLabels[i % types]!);
+    const { loss, grad } = await runLoss(z, labels, d, 0.1, true);
+    const want = typedRowsRef(vectors, typeLabels, n, 0.1);
+    const wantGrad = Float64Array.from({ length: n * d }, (_, e) => want.grad[Math.floor(e / d) % types]![e % d]!);
+    assertClose([loss], [want.loss], 1e-5, 1e-4, `N=${n} loss`);
+    assertClose(grad, wantGrad, gradTolerance(wantGrad, labels, 0.1), 1e-3, `N=${n} gradient`);
+  });
+}
 
 test('label errors name the problem', () => {
   const z = ncl.zeros([3, 4]);

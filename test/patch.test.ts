@@ -106,7 +106,7 @@ test('labels: ratio and kind with ε = 0 and ε = 0.1, including partial border 
   }
 });
 
-test('patchPool: embeddings, ratios and kinds in one call; shape errors name the shapes', async () => {
+test('patchPool: embeddings, ratios and kinds in one call; shape and loop-budget errors', async () => {
   const x = toTensor(randomArr([1, 4, 6, 6], random));
   const mask = ncl.zeros([1, 1, 24, 24]);
   const out = ncl.patchPool(x, mask, { patchSize: 8 });
@@ -115,6 +115,8 @@ test('patchPool: embeddings, ratios and kinds in one call; shape errors name the
   assert.throws(() => ncl.patchGrid([1, 4, 6, 6], [24, 20], 8), /24×20 image and a 6×6 embedding map/);
   assert.throws(() => ncl.patchGrid([1, 4, 6, 6], [24, 24], 6), /patch size 6 px is not a whole number/);
   assert.throws(() => ncl.patchLabels(ncl.zeros([1, 1, 24, 23]), out.grid), /mask \[1,1,24,23\]/);
+  const wide = ncl.zeros([1, 512, 16, 16]);
+  assert.throws(() => ncl.poolPatchEmbeddings(wide, ncl.patchGrid(wide.shape, [64, 64], 64)), /stop every shader loop after 65535/);
 });
 
 function countKinds(kinds: Uint8Array): number[] {

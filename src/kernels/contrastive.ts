@@ -4,6 +4,8 @@ import { Tensor } from '../autograd/tensor.ts';
 import { runtime } from '../runtime/context.ts';
 import type { KernelProfile } from '../runtime/runtime.ts';
 import { kernel, launch } from './launch.ts';
+import { LOOP_ITERATION_BUDGET } from './loop-budget.ts';
+import { reduceKernel } from './reduce.ts';
 import { uniforms } from './uniforms.ts';
 
 /** Who counts and how much, per row, on the device (built by src/ncl/contrastive-plan.ts). */
@@ -55,43 +57,81 @@ function specialise(pass: 'forward' | 'backward', d4: number) {
     SHARED: t.shared,
     TILE_VEC4: t.shared ? 4 * t.tn4 * d4 : 1,
   });
-  return { kernel: k, workgroups: (n: number) => Math.ceil(n / (t.tm * t.wg)) };
+  return { kernel: k, tiling: t, workgroups: (n: number) => Math.ceil(n / (t.tm * t.wg)) };
 }
 
-function params(n: number, tau: number): ArrayBuffer {
-  return uniforms().u32(n).f32(1 / tau).finish();
+/**
+ * Column chunks [begin, end) of at most as many tiles as keep one invocation within the loop
+ * budget. The count is an upper bound: every loop of the kernel as written, per column tile and
+ * once per dispatch, whether or not the compiler unrolls it.
+ */
+function columnChunks(pass: 'forward' | 'backward', t: ContrastiveTiling, d4: number, n: number): Array<[number, number]> {
+  const tn = 4 * t.tn4;
+  const stage = t.shared ? Math.ceil((tn * d4) / t.wg) : 0;
+  const dotProducts = d4 * (1 + t.tn4 + t.tm + t.tm * t.tn4);
+  const perTile =
+    pass === 'forward'
+      ? 1 + stage + dotProducts + t.tn4 + t.tm * (1 + 2 * t.tn4)
+      : 1 + stage + 2 * dotProducts + t.tn4 * (1 + t.tm);
+  const perDispatch = pass === 'forward' ? t.tm * (2 + d4) : t.tm * (1 + d4) + 2 * t.tm * d4;
+  const tiles = Math.floor((LOOP_ITERATION_BUDGET - perDispatch) / perTile);
+  if (tiles < 1) throw new Error(`contrastive ${pass}: D = ${4 * d4} is too large for one column tile within the loop budget of CPU adapters`);
+  const chunks: Array<[number, number]> = [];
+  for (let begin = 0; begin < n; begin += tiles * tn) chunks.push([begin, Math.min(n, begin + tiles * tn)]);
+  return chunks;
 }
 
-/** S_c = Σ_{y_i = c} z_i, as a [C, D4·4] tensor. */
-export function classSumsKernel(z: Tensor, plan: DevicePlan, classes: number): Tensor {
-  const d4 = z.shape[1]! / 4;
-  const out = Tensor.empty([classes, 4 * d4]);
+function params(n: number, tau: number, [begin, end]: [number, number]): ArrayBuffer {
+  return uniforms().u32(n).f32(1 / tau).u32(begin, end).finish();
+}
+
+/** Members per invocation of the class-sum kernel (one loop iteration each). */
+const CLASS_SUM_CHUNK = 16384;
+
+/** S_c = Σ_{y_i = c} z_i, as a [C, D4·4] tensor; `largestClass` sets how many parts to sum. */
+export function classSumsKernel(z: Tensor, plan: DevicePlan, classes: number, largestClass: number): Tensor {
+  const d = z.shape[1]!;
+  const parts = Math.max(1, Math.ceil(largestClass / CLASS_SUM_CHUNK));
+  const partial = Tensor.empty([classes, parts, d]);
   launch({
     op: 'contrastive:classSums',
     kernel: kernel('contrastive:classSums', 'contrastive_class_sums'),
     reads: [z, plan.classStart, plan.members],
-    writes: [out],
-    uniforms: uniforms().u32(classes, d4).finish(),
-    workgroups: Math.ceil((classes * d4) / 64),
+    writes: [partial],
+    uniforms: uniforms().u32(classes, parts, CLASS_SUM_CHUNK, d / 4).finish(),
+    workgroups: Math.ceil((classes * parts * (d / 4)) / 64),
   });
-  return out;
+  if (parts === 1) {
+    const sums = partial.view([classes, d]);
+    partial.dispose();
+    return sums;
+  }
+  const sums = reduceKernel('sum', partial, classes, parts, d, [classes, d]);
+  partial.dispose();
+  return sums;
 }
 
 /** LSE_i (kept for the backward pass) and w_i ℓ_i per row. */
 export function contrastiveForwardKernel(z: Tensor, plan: DevicePlan, sums: Tensor, tau: number): { lse: Tensor; rowLoss: Tensor } {
-  const n = z.shape[0]!;
-  const { kernel: k, workgroups } = specialise('forward', z.shape[1]! / 4);
+  const [n, d] = z.shape as [number, number];
+  const { kernel: k, tiling, workgroups } = specialise('forward', d / 4);
   const lse = Tensor.empty([n]);
+  const runningSum = Tensor.empty([n]);
   const rowLoss = Tensor.empty([n]);
-  launch({ op: 'contrastive:forward', kernel: k, reads: [z, plan.rows, sums], writes: [lse, rowLoss], uniforms: params(n, tau), workgroups: workgroups(n) });
+  for (const chunk of columnChunks('forward', tiling, d / 4, n)) {
+    launch({ op: 'contrastive:forward', kernel: k, reads: [z, plan.rows, sums], writes: [lse, runningSum, rowLoss], uniforms: params(n, tau, chunk), workgroups: workgroups(n) });
+  }
+  runningSum.dispose();
   return { lse, rowLoss };
 }
 
 /** g · dL/dz for the padded z, with g the one-element upstream gradient. */
 export function contrastiveBackwardKernel(z: Tensor, plan: DevicePlan, sums: Tensor, lse: Tensor, grad: Tensor, tau: number): Tensor {
-  const n = z.shape[0]!;
-  const { kernel: k, workgroups } = specialise('backward', z.shape[1]! / 4);
+  const [n, d] = z.shape as [number, number];
+  const { kernel: k, tiling, workgroups } = specialise('backward', d / 4);
   const dz = Tensor.empty(z.shape);
-  launch({ op: 'contrastive:backward', kernel: k, reads: [z, plan.rows, sums, lse, grad], writes: [dz], uniforms: params(n, tau), workgroups: workgroups(n) });
+  for (const chunk of columnChunks('backward', tiling, d / 4, n)) {
+    launch({ op: 'contrastive:backward', kernel: k, reads: [z, plan.rows, sums, lse, grad], writes: [dz], uniforms: params(n, tau, chunk), workgroups: workgroups(n) });
+  }
   return dz;
 }

@@ -2,6 +2,7 @@
 // and dispatch sizes, one invocation per patch.
 import { Tensor } from '../autograd/tensor.ts';
 import { kernel, launch } from './launch.ts';
+import { checkLoopBudget } from './loop-budget.ts';
 import { uniforms } from './uniforms.ts';
 
 /** A grid of gh×gw patches per image over a map of h×w positions, cells of cell×cell positions
@@ -17,7 +18,14 @@ export interface CellGrid {
 
 const patchesOf = (g: CellGrid) => g.batch * g.gh * g.gw;
 
+/** Loop iterations of one pooling invocation (forward or backward): a pass over D, and one over
+ *  D × the cell. */
+function poolIterations(g: CellGrid, d: number): number {
+  return d * (2 + g.cell * (1 + g.cell));
+}
+
 function geometry(g: CellGrid, d: number): ArrayBuffer {
+  checkLoopBudget('patch pooling', poolIterations(g, d), `D = ${d} with ${g.cell}×${g.cell} cells`);
   return uniforms().u32(patchesOf(g), d, g.h, g.w, g.gh, g.gw, g.cell).finish();
 }
 
@@ -53,6 +61,7 @@ export function patchPoolBackwardKernel(grad: Tensor, unit: Tensor, norms: Tenso
 
 /** Tampered ratio and kind (0 authentic, 1 tampered, 2 contour) per patch of mask [B, 1, H, W]. */
 export function patchLabelsKernel(mask: Tensor, g: CellGrid, epsilon: number): { ratio: Tensor; kind: Tensor } {
+  checkLoopBudget('patch labels', g.cell * (1 + g.cell), `${g.cell}×${g.cell}-pixel patches`);
   const ratio = Tensor.empty([patchesOf(g)]);
   const kind = Tensor.empty([patchesOf(g)]);
   launch({

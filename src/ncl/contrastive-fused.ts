@@ -39,7 +39,7 @@ const fusedOp = defineOp<FusedAttrs>({
   forward: ([z], attrs) => {
     if (attrs.plan.kept === 0) return fillKernel([], 0);
     const zp = padColumns(z!);
-    const sums = classSumsKernel(zp, attrs.device, attrs.plan.classes);
+    const sums = classSumsKernel(zp, attrs.device, attrs.plan.classes, attrs.plan.largestClass);
     const { lse, rowLoss } = contrastiveForwardKernel(zp, attrs.device, sums, attrs.tau);
     attrs.lse = lse;
     const loss = reduceKernel('sum', rowLoss, 1, attrs.plan.n, 1, []);
@@ -49,7 +49,7 @@ const fusedOp = defineOp<FusedAttrs>({
   backward: (g, { inputs: [z], attrs }) => {
     if (!attrs.lse) return [fillKernel(z!.shape, 0)];
     const zp = padColumns(z!);
-    const sums = classSumsKernel(zp, attrs.device, attrs.plan.classes);
+    const sums = classSumsKernel(zp, attrs.device, attrs.plan.classes, attrs.plan.largestClass);
     const dzp = contrastiveBackwardKernel(zp, attrs.device, sums, attrs.lse, g, attrs.tau);
     const dz = unpadColumns(dzp, z!.shape[1]!);
     for (const t of [zp, sums, dzp]) t.dispose();

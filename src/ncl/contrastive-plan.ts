@@ -13,6 +13,8 @@ export interface ContrastivePlan {
   readonly n: number;
   /** Number of distinct valid classes C. */
   readonly classes: number;
+  /** Members of the largest class. */
+  readonly largestClass: number;
   /** Number of kept anchors M. */
   readonly kept: number;
   /** Dense class index per row, −1 for ignored rows. */
@@ -49,7 +51,9 @@ export function contrastivePlan(labels: ArrayLike<number>): ContrastivePlan {
   for (const c of classOf) if (isKept(c)) kept++;
   const weight = Float32Array.from(classOf, (c) => (isKept(c) ? 1 / kept : 0));
   const posScale = Float32Array.from(classOf, (c) => (isKept(c) ? 1 / (size(c) - 1) : 0));
-  return { n, classes: ids.length, kept, classOf, weight, posScale, classStart, members };
+  let largestClass = 0;
+  for (let c = 0; c < ids.length; c++) largestClass = Math.max(largestClass, size(c));
+  return { n, classes: ids.length, largestClass, kept, classOf, weight, posScale, classStart, members };
 }
 
 function rawTensor(words: Uint32Array): Tensor {

@@ -72,3 +72,39 @@ export function contrastiveGradRef(z: Float64Array, labels: readonly number[], d
   }
   return grad;
 }
+
+/**
+ * Loss and gradient when the N rows are copies of a few typed rows: row i is vectors[i % T], with
+ * label labels[i % T]. Every sum over rows becomes a sum over types with multiplicities, so large N
+ * costs O(T²·D). Returns the gradient per type (all rows of a type share it).
+ */
+export function typedRowsRef(vectors: number[][], labels: number[], n: number, tau: number): { loss: number; grad: number[][] } {
+  const T = vectors.length;
+  const d = vectors[0]!.length;
+  const count = vectors.map((_, t) => Math.floor(n / T) + (t < n % T ? 1 : 0));
+  const valid = (t: number) => labels[t] !== -1;
+  const s = vectors.map((a) => vectors.map((b) => a.reduce((acc, x, k) => acc + x * b[k]!, 0) / tau));
+  const classSize = (t: number) => count.reduce((acc, m, h) => acc + (labels[h] === labels[t] ? m : 0), 0);
+  const kept = (t: number) => valid(t) && classSize(t) >= 2;
+  const M = count.reduce((acc, m, t) => acc + (kept(t) ? m : 0), 0);
+  const others = (t: number, h: number) => count[h]! - (h === t ? 1 : 0);
+  const lse = vectors.map((_, t) => Math.log(count.reduce((acc, _m, h) => acc + (valid(h) ? others(t, h) * Math.exp(s[t]![h]!) : 0), 0)));
+  let loss = 0;
+  for (let t = 0; t < T; t++) {
+    if (!kept(t)) continue;
+    const pos = count.reduce((acc, _m, h) => acc + (labels[h] === labels[t] ? others(t, h) * s[t]![h]! : 0), 0) / (classSize(t) - 1);
+    loss += count[t]! * (lse[t]! - pos);
+  }
+  const grad = vectors.map((_, k) => {
+    const g = new Array<number>(d).fill(0);
+    if (!valid(k) || M === 0) return g;
+    for (let h = 0; h < T; h++) {
+      if (!valid(h)) continue;
+      const a = ((kept(k) ? Math.exp(s[k]![h]! - lse[k]!) : 0) + (kept(h) ? Math.exp(s[h]![k]! - lse[h]!) : 0)) / (M * tau);
+      const p = kept(k) && labels[h] === labels[k] ? 2 / (tau * M * (classSize(k) - 1)) : 0;
+      for (let e = 0; e < d; e++) g[e]! += others(k, h) * (a - p) * vectors[h]![e]!;
+    }
+    return g;
+  });
+  return { loss: M === 0 ? 0 : loss / M, grad };
+}
