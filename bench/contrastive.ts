@@ -6,11 +6,11 @@
 // Flop convention: 2·N²·D for a forward pass (the similarity products) and 6·N²·D for forward +
 // backward, for every implementation; exp, masking and softmax are not counted. `ofMatmul` is the
 // rate as a fraction of ncl's matmul on the N×D · D×N product measured in the same run.
-// --max-n: from N = 4096 (D as given), doubling while forward + backward completes; each
-// implementation has its own time budget and stops before a size whose predicted time (4× the
-// last, as the work is N²) would exceed what is left of it.
+// --max-n: from N = 4096 (D as given), doubling while forward + backward completes (read back,
+// finite loss and gradient); each implementation has its own time budget and stops before a size
+// whose predicted time (4× the last, as the work is N²) would exceed what is left of it.
 import { backward } from '../src/autograd/backward.ts';
-import { noGrad, tidy } from '../src/autograd/scope.ts';
+import { keep, noGrad, tidy } from '../src/autograd/scope.ts';
 import { Tensor } from '../src/autograd/tensor.ts';
 import { contrastiveTiling, setContrastiveTiling, type ContrastiveTiling } from '../src/kernels/contrastive.ts';
 import { matmulKernel } from '../src/kernels/matmul.ts';
@@ -216,12 +216,21 @@ async function probeMaxN(attempt: (n: number) => Promise<void>, budgetS: number,
   }
 }
 
+/** One forward + backward at size n, read back: it completes when the loss and gradient are finite. */
 async function nclAttempt(n: number, d: number, fused: boolean): Promise<void> {
   const z = Tensor.fromArray(embeddings(n, d), [n, d], { requiresGrad: true });
   try {
-    nclStep(z, labelsFor(n), fused, true);
-    await nclDone();
+    const loss = tidy(() => {
+      const l = keep(contrastiveLoss(z, labelsFor(n), { tau: TAU, fused }));
+      backward(l);
+      return l;
+    });
+    const value = await loss.item();
+    const grad = await z.grad!.data();
+    loss.dispose();
+    if (!Number.isFinite(value) || !grad.every(Number.isFinite)) throw new Error(`non-finite result at N=${n}`);
   } finally {
+    z.zeroGrad();
     z.dispose();
     runtime().pool.trim();
   }
