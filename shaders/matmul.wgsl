@@ -8,7 +8,9 @@
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
 @group(0) @binding(2) var<storage, read_write> c: array<f32>;
-struct Params { M: u32, N: u32, K: u32, strideA: u32, strideB: u32, alpha: f32 }
+// The product sums over k in [k0, k0 + kLen) of the K columns of op(A) (all of them unless a
+// long sum is split across dispatches).
+struct Params { M: u32, N: u32, K: u32, strideA: u32, strideB: u32, alpha: f32, k0: u32, kLen: u32 }
 @group(0) @binding(3) var<uniform> params: Params;
 
 const TM: u32 = {{TM}}u;
@@ -51,7 +53,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     cols[j] = min(vec4<u32>(c0, c0 + 1u, c0 + 2u, c0 + 3u), vec4<u32>(N - 1u));
   }
   var acc: array<vec4<f32>, TM * TN4>;
-  for (var k = 0u; k < params.K; k++) {
+  for (var k = params.k0; k < params.k0 + params.kLen; k++) {
     var bv: array<vec4<f32>, TN4>;
     for (var j = 0u; j < TN4; j++) {
       let cj = cols[j];

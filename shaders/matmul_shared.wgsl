@@ -5,7 +5,9 @@
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
 @group(0) @binding(2) var<storage, read_write> c: array<f32>;
-struct Params { M: u32, N: u32, K: u32, strideA: u32, strideB: u32, alpha: f32 }
+// The product sums over k in [k0, k0 + kLen) of the K columns of op(A) (all of them unless a
+// long sum is split across dispatches).
+struct Params { M: u32, N: u32, K: u32, strideA: u32, strideB: u32, alpha: f32, k0: u32, kLen: u32 }
 @group(0) @binding(3) var<uniform> params: Params;
 
 const TM: u32 = {{TM}}u;
@@ -22,7 +24,7 @@ var<workgroup> tileA: array<f32, BK * BM>;   // tileA[k * BM + row]
 var<workgroup> tileB: array<f32, BK * BN>;   // tileB[k * BN + col]
 
 fn load_a(base: u32, row: u32, k: u32) -> f32 {
-  if (row >= params.M || k >= params.K) {
+  if (row >= params.M || k >= params.k0 + params.kLen) {
     return 0.0;
   }
   if (TRANS_A) {
@@ -32,7 +34,7 @@ fn load_a(base: u32, row: u32, k: u32) -> f32 {
 }
 
 fn load_b(base: u32, k: u32, col: u32) -> f32 {
-  if (col >= params.N || k >= params.K) {
+  if (col >= params.N || k >= params.k0 + params.kLen) {
     return 0.0;
   }
   if (TRANS_B) {
@@ -49,7 +51,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let blockCol = wid.x * BN;
   let tid = lid.y * WGX + lid.x;
   var acc: array<f32, TM * TN>;
-  for (var k0 = 0u; k0 < params.K; k0 += BK) {
+  for (var k0 = params.k0; k0 < params.k0 + params.kLen; k0 += BK) {
     // Neighbouring invocations read neighbouring addresses: along k for row-major A and for Bᵀ.
     for (var e = tid; e < BK * BM; e += WGX * WGY) {
       let k = select(e % BK, e / BM, TRANS_A);

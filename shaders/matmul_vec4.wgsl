@@ -7,7 +7,9 @@
 @group(0) @binding(0) var<storage, read> a: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read> b: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read_write> c: array<f32>;
-struct Params { M: u32, N: u32, K: u32, strideA: u32, strideB: u32, alpha: f32 }
+// The product sums over k in [k0, k0 + kLen) of the K columns of op(A) (all of them unless a
+// long sum is split across dispatches).
+struct Params { M: u32, N: u32, K: u32, strideA: u32, strideB: u32, alpha: f32, k0: u32, kLen: u32 }
 @group(0) @binding(3) var<uniform> params: Params;
 
 const TM: u32 = {{TM}}u;
@@ -34,7 +36,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     cols[j] = baseB + min(col40 + j, N4 - 1u);
   }
   var acc: array<vec4<f32>, TM * TN4>;
-  for (var k4 = 0u; k4 < K4; k4++) {
+  for (var k4 = params.k0 / 4u; k4 < (params.k0 + params.kLen) / 4u; k4++) {
     var bv: array<vec4<f32>, 4 * TN4>;
     for (var kk = 0u; kk < 4u; kk++) {
       for (var j = 0u; j < TN4; j++) {

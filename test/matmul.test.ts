@@ -60,6 +60,17 @@ for (const [variant, tiling] of Object.entries(tilings)) {
   });
 }
 
+for (const [variant, tiling] of Object.entries(tilings)) {
+  test(`${variant} kernel: a long inner dimension (K = 300 000) sums every term`, async () => {
+    // CPU adapters stop shader loops after 65 535 iterations; the kernel is dispatched in chunks.
+    setMatmulTiling(tiling);
+    const a = randomArr([4, 300000], random);
+    const b = randomArr([300000, 4], random);
+    const got = await ncl.matmul(toTensor(a), toTensor(b)).data();
+    assertClose(got, refMatmul(a, b).data, 2e-3, 1e-4, 'K = 300 000');
+  });
+}
+
 test('inner dimension mismatch names both shapes', () => {
   setMatmulTiling(null);
   assert.throws(() => ncl.matmul(ncl.zeros([2, 3]), ncl.zeros([4, 5])), /\[2,3\] · \[4,5\] \(3 vs 4\)/);

@@ -3,6 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
+import { runtime } from '../src/runtime/context.ts';
 import { checkOp } from './helpers/gradcheck.ts';
 import { reduce, softmax as refSoftmax, zip, type Arr } from './helpers/reference.ts';
 import { device, randomArr, rng } from './helpers/setup.ts';
@@ -42,6 +43,12 @@ test('softmax is stable for large logits', async () => {
   const l = await ncl.logSoftmax(ncl.tensor([1000, 0], [2])).data();
   assert.is(l[0], 0);
   assert.is(l[1], -1000);
+});
+
+test('on a CPU adapter, an axis too long for its loop budget is refused, not silently cut', () => {
+  const x = ncl.zeros([30000]);
+  if (runtime().adapter.fallback) assert.throws(() => ncl.softmax(x), /softmax: an axis of 30000 needs 90000 loop iterations/);
+  else ncl.softmax(x).dispose();
 });
 
 test.run();

@@ -3,6 +3,7 @@ import { Tensor, formatShape, shapeSize } from '../autograd/tensor.ts';
 import { runtime } from '../runtime/context.ts';
 import type { Binding } from '../runtime/runtime.ts';
 import { elementwiseGroups, kernel, launch } from './launch.ts';
+import { checkLoopBudget } from './loop-budget.ts';
 import { uniforms } from './uniforms.ts';
 
 /**
@@ -27,6 +28,10 @@ export class RowIndex {
       }
       counts[r + 1]!++;
     }
+    // The gradient sums each source row's uses in one loop.
+    let mostUses = 0;
+    for (let r = 0; r < sourceRows; r++) mostUses = Math.max(mostUses, counts[r + 1]!);
+    if (runtime().adapter.fallback) checkLoopBudget('scatterRows', mostUses, 'a row gathered that many times');
     for (let r = 0; r < sourceRows; r++) counts[r + 1]! += counts[r]!;
     const start = counts.slice();
     const fill = counts.slice(0, sourceRows);

@@ -4,11 +4,15 @@
 // of 4 — on the CPU profile, transposed operands are first copied row-major, which costs O(K·N)
 // against the product's O(M·N·K)), 'register' (the same tiling with scalar reads and transposes
 // in the index math; any shape), 'shared' (workgroup-memory tiles, for GPUs).
+// On a CPU adapter with a loop budget (loop-budget.ts) a long inner dimension is split into
+// chunks, one dispatch each, whose partial products are added in chunk order.
 import { Tensor, formatShape } from '../autograd/tensor.ts';
 import { runtime } from '../runtime/context.ts';
 import type { KernelProfile } from '../runtime/runtime.ts';
 import type { Constants } from '../runtime/pipelines.ts';
+import { binaryKernel } from './elementwise.ts';
 import { kernel, launch } from './launch.ts';
+import { LOOP_ITERATION_BUDGET } from './loop-budget.ts';
 import { contiguousStrides, gatherStrided } from './strided.ts';
 import { uniforms } from './uniforms.ts';
 
@@ -85,28 +89,43 @@ export function matmulKernel({ a, b, transA, transB, alpha = 1 }: MatmulSpec): T
   const copyB = t.variant === 'vec4' && transB ? transposed(b) : null;
   const ta = t.variant === 'vec4' ? false : transA;
   const tb = t.variant === 'vec4' ? false : transB;
-  const out = Tensor.empty([...batch, M, N]);
   const tn = 4 * t.tn4;
   const file = { vec4: 'matmul_vec4', register: 'matmul', shared: 'matmul_shared' }[t.variant];
   const transposes: Constants = t.variant === 'vec4' ? {} : { TRANS_A: ta, TRANS_B: tb };
-  launch({
-    op: 'matmul',
-    kernel: kernel(`matmul:${t.variant}[${t.tm}x${tn},${t.wgx}x${t.wgy}]${ta ? 'ᵀ' : ''}${tb ? 'ᵀ' : ''}`, file, {
-      TM: t.tm,
-      TN4: t.tn4,
-      WGX: t.wgx,
-      WGY: t.wgy,
-      ...transposes,
-    }),
-    reads: [copyA ?? a, copyB ?? b],
-    writes: [out],
-    uniforms: uniforms()
-      .u32(M, N, K, batchA.length ? M * K : 0, batchB.length ? K * N : 0)
-      .f32(alpha)
-      .finish(),
-    workgroups: [Math.ceil(N / tn / t.wgx), Math.ceil(M / t.tm / t.wgy), nb],
+  const spec = kernel(`matmul:${t.variant}[${t.tm}x${tn},${t.wgx}x${t.wgy}]${ta ? 'ᵀ' : ''}${tb ? 'ᵀ' : ''}`, file, {
+    TM: t.tm,
+    TN4: t.tn4,
+    WGX: t.wgx,
+    WGY: t.wgy,
+    ...transposes,
   });
+  // Loop iterations per k: 1 (register), 1/4 (vec4 reads four k at a time); the shared variant
+  // runs up to ~410 iterations of its tile loops per 16 k. Chunks stay multiples of 16.
+  const kPerBudget = { vec4: 4 * LOOP_ITERATION_BUDGET, register: LOOP_ITERATION_BUDGET, shared: (16 * LOOP_ITERATION_BUDGET) / 410 }[t.variant];
+  const chunk = runtime().adapter.fallback ? Math.floor(kPerBudget / 16) * 16 : K;
+  let out: Tensor | null = null;
+  for (let k0 = 0; k0 < K; k0 += chunk) {
+    const part = Tensor.empty([...batch, M, N]);
+    launch({
+      op: 'matmul',
+      kernel: spec,
+      reads: [copyA ?? a, copyB ?? b],
+      writes: [part],
+      uniforms: uniforms()
+        .u32(M, N, K, batchA.length ? M * K : 0, batchB.length ? K * N : 0)
+        .f32(alpha)
+        .u32(k0, Math.min(chunk, K - k0))
+        .finish(),
+      workgroups: [Math.ceil(N / tn / t.wgx), Math.ceil(M / t.tm / t.wgy), nb],
+    });
+    if (out) {
+      const sum = binaryKernel('add', out, part);
+      out.dispose();
+      part.dispose();
+      out = sum;
+    } else out = part;
+  }
   copyA?.dispose();
   copyB?.dispose();
-  return out;
+  return out!;
 }

@@ -35,6 +35,8 @@ export function reduceKernel(op: ReduceOp, x: Tensor, A: number, R: number, B: n
   if (outputs < PARALLEL_TARGET && R > 2 * MIN_CHUNK) {
     nchunks = Math.min(Math.floor(PARALLEL_TARGET / outputs), Math.ceil(R / MIN_CHUNK));
   }
+  // Within the CPU adapters' loop budget by construction: for any tensor that fits a 128 MiB
+  // binding, neither pass sums more than about 8192 terms per invocation.
   if (nchunks <= 1) return pass(op, x, A, R, B, 1, scale, outShape);
   const partial = pass(op, x, A, R, B, nchunks, 1, [A, nchunks, B]);
   const out = pass(op, partial, A, nchunks, B, 1, scale, outShape);
