@@ -56,7 +56,8 @@ export class BufferPool {
   acquire(bytes: number, label = 'tensor'): PooledBuffer {
     const capacity = sizeClass(bytes);
     if (bytes > this.maxBufferSize) {
-      throw new Error(`cannot allocate a ${bytes}-byte buffer for ${label}: the adapter's maxBufferSize is ${this.maxBufferSize}`);
+      const mib = (this.maxBufferSize / 2 ** 20).toFixed(0);
+      throw new Error(`cannot allocate a ${bytes}-byte buffer for ${label}: this adapter binds at most ${this.maxBufferSize} bytes (${mib} MiB) per storage buffer`);
     }
     if (!this.free.get(capacity)?.length && this.quarantinedByClass.get(capacity)) this.submitPending();
     let buffer = this.free.get(capacity)?.pop();
