@@ -49,15 +49,15 @@ export class BufferPool {
 
   constructor(
     private readonly device: GPUDevice,
-    private readonly maxBufferSize: number,
+    private readonly maxBinding: number,
     private readonly submitPending: () => void,
   ) {}
 
   acquire(bytes: number, label = 'tensor'): PooledBuffer {
     const capacity = sizeClass(bytes);
-    if (bytes > this.maxBufferSize) {
-      const mib = (this.maxBufferSize / 2 ** 20).toFixed(0);
-      throw new Error(`cannot allocate a ${bytes}-byte buffer for ${label}: this adapter binds at most ${this.maxBufferSize} bytes (${mib} MiB) per storage buffer`);
+    if (bytes > this.maxBinding) {
+      const mib = (this.maxBinding / 2 ** 20).toFixed(0);
+      throw new Error(`cannot allocate a ${bytes}-byte buffer for ${label}: this adapter binds at most ${this.maxBinding} bytes (${mib} MiB) per storage buffer`);
     }
     if (!this.free.get(capacity)?.length && this.quarantinedByClass.get(capacity)) this.submitPending();
     let buffer = this.free.get(capacity)?.pop();
@@ -65,7 +65,7 @@ export class BufferPool {
       this.cachedBytes -= capacity;
       this.cachedCount--;
     } else {
-      buffer = this.device.createBuffer({ size: Math.min(capacity, this.maxBufferSize), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label });
+      buffer = this.device.createBuffer({ size: Math.min(capacity, this.maxBinding), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label });
       this.created++;
     }
     this.inUse++;
