@@ -44,6 +44,9 @@ export function specialise(file: string, source: string, constants: Constants): 
 
 export class KernelError extends Error {}
 
+/** A kernel that failed to compile: reported before the validation errors it causes downstream. */
+export class CompileError extends KernelError {}
+
 export class PipelineCache {
   private readonly cache = new Map<string, Kernel>();
   private readonly prelude: string;
@@ -83,7 +86,7 @@ export class PipelineCache {
       scope.then(async (error) => {
         if (!error) return null;
         const details = await this.describeCompilation(module, file, code);
-        return new KernelError(`kernel '${name}' (shaders/${file}.wgsl) failed to compile: ${error.message}${details}`);
+        return new CompileError(`kernel '${name}' (shaders/${file}.wgsl) failed to compile: ${error.message}${details}`);
       }),
     );
     const kernel: Kernel = { name, file, pipeline, code };

@@ -5,7 +5,7 @@
 // dispatches of a submit live in one buffer written just before that submit.
 import { acquireDevice, type AcquiredDevice, type AdapterChoice } from './adapter.ts';
 import { BufferPool, type PooledBuffer } from './buffer-pool.ts';
-import { KernelError, PipelineCache, type Constants, type Kernel } from './pipelines.ts';
+import { CompileError, KernelError, PipelineCache, type Constants, type Kernel } from './pipelines.ts';
 import { DebugChecker } from './debug.ts';
 
 /** Which family of kernel variants suits the adapter: on a CPU adapter barriers and workgroup
@@ -245,7 +245,8 @@ export class Runtime {
 
   private throwIfBroken(): void {
     if (this.lost) throw this.lost;
-    const e = this.errors.shift();
+    // A compile error explains the "invalid pipeline" validation errors that follow it.
+    const e = this.errors.find((x) => x instanceof CompileError) ?? this.errors.shift();
     if (e) {
       this.errors = [];
       throw e;
