@@ -2,6 +2,8 @@
 //   MAX: y[p, oy, ox] = max over the window's pixels inside the image
 //   AVG: y[p, oy, ox] = (Σ over the window's pixels inside the image) / divisor,
 //        divisor = KH·KW when padding counts (countIncludePad), else the number of pixels inside.
+//   ARGMAX (with MAX): y[p, oy, ox] = r·W + c of the window's first maximum in row-major order,
+//        as a float (exact below 2²⁴ pixels per plane); the max-pool gradient reads it.
 // Window of (oy, ox): rows oy·SH − PH + [0, KH), columns ox·SW − PW + [0, KW).
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
@@ -13,6 +15,7 @@ struct Params {
 @group(0) @binding(2) var<uniform> params: Params;
 
 const MAX: bool = {{MAX}};
+const ARGMAX: bool = {{ARGMAX}};
 
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -27,6 +30,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let y0 = i32(oy * params.SH) - i32(params.PH);
   let x0 = i32(ox * params.SW) - i32(params.PW);
   var best = -3.4028234e38;
+  var at = 0u;
   var total = 0.0;
   var inside = 0u;
   for (var kh = 0u; kh < params.KH; kh++) {
@@ -40,12 +44,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         continue;
       }
       let v = x[base + r * params.W + c];
-      best = max(best, v);
+      if (v > best || inside == 0u) {
+        best = v;
+        at = r * params.W + c;
+      }
       total += v;
       inside++;
     }
   }
-  if (MAX) {
+  if (ARGMAX) {
+    y[i] = f32(at);
+  } else if (MAX) {
     y[i] = best;
   } else {
     y[i] = total / f32(select(inside, params.KH * params.KW, params.includePad == 1u));

@@ -1,10 +1,10 @@
 // Gradient of pool.wgsl as a gather over the windows that contain each input pixel (no atomics):
 //   dx[p, r, c] = Σ_{(oy, ox): window ∋ (r, c)} g[p, oy, ox] · share(oy, ox)
 //   AVG: share = 1 / divisor(oy, ox)
-//   MAX: share = 1 if (r, c) is the window's first maximum in row-major order, else 0
-//        (the maximum is recomputed here instead of being stored by the forward pass).
+//   MAX: share = 1 if (r, c) is the window's first maximum in row-major order, else 0; that
+//        position comes from an argmax pass of pool.wgsl just before (`src`; for AVG, unused).
 // Windows containing row r: oy·SH − PH ≤ r ≤ oy·SH − PH + KH − 1; summed in increasing (oy, ox).
-@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(0) var<storage, read> src: array<f32>;
 @group(0) @binding(1) var<storage, read> g: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dx: array<f32>;
 struct Params {
@@ -22,32 +22,6 @@ fn windows(i: u32, k: u32, s: u32, pad: u32, n: u32) -> vec2<u32> {
   let lo = select(0u, (u32(top) + s - 1u) / s, top > 0);
   let hi = min((i + pad) / s, n - 1u);
   return vec2<u32>(lo, hi);
-}
-
-// Flat index (within the plane) of the first maximum of window (oy, ox).
-fn argmax(base: u32, oy: u32, ox: u32) -> u32 {
-  let y0 = i32(oy * params.SH) - i32(params.PH);
-  let x0 = i32(ox * params.SW) - i32(params.PW);
-  var best = -3.4028234e38;
-  var at = 0xffffffffu;
-  for (var kh = 0u; kh < params.KH; kh++) {
-    let r = u32(y0 + i32(kh));
-    if (r >= params.H) {
-      continue;
-    }
-    for (var kw = 0u; kw < params.KW; kw++) {
-      let c = u32(x0 + i32(kw));
-      if (c >= params.W) {
-        continue;
-      }
-      let v = x[base + r * params.W + c];
-      if (v > best || at == 0xffffffffu) {
-        best = v;
-        at = r * params.W + c;
-      }
-    }
-  }
-  return at;
 }
 
 // Pixels of window (oy, ox) inside the image.
@@ -69,7 +43,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let c = i % params.W;
   let r = (i / params.W) % params.H;
   let p = i / (params.W * params.H);
-  let base = p * params.H * params.W;
   let gBase = p * params.HO * params.WO;
   let ys = windows(r, params.KH, params.SH, params.PH, params.HO);
   let xs = windows(c, params.KW, params.SW, params.PW, params.WO);
@@ -78,7 +51,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     for (var ox = xs.x; ox <= xs.y; ox++) {
       let go = g[gBase + oy * params.WO + ox];
       if (MAX) {
-        if (argmax(base, oy, ox) == r * params.W + c) {
+        if (u32(src[gBase + oy * params.WO + ox]) == r * params.W + c) {
           acc += go;
         }
       } else {

@@ -54,11 +54,13 @@ function params(count: number, g: PoolGeometry): ArrayBuffer {
     .finish();
 }
 
-export function poolKernel(x: Tensor, g: PoolGeometry): Tensor {
+/** The pooled map, or (argmax) the in-plane index of each window's first maximum. */
+export function poolKernel(x: Tensor, g: PoolGeometry, argmax = false): Tensor {
   const y = Tensor.empty([g.N, g.C, g.HO, g.WO]);
+  const name = argmax ? 'maxPoolArgmax' : g.max ? 'maxPool' : 'avgPool';
   launch({
-    op: g.max ? 'maxPool2d' : 'avgPool2d',
-    kernel: kernel(g.max ? 'maxPool' : 'avgPool', 'pool', { MAX: g.max }),
+    op: argmax ? 'maxPool2d-argmax' : g.max ? 'maxPool2d' : 'avgPool2d',
+    kernel: kernel(name, 'pool', { MAX: g.max, ARGMAX: argmax }),
     reads: [x],
     writes: [y],
     uniforms: params(y.size, g),
@@ -67,15 +69,19 @@ export function poolKernel(x: Tensor, g: PoolGeometry): Tensor {
   return y;
 }
 
+/** dx of pooling; max pooling first finds each window's argmax (one pass over the windows
+ *  instead of one per window and input pixel). */
 export function poolGradKernel(x: Tensor, grad: Tensor, g: PoolGeometry): Tensor {
   const dx = Tensor.empty(x.shape);
+  const argmax = g.max ? poolKernel(x, g, true) : null;
   launch({
     op: g.max ? 'maxPool2d-grad' : 'avgPool2d-grad',
     kernel: kernel(g.max ? 'maxPoolGrad' : 'avgPoolGrad', 'pool_grad', { MAX: g.max }),
-    reads: [x, grad],
+    reads: [argmax ?? x, grad],
     writes: [dx],
     uniforms: params(dx.size, g),
     workgroups: elementwiseGroups(dx.size),
   });
+  argmax?.dispose();
   return dx;
 }
