@@ -11,7 +11,7 @@ import { evalJson, evaluate, type EvalJson } from './evaluate.ts';
 import { collectSamples, writeReport } from './report/report.ts';
 import { saveCheckpoint } from './train/checkpoint.ts';
 import { measureStepTime, stepsForBudget } from './train/calibrate.ts';
-import { modelConfigOf, resolveTrainConfig, type TrainConfig, type TrainConfigLayer } from './train/config.ts';
+import { modelConfigOf, optimizerSettings, resolveTrainConfig, type TrainConfig, type TrainConfigLayer } from './train/config.ts';
 import { readLog } from './train/log.ts';
 import { LOG_FILE, train } from './train/trainer.ts';
 
@@ -83,7 +83,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     notes: [
       `data: ${trainSet.samples.length} training and ${testSet.samples.length} held-out images (${o.imageSize} px, split by source photo), seed ${o.seed}`,
       `model: preset ${config.preset}, input ${modelConfigOf(config).inputSize} px; role switch ${config.ncl.roleSwitch}, λ_con ${config.ncl.lambdaCon}, λ_pc ${config.ncl.lambdaPc}, τ ${config.ncl.tau}, tampered-pixel weight in L_seg ${config.ncl.segTamperedWeight}`,
-      `training: ${run.step} steps of ${config.batchSize} images, ${config.optimizer} lr ${config.lr}, ${trainSeconds.toFixed(0)} s`,
+      `training: ${run.step} steps of ${config.batchSize} images, ${config.optimizer} lr ${optimizerSettings(config).lr}, ${trainSeconds.toFixed(0)} s`,
       `wall time: ${total.toFixed(0)} s in all (generation ${generate.toFixed(0)} s, calibration ${calibrate.toFixed(0)} s, evaluation and report ${evaluateSeconds.toFixed(0)} s)`,
       `adapter: ${adapter.description}${adapter.fallback ? ' (CPU fallback, not a GPU)' : ''}`,
     ],

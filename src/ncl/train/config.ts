@@ -15,16 +15,23 @@ import { checkNclOptions, DEFAULT_NCL_OPTIONS, type NclOptions } from '../option
  */
 export type OptimizerKind = 'adamw' | 'sgd';
 
+/** Learning rate and weight decay when the config leaves them null: AdamW as in IMDL-BenCo-style
+ *  training, SGD as in the DeepLab code base (ncl-method.md §7). */
+export const OPTIMIZER_DEFAULTS: Record<OptimizerKind, { lr: number; weightDecay: number }> = {
+  adamw: { lr: 1e-3, weightDecay: 0.05 },
+  sgd: { lr: 0.01, weightDecay: 5e-4 },
+};
+
 export interface TrainConfig {
   preset: PresetName;
   /** Fields of the preset replaced (e.g. inputSize). */
   model: Partial<ModelConfig>;
   ncl: NclOptions;
   optimizer: OptimizerKind;
-  /** Base learning rate (AdamW default 1e-3, SGD default 0.01). */
-  lr: number;
-  /** AdamW: decoupled decay (default 0.05); SGD: L2 penalty (default 5e-4). */
-  weightDecay: number;
+  /** Base learning rate; null: the optimiser's default (OPTIMIZER_DEFAULTS). */
+  lr: number | null;
+  /** AdamW: decoupled decay; SGD: L2 penalty; null: the optimiser's default. */
+  weightDecay: number | null;
   /** Optimiser steps T. */
   steps: number;
   /** Linear warm-up steps of the cosine schedule (AdamW only). */
@@ -49,8 +56,8 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   model: {},
   ncl: DEFAULT_NCL_OPTIONS,
   optimizer: 'adamw',
-  lr: 1e-3,
-  weightDecay: 0.05,
+  lr: null,
+  weightDecay: null,
   steps: 1000,
   warmupSteps: 50,
   batchSize: 8,
@@ -95,8 +102,8 @@ export function checkTrainConfig(c: TrainConfig): void {
   checkModelConfig(modelConfigOf(c));
   checkNclOptions(c.ncl);
   if (c.optimizer !== 'adamw' && c.optimizer !== 'sgd') fail(`optimizer must be 'adamw' or 'sgd', got '${c.optimizer}'`);
-  if (!(c.lr > 0)) fail(`lr must be > 0, got ${c.lr}`);
-  if (!(c.weightDecay >= 0)) fail(`weightDecay must be ≥ 0, got ${c.weightDecay}`);
+  if (c.lr !== null && !(c.lr > 0)) fail(`lr must be > 0, got ${c.lr}`);
+  if (c.weightDecay !== null && !(c.weightDecay >= 0)) fail(`weightDecay must be ≥ 0, got ${c.weightDecay}`);
   const counts: Array<[string, number, number]> = [
     ['steps', c.steps, 1],
     ['batchSize', c.batchSize, 2],
@@ -109,6 +116,12 @@ export function checkTrainConfig(c: TrainConfig): void {
   for (const [name, v, min] of counts) if (!Number.isInteger(v) || v < min) fail(`${name} must be an integer ≥ ${min}, got ${v}`);
   if (c.optimizer === 'adamw' && c.warmupSteps >= c.steps) fail(`warmupSteps (${c.warmupSteps}) must be smaller than steps (${c.steps})`);
   if (!(c.maxGradNorm >= 0)) fail(`maxGradNorm must be ≥ 0, got ${c.maxGradNorm}`);
+}
+
+/** The learning rate and weight decay a run uses: the config's, or the optimiser's defaults. */
+export function optimizerSettings(c: TrainConfig): { lr: number; weightDecay: number } {
+  const d = OPTIMIZER_DEFAULTS[c.optimizer];
+  return { lr: c.lr ?? d.lr, weightDecay: c.weightDecay ?? d.weightDecay };
 }
 
 export function modelConfigOf(c: TrainConfig): ModelConfig {

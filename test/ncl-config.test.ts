@@ -1,0 +1,33 @@
+// Training configs: layering (defaults, file, command line), the optimisers' defaults, and errors
+// that name the option.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { optimizerSettings, resolveTrainConfig } from '../src/ncl/train/config.ts';
+
+test('layers: later fields win, nested model and ncl fields merge', () => {
+  const c = resolveTrainConfig({ steps: 10, warmupSteps: 2, model: { inputSize: 64 }, ncl: { tau: 0.2 } }, { steps: 20, ncl: { lambdaPc: 0 } });
+  assert.is(c.steps, 20);
+  assert.is(c.model.inputSize, 64);
+  assert.equal([c.ncl.tau, c.ncl.lambdaPc, c.ncl.roleSwitch], [0.2, 0, 'dual']);
+});
+
+test('optimiser defaults: AdamW 1e-3 / 0.05, SGD 0.01 / 5e-4 (DeepLab); explicit values win', () => {
+  assert.equal(optimizerSettings(resolveTrainConfig({})), { lr: 1e-3, weightDecay: 0.05 });
+  assert.equal(optimizerSettings(resolveTrainConfig({ optimizer: 'sgd' })), { lr: 0.01, weightDecay: 5e-4 });
+  assert.equal(optimizerSettings(resolveTrainConfig({ optimizer: 'sgd', lr: 0.007 })), { lr: 0.007, weightDecay: 5e-4 });
+});
+
+test('bad values are errors naming the option', () => {
+  const cases: Array<[Parameters<typeof resolveTrainConfig>[0], RegExp]> = [
+    [{ preset: 'huge' as 'tiny' }, /preset must be one of paper, tiny, got 'huge'/],
+    [{ steps: 10, warmupSteps: 10 }, /warmupSteps \(10\) must be smaller than steps \(10\)/],
+    [{ ncl: { roleSwitch: 'both' as 'dual' } }, /roleSwitch must be one of dual, alternate, drop, off/],
+    [{ ncl: { patchSize: 10 } }, /patchSize must be a multiple of 4/],
+    [{ model: { outputStride: 32 as 16 } }, /outputStride must be 8 or 16, got 32/],
+    [{ lr: -1 }, /lr must be > 0, got -1/],
+    [{ accumulate: 0 }, /accumulate must be an integer ≥ 1, got 0/],
+  ];
+  for (const [layer, message] of cases) assert.throws(() => resolveTrainConfig(layer), message);
+});
+
+test.run();
