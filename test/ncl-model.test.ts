@@ -6,6 +6,8 @@ import * as assert from 'uvu/assert';
 import { noGrad, tensor } from '../src/index.ts';
 import { modelConfig } from '../src/ncl/model/config.ts';
 import { NclNetwork } from '../src/ncl/model/network.ts';
+import { ResNetEncoder } from '../src/ncl/model/resnet.ts';
+import { Rng } from '../src/data/rng.ts';
 import { device } from './helpers/setup.ts';
 
 test.before(async () => {
@@ -25,6 +27,20 @@ test('tiny: logits at the input size, pivot and both branch embeddings at stride
   assert.equal(out.embeddings.t!.shape, [2, config.embedDim, 16, 16]);
   assert.equal(out.embeddings.a!.shape, [2, config.embedDim, 16, 16]);
   assert.throws(() => net.forward(input(1, 32)), /must be \[B, 3, 64, 64\]/);
+  net.dispose();
+});
+
+test('encoder: output stride 16 and 8 by dilation, low-level skip at stride 4, bottleneck blocks', () => {
+  for (const [outputStride, side] of [[16, 4], [8, 8]] as const) {
+    const config = modelConfig('tiny', { inputSize: 64, outputStride, block: 'bottleneck', planes: [8, 8, 16, 16] });
+    const encoder = new ResNetEncoder(config, Rng.fromSeed(1));
+    const { features, lowLevel } = encoder.forward(input(2, 64));
+    assert.equal(features.shape, [2, 64, side, side], `output stride ${outputStride}`);
+    assert.equal(lowLevel.shape, [2, 32, 16, 16]);
+    encoder.dispose();
+  }
+  const net = new NclNetwork(modelConfig('tiny', { inputSize: 64, outputStride: 8 }), ['t'], 1);
+  assert.equal(net.forward(input(2, 64)).logits.shape, [2, 2, 64, 64]);
   net.dispose();
 });
 
