@@ -200,6 +200,7 @@ async function probeMaxN(attempt: (n: number) => Promise<void>, budgetS: number,
   let last = 0;
   let maxN: number | null = null;
   for (let n = 4096; ; n *= 2) {
+    if (left <= 0) return { maxN, stop: `N=${n} not tried: the ${budgetS} s budget is spent`, failedAt: null };
     if (last > 0 && 4 * last > left) {
       return { maxN, stop: `N=${n} not tried: predicted ${((4 * last) / 1000).toFixed(0)} s exceeds the ${(left / 1000).toFixed(0)} s left of the ${budgetS} s budget`, failedAt: null };
     }
