@@ -4,6 +4,7 @@
 import { Tensor, formatShape } from '../autograd/tensor.ts';
 import { fillKernel } from './elementwise.ts';
 import { elementwiseGroups, kernel, launch } from './launch.ts';
+import { LOOP_ITERATION_BUDGET } from './loop-budget.ts';
 import { reduceKernel } from './reduce.ts';
 import { uniforms } from './uniforms.ts';
 
@@ -28,16 +29,18 @@ export interface ChannelStats {
 
 /** [2, C] = [Σ g; Σ u·(x − μ)] over batch and space, times scale (see batchnorm_rows.wgsl). */
 export function channelSumsKernel(g: Tensor, x: Tensor, mean: Tensor, centerG: boolean, l: ChannelLayout, scale: number): Tensor {
-  const rows = Tensor.empty([2, l.N, l.C]);
+  const parts = Math.ceil(l.HW / LOOP_ITERATION_BUDGET);
+  const len = Math.ceil(l.HW / parts);
+  const rows = Tensor.empty([2, l.N * parts, l.C]);
   launch({
     op: 'batchNorm2d-sums',
     kernel: kernel(`batchNormRows${centerG ? ':centered' : ''}`, 'batchnorm_rows', { CENTER_G: centerG }),
     reads: [g, x, mean],
     writes: [rows],
-    uniforms: uniforms().u32(l.N, l.C, l.HW).finish(),
-    workgroups: Math.ceil((l.N * l.C) / 64),
+    uniforms: uniforms().u32(l.N, l.C, l.HW, parts, len).finish(),
+    workgroups: Math.ceil((l.N * parts * l.C) / 64),
   });
-  const sums = reduceKernel('sum', rows, 2, l.N, l.C, [2, l.C], scale);
+  const sums = reduceKernel('sum', rows, 2, l.N * parts, l.C, [2, l.C], scale);
   rows.dispose();
   return sums;
 }
