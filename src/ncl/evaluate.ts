@@ -9,6 +9,8 @@ import { describePerturbation, perturb, type Perturbation } from '../metrics/rob
 import { predictProbability } from './inference.ts';
 import type { NclNetwork } from './model/network.ts';
 
+const NOISE_SEED = 0x7e57;
+
 export interface EvaluationResult extends SummaryWithBaselines {
   perturbation: string;
   /** Samples that could not be read (with skipUnreadable), with the reason. */
@@ -31,7 +33,8 @@ export async function evaluate(net: NclNetwork, listing: DatasetListing, options
   for (const [i, sample] of samples.entries()) {
     const loaded = await loader.load(sample);
     if (loaded) {
-      const image = await perturb(loaded.image, perturbation, Rng.fromSeed(0x7e57, i));
+      // Noise perturbations draw from a stream fixed per image, so every evaluation sees the same noise.
+      const image = await perturb(loaded.image, perturbation, Rng.fromSeed(NOISE_SEED, i));
       evaluation.add({ prediction: await predictProbability(net, image), mask: loaded.mask, label: loaded.label });
     }
     options.onImage?.(i + 1, samples.length);
