@@ -34,6 +34,12 @@ export class DebugChecker {
     });
   }
 
+  /** Releases the flags buffer; checks not yet reported are dropped. */
+  dispose(): void {
+    this.entries = [];
+    this.runtime.pool.release(this.flags);
+  }
+
   /** Reads the flags of every op since the last report; throws naming the first non-finite one. */
   async report(): Promise<void> {
     if (this.entries.length === 0) return;

@@ -48,7 +48,7 @@ export class Runtime {
   readonly pipelines: PipelineCache;
   readonly profile: KernelProfile;
   readonly maxDispatchesPerSubmit = 512;
-  readonly debug: DebugChecker | null;
+  private checker: DebugChecker | null = null;
   private pending: Recorded[] = [];
   private uniformBytes = 0;
   private uniformBuffer: GPUBuffer | null = null;
@@ -80,11 +80,25 @@ export class Runtime {
       if (this.closing) return;
       this.lost = new Error(`WebGPU device lost (${info.reason}): ${info.message || 'no message'}. Restart the run; GPU state is gone.`);
     });
-    this.debug = options.debug ? new DebugChecker(this) : null;
+    this.setDebug(options.debug ?? false);
   }
 
   static async create(options: RuntimeOptions = {}): Promise<Runtime> {
     return new Runtime(await acquireDevice(options), options);
+  }
+
+  /** The per-kernel NaN/Inf checker, when debug mode is on. */
+  get debug(): DebugChecker | null {
+    return this.checker;
+  }
+
+  /** Turns the per-kernel NaN/Inf checks on or off (e.g. to replay one failing step). */
+  setDebug(on: boolean): void {
+    if (on && !this.checker) this.checker = new DebugChecker(this);
+    if (!on && this.checker) {
+      this.checker.dispose();
+      this.checker = null;
+    }
   }
 
   get limits(): GPUSupportedLimits {

@@ -3,18 +3,16 @@
 // replayed (same batch, same random streams) with the runtime's per-kernel check on
 // (src/runtime/debug.ts, what NCL_DEBUG=1 turns on for a whole run).
 import { runtime } from '../../runtime/context.ts';
-import { DebugChecker, NonFiniteError } from '../../runtime/debug.ts';
+import { NonFiniteError } from '../../runtime/debug.ts';
 
 export class NonFiniteLossError extends Error {}
 
 /** Runs `replay` with per-kernel NaN/Inf checks; returns the report of the first flagged op. */
 export async function findNonFiniteOp(replay: () => void): Promise<string> {
   const rt = runtime();
-  // The runtime creates its checker from its options; for the replay one is attached for a while.
-  const checked = rt as unknown as { debug: DebugChecker | null };
-  const saved = checked.debug;
+  const wasOn = rt.debug !== null;
   await rt.sync();
-  checked.debug = saved ?? new DebugChecker(rt);
+  rt.setDebug(true);
   try {
     replay();
     await rt.sync();
@@ -23,7 +21,7 @@ export async function findNonFiniteOp(replay: () => void): Promise<string> {
     if (e instanceof NonFiniteError) return e.message;
     throw e;
   } finally {
-    checked.debug = saved;
+    rt.setDebug(wasOn);
   }
 }
 
