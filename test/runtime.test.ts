@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as ncl from '../src/index.ts';
 import { runtime } from '../src/runtime/context.ts';
 import { sizeClass } from '../src/runtime/buffer-pool.ts';
+import { expandedSource, shaderSource } from '../src/runtime/pipelines.ts';
 import { device } from './helpers/setup.ts';
 
 const cli = new URL('../bin/ncl.js', import.meta.url).pathname;
@@ -24,6 +25,33 @@ test('a specialised kernel compiles once and is then taken from the cache', asyn
   assert.is.not(rt.kernel('cache-test', 'unary', { EXPR: 'x * 3.25 + p', WG: 128 }), first);
   assert.is(rt.pipelines.size, before + 2);
   await rt.sync();
+});
+
+test('an included shader file keeps its own line numbers in the line map', () => {
+  const src = expandedSource('contrastive_forward');
+  const text = src.text.split('\n');
+  assert.is(text.length, src.lines.length);
+  const tm = text.findIndex((l) => l.startsWith('const TM: u32'));
+  const tmInTile = shaderSource('contrastive_tile').split('\n').findIndex((l) => l.startsWith('const TM: u32'));
+  assert.equal(src.lines[tm], { file: 'contrastive_tile', line: tmInTile + 1 });
+  const main = text.findIndex((l) => l.startsWith('fn main('));
+  assert.is(src.lines[main]!.file, 'contrastive_forward');
+  assert.is(shaderSource('contrastive_forward').split('\n')[src.lines[main]!.line - 1], text[main]);
+  assert.not.match(src.text, /\/\/! include/);
+});
+
+test('a compile error points at the file and line the code came from', async () => {
+  const rt = runtime();
+  const body = 'fn helper() -> f32 {\n  return 1.0;\n}\n@compute @workgroup_size(1)\nfn main() {\n  let y: f32 = no_such_name;\n}\n';
+  const lines = body.split('\n').map((_, i) => (i < 3 ? { file: 'lib', line: i + 10 } : { file: 'kernel', line: i - 2 }));
+  rt.pipelines.compile('mapped-error-test', 'kernel', body, lines);
+  try {
+    await rt.sync();
+    assert.unreachable('the compile error should surface');
+  } catch (e) {
+    // Line 6 of the text is line 3 of "kernel" (after three lines of "lib").
+    assert.match((e as Error).message, /shaders\/kernel\.wgsl:3:\d+/);
+  }
 });
 
 test('many dispatches share one submit', async () => {

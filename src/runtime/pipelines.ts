@@ -3,6 +3,8 @@
 // A kernel file may contain placeholders `{{NAME}}`; specialisation replaces each with a value
 // (workgroup size, tile shape, an expression, a flag). The pipeline cache is keyed by the final
 // WGSL text, so each specialisation compiles once. Every kernel is prefixed with shaders/common.wgsl.
+// A line `//! include NAME` is replaced by shaders/NAME.wgsl (helpers several kernels share); a
+// line map keeps compile errors pointing at the file and line the code came from.
 import { readFileSync } from 'node:fs';
 
 export type Constants = Record<string, string | number | boolean>;
@@ -25,6 +27,38 @@ export function shaderSource(file: string): string {
     sourceCache.set(file, text);
   }
   return text;
+}
+
+/** Where a line of a kernel's final WGSL came from. */
+export interface SourceLine {
+  file: string;
+  line: number;
+}
+
+export interface ExpandedSource {
+  text: string;
+  lines: SourceLine[];
+}
+
+/** shaders/<file>.wgsl with its `//! include NAME` lines replaced by those files. */
+export function expandedSource(file: string, including: readonly string[] = []): ExpandedSource {
+  if (including.includes(file)) throw new Error(`shaders/${file}.wgsl includes itself (via ${including.join(' → ')})`);
+  const parts: string[] = [];
+  const lines: SourceLine[] = [];
+  shaderSource(file)
+    .split('\n')
+    .forEach((text, i) => {
+      const include = /^\/\/! include (\w+)\s*$/.exec(text);
+      if (include) {
+        const inner = expandedSource(include[1]!, [...including, file]);
+        parts.push(inner.text.replace(/\n$/, ''));
+        lines.push(...inner.lines.slice(0, inner.text.endsWith('\n') ? -1 : undefined));
+      } else {
+        parts.push(text);
+        lines.push({ file, line: i + 1 });
+      }
+    });
+  return { text: parts.join('\n'), lines };
 }
 
 /** Replaces every `{{NAME}}` by its constant; a placeholder left without a value is an error. */
@@ -50,15 +84,16 @@ export class CompileError extends KernelError {}
 export class PipelineCache {
   private readonly cache = new Map<string, Kernel>();
   private readonly prelude: string;
-  private readonly preludeLines: number;
+  private readonly preludeLines: SourceLine[];
   compileMs = 0;
 
   constructor(
     private readonly device: GPUDevice,
     private readonly watch: (found: Promise<Error | null>) => void,
   ) {
-    this.prelude = shaderSource('common');
-    this.preludeLines = this.prelude.split('\n').length - 1;
+    const common = expandedSource('common');
+    this.prelude = common.text;
+    this.preludeLines = common.lines.slice(0, -1); // its last line is empty and joins the kernel's first
   }
 
   get size(): number {
@@ -67,13 +102,14 @@ export class PipelineCache {
 
   /** The pipeline of shaders/<file>.wgsl specialised with `constants`. */
   kernel(name: string, file: string, constants: Constants = {}): Kernel {
-    const body = specialise(file, shaderSource(file), constants);
-    return this.compile(name, file, body);
+    const source = expandedSource(file);
+    return this.compile(name, file, specialise(file, source.text, constants), source.lines);
   }
 
   /** Compiles WGSL given as text (used for kernels built at run time and in tests). */
-  compile(name: string, file: string, body: string): Kernel {
+  compile(name: string, file: string, body: string, lines?: SourceLine[]): Kernel {
     const code = this.prelude + body;
+    const lineMap = [...this.preludeLines, ...(lines ?? body.split('\n').map((_, i) => ({ file, line: i + 1 })))];
     const cached = this.cache.get(code);
     if (cached) return cached;
     const t0 = performance.now();
@@ -85,7 +121,7 @@ export class PipelineCache {
     this.watch(
       scope.then(async (error) => {
         if (!error) return null;
-        const details = await this.describeCompilation(module, file, code);
+        const details = await this.describeCompilation(module, code, lineMap);
         return new CompileError(`kernel '${name}' (shaders/${file}.wgsl) failed to compile: ${error.message}${details}`);
       }),
     );
@@ -95,13 +131,13 @@ export class PipelineCache {
   }
 
   /** Formats the compiler's messages with the offending WGSL line, numbered as in the file. */
-  private async describeCompilation(module: GPUShaderModule, file: string, code: string): Promise<string> {
+  private async describeCompilation(module: GPUShaderModule, code: string, lineMap: SourceLine[]): Promise<string> {
     const info = await module.getCompilationInfo();
     const lines = code.split('\n');
     const out: string[] = [];
     for (const m of info.messages) {
-      const fileLine = m.lineNum - this.preludeLines;
-      const where = fileLine > 0 ? `shaders/${file}.wgsl:${fileLine}` : `shaders/common.wgsl:${m.lineNum}`;
+      const from = lineMap[m.lineNum - 1];
+      const where = from ? `shaders/${from.file}.wgsl:${from.line}` : `line ${m.lineNum}`;
       out.push(`\n  ${m.type} at ${where}:${m.linePos}: ${m.message}`);
       if (m.lineNum > 0) out.push(`\n    | ${lines[m.lineNum - 1]?.trim() ?? ''}`);
     }
