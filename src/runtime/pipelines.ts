@@ -83,6 +83,7 @@ export class CompileError extends KernelError {}
 
 export class PipelineCache {
   private readonly cache = new Map<string, Kernel>();
+  private readonly byConstants = new Map<string, Kernel>();
   private readonly prelude: string;
   private readonly preludeLines: SourceLine[];
   compileMs = 0;
@@ -100,10 +101,17 @@ export class PipelineCache {
     return this.cache.size;
   }
 
-  /** The pipeline of shaders/<file>.wgsl specialised with `constants`. */
+  /** The pipeline of shaders/<file>.wgsl specialised with `constants`. Looked up by file and
+   *  constants first, so a dispatch in a hot loop does no text processing. */
   kernel(name: string, file: string, constants: Constants = {}): Kernel {
-    const source = expandedSource(file);
-    return this.compile(name, file, specialise(file, source.text, constants), source.lines);
+    const key = `${file}\u0000${name}\u0000${JSON.stringify(constants)}`;
+    let k = this.byConstants.get(key);
+    if (!k) {
+      const source = expandedSource(file);
+      k = this.compile(name, file, specialise(file, source.text, constants), source.lines);
+      this.byConstants.set(key, k);
+    }
+    return k;
   }
 
   /** Compiles WGSL given as text (used for kernels built at run time and in tests). */
