@@ -13,6 +13,8 @@
 struct Params { patches: u32, d: u32, h: u32, w: u32, gh: u32, gw: u32, cell: u32 }
 @group(0) @binding(3) var<uniform> params: Params;
 
+//! include patch_cell
+
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
@@ -20,20 +22,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (p >= params.patches) {
     return;
   }
-  let gx = p % params.gw;
-  let gy = (p / params.gw) % params.gh;
-  let b = p / (params.gw * params.gh);
-  let y0 = gy * params.cell;
-  let x0 = gx * params.cell;
-  let y1 = min(params.h, y0 + params.cell);
-  let x1 = min(params.w, x0 + params.cell);
-  let inv_area = 1.0 / f32((y1 - y0) * (x1 - x0));
+  let cell = patch_cell(p);
+  let inv_area = 1.0 / cell_area(cell);
   var sq = 0.0;
   for (var d = 0u; d < params.d; d++) {
-    let plane = (b * params.d + d) * params.h;
+    let plane = (cell.b * params.d + d) * params.h;
     var acc = 0.0;
-    for (var y = y0; y < y1; y++) {
-      for (var xi = x0; xi < x1; xi++) {
+    for (var y = cell.y0; y < cell.y1; y++) {
+      for (var xi = cell.x0; xi < cell.x1; xi++) {
         acc += x[(plane + y) * params.w + xi];
       }
     }

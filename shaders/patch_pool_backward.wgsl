@@ -11,6 +11,8 @@
 struct Params { patches: u32, d: u32, h: u32, w: u32, gh: u32, gw: u32, cell: u32 }
 @group(0) @binding(4) var<uniform> params: Params;
 
+//! include patch_cell
+
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
@@ -18,24 +20,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (p >= params.patches) {
     return;
   }
-  let gx = p % params.gw;
-  let gy = (p / params.gw) % params.gh;
-  let b = p / (params.gw * params.gh);
-  let y0 = gy * params.cell;
-  let x0 = gx * params.cell;
-  let y1 = min(params.h, y0 + params.cell);
-  let x1 = min(params.w, x0 + params.cell);
+  let cell = patch_cell(p);
   let row = p * params.d;
   var ug = 0.0;
   for (var d = 0u; d < params.d; d++) {
     ug += unit[row + d] * grad[row + d];
   }
-  let scale = 1.0 / (norms[p] * f32((y1 - y0) * (x1 - x0)));
+  let scale = 1.0 / (norms[p] * cell_area(cell));
   for (var d = 0u; d < params.d; d++) {
     let v = (grad[row + d] - unit[row + d] * ug) * scale;
-    let plane = (b * params.d + d) * params.h;
-    for (var y = y0; y < y1; y++) {
-      for (var xi = x0; xi < x1; xi++) {
+    let plane = (cell.b * params.d + d) * params.h;
+    for (var y = cell.y0; y < cell.y1; y++) {
+      for (var xi = cell.x0; xi < cell.x1; xi++) {
         dx[(plane + y) * params.w + xi] = v;
       }
     }
