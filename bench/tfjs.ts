@@ -8,7 +8,6 @@ import { create } from 'webgpu';
 import { runtime } from '../src/runtime/context.ts';
 
 // The tfjs namespace, typed loosely so that ncl builds without the dev dependency.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Tf = any;
 
 let loaded: { tf: Tf; version: string; gpu: GPU } | null = null;

@@ -17,7 +17,7 @@ export interface OpDefinition<A> {
   readonly backward?: (grad: Tensor, ctx: BackwardContext<A>) => Array<Tensor | null>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** Every defined op by name (attributes differ per op, hence `any`). */
 export const opTable = new Map<string, OpDefinition<any>>();
 
 export type AppliedOp<A> = (inputs: readonly Tensor[], attrs: A) => Tensor;
