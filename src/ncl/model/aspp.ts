@@ -1,7 +1,8 @@
 // Atrous spatial pyramid pooling (DeepLabV3): a 1×1 branch, three 3×3 branches at the atrous rates
 // of the output stride, and an image-pooling branch, concatenated and fused by a 1×1 conv.
 // Names as in the DeepLabV3+ code base: aspp.aspp1..4.{atrous_conv,bn}, aspp.global_avg_pool.{1,2},
-// aspp.conv1, aspp.bn1.
+// aspp.conv1, aspp.bn1 (and aspp.dropout, which has no tensors). Every layer is registered as a
+// child, so train()/eval() reach it.
 import { relu } from '../../autograd/ops/elementwise.ts';
 import { globalAvgPool } from '../../autograd/ops/pool.ts';
 import { expand } from '../../autograd/ops/reduce.ts';
@@ -45,7 +46,7 @@ export class ASPP extends Module {
     this.imagePooling = this.child('global_avg_pool', new Sequential([globalAvgPool, new Conv2d(inChannels, channels, 1, rng), new BatchNorm2d(channels), relu]));
     this.conv1 = this.child('conv1', new Conv2d(5 * channels, channels, 1, rng));
     this.bn1 = this.child('bn1', new BatchNorm2d(channels));
-    this.dropout = new Dropout(dropout, stream);
+    this.dropout = this.child('dropout', new Dropout(dropout, stream));
   }
 
   forward(x: Tensor): Tensor {
