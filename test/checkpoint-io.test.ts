@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as ncl from '../src/index.ts';
 import { decodeSafetensors, loadSafetensors, saveSafetensors, type NamedArray } from '../src/io/safetensors.ts';
 import { Module } from '../src/nn/module.ts';
+import { f32Bytes, rawSafetensors } from './helpers/raw-safetensors.ts';
 import { device, randomArr, rng } from './helpers/setup.ts';
 
 const random = rng(8);
@@ -45,6 +46,31 @@ test('safetensors round trip is bit-exact and keeps the metadata', () => {
   assert.is(header['a.weight']!.dtype, 'F32');
   assert.equal(header['a.weight']!.data_offsets, [0, 24]);
   assert.is(bytes.byteLength, 8 + n + 24 + 12);
+});
+
+test('tensors of other dtypes (an int64 counter, half precision) are listed, not refused', () => {
+  const bytes = rawSafetensors([
+    { name: 'bn.running_var', dtype: 'F32', shape: [2], bytes: f32Bytes([0.5, 2]) },
+    { name: 'bn.num_batches_tracked', dtype: 'I64', shape: [], bytes: new Uint8Array(new BigInt64Array([7n]).buffer) },
+    { name: 'half', dtype: 'F16', shape: [3], bytes: new Uint8Array(6) },
+  ]);
+  const file = decodeSafetensors(bytes, 'torch.safetensors');
+  assert.equal([...file.tensors.keys()], ['bn.running_var']);
+  assert.equal(Array.from(file.tensors.get('bn.running_var')!.data), [0.5, 2]);
+  assert.equal(Object.fromEntries(file.unread), { 'bn.num_batches_tracked': { dtype: 'I64', shape: [] }, half: { dtype: 'F16', shape: [3] } });
+  // ncl writes int64 counters itself (ncl export --pytorch).
+  const path = join(dir, 'counter.safetensors');
+  saveSafetensors(path, new Map([['n', { shape: [], data: BigInt64Array.of(12n) }]]));
+  assert.equal(Object.fromEntries(loadSafetensors(path).unread), { n: { dtype: 'I64', shape: [] } });
+  const raw = readFileSync(path);
+  assert.is(raw.readBigInt64LE(raw.byteLength - 8), 12n);
+});
+
+test('an unknown dtype or a byte count that does not fit the dtype is named', () => {
+  const unknown = rawSafetensors([{ name: 'x', dtype: 'F33', shape: [1], bytes: new Uint8Array(4) }]);
+  assert.throws(() => decodeSafetensors(unknown, 'u.safetensors'), /u\.safetensors.*'x' has dtype 'F33', which is not a safetensors dtype/);
+  const short = rawSafetensors([{ name: 'c', dtype: 'I64', shape: [2], bytes: new Uint8Array(8) }]);
+  assert.throws(() => decodeSafetensors(short, 's.safetensors'), /'c' I64 \[2\] has data_offsets \[0, 8\)/);
 });
 
 test('a damaged file is reported with its path and the reason', () => {

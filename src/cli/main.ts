@@ -10,6 +10,7 @@ import { registerEval } from './commands/eval.ts';
 import { registerPredict } from './commands/predict.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerAblate } from './commands/ablate.ts';
+import { registerExport } from './commands/export.ts';
 
 const program = new Command();
 program
@@ -35,6 +36,7 @@ registerEval(program);
 registerPredict(program);
 registerDemo(program);
 registerAblate(program);
+registerExport(program);
 
 try {
   await program.parseAsync(process.argv);

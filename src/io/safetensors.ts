@@ -1,8 +1,11 @@
 // The safetensors format: an 8-byte little-endian header length n, n bytes of JSON header, then
 // the raw tensor data. The header maps each tensor name to { dtype, shape, data_offsets: [begin,
 // end) } relative to the data section, plus an optional "__metadata__" map of strings.
-// ncl writes F32 only, and adds a SHA-256 of the data section to the metadata ("ncl.sha256"),
-// checked on load, so a damaged file is reported rather than loaded.
+// ncl computes in f32: it writes F32 (and I64 for PyTorch's integer counters, `ncl export`) and
+// reads the values of F32 tensors only; tensors of any other dtype of the format are listed by
+// name, dtype and shape, so a reader can ignore those it does not need and name those it does.
+// ncl adds a SHA-256 of the data section to the metadata ("ncl.sha256"), checked on load, so a
+// damaged file is reported rather than loaded.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './atomic-write.ts';
@@ -12,14 +15,35 @@ export interface NamedArray {
   data: Float32Array;
 }
 
+/** What can be written: f32 values, or int64 ones (PyTorch's `num_batches_tracked`). */
+export interface StoredArray {
+  shape: number[];
+  data: Float32Array | BigInt64Array;
+}
+
+/** A tensor whose values were not read: its dtype is not F32. */
+export interface UnreadTensor {
+  dtype: string;
+  shape: number[];
+}
+
 export interface SafetensorsFile {
+  /** The F32 tensors, with their values. */
   tensors: Map<string, NamedArray>;
+  /** Tensors of other dtypes (int64 counters, half-precision weights …): names, dtypes, shapes. */
+  unread: Map<string, UnreadTensor>;
   metadata: Record<string, string>;
 }
 
+/** Bytes per element of each dtype of the format. */
+const DTYPE_BYTES: Record<string, number> = {
+  F64: 8, F32: 4, F16: 2, BF16: 2, F8_E4M3: 1, F8_E5M2: 1,
+  I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1, BOOL: 1,
+};
+
 const CHECKSUM_KEY = 'ncl.sha256';
 
-export function encodeSafetensors(tensors: Map<string, NamedArray>, metadata: Record<string, string> = {}): Uint8Array[] {
+export function encodeSafetensors(tensors: Map<string, StoredArray>, metadata: Record<string, string> = {}): Uint8Array[] {
   const header: Record<string, unknown> = {};
   const names = [...tensors.keys()].sort();
   let offset = 0;
@@ -27,7 +51,7 @@ export function encodeSafetensors(tensors: Map<string, NamedArray>, metadata: Re
     const t = tensors.get(name)!;
     const count = t.shape.reduce((a, b) => a * b, 1);
     if (count !== t.data.length) throw new Error(`tensor '${name}': shape [${t.shape}] needs ${count} values, has ${t.data.length}`);
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
+    header[name] = { dtype: t.data instanceof BigInt64Array ? 'I64' : 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
     offset += t.data.byteLength;
   }
   const data = names.map((n) => {
@@ -46,7 +70,7 @@ export function encodeSafetensors(tensors: Map<string, NamedArray>, metadata: Re
 }
 
 /** Writes atomically: a crash mid-write leaves the previous file intact. */
-export function saveSafetensors(path: string, tensors: Map<string, NamedArray>, metadata: Record<string, string> = {}): void {
+export function saveSafetensors(path: string, tensors: Map<string, StoredArray>, metadata: Record<string, string> = {}): void {
   writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
@@ -76,13 +100,19 @@ export function decodeSafetensors(bytes: Uint8Array, path = '<memory>'): Safeten
   const data = bytes.subarray(8 + n);
   const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
   const tensors = new Map<string, NamedArray>();
+  const unread = new Map<string, UnreadTensor>();
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const { dtype, shape, data_offsets: offsets } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    if (dtype !== 'F32') fail(`tensor '${name}' has dtype ${dtype}; ncl reads F32 only`);
+    const bytesPer = DTYPE_BYTES[dtype];
+    if (bytesPer === undefined) fail(`tensor '${name}' has dtype '${dtype}', which is not a safetensors dtype`);
     const [begin, end] = offsets;
     const count = shape.reduce((a, b) => a * b, 1);
-    if (end - begin !== count * 4 || end > data.byteLength) fail(`tensor '${name}' [${shape}] has data_offsets [${begin}, ${end}) of a ${data.byteLength}-byte data section`);
+    if (end - begin !== count * bytesPer! || end > data.byteLength) fail(`tensor '${name}' ${dtype} [${shape}] has data_offsets [${begin}, ${end}) of a ${data.byteLength}-byte data section`);
+    if (dtype !== 'F32') {
+      unread.set(name, { dtype, shape });
+      continue;
+    }
     const copy = new Float32Array(count);
     new Uint8Array(copy.buffer).set(data.subarray(begin, end));
     tensors.set(name, { shape, data: copy });
@@ -93,5 +123,5 @@ export function decodeSafetensors(bytes: Uint8Array, path = '<memory>'): Safeten
     if (actual !== expected) fail(`checksum mismatch (stored ${expected.slice(0, 12)}…, data ${actual.slice(0, 12)}…): the file is damaged`);
   }
   const userMetadata = Object.fromEntries(Object.entries(metadata).filter(([k]) => k !== CHECKSUM_KEY));
-  return { tensors, metadata: userMetadata };
+  return { tensors, unread, metadata: userMetadata };
 }

@@ -4,8 +4,8 @@ import type { Mask, RgbImage } from '../data/image.ts';
 import { resizeMaskNearest } from '../data/mask.ts';
 import { resizeBilinear } from '../metrics/resize.ts';
 
-const MEAN = [0.485, 0.456, 0.406];
-const STD = [0.229, 0.224, 0.225];
+export const IMAGENET_MEAN = [0.485, 0.456, 0.406];
+export const IMAGENET_STD = [0.229, 0.224, 0.225];
 
 /** Bilinear resize of an RGB image, channel by channel (pixel centres aligned). */
 export function resizeImage(image: RgbImage, width: number, height: number): RgbImage {
@@ -28,5 +28,5 @@ export function resizeMask(mask: Mask, size: number): Mask {
 /** (x − mean) / std per channel, written planar (CHW) into `out` at `offset`. */
 export function normaliseInto(image: RgbImage, out: Float32Array, offset: number): void {
   const n = image.width * image.height;
-  for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) out[offset + c * n + p] = (image.data[p * 3 + c]! - MEAN[c]!) / STD[c]!;
+  for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) out[offset + c * n + p] = (image.data[p * 3 + c]! - IMAGENET_MEAN[c]!) / IMAGENET_STD[c]!;
 }

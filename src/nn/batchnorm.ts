@@ -5,6 +5,10 @@ import { batchNorm2d } from '../autograd/ops/batchnorm.ts';
 import { Tensor } from '../autograd/tensor.ts';
 import { Module } from './module.ts';
 
+/** PyTorch's defaults, which DeepLabV3+ keeps. */
+export const BN_EPS = 1e-5;
+export const BN_MOMENTUM = 0.1;
+
 export class BatchNorm2d extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor;
@@ -13,8 +17,8 @@ export class BatchNorm2d extends Module {
 
   constructor(
     readonly channels: number,
-    readonly eps = 1e-5,
-    readonly momentum = 0.1,
+    readonly eps = BN_EPS,
+    readonly momentum = BN_MOMENTUM,
   ) {
     super();
     this.weight = this.param('weight', Tensor.fromArray(new Float32Array(channels).fill(1), [channels]));
