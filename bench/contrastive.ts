@@ -1,4 +1,4 @@
-// `ncl bench contrastive`: the supervised contrastive loss of ncl-method.md §5–§6, fused kernel
+// `ncl bench contrastive`: the supervised contrastive loss of docs/method.md §5–§6, fused kernel
 // against the unfused composition of engine ops and the same loss written with tfjs ops on
 // tfjs-backend-webgpu on the same adapter. Embeddings are N×D unit rows, two classes, every
 // seventh row ignored, τ = 0.1.

@@ -1,4 +1,4 @@
-// Fused supervised contrastive loss, backward pass (ncl-method.md §6), scaled by the upstream
+// Fused supervised contrastive loss, backward pass (docs/method.md §6), scaled by the upstream
 // gradient g of L_con:
 //
 //   dL/dz_k = (1/τ) Σ_j (w_k p_kj + w_j p_jk) z_j  −  (2 / (τ M (n_c − 1))) (S_c − z_k)

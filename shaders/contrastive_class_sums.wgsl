@@ -1,4 +1,4 @@
-// Class sums for the positive terms of the contrastive loss (ncl-method.md §5):
+// Class sums for the positive terms of the contrastive loss (docs/method.md §5):
 //   S_c = Σ_{i : y_i = c} z_i
 // The rows of class c are listed in increasing order in members[start[c] .. start[c + 1]) (built on
 // the CPU). Invocation (c, part, k) sums the k-th vec4 of members part·chunk .. part·chunk + chunk − 1

@@ -1,4 +1,4 @@
-// Fused supervised contrastive loss, forward pass (ncl-method.md §5 and §6).
+// Fused supervised contrastive loss, forward pass (docs/method.md §5 and §6).
 //
 //   s_ij  = z_i · z_j / τ
 //   LSE_i = log Σ_{j ≠ i, y_j ≠ −1} exp(s_ij)

@@ -1,4 +1,4 @@
-// Patch labels (ncl-method.md §3): for each patch p = (b, gy, gx) of p×p-pixel cells of the mask
+// Patch labels (docs/method.md §3): for each patch p = (b, gy, gx) of p×p-pixel cells of the mask
 // m [B, 1, H, W] (1 = tampered; soft values allowed),
 //   ratio[p] = r = (1/|cell|) Σ_{(y, x) ∈ cell} m[b, 0, y, x]
 //   kind[p]  = 0 (authentic) if r ≤ ε,  1 (tampered) if r ≥ 1 − ε,  2 (contour) otherwise

@@ -1,4 +1,4 @@
-// Patch pooling, forward (ncl-method.md §3): for each patch (b, gy, gx) of a grid of c×c cells of
+// Patch pooling, forward (docs/method.md §3): for each patch (b, gy, gx) of a grid of c×c cells of
 // the embedding map x [B, D, h, w],
 //   q_d = (1/|cell|) Σ_{(y, x) ∈ cell} x[b, d, y, x]       the mean over the cell
 //   n   = sqrt(Σ_d q_d² + ε)                                (ε = 1e-12, as l2Normalize)

@@ -1,4 +1,4 @@
-// Patch pooling, backward (ncl-method.md §3; forward in patch_pool.wgsl). With u = out[p, :] the
+// Patch pooling, backward (docs/method.md §3; forward in patch_pool.wgsl). With u = out[p, :] the
 // unit row of patch p, n its norm and g the gradient of that row:
 //   dL/dq_d = (g_d − u_d (u · g)) / n                        (through u = q / n)
 //   dL/dx[b, d, y, x] = dL/dq_d / |cell|                      for every (y, x) in the patch's cell

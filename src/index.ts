@@ -43,7 +43,7 @@ export { softmaxCrossEntropy, bceWithLogits, type CrossEntropyOptions } from './
 export { dropout, DropoutGenerator } from './autograd/ops/dropout.ts';
 export type { DropoutKey } from './kernels/dropout.ts';
 
-// NCL method: patch pooling, labels and sampling (ncl-method.md §3); contrastive loss (§5, §6).
+// NCL method: patch pooling, labels and sampling (docs/method.md §3); contrastive loss (§5, §6).
 export { contrastiveLoss, type ContrastiveOptions } from './ncl/contrastive.ts';
 export { patchPool, patchGrid, poolPatchEmbeddings, patchLabels, PATCH_AUTHENTIC, PATCH_TAMPERED, PATCH_CONTOUR, type PatchGrid, type PatchPoolOptions } from './ncl/patch-pool.ts';
 export { samplePatches, type PatchSample, type PatchSampleOptions } from './ncl/patches.ts';

@@ -1,4 +1,4 @@
-// Supervised contrastive loss (ncl-method.md §5–§6), fused kernel and unfused composition.
+// Supervised contrastive loss (docs/method.md §5–§6), fused kernel and unfused composition.
 //   1. The float64 analytic gradient of §6 against central finite differences of the float64 loss
 //      (h 1e-6; atol 1e-6, rtol 1e-5) at small N, including ignore labels and singleton classes.
 //   2. Fused and unfused on the device against the float64 loss (atol 1e-5, rtol 1e-4) and the

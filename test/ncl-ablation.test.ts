@@ -1,4 +1,4 @@
-// The ablation runner's settings (ncl-method.md §8) and its mean ± std table.
+// The ablation runner's settings (docs/method.md §8) and its mean ± std table.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ablationSettings, ablationTable, type AblationRun } from '../src/ncl/ablation.ts';

@@ -1,4 +1,4 @@
-// The NCL network (ncl-method.md §2): output shapes of the tiny preset, DeepLabV3+ parameter names,
+// The NCL network (docs/method.md §2): output shapes of the tiny preset, DeepLabV3+ parameter names,
 // the paper preset (ResNet-101, output stride 16) building and running a forward pass on a small
 // input, and seeded initialisation.
 import { test } from 'uvu';

@@ -1,4 +1,4 @@
-// The NCL training step (ncl-method.md §3–§5): role switching per mode, L_pc, L_seg, the patch
+// The NCL training step (docs/method.md §3–§5): role switching per mode, L_pc, L_seg, the patch
 // plan of a batch, and the loss terms of each mode on a tiny network. (Patch pooling, labels and
 // the sampler themselves: test/patch*.test.ts.)
 import { test } from 'uvu';

@@ -1,4 +1,4 @@
-// Patches (ncl-method.md §3): pooling, labels and sampling.
+// Patches (docs/method.md §3): pooling, labels and sampling.
 //   Pooling: forward against a float64 reference (atol 1e-5, rtol 1e-4), gradient against central
 //   finite differences of it (atol 1e-4, rtol 1e-3), on maps whose sides are and are not multiples
 //   of the cell (partial border cells average over the part inside the map).

@@ -1,4 +1,4 @@
-// The ablations of ncl-method.md §8: dual with λ_pc at its default and at 0, alternate, drop and
+// The ablations of docs/method.md §8: dual with λ_pc at its default and at 0, alternate, drop and
 // off, each trained over several seeds with the same number of steps and scored on a held-out
 // set; the table gives mean ± sample standard deviation per setting.
 import { join } from 'node:path';

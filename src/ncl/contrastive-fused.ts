@@ -1,4 +1,4 @@
-// The fused contrastive loss as one autograd op (ncl-method.md §6): its forward keeps only LSE
+// The fused contrastive loss as one autograd op (docs/method.md §6): its forward keeps only LSE
 // (N floats) and its backward is the single symmetric pass of shaders/contrastive_backward.wgsl.
 // D is padded to a multiple of 4 inside (zero columns change no dot product); the class sums S_c
 // are recomputed in the backward pass rather than kept (O(N·D)).

@@ -1,4 +1,4 @@
-// Who counts in the contrastive loss, and how much (ncl-method.md §5), worked out on the host from
+// Who counts in the contrastive loss, and how much (docs/method.md §5), worked out on the host from
 // the per-row class ids (−1 = ignore):
 //   - valid rows: y_i ≠ −1 (only they enter any denominator);
 //   - kept anchors: valid rows whose class has another valid member (|P_i| = n_c − 1 ≥ 1);

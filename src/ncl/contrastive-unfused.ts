@@ -1,4 +1,4 @@
-// The contrastive loss of ncl-method.md §5 written with the engine's ops: the readable reference
+// The contrastive loss of docs/method.md §5 written with the engine's ops: the readable reference
 // for the fused kernel and the benchmark's baseline. It holds several N×N matrices.
 //
 //   S      = Z Zᵀ / τ + MASKED · (I + 1·invalidᵀ)       (j = i and ignored columns masked)

@@ -1,4 +1,4 @@
-// Supervised contrastive loss over patch embeddings (ncl-method.md §5; the fused kernel is §6).
+// Supervised contrastive loss over patch embeddings (docs/method.md §5; the fused kernel is §6).
 //
 //   s_ij = z_i · z_j / τ,   LSE_i = log Σ_{j ≠ i, y_j ≠ −1} exp(s_ij),   P_i = { j ≠ i : y_j = y_i }
 //   ℓ_i  = LSE_i − (1/|P_i|) Σ_{p ∈ P_i} s_ip,   L_con = mean of ℓ_i over the M kept anchors

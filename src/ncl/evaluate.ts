@@ -1,5 +1,5 @@
 // Scoring a network on a dataset with the metrics and trivial baselines of docs/data.md, optionally
-// under each robustness perturbation (JPEG, blur, noise; ncl-method.md §7).
+// under each robustness perturbation (JPEG, blur, noise; docs/method.md §7).
 import type { DatasetListing } from '../data/dataset.ts';
 import { SampleLoader, type LoadOptions } from '../data/loader.ts';
 import { Rng } from '../data/rng.ts';

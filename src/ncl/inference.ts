@@ -1,4 +1,4 @@
-// Inference on one image (ncl-method.md §1, the authors' demo): resize to the model's input size,
+// Inference on one image (docs/method.md §1, the authors' demo): resize to the model's input size,
 // normalise, run the network, take softmax channel 1 (tampered), and resize the probability map
 // back to the image's own size.
 import { tidy, noGrad } from '../autograd/scope.ts';

@@ -1,4 +1,4 @@
-// The loss terms of ncl-method.md §5 that are not the contrastive kernel itself.
+// The loss terms of docs/method.md §5 that are not the contrastive kernel itself.
 //   L_seg = Σ_pixels w_y · (−log softmax(logits)_y) / Σ_pixels w_y   (paper: 2-class pixel-wise CE,
 //           w = 1; ours, optional: tampered pixels weigh w = segTamperedWeight)
 //   L_pc  = mean_i (1 − z_i^(T) · z_i^(A))                      (ours; dual mode only)

@@ -1,4 +1,4 @@
-// The method's options (ncl-method.md §3–§5), each with the equation it sets. "Paper" marks what
+// The method's options (docs/method.md §3–§5), each with the equation it sets. "Paper" marks what
 // the paper's abstract and the authors' demo establish; "ours" marks our reading of what they name
 // but do not define (the method page explains why the two are kept apart).
 

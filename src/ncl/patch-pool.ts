@@ -1,4 +1,4 @@
-// Patches and their labels (ncl-method.md §3), on the device.
+// Patches and their labels (docs/method.md §3), on the device.
 //
 // A patch is a p×p-pixel cell of the input image, i.e. a (p/s)×(p/s) cell of an embedding map at
 // stride s (s = H/h; the NCL pivot has s = 4, so the default p = 16 is a 4×4 cell). Its embedding

@@ -1,4 +1,4 @@
-// Patch sampling (ncl-method.md §3): which patches of a batch enter the contrastive loss.
+// Patch sampling (docs/method.md §3): which patches of a batch enter the contrastive loss.
 //
 // At most `maxPatches` per batch. Contour patches come first: all of them are kept, up to
 // `contourCap` (the boundary is where localisation is decided, §1). Authentic and tampered

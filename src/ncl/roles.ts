@@ -1,4 +1,4 @@
-// Role switching (ncl-method.md §4): each branch turns the three patch kinds into two contrastive
+// Role switching (docs/method.md §4): each branch turns the three patch kinds into two contrastive
 // classes. Class ids: 0 = authentic, 1 = tampered, −1 = ignored (patch kinds: patch-pool.ts).
 //   branch T: contour → tampered      branch A: contour → authentic      drop: contour → ignored
 import type { Branch } from './model/network.ts';

@@ -1,4 +1,4 @@
-// One NCL training step's losses (ncl-method.md §3–§5), in two parts:
+// One NCL training step's losses (docs/method.md §3–§5), in two parts:
 // - planPatches (async, before the forward pass): the patch grid of the batch, each patch's kind
 //   from the masks (on the device, read back), and the sample that enters the contrastive loss;
 // - nclStepLosses: forward the batch, pool each branch's embeddings over the patches, keep the

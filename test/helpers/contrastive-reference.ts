@@ -1,4 +1,4 @@
-// Float64 CPU reference of the contrastive loss (ncl-method.md §5), straight from the definition,
+// Float64 CPU reference of the contrastive loss (docs/method.md §5), straight from the definition,
 // and of its analytic gradient (§6), written pair by pair with no class-sum shortcut.
 
 /** L_con for z (N×D, row-major) and labels (−1 = ignore). */

@@ -11,7 +11,7 @@ function sizes(v: string): number[] {
 }
 
 export function registerContrastiveBench(bench: Command): void {
-  withBenchOptions(bench.command('contrastive').description('fused contrastive loss (ncl-method.md §6) against the unfused ops and tfjs'))
+  withBenchOptions(bench.command('contrastive').description('fused contrastive loss (docs/method.md §6) against the unfused ops and tfjs'))
     .option('--n <list>', 'comma-separated numbers of embeddings', sizes, [1024, 4096])
     .option('--d <n>', 'embedding dimension', int('d'), 128)
     .option('--max-n', 'also find the largest N (doubling from 4096) each implementation completes forward+backward')

@@ -56,7 +56,7 @@ export function addTrainOptions(command: Command): Command {
     .option('--no-augment', 'train without augmentation (resize only)')
     .option('--eval-every <n>', 'evaluate on --val every n steps (0 = at the end only)', parseNumber('--eval-every', true))
     .option('--checkpoint-every <n>', 'write the checkpoint every n steps (0 = at the end and on Ctrl-C)', parseNumber('--checkpoint-every', true))
-    .addOption(new Option('--role-switch <mode>', 'contour patches: dual, alternate, drop, off (ncl-method.md §4)').choices(['dual', 'alternate', 'drop', 'off']))
+    .addOption(new Option('--role-switch <mode>', 'contour patches: dual, alternate, drop, off (docs/method.md §4)').choices(['dual', 'alternate', 'drop', 'off']))
     .option('--lambda-con <x>', 'λ_con, weight of the contrastive terms', parseNumber('--lambda-con'))
     .option('--lambda-pc <x>', 'λ_pc, weight of the pivot-consistent loss (dual)', parseNumber('--lambda-pc'))
     .option('--tau <x>', 'τ, contrastive temperature', parseNumber('--tau'))

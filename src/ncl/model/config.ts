@@ -1,6 +1,6 @@
 // The network's shape: a DeepLabV3+ trunk (ResNet encoder → ASPP → decoder) whose stride-4 output F
 // is the pivot, a 2-class segmentation head, and the projection heads of branches T and A
-// (ncl-method.md §2). Presets: `paper` (ResNet-101, output stride 16, 512 px) and `tiny` (a narrow
+// (docs/method.md §2). Presets: `paper` (ResNet-101, output stride 16, 512 px) and `tiny` (a narrow
 // ResNet that trains in minutes on a CPU adapter). Same code path, different numbers.
 
 export type BlockKind = 'basic' | 'bottleneck';

@@ -1,6 +1,6 @@
 // The DeepLabV3+ decoder: the low-level skip (layer1, stride 4) reduced by a 1×1 conv, the ASPP
 // output upsampled to its size, both concatenated and refined by two 3×3 Conv-BN-ReLU. Its output F
-// (C channels, stride 4) is NCL's pivot (ncl-method.md §2); the 2-class segmentation head is the
+// (C channels, stride 4) is NCL's pivot (docs/method.md §2); the 2-class segmentation head is the
 // last step of `last_conv`, where the DeepLabV3+ code base has its classifier:
 //   decoder.last_conv = [conv3×3, BN, ReLU, Dropout, conv3×3, BN, ReLU, Dropout, conv1×1 → 2]
 //                          0       1    2     3        4       5    6     7        8 (seg head)

@@ -1,4 +1,4 @@
-// NCL's network (ncl-method.md §2): trunk = ResNet encoder → ASPP → DeepLabV3+ decoder, whose
+// NCL's network (docs/method.md §2): trunk = ResNet encoder → ASPP → DeepLabV3+ decoder, whose
 // stride-4 output F is the pivot read by the segmentation head and by the branch heads.
 //   backbone.*  aspp.*  decoder.*  (DeepLabV3+ names; decoder.last_conv.8 is the seg head)
 //   branch_t.*  branch_a.*         (projection heads of branches T and A, ours)

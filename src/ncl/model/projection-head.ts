@@ -1,4 +1,4 @@
-// A branch's projection head (ncl-method.md §2, ours): 1×1 conv (C→C) → BN → ReLU → 1×1 conv (C→D),
+// A branch's projection head (docs/method.md §2, ours): 1×1 conv (C→C) → BN → ReLU → 1×1 conv (C→D),
 // applied to the pivot F at every position; patch pooling then averages and L2-normalises (§3).
 import { relu } from '../../autograd/ops/elementwise.ts';
 import type { Rng } from '../../data/rng.ts';

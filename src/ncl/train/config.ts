@@ -7,7 +7,7 @@ import { checkModelConfig, isPresetName, modelConfig, PRESETS, type ModelConfig,
 import { checkNclOptions, DEFAULT_NCL_OPTIONS, type NclOptions } from '../options.ts';
 
 /**
- * Optimisers of the protocol (ncl-method.md §7):
+ * Optimisers of the protocol (docs/method.md §7):
  * - `adamw`: AdamW with cosine LR and linear warm-up (IMDL-BenCo's default):
  *     lr(t) = base·(t+1)/warmup for t < warmup, then min + (base − min)·½(1 + cos(π·(t − warmup)/(T − warmup)))
  * - `sgd`: SGD with momentum 0.9, weight decay 5e-4, poly LR (the DeepLab code base):
@@ -16,7 +16,7 @@ import { checkNclOptions, DEFAULT_NCL_OPTIONS, type NclOptions } from '../option
 export type OptimizerKind = 'adamw' | 'sgd';
 
 /** Learning rate and weight decay when the config leaves them null: AdamW as in IMDL-BenCo-style
- *  training, SGD as in the DeepLab code base (ncl-method.md §7). */
+ *  training, SGD as in the DeepLab code base (docs/method.md §7). */
 export const OPTIMIZER_DEFAULTS: Record<OptimizerKind, { lr: number; weightDecay: number }> = {
   adamw: { lr: 1e-3, weightDecay: 0.05 },
   sgd: { lr: 0.01, weightDecay: 5e-4 },

@@ -1,4 +1,4 @@
-// The optimiser and learning-rate schedule a config names (ncl-method.md §7; equations in config.ts).
+// The optimiser and learning-rate schedule a config names (docs/method.md §7; equations in config.ts).
 import type { Tensor } from '../../autograd/tensor.ts';
 import { AdamW, SGD, type Optimizer } from '../../optim/optimizer.ts';
 import { cosineWithWarmup, poly, type Schedule } from '../../optim/schedule.ts';
