@@ -32,6 +32,7 @@ export interface ContrastiveBenchOptions extends BenchOptions {
   budget: number;
   /** Compare the fused kernel's tilings. */
   tilings: boolean;
+  noTfjs?: boolean;
 }
 
 /** Tilings compared by --tilings (each profile's default is among them). */
@@ -137,43 +138,50 @@ interface Measured {
   peak: number | null;
 }
 
-async function measureN(n: number, options: ContrastiveBenchOptions, tf: { tf: Tf } | { skipped: string }): Promise<{ rows: Measured[]; matmulGflops: number }> {
+async function timeTfjs(tf: Tf, data: Float32Array, labels: number[], options: BenchOptions): Promise<{ timing: Timing; peak: number }> {
+  const loss = tfjsLoss(tf, labels);
+  const zt = tf.tensor2d(data, [labels.length, data.length / labels.length]);
+  try {
+    await tfjsChecked(tf, () => loss.step(zt)); // tfjs reports failures through error scopes only
+    const timing = await timeRuns(() => loss.step(zt), () => tfjsDone(tf), options);
+    const profile = await tf.profile(() => loss.step(zt));
+    return { timing, peak: profile.peakBytes };
+  } finally {
+    zt.dispose();
+    loss.dispose();
+  }
+}
+
+/** Every implementation at size n; one that cannot run it is reported at once with the reason. */
+async function measureN(n: number, options: ContrastiveBenchOptions, tf: { tf: Tf } | { skipped: string }, report: Report): Promise<{ rows: Measured[]; matmulGflops: number | null }> {
   const d = options.d;
   const data = embeddings(n, d);
   const labels = labelsFor(n);
   const z = Tensor.fromArray(data, [n, d], { requiresGrad: true });
-  const product = await timeRuns(() => matmulKernel({ a: z, b: z, transA: false, transB: true }).dispose(), nclDone, options);
-  const matmulGflops = (2 * n * n * d) / product.ms / 1e6;
+  const product = await report.attempt({ impl: 'matmul', pass: 'fwd', n, d }, () => timeRuns(() => matmulKernel({ a: z, b: z, transA: false, transB: true }).dispose(), nclDone, options));
+  const matmulGflops = product && (2 * n * n * d) / product.ms / 1e6;
   const rows: Measured[] = [];
+  const measure = async (impl: Measured['impl'], pass: Measured['pass'], tiling: string | null, run: () => Promise<{ timing: Timing; peak: number | null }>) => {
+    const result = await report.attempt({ impl, pass, n, d, tiling }, run);
+    if (result) rows.push({ impl, pass, tiling, ...result });
+  };
   for (const tiling of options.tilings ? TILINGS : [contrastiveTiling()]) {
     setContrastiveTiling(tiling);
-    for (const withBackward of [false, true]) {
-      const { timing, peak } = await timeNcl(() => nclStep(z, labels, true, withBackward), options);
-      rows.push({ impl: 'fused', pass: withBackward ? 'fwd+bwd' : 'fwd', tiling: tilingName(tiling), timing, peak });
-    }
+    for (const withBackward of [false, true]) await measure('fused', withBackward ? 'fwd+bwd' : 'fwd', tilingName(tiling), () => timeNcl(() => nclStep(z, labels, true, withBackward), options));
   }
   setContrastiveTiling(null);
-  const unfused = await timeNcl(() => nclStep(z, labels, false, true), options);
-  rows.push({ impl: 'unfused', pass: 'fwd+bwd', tiling: null, timing: unfused.timing, peak: unfused.peak });
+  await measure('unfused', 'fwd+bwd', null, () => timeNcl(() => nclStep(z, labels, false, true), options));
+  z.zeroGrad();
   z.dispose();
-  if ('tf' in tf) {
-    const loss = tfjsLoss(tf.tf, labels);
-    const zt = tf.tf.tensor2d(data, [n, d]);
-    const timing = await timeRuns(() => loss.step(zt), () => tfjsDone(tf.tf), options);
-    const profile = await tf.tf.profile(() => loss.step(zt));
-    rows.push({ impl: 'tfjs', pass: 'fwd+bwd', tiling: null, timing, peak: profile.peakBytes });
-    zt.dispose();
-    loss.dispose();
-  }
+  if ('tf' in tf) await measure('tfjs', 'fwd+bwd', null, () => timeTfjs(tf.tf, data, labels, options));
   return { rows, matmulGflops };
 }
 
-function rowOf(m: Measured, n: number, d: number, matmulGflops: number, all: Measured[]): Row {
+function rowOf(m: Measured, n: number, d: number, matmulGflops: number | null, all: Measured[]): Row {
   const flops = (m.pass === 'fwd' ? 2 : 6) * n * n * d;
   const gflops = flops / m.timing.ms / 1e6;
-  const baseline = (impl: string) => all.find((o) => o.impl === impl && o.pass === m.pass)?.timing.ms;
   const ratio = (impl: string) => {
-    const ms = baseline(impl);
+    const ms = all.find((o) => o.impl === impl && o.pass === m.pass)?.timing.ms;
     return ms === undefined || m.impl === impl ? null : ms / m.timing.ms;
   };
   return {
@@ -185,7 +193,7 @@ function rowOf(m: Measured, n: number, d: number, matmulGflops: number, all: Mea
     min: m.timing.min,
     max: m.timing.max,
     gflops,
-    ofMatmul: gflops / matmulGflops,
+    ofMatmul: matmulGflops === null ? null : gflops / matmulGflops,
     vsUnfused: ratio('unfused'),
     vsTfjs: ratio('tfjs'),
     peakMiB: m.peak === null ? null : m.peak / MIB,
@@ -249,7 +257,7 @@ async function tfjsAttempt(tf: Tf, n: number, d: number): Promise<void> {
 }
 
 export async function benchContrastive(options: ContrastiveBenchOptions): Promise<void> {
-  const tf = await loadTfjs();
+  const tf = options.noTfjs ? { skipped: '--no-tfjs' } : await loadTfjs();
   const limits = runtime().limits;
   const report = new Report(
     benchHeader('contrastive', {
@@ -266,9 +274,9 @@ export async function benchContrastive(options: ContrastiveBenchOptions): Promis
     options.json,
   );
   if ('skipped' in tf) report.note(`tfjs skipped: ${tf.skipped}`);
-  const matmulByN: Record<string, number> = {};
+  const matmulByN: Record<string, number | null> = {};
   for (const n of options.ns) {
-    const { rows, matmulGflops } = await measureN(n, options, tf);
+    const { rows, matmulGflops } = await measureN(n, options, tf, report);
     matmulByN[n] = matmulGflops;
     for (const m of rows) report.add(rowOf(m, n, options.d, matmulGflops, rows));
   }

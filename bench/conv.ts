@@ -126,9 +126,9 @@ export async function benchConv(options: BenchOptions & { shapes?: string[]; til
       const tt = { x: tf.tf.randomNormal([g.N, g.H, g.W, g.Cin]), w: tf.tf.randomNormal([g.KH, g.KW, g.Cin, g.Cout]), dy: tf.tf.randomNormal([g.N, g.Ho, g.Wo, g.Cout]) };
       for (const pass of PASSES) {
         const run = tfjsPass(tf.tf, pass, s, g, tt);
-        const timing = run ? await timeRuns(run, () => tfjsDone(tf.tf), options) : null;
+        const timing = run ? await report.attempt({ impl: 'tfjs', shape: s.name, pass }, () => timeRuns(run, () => tfjsDone(tf.tf), options)) : null;
         if (timing) tfjsMs[pass] = timing.ms;
-        row('tfjs', s.name, pass, timing, flops, timing ? timing.ms : null);
+        if (timing || !run) row('tfjs', s.name, pass, timing, flops, timing ? timing.ms : null);
       }
       const total = PASSES.every((p) => tfjsMs[p] !== undefined) ? PASSES.reduce((a, p) => a + tfjsMs[p]!, 0) : null;
       report.add({ impl: 'tfjs', shape: s.name, pass: 'total', ms: total, gflops: total ? (3 * flops) / total / 1e6 : null, vsTfjs: total ? 1 : null });
@@ -138,21 +138,27 @@ export async function benchConv(options: BenchOptions & { shapes?: string[]; til
     for (const tiling of options.tilings ? TILINGS : [null]) {
       setConvTiling(tiling && { fwd: tiling, wgrad: tiling });
       const impl = tiling ? tilingName(tiling) : 'ncl';
-      let total = 0;
+      let total: number | null = 0;
       for (const pass of PASSES) {
-        const timing = await timeRuns(nclPass(pass, g, t), nclDone, options);
-        total += timing.ms;
+        const timing = await report.attempt({ impl, shape: s.name, pass }, () => timeRuns(nclPass(pass, g, t), nclDone, options));
+        if (!timing) {
+          total = null;
+          continue;
+        }
+        if (total !== null) total += timing.ms;
         row(impl, s.name, pass, timing, flops, tfjsMs[pass] ?? null);
       }
-      report.add({
-        impl,
-        shape: s.name,
-        pass: 'total',
-        ms: total,
-        gflops: (3 * flops) / total / 1e6,
-        vsTfjs: tfjsTotal === null ? null : tfjsTotal / total,
-        ofMatmul: (3 * flops) / total / 1e6 / matmul,
-      });
+      if (total !== null) {
+        report.add({
+          impl,
+          shape: s.name,
+          pass: 'total',
+          ms: total,
+          gflops: (3 * flops) / total / 1e6,
+          vsTfjs: tfjsTotal === null ? null : tfjsTotal / total,
+          ofMatmul: (3 * flops) / total / 1e6 / matmul,
+        });
+      }
     }
     setConvTiling(null);
     for (const v of Object.values(t)) v.dispose();

@@ -58,6 +58,7 @@ export function benchHeader(bench: string, extra: Record<string, unknown> = {}):
     backend: a.backend,
     fallback: a.fallback,
     profile: rt.profile,
+    loopIterationCap: a.loopIterationCap,
     webgpu: a.webgpuVersion,
     driver: a.driver,
     node: process.version,
@@ -90,6 +91,21 @@ export class Report {
     else {
       if (this.rows.length === 1) console.log(this.columns.map((c) => c.padStart(12)).join(''));
       console.log(this.columns.map((c) => format(row[c]).padStart(12)).join(''));
+      if (typeof row.error === 'string') console.log(`#   ↑ could not run: ${row.error}`);
+    }
+  }
+
+  /**
+   * Runs one measurement. If it cannot run (a buffer over the adapter's limits, a peer's error),
+   * `row` is reported with the reason and the result is null: the bench goes on with the next one.
+   */
+  async attempt<T>(row: Row, measure: () => Promise<T>): Promise<T | null> {
+    try {
+      return await measure();
+    } catch (e) {
+      runtime().pool.trim();
+      this.add({ ...row, error: reasonOf(e) });
+      return null;
     }
   }
 
@@ -102,6 +118,11 @@ export class Report {
     if (this.json) console.log(JSON.stringify(summary));
     else for (const [k, v] of Object.entries(summary)) console.log(`# ${k}: ${format(v)}`);
   }
+}
+
+/** The first line of an error's message. */
+export function reasonOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }
 
 function format(v: unknown): string {

@@ -60,21 +60,21 @@ export async function benchMatmul(options: BenchOptions & { sizes?: string[]; ti
     if ('tf' in tf) {
       const ta = tf.tf.tensor2d(await a.data(), [s.M, s.K]);
       const tb = tf.tf.tensor2d(await b.data(), s.transB ? [s.N, s.K] : [s.K, s.N]);
-      const t = await timeRuns(
-        () => tf.tf.matMul(ta, tb, false, s.transB).dispose(),
-        () => tfjsDone(tf.tf),
-        options,
-      );
-      tfjsMs = t.ms;
-      report.add({ impl: 'tfjs', n: s.name, ms: t.ms, min: t.min, max: t.max, gflops: flops / t.ms / 1e6, vsTfjs: 1, compileMs: null });
+      const t = await report.attempt({ impl: 'tfjs', n: s.name }, () => timeRuns(() => tf.tf.matMul(ta, tb, false, s.transB).dispose(), () => tfjsDone(tf.tf), options));
+      if (t) {
+        tfjsMs = t.ms;
+        report.add({ impl: 'tfjs', n: s.name, ms: t.ms, min: t.min, max: t.max, gflops: flops / t.ms / 1e6, vsTfjs: 1, compileMs: null });
+      }
       ta.dispose();
       tb.dispose();
     }
     for (const tiling of tilings) {
       setMatmulTiling(tiling);
-      const t = await timeRuns(() => matmulKernel({ a, b, transA: false, transB: s.transB }).dispose(), nclDone, options);
+      const impl = options.tilings ? tilingName(tiling) : 'ncl';
+      const t = await report.attempt({ impl, n: s.name }, () => timeRuns(() => matmulKernel({ a, b, transA: false, transB: s.transB }).dispose(), nclDone, options));
+      if (!t) continue;
       report.add({
-        impl: options.tilings ? tilingName(tiling) : 'ncl',
+        impl,
         n: s.name,
         ms: t.ms,
         min: t.min,

@@ -14,6 +14,8 @@
 // Columns come in chunks [col_begin, col_end), one dispatch each (see the forward kernel): between
 // chunks dz holds the running sum Σ_j (w_k p_kj + w_j p_jk) z_j; the last chunk finishes dz_k.
 // SHARED: the column tile is staged in workgroup memory (GPU profile); see the forward kernel.
+// Every function-scope `var` is declared with its initial value: the WGSL→SPIR-V path (Vulkan,
+// SwiftShader) zeroes a loop-local `var x: T;` once per invocation, not on each iteration.
 struct RowInfo { class_id: i32, weight: f32, pos_scale: f32, unused: f32 }
 @group(0) @binding(0) var<storage, read> z: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read> rows: array<RowInfo>;
@@ -31,10 +33,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         @builtin(local_invocation_index) lid: u32) {
   let n = params.n;
   let first = (flat_workgroup(wid, nwg) * WG + lid) * TM;
-  var row: array<u32, TM>;
-  var w_row: array<f32, TM>;
-  var lse_row: array<f32, TM>;
-  var labelled_row: array<bool, TM>;
+  var row = array<u32, TM>();
+  var w_row = array<f32, TM>();
+  var lse_row = array<f32, TM>();
+  var labelled_row = array<bool, TM>();
   for (var t = 0u; t < TM; t++) {
     row[t] = min(first + t, n - 1u);
     w_row[t] = rows[row[t]].weight;
@@ -42,7 +44,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     labelled_row[t] = rows[row[t]].class_id >= 0;
   }
   // acc[t · D4 + k] = Σ_j (w_k p_kj + w_j p_jk) z_j for row k = row[t], k-th vec4
-  var acc: array<vec4<f32>, TM * D4>;
+  var acc = array<vec4<f32>, TM * D4>();
   if (params.col_begin > 0u) {
     for (var e = 0u; e < TM * D4; e++) {
       acc[e] = dz[row[e / D4] * D4 + e % D4];
@@ -50,9 +52,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   for (var j0 = params.col_begin; j0 < params.col_end; j0 += TN) {
     stage_tile(j0, lid);
-    var s: array<vec4<f32>, TM * TN4>;
+    var s = array<vec4<f32>, TM * TN4>();
     for (var k = 0u; k < D4; k++) {
-      var zj: array<mat4x4<f32>, TN4>;
+      var zj = array<mat4x4<f32>, TN4>();
       for (var q = 0u; q < TN4; q++) {
         zj[q] = mat4x4<f32>(column(j0, 4u * q, k), column(j0, 4u * q + 1u, k),
                             column(j0, 4u * q + 2u, k), column(j0, 4u * q + 3u, k));
@@ -65,7 +67,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       }
     }
     // coef[t · TN4 + q] = w_k p_kj + w_j p_jk for the four columns j of group q
-    var coef: array<vec4<f32>, TM * TN4>;
+    var coef = array<vec4<f32>, TM * TN4>();
     for (var q = 0u; q < TN4; q++) {
       let j = vec4<u32>(j0 + 4u * q) + vec4<u32>(0u, 1u, 2u, 3u);
       let jc = min(j, vec4<u32>(n - 1u));
@@ -83,7 +85,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       }
     }
     for (var k = 0u; k < D4; k++) {
-      var zj: array<mat4x4<f32>, TN4>;
+      var zj = array<mat4x4<f32>, TN4>();
       for (var q = 0u; q < TN4; q++) {
         zj[q] = mat4x4<f32>(column(j0, 4u * q, k), column(j0, 4u * q + 1u, k),
                             column(j0, 4u * q + 2u, k), column(j0, 4u * q + 3u, k));

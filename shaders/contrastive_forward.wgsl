@@ -16,6 +16,8 @@
 // the running maximum m_i and run_sum[i] the running sum l_i; the last chunk writes LSE_i there.
 // SHARED (GPU profile): the column tile is staged in workgroup memory once per workgroup;
 // otherwise (CPU profile, where barriers cost more than the reuse buys) each invocation reads it.
+// Every function-scope `var` is declared with its initial value: the WGSL→SPIR-V path (Vulkan,
+// SwiftShader) zeroes a loop-local `var x: T;` once per invocation, not on each iteration.
 struct RowInfo { class_id: i32, weight: f32, pos_scale: f32, unused: f32 }
 @group(0) @binding(0) var<storage, read> z: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read> rows: array<RowInfo>;
@@ -33,9 +35,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         @builtin(local_invocation_index) lid: u32) {
   let n = params.n;
   let first = (flat_workgroup(wid, nwg) * WG + lid) * TM;
-  var row: array<u32, TM>;
-  var m: array<f32, TM>;
-  var l: array<f32, TM>;
+  var row = array<u32, TM>();
+  var m = array<f32, TM>();
+  var l = array<f32, TM>();
   for (var t = 0u; t < TM; t++) {
     row[t] = min(first + t, n - 1u);
     m[t] = select(lse[row[t]], MASKED, params.col_begin == 0u);
@@ -44,9 +46,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   for (var j0 = params.col_begin; j0 < params.col_end; j0 += TN) {
     stage_tile(j0, lid);
     // s[t · TN4 + q] = (z_{row t} · z_j for the four columns j = j0 + 4q .. j0 + 4q + 3)
-    var s: array<vec4<f32>, TM * TN4>;
+    var s = array<vec4<f32>, TM * TN4>();
     for (var k = 0u; k < D4; k++) {
-      var zj: array<mat4x4<f32>, TN4>;
+      var zj = array<mat4x4<f32>, TN4>();
       for (var q = 0u; q < TN4; q++) {
         zj[q] = mat4x4<f32>(column(j0, 4u * q, k), column(j0, 4u * q + 1u, k),
                             column(j0, 4u * q + 2u, k), column(j0, 4u * q + 3u, k));
@@ -58,7 +60,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         }
       }
     }
-    var valid: array<vec4<bool>, TN4>;
+    var valid = array<vec4<bool>, TN4>();
     for (var q = 0u; q < TN4; q++) {
       let j = vec4<u32>(j0 + 4u * q) + vec4<u32>(0u, 1u, 2u, 3u);
       let jc = min(j, vec4<u32>(n - 1u));
@@ -66,7 +68,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       valid[q] = labelled & (j < vec4<u32>(n));
     }
     for (var t = 0u; t < TM; t++) {
-      var v: array<vec4<f32>, TN4>;
+      var v = array<vec4<f32>, TN4>();
       var tile_max = MASKED;
       for (var q = 0u; q < TN4; q++) {
         let j = vec4<u32>(j0 + 4u * q) + vec4<u32>(0u, 1u, 2u, 3u);

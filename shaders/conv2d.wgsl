@@ -15,6 +15,8 @@
 // computes TM rows m (TM a multiple of 4, read as vec4s of packed weights) × 4·TN4 consecutive
 // grid points (flattened gy·WG + gx) as vec4 columns. Rows and points past the end are clamped
 // on read and not written.
+// Every function-scope `var` is declared with its initial value: the WGSL→SPIR-V path (Vulkan,
+// SwiftShader) zeroes a loop-local `var x: T;` once per invocation, not on each iteration.
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> wp: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
@@ -44,8 +46,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let g = gid.z % params.groups;
 
   // Top-left tap of each grid point in X, as vec4 columns.
-  var baseH: array<vec4<i32>, TN4>;
-  var baseW: array<vec4<i32>, TN4>;
+  var baseH = array<vec4<i32>, TN4>();
+  var baseW = array<vec4<i32>, TN4>();
   for (var j = 0u; j < TN4; j++) {
     let q = min(vec4<u32>(p0 + 4u * j) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(P - 1u));
     baseH[j] = vec4<i32>((q / params.WG) * params.SH) + params.OFFH;
@@ -53,7 +55,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   let MP4 = params.MP / 4u;
   // Rows past MP (only in a tile that overhangs M) read the last packed vec4; they are not written.
-  var wCol: array<u32, TM4>;
+  var wCol = array<u32, TM4>();
   for (var i = 0u; i < TM4; i++) {
     wCol[i] = min(m0 / 4u + i, MP4 - 1u);
   }
@@ -61,13 +63,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 
   // Taps outside, channels inside: a tap fixes which grid points read inside X and where, so
   // the long inner loop over channels only steps every address by one channel plane.
-  var acc: array<vec4<f32>, TM * TN4>;
+  var acc = array<vec4<f32>, TM * TN4>();
   let planeSize = params.HX * params.WX;
   let image = (n * params.groups + g) * params.C * planeSize;
   for (var th = 0u; th < params.TH; th++) {
     for (var tw = 0u; tw < params.TW; tw++) {
-      var ok: array<vec4<bool>, TN4>;
-      var at: array<vec4<u32>, TN4>;
+      var ok = array<vec4<bool>, TN4>();
+      var at = array<vec4<u32>, TN4>();
       for (var j = 0u; j < TN4; j++) {
         let ih = baseH[j] + i32(th) * params.DH;
         let iw = baseW[j] + i32(tw) * params.DW;
@@ -77,7 +79,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       }
       var wOff = ((g * params.TH + th) * params.TW + tw) * params.C * MP4;
       for (var c = 0u; c < params.C; c++) {
-        var xv: array<vec4<f32>, TN4>;
+        var xv = array<vec4<f32>, TN4>();
         for (var j = 0u; j < TN4; j++) {
           let a = at[j];
           xv[j] = select(vec4<f32>(0.0), vec4<f32>(x[a.x], x[a.y], x[a.z], x[a.w]), ok[j]);
@@ -98,7 +100,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
 
   // Where each grid point lands in its output plane (computed once, not once per row).
-  var outAt: array<vec4<u32>, TN4>;
+  var outAt = array<vec4<u32>, TN4>();
   for (var j = 0u; j < TN4; j++) {
     let q = vec4<u32>(p0 + 4u * j) + vec4<u32>(0u, 1u, 2u, 3u);
     outAt[j] = ((q / params.WG) * params.OSH + params.ORH) * params.WY + (q % params.WG) * params.OSW + params.ORW;

@@ -8,6 +8,8 @@
 //
 // Register tiling without barriers: an invocation accumulates TM rows m × 4·TN4 consecutive
 // columns q = (c·KH + kh)·KW + kw as vec4s, walking r in increasing order.
+// Every function-scope `var` is declared with its initial value: the WGSL→SPIR-V path (Vulkan,
+// SwiftShader) zeroes a loop-local `var x: T;` once per invocation, not on each iteration.
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> part: array<f32>;
@@ -43,9 +45,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let My = params.groups * params.M;
 
   // Per column: its channel plane within an image, and the tap's offset from (oh·S, ow·S).
-  var chan: array<vec4<u32>, TN4>;
-  var offH: array<vec4<i32>, TN4>;
-  var offW: array<vec4<i32>, TN4>;
+  var chan = array<vec4<u32>, TN4>();
+  var offH = array<vec4<i32>, TN4>();
+  var offW = array<vec4<i32>, TN4>();
   for (var j = 0u; j < TN4; j++) {
     let q = min(vec4<u32>(q0 + 4u * j) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(Q - 1u));
     let tap = q % KK;
@@ -53,13 +55,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     offH[j] = vec4<i32>(tap / params.KW) * params.DIL_H - params.PAD_H;
     offW[j] = vec4<i32>(tap % params.KW) * params.DIL_W - params.PAD_W;
   }
-  var rows: array<u32, TM>;
+  var rows = array<u32, TM>();
   for (var i = 0u; i < TM; i++) {
     rows[i] = (g * params.M + min(m0 + i, params.M - 1u)) * P;
   }
   let W = i32(params.W);
 
-  var acc: array<vec4<f32>, TM * TN4>;
+  var acc = array<vec4<f32>, TM * TN4>();
   var n = r0 / P;
   var p = r0 % P;
   var oh = p / params.WO;
@@ -68,7 +70,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let image = n * Cx * HW;
     let ihBase = i32(oh * params.SH);
     let iwBase = i32(ow * params.SW);
-    var xv: array<vec4<f32>, TN4>;
+    var xv = array<vec4<f32>, TN4>();
     for (var j = 0u; j < TN4; j++) {
       let ih = offH[j] + ihBase;
       let iw = offW[j] + iwBase;

@@ -5,6 +5,8 @@
 // barrier costs more than the reuse it buys): each invocation accumulates a TM×TN block of C
 // in registers as TN/4 vec4 columns, reading TM values of A and TN values of B per k.
 // Reads outside the matrices are clamped to the last row/column; those results are not written.
+// Every function-scope `var` is declared with its initial value: the WGSL→SPIR-V path (Vulkan,
+// SwiftShader) zeroes a loop-local `var x: T;` once per invocation, not on each iteration.
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
 @group(0) @binding(2) var<storage, read_write> c: array<f32>;
@@ -43,18 +45,18 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   let baseA = gid.z * params.strideA;
   let baseB = gid.z * params.strideB;
-  var rows: array<u32, TM>;
+  var rows = array<u32, TM>();
   for (var i = 0u; i < TM; i++) {
     rows[i] = min(row0 + i, M - 1u);
   }
-  var cols: array<vec4<u32>, TN4>;
+  var cols = array<vec4<u32>, TN4>();
   for (var j = 0u; j < TN4; j++) {
     let c0 = col0 + 4u * j;
     cols[j] = min(vec4<u32>(c0, c0 + 1u, c0 + 2u, c0 + 3u), vec4<u32>(N - 1u));
   }
-  var acc: array<vec4<f32>, TM * TN4>;
+  var acc = array<vec4<f32>, TM * TN4>();
   for (var k = params.k0; k < params.k0 + params.kLen; k++) {
-    var bv: array<vec4<f32>, TN4>;
+    var bv = array<vec4<f32>, TN4>();
     for (var j = 0u; j < TN4; j++) {
       let cj = cols[j];
       bv[j] = vec4<f32>(load_b(baseB, k, cj.x), load_b(baseB, k, cj.y), load_b(baseB, k, cj.z), load_b(baseB, k, cj.w));

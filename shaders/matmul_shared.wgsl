@@ -2,6 +2,8 @@
 // variant for GPUs: a workgroup of WGX×WGY invocations computes a (WGY·TM)×(WGX·TN) block of C,
 // staging BK-wide slices of A and B in workgroup memory so each global value is read once per
 // block; each invocation accumulates TM×TN outputs (TN = 4·TN4) in registers.
+// Every function-scope `var` is declared with its initial value: the WGSL→SPIR-V path (Vulkan,
+// SwiftShader) zeroes a loop-local `var x: T;` once per invocation, not on each iteration.
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
 @group(0) @binding(2) var<storage, read_write> c: array<f32>;
@@ -50,7 +52,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let blockRow = wid.y * BM;
   let blockCol = wid.x * BN;
   let tid = lid.y * WGX + lid.x;
-  var acc: array<f32, TM * TN>;
+  var acc = array<f32, TM * TN>();
   for (var k0 = params.k0; k0 < params.k0 + params.kLen; k0 += BK) {
     // Neighbouring invocations read neighbouring addresses: along k for row-major A and for Bᵀ.
     for (var e = tid; e < BK * BM; e += WGX * WGY) {
@@ -65,7 +67,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     }
     workgroupBarrier();
     for (var k = 0u; k < BK; k++) {
-      var bv: array<f32, TN>;
+      var bv = array<f32, TN>();
       for (var j = 0u; j < TN; j++) {
         bv[j] = tileB[k * BN + lid.x * TN + j];
       }

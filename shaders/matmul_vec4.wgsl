@@ -4,6 +4,8 @@
 // each of its TM rows of A (4 consecutive k) and 4×TN4 vec4s of B (rows k..k+3), then does
 // 4·TM·TN4 vec4 FMAs: C[i, 4j..4j+3] += A[i, k+t] · B[k+t, 4j..4j+3], t = 0..3.
 // Rows past M and columns past N read clamped addresses and are not written.
+// Every function-scope `var` is declared with its initial value: the WGSL→SPIR-V path (Vulkan,
+// SwiftShader) zeroes a loop-local `var x: T;` once per invocation, not on each iteration.
 @group(0) @binding(0) var<storage, read> a: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read> b: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read_write> c: array<f32>;
@@ -27,17 +29,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   let baseA = gid.z * params.strideA / 4u;
   let baseB = gid.z * params.strideB / 4u;
-  var rows: array<u32, TM>;
+  var rows = array<u32, TM>();
   for (var i = 0u; i < TM; i++) {
     rows[i] = baseA + min(row0 + i, M - 1u) * K4;
   }
-  var cols: array<u32, TN4>;
+  var cols = array<u32, TN4>();
   for (var j = 0u; j < TN4; j++) {
     cols[j] = baseB + min(col40 + j, N4 - 1u);
   }
-  var acc: array<vec4<f32>, TM * TN4>;
+  var acc = array<vec4<f32>, TM * TN4>();
   for (var k4 = params.k0 / 4u; k4 < (params.k0 + params.kLen) / 4u; k4++) {
-    var bv: array<vec4<f32>, 4 * TN4>;
+    var bv = array<vec4<f32>, 4 * TN4>();
     for (var kk = 0u; kk < 4u; kk++) {
       for (var j = 0u; j < TN4; j++) {
         bv[kk * TN4 + j] = b[cols[j] + (4u * k4 + kk) * N4];

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as ncl from '../src/index.ts';
 import { runtime } from '../src/runtime/context.ts';
+import { adapterTraits } from '../src/runtime/adapter.ts';
 import { sizeClass } from '../src/runtime/buffer-pool.ts';
 import { expandedSource, shaderSource } from '../src/runtime/pipelines.ts';
 import { device } from './helpers/setup.ts';
@@ -67,6 +68,27 @@ test('many dispatches share one submit', async () => {
   assert.ok(rt.dispatches - dispatches >= 100);
   // 100+ dispatches, one submit for them and one for the read-back copy.
   assert.ok(rt.submits - submits <= 3, `${rt.submits - submits} submits`);
+});
+
+test('with poisoning on, a buffer handed out holds NaN until a kernel writes it', async () => {
+  const rt = runtime();
+  const was = rt.pool.poison;
+  rt.pool.poison = true;
+  const unwritten = ncl.Tensor.empty([3, 50]);
+  const values = await unwritten.data();
+  assert.ok(values.every(Number.isNaN), 'every element NaN');
+  unwritten.dispose();
+  await rt.sync(); // the buffer leaves quarantine and is handed out again, poisoned again
+  const written = ncl.mulScalar(ncl.tensor(Float32Array.from({ length: 150 }, (_, i) => i), [3, 50]), 2);
+  assert.equal(Array.from((await written.data()).slice(0, 3)), [0, 2, 4]);
+  rt.pool.poison = was;
+});
+
+test('CPU adapter and loop cap come from the adapter, not the backend', () => {
+  assert.equal(adapterTraits('OpenGL version 4.5 (Core Profile) Mesa 22.3.6 llvmpipe (LLVM 15.0.6, 256 bits)', false), { fallback: true, loopIterationCap: 65535 });
+  assert.equal(adapterTraits('SwiftShader Device (Subzero) swiftshader', false), { fallback: true, loopIterationCap: null });
+  assert.equal(adapterTraits('OpenGL version 4.6.0 NVIDIA 580.159 NVIDIA H200', false), { fallback: false, loopIterationCap: null });
+  assert.equal(adapterTraits('Vulkan driver', true), { fallback: true, loopIterationCap: null });
 });
 
 test('size classes: at most 25 % slack, multiples of 4 bytes, at least 256', () => {

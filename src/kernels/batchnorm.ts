@@ -4,7 +4,7 @@
 import { Tensor, formatShape } from '../autograd/tensor.ts';
 import { fillKernel } from './elementwise.ts';
 import { elementwiseGroups, kernel, launch } from './launch.ts';
-import { LOOP_ITERATION_BUDGET } from './loop-budget.ts';
+import { loopBudget } from './loop-budget.ts';
 import { reduceKernel } from './reduce.ts';
 import { uniforms } from './uniforms.ts';
 
@@ -29,7 +29,7 @@ export interface ChannelStats {
 
 /** [2, C] = [Σ g; Σ u·(x − μ)] over batch and space, times scale (see batchnorm_rows.wgsl). */
 export function channelSumsKernel(g: Tensor, x: Tensor, mean: Tensor, centerG: boolean, l: ChannelLayout, scale: number): Tensor {
-  const parts = Math.ceil(l.HW / LOOP_ITERATION_BUDGET);
+  const parts = Math.max(1, Math.ceil(l.HW / loopBudget()));
   const len = Math.ceil(l.HW / parts);
   const rows = Tensor.empty([2, l.N * parts, l.C]);
   launch({

@@ -4,7 +4,7 @@ import { Tensor } from '../autograd/tensor.ts';
 import { runtime } from '../runtime/context.ts';
 import type { KernelProfile } from '../runtime/runtime.ts';
 import { kernel, launch } from './launch.ts';
-import { LOOP_ITERATION_BUDGET } from './loop-budget.ts';
+import { loopBudget } from './loop-budget.ts';
 import { reduceKernel } from './reduce.ts';
 import { uniforms } from './uniforms.ts';
 
@@ -74,7 +74,9 @@ function columnChunks(pass: 'forward' | 'backward', t: ContrastiveTiling, d4: nu
       ? 1 + stage + dotProducts + t.tn4 + t.tm * (1 + 2 * t.tn4)
       : 1 + stage + 2 * dotProducts + t.tn4 * (1 + t.tm);
   const perDispatch = pass === 'forward' ? t.tm * (2 + d4) : t.tm * (1 + d4) + 2 * t.tm * d4;
-  const tiles = Math.floor((LOOP_ITERATION_BUDGET - perDispatch) / perTile);
+  const budget = loopBudget();
+  if (budget === Infinity) return [[0, n]];
+  const tiles = Math.floor((budget - perDispatch) / perTile);
   if (tiles < 1) throw new Error(`contrastive ${pass}: D = ${4 * d4} is too large for one column tile within the loop budget of CPU adapters`);
   const chunks: Array<[number, number]> = [];
   for (let begin = 0; begin < n; begin += tiles * tn) chunks.push([begin, Math.min(n, begin + tiles * tn)]);

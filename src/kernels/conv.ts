@@ -8,7 +8,7 @@ import { runtime } from '../runtime/context.ts';
 import type { KernelProfile } from '../runtime/runtime.ts';
 import { elementwiseGroups, kernel, launch } from './launch.ts';
 import { matmulKernel } from './matmul.ts';
-import { LOOP_ITERATION_BUDGET } from './loop-budget.ts';
+import { loopBudget } from './loop-budget.ts';
 import { reduceKernel } from './reduce.ts';
 import { gatherStrided } from './strided.ts';
 import { uniforms } from './uniforms.ts';
@@ -267,7 +267,7 @@ export function conv2dWeightGradKernel(dy: Tensor, x: Tensor, g: ConvGeometry): 
   const R = g.N * g.Ho * g.Wo;
   const perChunk = Math.ceil(Q / (4 * t.tn4)) * Math.ceil(Mg / t.tm) * g.groups;
   // Enough chunks to fill the device, and never a chunk longer than a CPU adapter's loop budget.
-  const nchunks = Math.max(1, Math.min(Math.ceil(WGRAD_TARGET_INVOCATIONS / perChunk), Math.floor(R / WGRAD_MIN_CHUNK)), Math.ceil(R / LOOP_ITERATION_BUDGET));
+  const nchunks = Math.max(1, Math.min(Math.ceil(WGRAD_TARGET_INVOCATIONS / perChunk), Math.floor(R / WGRAD_MIN_CHUNK)), Math.ceil(R / loopBudget()));
   const chunk = Math.ceil(R / nchunks);
   const used = Math.ceil(R / chunk);
   const shape = [g.Cout, Cg, g.KH, g.KW];

@@ -31,7 +31,7 @@ export class RowIndex {
     // The gradient sums each source row's uses in one loop.
     let mostUses = 0;
     for (let r = 0; r < sourceRows; r++) mostUses = Math.max(mostUses, counts[r + 1]!);
-    if (runtime().adapter.fallback) checkLoopBudget('scatterRows', mostUses, 'a row gathered that many times');
+    checkLoopBudget('scatterRows', mostUses, 'a row gathered that many times');
     for (let r = 0; r < sourceRows; r++) counts[r + 1]! += counts[r]!;
     const start = counts.slice();
     const fill = counts.slice(0, sourceRows);

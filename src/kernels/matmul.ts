@@ -12,7 +12,7 @@ import type { KernelProfile } from '../runtime/runtime.ts';
 import type { Constants } from '../runtime/pipelines.ts';
 import { binaryKernel } from './elementwise.ts';
 import { kernel, launch } from './launch.ts';
-import { LOOP_ITERATION_BUDGET } from './loop-budget.ts';
+import { loopBudget } from './loop-budget.ts';
 import { contiguousStrides, gatherStrided } from './strided.ts';
 import { uniforms } from './uniforms.ts';
 
@@ -101,8 +101,9 @@ export function matmulKernel({ a, b, transA, transB, alpha = 1 }: MatmulSpec): T
   });
   // Loop iterations per k: 1 (register), 1/4 (vec4 reads four k at a time); the shared variant
   // runs up to ~410 iterations of its tile loops per 16 k. Chunks stay multiples of 16.
-  const kPerBudget = { vec4: 4 * LOOP_ITERATION_BUDGET, register: LOOP_ITERATION_BUDGET, shared: (16 * LOOP_ITERATION_BUDGET) / 410 }[t.variant];
-  const chunk = runtime().adapter.fallback ? Math.floor(kPerBudget / 16) * 16 : K;
+  const budget = loopBudget();
+  const kPerBudget = { vec4: 4 * budget, register: budget, shared: (16 * budget) / 410 }[t.variant];
+  const chunk = Math.min(K, Math.floor(kPerBudget / 16) * 16);
   let out: Tensor | null = null;
   for (let k0 = 0; k0 < K; k0 += chunk) {
     const part = Tensor.empty([...batch, M, N]);

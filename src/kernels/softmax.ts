@@ -1,6 +1,5 @@
 // Softmax and log-softmax along one axis.
 import { Tensor } from '../autograd/tensor.ts';
-import { runtime } from '../runtime/context.ts';
 import { kernel, launch } from './launch.ts';
 import { checkLoopBudget } from './loop-budget.ts';
 import { uniforms } from './uniforms.ts';
@@ -8,7 +7,7 @@ import { uniforms } from './uniforms.ts';
 /** x viewed as [A, R, B]; normalises over R. */
 export function softmaxKernel(x: Tensor, A: number, R: number, B: number, log: boolean): Tensor {
   // Three passes over the line: max, sum, write.
-  if (runtime().adapter.fallback) checkLoopBudget(log ? 'logSoftmax' : 'softmax', 3 * R, `an axis of ${R}`);
+  checkLoopBudget(log ? 'logSoftmax' : 'softmax', 3 * R, `an axis of ${R}`);
   const out = Tensor.empty(x.shape);
   launch({
     op: log ? 'logSoftmax' : 'softmax',

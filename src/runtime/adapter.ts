@@ -27,13 +27,32 @@ export interface AcquiredDevice {
   adapter: GPUAdapter;
   device: GPUDevice;
   backend: string;
-  /** True when running on the CPU-emulated fallback (OpenGL on llvmpipe). */
+  /** True when the adapter runs on the CPU (llvmpipe, lavapipe, SwiftShader, …), whatever the
+   *  backend: its numbers are not GPU numbers, and it gets the `cpu` kernel profile. */
   fallback: boolean;
+  /** Loop iterations one shader invocation may run in all before the driver silently ends its
+   *  loops (Mesa's gallivm drivers: llvmpipe, lavapipe, softpipe), or null where there is no cap. */
+  loopIterationCap: number | null;
   description: string;
   vendor: string;
   architecture: string;
   driver: string;
   webgpuVersion: string;
+}
+
+/** Adapters that emulate a GPU on the CPU, by the names their drivers report. */
+const CPU_ADAPTER = /llvmpipe|lavapipe|swiftshader|softpipe/i;
+/** Mesa's gallivm drivers end every loop of an invocation after 65 535 iterations in all (one
+ *  counter for all loops); SwiftShader has no such cap. */
+const LOOP_CAPPED_ADAPTER = /llvmpipe|lavapipe|softpipe/i;
+const GALLIVM_LOOP_CAP = 65535;
+
+/** What the adapter's own name says about it, whatever backend reached it. */
+export function adapterTraits(identity: string, isFallbackAdapter: boolean): Pick<AcquiredDevice, 'fallback' | 'loopIterationCap'> {
+  return {
+    fallback: isFallbackAdapter || CPU_ADAPTER.test(identity),
+    loopIterationCap: LOOP_CAPPED_ADAPTER.test(identity) ? GALLIVM_LOOP_CAP : null,
+  };
 }
 
 let globalsInstalled = false;
@@ -105,14 +124,14 @@ export async function acquireDevice(choice: AdapterChoice = {}): Promise<Acquire
   }
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: [...adapter.features] as GPUFeatureName[] });
   const description = [info.device, info.description].filter(Boolean).join(' / ') || info.vendor || 'unknown adapter';
-  const isCpu = /llvmpipe|lavapipe|swiftshader|softpipe/i.test(`${info.description} ${info.device} ${info.architecture}`);
+  const traits = adapterTraits(`${info.description} ${info.device} ${info.architecture}`, (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true);
   const resolvedBackend = found.backend === 'default' ? guessBackend(info) : found.backend;
   return {
     gpu: found.gpu,
     adapter,
     device,
     backend: resolvedBackend,
-    fallback: found.backend === 'opengl' || found.backend === 'opengles' || isCpu || (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true,
+    ...traits,
     description,
     vendor: info.vendor,
     architecture: info.architecture,

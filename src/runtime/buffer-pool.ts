@@ -6,6 +6,8 @@
 // still read it, and a queue.writeBuffer into a reused buffer would overtake them otherwise.
 // When a size class has nothing free but something in quarantine, the pool asks for a submit
 // (`submitPending`) instead of creating a buffer, so memory stays near the live working set.
+// With `poison` on (tests, debug mode) every buffer handed out is first filled with NaN, so a
+// kernel that leaves some of its outputs unwritten fails instead of passing on zeroed memory.
 
 export interface PooledBuffer {
   readonly buffer: GPUBuffer;
@@ -46,6 +48,9 @@ export class BufferPool {
   private cachedCount = 0;
   private created = 0;
   private peakBytes = 0;
+  /** Fill each buffer handed out with NaN (see the header). */
+  poison = false;
+  private nanBytes = new Uint8Array(0);
 
   constructor(
     private readonly device: GPUDevice,
@@ -71,7 +76,14 @@ export class BufferPool {
     this.inUse++;
     this.inUseBytes += capacity;
     this.peakBytes = Math.max(this.peakBytes, this.inUseBytes + this.cachedBytes);
+    if (this.poison) this.fillWithNaN(buffer);
     return { buffer, capacity, released: false };
+  }
+
+  /** Safe like any upload here: a reused buffer left quarantine only after a submit. */
+  private fillWithNaN(buffer: GPUBuffer): void {
+    if (this.nanBytes.byteLength < buffer.size) this.nanBytes = new Uint8Array(new Float32Array(buffer.size / 4).fill(NaN).buffer);
+    this.device.queue.writeBuffer(buffer, 0, this.nanBytes, 0, buffer.size);
   }
 
   release(pooled: PooledBuffer): void {

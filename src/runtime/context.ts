@@ -4,7 +4,7 @@ import { Runtime, type KernelProfile, type RuntimeOptions } from './runtime.ts';
 
 let current: Runtime | null = null;
 
-/** Options from the environment: NCL_BACKEND, NCL_ADAPTER, NCL_DEBUG=1, NCL_PROFILE=cpu|gpu. */
+/** Options from the environment: NCL_BACKEND, NCL_ADAPTER, NCL_DEBUG=1, NCL_POISON=1, NCL_PROFILE=cpu|gpu. */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeOptions {
   const profile = env.NCL_PROFILE;
   if (profile !== undefined && profile !== 'cpu' && profile !== 'gpu') {
@@ -14,6 +14,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeOpt
     backend: parseBackend(env.NCL_BACKEND),
     adapterName: env.NCL_ADAPTER || undefined,
     debug: env.NCL_DEBUG === '1' || env.NCL_DEBUG === 'true',
+    poisonBuffers: env.NCL_POISON === '1',
     profile: profile as KernelProfile | undefined,
   };
 }

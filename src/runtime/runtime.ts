@@ -13,8 +13,10 @@ import { DebugChecker } from './debug.ts';
 export type KernelProfile = 'cpu' | 'gpu';
 
 export interface RuntimeOptions extends AdapterChoice {
-  /** Check every kernel's output for NaN/Inf and name the first op that made one. */
+  /** Check every kernel's output for NaN/Inf and name the first op that made one; poisons buffers. */
   debug?: boolean;
+  /** Fill every buffer the pool hands out with NaN first, so unwritten outputs show (tests). */
+  poisonBuffers?: boolean;
   /** Force a kernel profile instead of the one chosen for the adapter. */
   profile?: KernelProfile;
 }
@@ -49,6 +51,7 @@ export class Runtime {
   readonly profile: KernelProfile;
   readonly maxDispatchesPerSubmit = 512;
   private checker: DebugChecker | null = null;
+  private readonly poisonAlways: boolean;
   private pending: Recorded[] = [];
   private uniformBytes = 0;
   private uniformBuffer: GPUBuffer | null = null;
@@ -80,6 +83,7 @@ export class Runtime {
       if (this.closing) return;
       this.lost = new Error(`WebGPU device lost (${info.reason}): ${info.message || 'no message'}. Restart the run; GPU state is gone.`);
     });
+    this.poisonAlways = options.poisonBuffers ?? false;
     this.setDebug(options.debug ?? false);
   }
 
@@ -92,8 +96,9 @@ export class Runtime {
     return this.checker;
   }
 
-  /** Turns the per-kernel NaN/Inf checks on or off (e.g. to replay one failing step). */
+  /** Turns the per-kernel NaN/Inf checks and buffer poisoning on or off (e.g. to replay one failing step). */
   setDebug(on: boolean): void {
+    this.pool.poison = on || this.poisonAlways;
     if (on && !this.checker) this.checker = new DebugChecker(this);
     if (!on && this.checker) {
       this.checker.dispose();

@@ -17,8 +17,9 @@ export function registerContrastiveBench(bench: Command): void {
     .option('--max-n', 'also find the largest N (doubling from 4096) each implementation completes forward+backward')
     .option('--budget <s>', 'seconds per implementation for --max-n', int('budget'), 600)
     .option('--tilings', "compare the fused kernel's tilings instead of the default one")
-    .action(async (o: { json?: boolean; warmup: number; repeat: number; n: number[]; d: number; maxN?: boolean; budget: number; tilings?: boolean }) => {
+    .option('--no-tfjs', 'skip the tfjs baseline')
+    .action(async (o: { json?: boolean; warmup: number; repeat: number; n: number[]; d: number; maxN?: boolean; budget: number; tilings?: boolean; tfjs: boolean }) => {
       const { benchContrastive } = await import('../../../bench/contrastive.ts');
-      await benchContrastive({ ...(await benchOptions(o)), ns: o.n, d: o.d, maxN: !!o.maxN, budget: o.budget, tilings: !!o.tilings });
+      await benchContrastive({ ...(await benchOptions(o)), ns: o.n, d: o.d, maxN: !!o.maxN, budget: o.budget, tilings: !!o.tilings, noTfjs: !o.tfjs });
     });
 }

@@ -17,6 +17,7 @@ export function deviceInfo(rt: Runtime): Record<string, unknown> {
     architecture: a.architecture || null,
     fallback: a.fallback,
     profile: rt.profile,
+    loopIterationCap: a.loopIterationCap,
     driver: a.driver,
     webgpu: a.webgpuVersion,
     node: process.version,
@@ -40,6 +41,7 @@ export function registerInfo(program: Command): void {
       console.log(`adapter   ${String(info.adapter)}`);
       console.log(`backend   ${String(info.backend)}${info.fallback ? ' (CPU fallback: numbers from it are not GPU numbers)' : ''}`);
       console.log(`profile   ${String(info.profile)} kernels`);
+      console.log(`loops     ${info.loopIterationCap === null ? 'no cap' : `the driver ends a shader invocation's loops after ${String(info.loopIterationCap)} iterations (kernels split their work below that)`}`);
       console.log(`driver    ${String(info.driver)}`);
       console.log(`webgpu    ${String(info.webgpu)} (Dawn for Node), node ${String(info.node)}`);
       console.log(`features  ${(info.features as string[]).join(', ') || 'none'}`);
