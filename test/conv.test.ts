@@ -136,6 +136,9 @@ for (const [name, t] of Object.entries(tilings)) {
     try {
       await checkLarge({ name: `${name}: 2×13×17×15 → 21, 3×3 s2 p1`, x: [2, 13, 17, 15], w: [21, 13, 3, 3], o: { stride: 2, padding: 1 } });
       await checkLarge({ name: `${name}: 1×6×9×7 → 5, dilation 2 p2`, x: [1, 6, 9, 7], w: [5, 6, 3, 3], o: { padding: 2, dilation: 2 } });
+      // Two workgroup tiles and a remainder each way for every tiling: 270 output channels, 286
+      // output pixels (forward), 180 = 20·3·3 weight columns (weight gradient).
+      await checkLarge({ name: `${name}: 2×20×13×11 → 270, 3×3 p1`, x: [2, 20, 13, 11], w: [270, 20, 3, 3], o: { padding: 1 } });
     } finally {
       setConvTiling(null);
     }

@@ -1,28 +1,20 @@
-// Finding a WebGPU adapter and opening a device on it, headless on Node through Dawn.
-//
-// Order: the platform's default adapter (Vulkan, Metal, D3D12); if there is none, Dawn's OpenGL
-// backend on Mesa llvmpipe through EGL with no display (compatibility feature level). A forced
-// backend (`--backend`, NCL_BACKEND) skips the search and opens exactly that one.
-import { createRequire } from 'node:module';
-import { create, globals } from 'webgpu';
-
-/** The Debian packages that give Dawn's OpenGL backend a CPU adapter (Mesa llvmpipe). */
-export const MESA_PACKAGES = ['libegl1', 'libegl-mesa0', 'libgl1-mesa-dri'];
-
-type FeatureLevel = 'core' | 'compatibility';
+// Opening a device on the best WebGPU adapter the platform offers (src/platform: Dawn on Node, or
+// the browser's), with the adapter's own limits and features, and what ncl needs to know about
+// the adapter: whether it runs on the CPU and whether its driver caps shader loops.
+import platform from '#platform';
 
 export const BACKENDS = ['auto', 'vulkan', 'metal', 'd3d12', 'opengl', 'opengles'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
 export interface AdapterChoice {
-  /** 'auto' tries the default adapter, then the OpenGL fallback. */
+  /** 'auto' tries the default adapter, then the OpenGL fallback (Node). */
   backend?: BackendChoice;
-  /** Substring of the adapter name, passed to Dawn to pick one of several adapters. */
+  /** Substring of the adapter name, passed to Dawn to pick one of several adapters (Node). */
   adapterName?: string;
 }
 
 export interface AcquiredDevice {
-  /** Dawn's instance: must stay referenced while the device lives, or the collector frees it. */
+  /** The WebGPU entry point: must stay referenced while the device lives, or the collector frees it. */
   gpu: GPU;
   adapter: GPUAdapter;
   device: GPUDevice;
@@ -55,21 +47,6 @@ export function adapterTraits(identity: string, isFallbackAdapter: boolean): Pic
   };
 }
 
-let globalsInstalled = false;
-
-function installGlobals(): void {
-  if (globalsInstalled) return;
-  Object.assign(globalThis, globals);
-  // EGL must be told there is no display before Dawn's OpenGL backend starts.
-  process.env.EGL_PLATFORM ??= 'surfaceless';
-  globalsInstalled = true;
-}
-
-export function webgpuPackageVersion(): string {
-  const require = createRequire(import.meta.url);
-  return (require('webgpu/package.json') as { version: string }).version;
-}
-
 export function parseBackend(value: string | undefined): BackendChoice {
   const v = (value ?? 'auto').toLowerCase();
   if (!(BACKENDS as readonly string[]).includes(v)) {
@@ -78,44 +55,9 @@ export function parseBackend(value: string | undefined): BackendChoice {
   return v as BackendChoice;
 }
 
-async function tryAdapter(backend: string, featureLevel: FeatureLevel, adapterName?: string) {
-  const flags: string[] = [];
-  if (backend !== 'default') flags.push(`backend=${backend}`);
-  if (adapterName) flags.push(`adapter=${adapterName}`);
-  const gpu = create(flags);
-  const adapter = await gpu.requestAdapter({ featureLevel, powerPreference: 'high-performance' });
-  return adapter ? { gpu, adapter, backend } : null;
-}
-
-function describeFailure(tried: string[]): string {
-  return [
-    `no WebGPU adapter found (tried: ${tried.join(', ')}).`,
-    'On a machine without a GPU, ncl runs on Mesa llvmpipe through Dawn\'s OpenGL backend.',
-    `On Debian/Ubuntu install it with:  apt-get update && apt-get install -y ${MESA_PACKAGES.join(' ')}`,
-    'With a GPU, install its driver and the Vulkan loader (libvulkan1).',
-  ].join('\n');
-}
-
-/** Opens a device on the best adapter, requesting the adapter's own limits. */
+/** Opens a device on the best adapter, requesting the adapter's own limits and features. */
 export async function acquireDevice(choice: AdapterChoice = {}): Promise<AcquiredDevice> {
-  installGlobals();
-  const backend = choice.backend ?? 'auto';
-  const attempts: Array<[string, FeatureLevel]> =
-    backend === 'auto'
-      ? [['default', 'core'], ['opengl', 'compatibility']]
-      : backend === 'opengl' || backend === 'opengles'
-        ? [[backend, 'compatibility']]
-        : [[backend, 'core']];
-  const tried: string[] = [];
-  let found: { gpu: GPU; adapter: GPUAdapter; backend: string } | null = null;
-  for (const [b, level] of attempts) {
-    tried.push(b === 'default' ? 'the default adapter' : `${b} (${level})`);
-    found = await tryAdapter(b, level, choice.adapterName);
-    if (found) break;
-  }
-  if (!found) throw new Error(describeFailure(tried));
-
-  const { adapter } = found;
+  const { gpu, adapter, backend } = await platform.findAdapter(choice);
   const info = adapter.info;
   const requiredLimits: Record<string, number> = {};
   for (const key of Object.getOwnPropertyNames(Object.getPrototypeOf(adapter.limits))) {
@@ -123,27 +65,19 @@ export async function acquireDevice(choice: AdapterChoice = {}): Promise<Acquire
     if (typeof value === 'number') requiredLimits[key] = value;
   }
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: [...adapter.features] as GPUFeatureName[] });
-  const description = [info.device, info.description].filter(Boolean).join(' / ') || info.vendor || 'unknown adapter';
-  const traits = adapterTraits(`${info.description} ${info.device} ${info.architecture}`, (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true);
-  const resolvedBackend = found.backend === 'default' ? guessBackend(info) : found.backend;
+  const description = [info.device, info.description].filter(Boolean).join(' / ') || [info.vendor, info.architecture].filter(Boolean).join(' ') || 'unknown adapter';
   return {
-    gpu: found.gpu,
+    gpu,
     adapter,
     device,
-    backend: resolvedBackend,
-    ...traits,
+    backend,
+    ...adapterTraits(`${info.description} ${info.device} ${info.architecture}`, (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true),
     description,
     vendor: info.vendor,
     architecture: info.architecture,
     driver: driverVersion(info),
-    webgpuVersion: webgpuPackageVersion(),
+    webgpuVersion: platform.webgpuVersion(),
   };
-}
-
-function guessBackend(info: GPUAdapterInfo): string {
-  if (process.platform === 'darwin') return 'metal';
-  if (process.platform === 'win32') return 'd3d12';
-  return /opengl|mesa/i.test(info.description) ? 'opengl' : 'vulkan';
 }
 
 /** Dawn puts the driver's own version string in the description (e.g. "OpenGL 4.5 Mesa 22.3.6"). */

@@ -50,7 +50,7 @@ export class DebugChecker {
     const first = flags.findIndex((f) => f !== 0);
     if (this.overflowed) {
       this.overflowed = false;
-      process.stderr.write(`ncl debug: more than ${SLOTS} kernels between two syncs; later ones were not checked\n`);
+      console.warn(`ncl debug: more than ${SLOTS} kernels between two syncs; later ones were not checked`);
     }
     if (first >= 0) {
       const e = entries[first]!;

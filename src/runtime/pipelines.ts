@@ -5,7 +5,7 @@
 // WGSL text, so each specialisation compiles once. Every kernel is prefixed with shaders/common.wgsl.
 // A line `//! include NAME` is replaced by shaders/NAME.wgsl (helpers several kernels share); a
 // line map keeps compile errors pointing at the file and line the code came from.
-import { readFileSync } from 'node:fs';
+import platform from '#platform';
 
 export type Constants = Record<string, string | number | boolean>;
 
@@ -17,13 +17,13 @@ export interface Kernel {
   readonly code: string;
 }
 
-const shaderDir = new URL('../../shaders/', import.meta.url);
 const sourceCache = new Map<string, string>();
 
+/** The text of shaders/<file>.wgsl (read from disk on Node, inlined in a browser bundle). */
 export function shaderSource(file: string): string {
   let text = sourceCache.get(file);
   if (text === undefined) {
-    text = readFileSync(new URL(`${file}.wgsl`, shaderDir), 'utf8');
+    text = platform.shaderSource(file);
     sourceCache.set(file, text);
   }
   return text;

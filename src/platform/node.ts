@@ -1,0 +1,95 @@
+// The engine on Node: WebGPU from Dawn (the `webgpu` package), shaders read from shaders/ on disk,
+// options from the environment.
+//
+// Adapter order: the platform's default adapter (Vulkan, Metal, D3D12); if there is none, Dawn's
+// OpenGL backend on Mesa llvmpipe through EGL with no display (compatibility feature level). A
+// forced backend (`--backend`, NCL_BACKEND) skips the search and opens exactly that one.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { create, globals } from 'webgpu';
+import { parseBackend, type AdapterChoice } from '../runtime/adapter.ts';
+import type { KernelProfile } from '../runtime/runtime.ts';
+import type { FoundAdapter, Platform } from './platform.ts';
+
+/** The Debian packages that give Dawn's OpenGL backend a CPU adapter (Mesa llvmpipe). */
+export const MESA_PACKAGES = ['libegl1', 'libegl-mesa0', 'libgl1-mesa-dri'];
+
+type FeatureLevel = 'core' | 'compatibility';
+
+let globalsInstalled = false;
+
+function installGlobals(): void {
+  if (globalsInstalled) return;
+  Object.assign(globalThis, globals);
+  // EGL must be told there is no display before Dawn's OpenGL backend starts.
+  process.env.EGL_PLATFORM ??= 'surfaceless';
+  globalsInstalled = true;
+}
+
+async function tryAdapter(backend: string, featureLevel: FeatureLevel, adapterName?: string): Promise<FoundAdapter | null> {
+  const flags: string[] = [];
+  if (backend !== 'default') flags.push(`backend=${backend}`);
+  if (adapterName) flags.push(`adapter=${adapterName}`);
+  const gpu = create(flags);
+  const adapter = await gpu.requestAdapter({ featureLevel, powerPreference: 'high-performance' });
+  return adapter ? { gpu, adapter, backend: backend === 'default' ? defaultBackend(adapter.info) : backend } : null;
+}
+
+/** The backend Dawn picks by default on this operating system. */
+function defaultBackend(info: GPUAdapterInfo): string {
+  if (process.platform === 'darwin') return 'metal';
+  if (process.platform === 'win32') return 'd3d12';
+  return /opengl|mesa/i.test(info.description) ? 'opengl' : 'vulkan';
+}
+
+function describeFailure(tried: string[]): string {
+  return [
+    `no WebGPU adapter found (tried: ${tried.join(', ')}).`,
+    'On a machine without a GPU, ncl runs on Mesa llvmpipe through Dawn\'s OpenGL backend.',
+    `On Debian/Ubuntu install it with:  apt-get update && apt-get install -y ${MESA_PACKAGES.join(' ')}`,
+    'With a GPU, install its driver and the Vulkan loader (libvulkan1).',
+  ].join('\n');
+}
+
+const shaderDir = new URL('../../shaders/', import.meta.url);
+
+const node: Platform = {
+  name: 'node',
+  webgpuVersion() {
+    const require = createRequire(import.meta.url);
+    return (require('webgpu/package.json') as { version: string }).version;
+  },
+  async findAdapter(choice: AdapterChoice) {
+    installGlobals();
+    const backend = choice.backend ?? 'auto';
+    const attempts: Array<[string, FeatureLevel]> =
+      backend === 'auto'
+        ? [['default', 'core'], ['opengl', 'compatibility']]
+        : backend === 'opengl' || backend === 'opengles'
+          ? [[backend, 'compatibility']]
+          : [[backend, 'core']];
+    const tried: string[] = [];
+    for (const [b, level] of attempts) {
+      tried.push(b === 'default' ? 'the default adapter' : `${b} (${level})`);
+      const found = await tryAdapter(b, level, choice.adapterName);
+      if (found) return found;
+    }
+    throw new Error(describeFailure(tried));
+  },
+  shaderSource: (name) => readFileSync(new URL(`${name}.wgsl`, shaderDir), 'utf8'),
+  /** NCL_BACKEND, NCL_ADAPTER, NCL_DEBUG=1, NCL_POISON=1, NCL_PROFILE=cpu|gpu. */
+  environmentOptions() {
+    const env = process.env;
+    const profile = env.NCL_PROFILE;
+    if (profile !== undefined && profile !== 'cpu' && profile !== 'gpu') throw new Error(`NCL_PROFILE must be 'cpu' or 'gpu', got '${profile}'`);
+    return {
+      backend: parseBackend(env.NCL_BACKEND),
+      adapterName: env.NCL_ADAPTER || undefined,
+      debug: env.NCL_DEBUG === '1' || env.NCL_DEBUG === 'true',
+      poisonBuffers: env.NCL_POISON === '1',
+      profile: profile as KernelProfile | undefined,
+    };
+  },
+};
+
+export default node;
