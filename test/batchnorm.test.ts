@@ -7,8 +7,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
 import { checkOp } from './helpers/gradcheck.ts';
-import { arr, type Arr } from './helpers/reference.ts';
+import type { Arr } from '../src/check/reference.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
+import { moments, refNorm } from '../src/check/batchnorm-reference.ts';
 
 const random = rng(41);
 const FWD = { fwdAtol: 1e-5, fwdRtol: 1e-4 };
@@ -16,30 +17,6 @@ const FWD = { fwdAtol: 1e-5, fwdRtol: 1e-4 };
 test.before(async () => {
   await device();
 });
-
-/** Per-channel mean and biased variance over N, H, W. */
-function moments(x: Arr): { mean: number[]; variance: number[] } {
-  const [N, C, H, W] = x.shape as [number, number, number, number];
-  const mean = new Array<number>(C).fill(0);
-  const variance = new Array<number>(C).fill(0);
-  const count = N * H * W;
-  const each = (f: (c: number, v: number) => void) => {
-    for (let i = 0; i < x.data.length; i++) f(Math.floor(i / (H * W)) % C, x.data[i]!);
-  };
-  each((c, v) => (mean[c]! += v / count));
-  each((c, v) => (variance[c]! += (v - mean[c]!) ** 2 / count));
-  return { mean, variance };
-}
-
-function refNorm(x: Arr, w: Arr, b: Arr, mean: ArrayLike<number>, variance: ArrayLike<number>, eps = 1e-5): Arr {
-  const [, C, H, W] = x.shape as [number, number, number, number];
-  const y = arr([...x.shape]);
-  for (let i = 0; i < x.data.length; i++) {
-    const c = Math.floor(i / (H * W)) % C;
-    y.data[i] = ((x.data[i]! - mean[c]!) / Math.sqrt(variance[c]! + eps)) * w.data[c]! + b.data[c]!;
-  }
-  return y;
-}
 
 const refTrain = ([x, w, b]: Arr[]) => {
   const m = moments(x!);

@@ -15,7 +15,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
 import { CONTRASTIVE_TILINGS, setContrastiveTiling } from '../src/kernels/contrastive.ts';
-import { contrastiveGradRef, contrastiveLossRef, typedRowsRef } from './helpers/contrastive-reference.ts';
+import { contrastiveGradRef, contrastiveLossRef, typedRowsRef } from '../src/check/contrastive-reference.ts';
 import { assertClose, device, rng } from './helpers/setup.ts';
 
 const random = rng(2024);

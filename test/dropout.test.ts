@@ -8,29 +8,15 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
 import { checkOp } from './helpers/gradcheck.ts';
-import { arr } from './helpers/reference.ts';
+import { arr } from '../src/check/reference.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
+import { keptCpu } from '../src/check/dropout-reference.ts';
 
 const random = rng(81);
 
 test.before(async () => {
   await device();
 });
-
-function mix(v: number): number {
-  let h = v >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b) >>> 0;
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35) >>> 0;
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-function keptCpu(i: number, seed: number, step: number, p: number): boolean {
-  const key = mix((seed ^ mix(step)) >>> 0);
-  return mix((i ^ key) >>> 0) >= Math.min(Math.round(p * 2 ** 32), 2 ** 32 - 1);
-}
 
 test('mask matches the CPU hash and keeps about 1 − p', async () => {
   const n = 1 << 16;

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
 import { checkOp } from './helpers/gradcheck.ts';
-import { map, zip } from './helpers/reference.ts';
+import { map, zip } from '../src/check/reference.ts';
 import { device, randomArr, rng, toTensor } from './helpers/setup.ts';
 
 const random = rng(1);

@@ -6,8 +6,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
 import { checkOp } from './helpers/gradcheck.ts';
-import { arr, type Arr } from './helpers/reference.ts';
+import type { Arr } from '../src/check/reference.ts';
 import { device, randomArr, rng, toTensor } from './helpers/setup.ts';
+import { refCrossEntropy, refBce } from '../src/check/loss-reference.ts';
 
 const random = rng(71);
 const TOL = { fwdAtol: 1e-5, fwdRtol: 1e-5, atol: 1e-5, rtol: 1e-3 };
@@ -15,25 +16,6 @@ const TOL = { fwdAtol: 1e-5, fwdRtol: 1e-5, atol: 1e-5, rtol: 1e-3 };
 test.before(async () => {
   await device();
 });
-
-function refCrossEntropy(z: Arr, t: Arr, weights: number[] | null, ignore: number | null): Arr {
-  const [N, C] = z.shape as [number, number];
-  const HW = z.data.length / (N * C);
-  let num = 0;
-  let den = 0;
-  for (let n = 0; n < N; n++)
-    for (let p = 0; p < HW; p++) {
-      const y = t.data[n * HW + p]!;
-      if (y === ignore || y < 0 || y >= C) continue;
-      const zs = Array.from({ length: C }, (_, c) => z.data[(n * C + c) * HW + p]!);
-      const m = Math.max(...zs);
-      const lse = m + Math.log(zs.reduce((s, v) => s + Math.exp(v - m), 0));
-      const w = weights ? weights[y]! : 1;
-      num += w * (lse - zs[y]!);
-      den += w;
-    }
-  return arr([], [num / den]);
-}
 
 function labels(shape: number[], C: number, ignore: number | null): Arr {
   return { shape, data: Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (ignore !== null && random() < 0.2 ? ignore : Math.floor(random() * C))) };
@@ -65,16 +47,6 @@ test('softmaxCrossEntropy is stable for large logits', async () => {
   const loss = await ncl.softmaxCrossEntropy(ncl.tensor([1000, -1000, -1000, 1000], [1, 2, 2]), ncl.tensor([0, 1], [1, 2])).item();
   assert.is(loss, 0);
 });
-
-function refBce(x: Arr, t: Arr, pw: number): Arr {
-  let s = 0;
-  for (let i = 0; i < x.data.length; i++) {
-    const xi = x.data[i]!;
-    const ti = t.data[i]!;
-    s += -(pw * ti * Math.log(1 / (1 + Math.exp(-xi))) + (1 - ti) * Math.log(1 - 1 / (1 + Math.exp(-xi))));
-  }
-  return arr([], [s / x.data.length]);
-}
 
 for (const pw of [1, 3]) {
   test(`bceWithLogits, pos_weight ${pw}, soft targets, both gradients`, async () => {

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
 import { DEFAULT_TILINGS, setMatmulTiling, type MatmulTiling } from '../src/kernels/matmul.ts';
 import { checkOp } from './helpers/gradcheck.ts';
-import { matmul as refMatmul } from './helpers/reference.ts';
+import { matmul as refMatmul } from '../src/check/reference.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
 
 const random = rng(4);

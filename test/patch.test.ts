@@ -12,56 +12,15 @@ import * as ncl from '../src/index.ts';
 import { runtime } from '../src/runtime/context.ts';
 import { Rng } from '../src/data/rng.ts';
 import { checkOp } from './helpers/gradcheck.ts';
-import { arr, type Arr } from './helpers/reference.ts';
+import { arr } from '../src/check/reference.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
+import { poolRef, labelsRef } from '../src/check/patch-reference.ts';
 
 const random = rng(31);
 
 test.before(async () => {
   await device();
 });
-
-/** Float64 pooling: mean over each (partial) cell, then L2-normalised with ε = 1e-12. */
-function poolRef(x: Arr, cell: number): Arr {
-  const [b, d, h, w] = x.shape as [number, number, number, number];
-  const rows = Math.ceil(h / cell);
-  const cols = Math.ceil(w / cell);
-  const out = arr([b * rows * cols, d]);
-  for (let n = 0; n < b; n++)
-    for (let gy = 0; gy < rows; gy++)
-      for (let gx = 0; gx < cols; gx++) {
-        const p = (n * rows + gy) * cols + gx;
-        let sq = 0;
-        for (let c = 0; c < d; c++) {
-          let acc = 0;
-          let count = 0;
-          for (let y = gy * cell; y < Math.min(h, gy * cell + cell); y++)
-            for (let xx = gx * cell; xx < Math.min(w, gx * cell + cell); xx++, count++) acc += x.data[((n * d + c) * h + y) * w + xx]!;
-          out.data[p * d + c] = acc / count;
-          sq += (acc / count) ** 2;
-        }
-        for (let c = 0; c < d; c++) out.data[p * d + c]! /= Math.sqrt(sq + 1e-12);
-      }
-  return out;
-}
-
-function labelsRef(mask: Arr, patch: number, epsilon: number): { ratio: number[]; kind: number[] } {
-  const [b, , h, w] = mask.shape as [number, number, number, number];
-  const ratio: number[] = [];
-  const kind: number[] = [];
-  for (let n = 0; n < b; n++)
-    for (let y0 = 0; y0 < h; y0 += patch)
-      for (let x0 = 0; x0 < w; x0 += patch) {
-        let sum = 0;
-        let count = 0;
-        for (let y = y0; y < Math.min(h, y0 + patch); y++)
-          for (let x = x0; x < Math.min(w, x0 + patch); x++, count++) sum += mask.data[(n * h + y) * w + x]!;
-        const r = sum / count;
-        ratio.push(r);
-        kind.push(r <= epsilon ? ncl.PATCH_AUTHENTIC : r >= 1 - epsilon ? ncl.PATCH_TAMPERED : ncl.PATCH_CONTOUR);
-      }
-  return { ratio, kind };
-}
 
 const poolCases: Array<[string, number[], [number, number], number]> = [
   ['whole cells: [2,6,8,8] at stride 4, p = 16', [2, 6, 8, 8], [32, 32], 16],

@@ -7,8 +7,8 @@ import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
 import type { PoolOptions } from '../src/index.ts';
 import { checkOp } from './helpers/gradcheck.ts';
-import { arr, type Arr } from './helpers/reference.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
+import { refPool } from '../src/check/pool-reference.ts';
 
 const random = rng(61);
 const FWD = { fwdAtol: 1e-6, fwdRtol: 1e-5 };
@@ -16,28 +16,6 @@ const FWD = { fwdAtol: 1e-6, fwdRtol: 1e-5 };
 test.before(async () => {
   await device();
 });
-
-const pair = (v: number | readonly [number, number]) => (typeof v === 'number' ? [v, v] : [v[0], v[1]]) as [number, number];
-
-function refPool(x: Arr, o: PoolOptions, max: boolean): Arr {
-  const [N, C, H, W] = x.shape as [number, number, number, number];
-  const [KH, KW] = pair(o.kernel);
-  const [SH, SW] = pair(o.stride ?? o.kernel);
-  const [PH, PW] = pair(o.padding ?? 0);
-  const HO = Math.floor((H + 2 * PH - KH) / SH) + 1;
-  const WO = Math.floor((W + 2 * PW - KW) / SW) + 1;
-  const y = arr([N, C, HO, WO]);
-  for (let p = 0; p < N * C; p++)
-    for (let oy = 0; oy < HO; oy++)
-      for (let ox = 0; ox < WO; ox++) {
-        const vals: number[] = [];
-        for (let r = oy * SH - PH; r < oy * SH - PH + KH; r++)
-          for (let c = ox * SW - PW; c < ox * SW - PW + KW; c++) if (r >= 0 && r < H && c >= 0 && c < W) vals.push(x.data[(p * H + r) * W + c]!);
-        const sum = vals.reduce((a, b) => a + b, 0);
-        y.data[(p * HO + oy) * WO + ox] = max ? Math.max(...vals) : sum / ((o.countIncludePad ?? true) ? KH * KW : vals.length);
-      }
-  return y;
-}
 
 const cases: Array<[string, number[], PoolOptions]> = [
   ['3×3 s2 p1 on odd 9×11 (the ResNet stem)', [2, 2, 9, 11], { kernel: 3, stride: 2, padding: 1 }],

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
 import { checkOp } from './helpers/gradcheck.ts';
-import { reduce } from './helpers/reference.ts';
+import { reduce } from '../src/check/reference.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
 
 const random = rng(2);

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
 import { runtime } from '../src/runtime/context.ts';
 import { checkOp } from './helpers/gradcheck.ts';
-import { reduce, softmax as refSoftmax, zip, type Arr } from './helpers/reference.ts';
+import { reduce, softmax as refSoftmax, zip, type Arr } from '../src/check/reference.ts';
 import { device, randomArr, rng } from './helpers/setup.ts';
 
 const random = rng(5);

@@ -1,7 +1,7 @@
 // Checking an op's gradient against central finite differences of its float64 reference.
 //   L(x) = Σ R ⊙ f(x) with a fixed random R;  dL/dx_k ≈ (L(x + h e_k) − L(x − h e_k)) / 2h.
 import { backward, mul, sum, tidy, type Tensor } from '../../src/index.ts';
-import type { Arr } from './reference.ts';
+import type { Arr } from '../../src/check/reference.ts';
 import { assertClose, randomArr, rng, toTensor } from './setup.ts';
 
 export interface GradCheck {

@@ -1,7 +1,7 @@
 // Test helpers: the device, seeded random data and comparisons.
 import { initDevice, tensor, type Tensor } from '../../src/index.ts';
 import type { Runtime } from '../../src/runtime/runtime.ts';
-import type { Arr } from './reference.ts';
+import type { Arr } from '../../src/check/reference.ts';
 
 export async function device(): Promise<Runtime> {
   return initDevice();

@@ -1,4 +1,5 @@
-// Float64 CPU reference implementations, written independently of the kernels, for tests.
+// Float64 CPU reference implementations, written independently of the kernels, for the tests and
+// `ncl selfcheck`.
 export interface Arr {
   shape: number[];
   data: Float64Array;
