@@ -4,6 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
+import { adamwStepRef, clipScaleRef, sgdStepRef } from '../src/check/optim-reference.ts';
 import { cosineWithWarmup, poly } from '../src/optim/schedule.ts';
 import { assertClose, device, randomArr, rng } from './helpers/setup.ts';
 
@@ -19,12 +20,6 @@ function setGrad(p: ncl.Tensor, g: Float64Array): void {
   p.grad = ncl.keep(ncl.tensor(Float32Array.from(g), p.shape));
 }
 
-function clipScale(grads: Float64Array[], maxNorm: number | undefined): number {
-  if (maxNorm === undefined) return 1;
-  const norm = Math.sqrt(grads.reduce((s, g) => s + g.reduce((a, v) => a + v * v, 0), 0));
-  return Math.min(1, maxNorm / (norm + 1e-6));
-}
-
 for (const maxGradNorm of [undefined, 0.5]) {
   const label = maxGradNorm === undefined ? '' : ' with clipping to norm 0.5';
   test(`SGD momentum 0.9, weight decay 1e-2, 4 steps${label}`, async () => {
@@ -37,14 +32,8 @@ for (const maxGradNorm of [undefined, 0.5]) {
       const grads = w.map((x) => randomArr([x.length], random).data);
       params.forEach((p, i) => setGrad(p, grads[i]!));
       opt.step();
-      const s = clipScale(grads, maxGradNorm);
-      w.forEach((x, i) => {
-        for (let k = 0; k < x.length; k++) {
-          const g = s * grads[i]![k]! + 1e-2 * x[k]!;
-          v[i]![k] = 0.9 * v[i]![k]! + g;
-          x[k] = x[k]! - 0.1 * v[i]![k]!;
-        }
-      });
+      const scale = clipScaleRef(grads, maxGradNorm);
+      w.forEach((x, i) => sgdStepRef(x, v[i]!, grads[i]!, { lr: 0.1, momentum: 0.9, weightDecay: 1e-2, scale }));
     }
     for (let i = 0; i < params.length; i++) assertClose(await params[i]!.data(), w[i]!, 1e-6, 1e-5, `SGD param ${i}`);
     if (maxGradNorm !== undefined) assert.ok((await opt.lastClip!.data())[0]! < 1, 'clipping was active');
@@ -62,15 +51,7 @@ for (const maxGradNorm of [undefined, 0.5]) {
       const grad = randomArr([w.length], random).data;
       setGrad(p, grad);
       opt.step();
-      const s = clipScale([grad], maxGradNorm);
-      for (let k = 0; k < w.length; k++) {
-        const g = s * grad[k]!;
-        m[k] = 0.9 * m[k]! + 0.1 * g;
-        v[k] = 0.999 * v[k]! + 0.001 * g * g;
-        const mh = m[k]! / (1 - 0.9 ** t);
-        const vh = v[k]! / (1 - 0.999 ** t);
-        w[k] = w[k]! - 0.01 * (mh / (Math.sqrt(vh) + 1e-8) + 0.05 * w[k]!);
-      }
+      adamwStepRef(w, m, v, grad, t, { lr: 0.01, weightDecay: 0.05, scale: clipScaleRef([grad], maxGradNorm) });
     }
     assertClose(await p.data(), w, 1e-6, 1e-5, 'AdamW weights');
     opt.dispose();

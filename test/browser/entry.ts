@@ -25,6 +25,7 @@ const FILES: Record<string, () => Promise<unknown>> = {
   'patch.test.ts': () => import('../patch.test.ts'),
   'pool.test.ts': () => import('../pool.test.ts'),
   'reduce.test.ts': () => import('../reduce.test.ts'),
+  'selfcheck.test.ts': () => import('../selfcheck.test.ts'),
   'resize.test.ts': () => import('../resize.test.ts'),
   'shape.test.ts': () => import('../shape.test.ts'),
   'softmax.test.ts': () => import('../softmax.test.ts'),

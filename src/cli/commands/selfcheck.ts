@@ -1,109 +1,77 @@
-// `ncl selfcheck`: a quick check that the kernels compute correctly on this adapter — a few ops
-// against plain CPU arithmetic and a small regression trained to convergence.
+// `ncl selfcheck [--json] [--browser]`: every kernel family against float64 CPU arithmetic on this
+// adapter (src/check/selfcheck.ts), or with --browser in headless Chromium on SwiftShader. Exit 1
+// names the failing kernels.
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import * as ncl from '../../index.ts';
+import { runSelfcheck, type CheckResult } from '../../check/selfcheck.ts';
+import { findChromium, runInChromium } from '../../platform/chromium.ts';
+import { initDevice } from '../../runtime/context.ts';
 
-type Check = [name: string, run: () => Promise<number>, tolerance: number];
-
-function values(n: number, seed: number): Float32Array {
-  return Float32Array.from({ length: n }, (_, i) => Math.sin((i + 1) * seed) * 0.9);
+interface Adapter {
+  adapter: string;
+  backend: string;
+  fallback: boolean;
+  profile: string;
+  loopIterationCap: number | null;
+  webgpu: string;
 }
 
-function maxError(got: Float32Array, want: ArrayLike<number>): number {
-  let e = 0;
-  for (let i = 0; i < got.length; i++) e = Math.max(e, Math.abs(got[i]! - want[i]!));
-  return got.length === want.length ? e : Infinity;
+function line(r: CheckResult): string {
+  const tolerance = r.atol === 0 && r.rtol === 0 ? 'exact' : `≤ ${r.atol} + ${r.rtol}·|want|`;
+  const error = r.failure ? `did not run: ${r.failure}` : `error ${Number.isFinite(r.maxAbsError) ? r.maxAbsError.toExponential(2) : 'not finite'} (${tolerance})`;
+  return `  ${r.ok ? 'ok  ' : 'FAIL'} ${r.family.padEnd(26)} ${r.check.padEnd(62)} ${error}  ${r.ms.toFixed(0)} ms`;
 }
-
-const checks: Check[] = [
-  [
-    'matmul 37×29 · 29×41',
-    async () => {
-      const [M, K, N] = [37, 29, 41];
-      const a = values(M * K, 1.3);
-      const b = values(K * N, 2.1);
-      const want = new Float64Array(M * N);
-      for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) for (let k = 0; k < K; k++) want[i * N + j]! += a[i * K + k]! * b[k * N + j]!;
-      return maxError(await ncl.matmul(ncl.tensor(a, [M, K]), ncl.tensor(b, [K, N])).data(), want);
-    },
-    1e-4,
-  ],
-  [
-    'softmax over 300 logits',
-    async () => {
-      const x = values(300, 0.7).map((v) => v * 10);
-      const m = Math.max(...x);
-      const s = x.reduce((acc, v) => acc + Math.exp(v - m), 0);
-      return maxError(await ncl.softmax(ncl.tensor(x, [300])).data(), Array.from(x, (v) => Math.exp(v - m) / s));
-    },
-    1e-6,
-  ],
-  [
-    'sum of 100 000 values',
-    async () => {
-      const x = values(100000, 0.3);
-      return maxError(await ncl.sum(ncl.tensor(x, [100000])).data(), [x.reduce((a, v) => a + v, 0)]);
-    },
-    1e-2,
-  ],
-  [
-    'gradient of Σ sigmoid(x)·x',
-    async () => {
-      const xs = values(50, 1.7);
-      const x = ncl.tensor(xs, [50], { requiresGrad: true });
-      ncl.tidy(() => ncl.backward(ncl.sum(ncl.mul(ncl.sigmoid(x), x))));
-      const want = Array.from(xs, (v) => {
-        const s = 1 / (1 + Math.exp(-v));
-        return s + v * s * (1 - s);
-      });
-      return maxError(await x.grad!.data(), want);
-    },
-    1e-5,
-  ],
-  [
-    'regression trained with AdamW (final loss)',
-    async () => {
-      const n = 32;
-      const xs = values(n * 2, 0.9);
-      const ys = Array.from({ length: n }, (_, i) => 2 * xs[2 * i]! - xs[2 * i + 1]! + 0.5);
-      const x = ncl.tensor(xs, [n, 2]);
-      const y = ncl.tensor(ys, [n, 1]);
-      const w = ncl.zeros([2, 1], { requiresGrad: true });
-      const b = ncl.zeros([1], { requiresGrad: true });
-      const opt = new ncl.AdamW([w, b], { lr: 0.05, weightDecay: 0 });
-      let last = ncl.zeros([1]);
-      for (let step = 0; step < 300; step++) {
-        last.dispose();
-        last = ncl.tidy(() => {
-          const loss = ncl.mean(ncl.square(ncl.sub(ncl.add(ncl.matmul(x, w), b), y)));
-          ncl.backward(loss);
-          return loss;
-        });
-        opt.step();
-        opt.zeroGrad();
-      }
-      return last.item();
-    },
-    1e-6,
-  ],
-];
 
 export function registerSelfcheck(program: Command): void {
   program
     .command('selfcheck')
-    .description('check a few kernels against CPU arithmetic on this adapter')
-    .action(async () => {
-      const rt = await ncl.initDevice();
-      console.log(`selfcheck on ${rt.adapter.description} (${rt.adapter.backend}${rt.adapter.fallback ? ', CPU fallback' : ''})`);
-      let failed = 0;
-      for (const [name, run, tolerance] of checks) {
-        const t0 = performance.now();
-        const err = await run();
-        const ok = err <= tolerance;
-        if (!ok) failed++;
-        console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${name.padEnd(44)} error ${err.toExponential(2)} (≤ ${tolerance})  ${(performance.now() - t0).toFixed(0)} ms`);
+    .description('every kernel family against float64 CPU arithmetic on this adapter (matmul, conv, batch norm, resize, pooling, losses, softmax, dropout, gather, optimisers, patch pooling, fused contrastive)')
+    .option('--json', 'one JSON object: the adapter, every check with its error and tolerance')
+    .option('--browser', 'run it in headless Chromium on SwiftShader (the WGSL→SPIR-V path) instead')
+    .action(async (o: { json?: boolean; browser?: boolean }) => {
+      const start = performance.now();
+      const results: CheckResult[] = [];
+      let adapter: Adapter | null = null;
+      const show = (a: Adapter) => {
+        adapter = a;
+        if (!o.json) console.log(`selfcheck on ${a.adapter} (${a.backend}${a.fallback ? ', CPU' : ''}; profile ${a.profile}; WebGPU ${a.webgpu})`);
+      };
+      const onResult = (r: CheckResult) => {
+        results.push(r);
+        if (!o.json) console.log(line(r));
+      };
+      if (o.browser) {
+        const chromium = findChromium();
+        if (!chromium) throw new Error('--browser needs Chromium: install it (Debian: apt-get install chromium) or set CHROMIUM');
+        const why = await runInChromium(chromium, {
+          entry: fileURLToPath(new URL('../../check/selfcheck-page.ts', import.meta.url)),
+          totalTimeoutMs: 10 * 60_000,
+          idleTimeoutMs: 3 * 60_000,
+          onEvent(event) {
+            if (event.type === 'adapter') show(event as unknown as Adapter);
+            // JSON has no Infinity: a non-finite error arrives as null.
+            if (event.type !== 'result') return;
+            const { type: _, ...result } = event as unknown as CheckResult & { type: string };
+            onResult({ ...result, maxAbsError: (event.maxAbsError as number | null) ?? Infinity });
+          },
+        });
+        if (why) throw new Error(`the browser run ended early: ${why}`);
+      } else {
+        const rt = await initDevice();
+        const a = rt.adapter;
+        show({ adapter: a.description, backend: a.backend, fallback: a.fallback, profile: rt.profile, loopIterationCap: a.loopIterationCap, webgpu: a.webgpuVersion });
+        await runSelfcheck(onResult);
       }
-      console.log(failed ? `${failed} check(s) failed` : 'all checks passed');
-      if (failed) process.exitCode = 1;
+      const failed = results.filter((r) => !r.ok);
+      const seconds = (performance.now() - start) / 1000;
+      if (o.json) {
+        console.log(JSON.stringify({ ...(adapter ?? {}), seconds, passed: results.length - failed.length, failed: failed.length, checks: results.map((r) => ({ ...r, maxAbsError: Number.isFinite(r.maxAbsError) ? r.maxAbsError : null })) }, null, 2));
+      } else {
+        console.log(failed.length ? `${failed.length} of ${results.length} checks failed` : `all ${results.length} checks passed in ${seconds.toFixed(1)} s`);
+      }
+      if (failed.length) {
+        process.stderr.write(`ncl selfcheck: failed: ${[...new Set(failed.map((r) => `${r.family} (${r.check})`))].join('; ')}\n`);
+        process.exitCode = 1;
+      }
     });
 }

@@ -1,0 +1,98 @@
+// Runs a browser bundle of engine code in headless Chromium on SwiftShader (WebGPU through the
+// WGSL→SPIR-V path, on the CPU): bundles the entry (bundle.ts), serves it on 127.0.0.1, opens it,
+// and hands each JSON event the page POSTs to /event to `onEvent` until the page posts
+// { type: 'done' } or { type: 'crash', error }, the browser exits, or a time-out. The browser and
+// its helper processes are killed at the end. Node only: the test runner and `ncl selfcheck
+// --browser` use it.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleForBrowser } from './bundle.ts';
+
+const FLAGS = ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-webgpu-adapter=swiftshader', '--no-first-run'];
+
+export type PageEvent = Record<string, unknown> & { type: string };
+
+export interface PageRun {
+  /** The bundle's entry file. */
+  entry: string;
+  /** Packages swapped for files in the bundle (bundleForBrowser). */
+  replace?: Record<string, string>;
+  /** Query string parameters for the page (read with location.search). */
+  query?: Record<string, string>;
+  onEvent: (event: PageEvent) => void;
+  /** The whole run, and the longest wait for the page's next event. */
+  totalTimeoutMs: number;
+  idleTimeoutMs: number;
+}
+
+/** A Chromium on this machine: $CHROMIUM, or chromium, chromium-browser, google-chrome on the PATH. */
+export function findChromium(): string | null {
+  for (const name of [process.env.CHROMIUM, 'chromium', 'chromium-browser', 'google-chrome'].filter(Boolean) as string[]) {
+    if (spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0) return name;
+  }
+  return null;
+}
+
+const body = (req: IncomingMessage) =>
+  new Promise<string>((resolve) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => resolve(text));
+  });
+
+/** '' when the page posted 'done'; otherwise why the run ended, with the browser's last output. */
+export async function runInChromium(chromium: string, run: PageRun): Promise<string> {
+  const script = await bundleForBrowser(run.entry, run.replace);
+  const page = '<!doctype html><meta charset="utf-8"><script type="module" src="/page.js"></script>';
+  let finish: (why: string) => void = () => {};
+  const finished = new Promise<string>((resolve) => (finish = resolve));
+  let idle: NodeJS.Timeout | undefined;
+  const touch = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => finish(`no word from the page for ${run.idleTimeoutMs / 60_000} minutes`), run.idleTimeoutMs);
+  };
+
+  const server = createServer(async (req, res) => {
+    if (req.method === 'POST' && req.url === '/event') {
+      const event = JSON.parse(await body(req)) as PageEvent;
+      res.end('ok');
+      touch();
+      if (event.type === 'done') finish('');
+      else if (event.type === 'crash') finish(`the page stopped: ${String(event.error)}`);
+      else run.onEvent(event);
+      return;
+    }
+    const isScript = req.url === '/page.js';
+    res.setHeader('content-type', isScript ? 'text/javascript' : 'text/html');
+    res.end(isScript ? script : page);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const query = new URLSearchParams(run.query ?? {}).toString();
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/${query ? `?${query}` : ''}`;
+
+  const profileDir = mkdtempSync(join(tmpdir(), 'ncl-chromium-'));
+  // Its own process group, so the browser's helper processes end with it.
+  const browser = spawn(chromium, [...FLAGS, `--user-data-dir=${profileDir}`, url], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  let log = '';
+  browser.stderr.on('data', (c: Buffer) => (log = (log + c.toString()).slice(-4000)));
+  const exited = new Promise<void>((resolve) => browser.on('exit', () => resolve()));
+  browser.on('exit', (code) => finish(`the browser exited (code ${code})`));
+  const overall = setTimeout(() => finish(`the run took longer than ${run.totalTimeoutMs / 60_000} minutes`), run.totalTimeoutMs);
+  touch();
+  const why = await finished;
+  clearTimeout(overall);
+  clearTimeout(idle);
+  try {
+    process.kill(-browser.pid!, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+  await exited;
+  server.close();
+  rmSync(profileDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  return why && `${why}\n${log.trim().split('\n').slice(-5).join('\n')}`;
+}
