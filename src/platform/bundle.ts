@@ -34,7 +34,9 @@ function replaceImports(replacements: Record<string, string>): Plugin {
 
 /** One ES module with everything `entry` imports; `replace` swaps packages for files (e.g. a test API). */
 export async function bundleForBrowser(entry: string, replace: Record<string, string> = {}): Promise<string> {
-  const esbuild = await import('esbuild');
+  const esbuild = await import('esbuild').catch(() => {
+    throw new Error('bundling for a browser needs esbuild, a development dependency of ncl: run npm install (or npm install esbuild)');
+  });
   const result = await esbuild.build({
     entryPoints: [entry],
     bundle: true,
