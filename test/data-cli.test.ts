@@ -1,22 +1,11 @@
 // The data commands end to end, through the real `ncl` entry point: synth, data check (exit code 1
 // on a fatal problem), data score (perfect predictions score 1, baselines alongside).
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tempDir, writeImage, writeMask } from './helpers/data-fixtures.ts';
-
-const NCL = fileURLToPath(new URL('../bin/ncl.js', import.meta.url));
-
-function ncl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [NCL, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+import { ncl } from './helpers/cli.ts';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};

@@ -1,10 +1,9 @@
 // ncl train, eval and predict through the real entry point: a 2-step run on a tiny synthetic set,
 // eval --json with the documented keys, predict's three PNGs at each image's size, and clear
 // errors for bad arguments, files and configs.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -12,16 +11,7 @@ import { generateSyntheticSet } from '../src/data/synth/generate.ts';
 import { saveSafetensors } from '../src/io/safetensors.ts';
 import { readCheckpoint } from '../src/ncl/train/checkpoint.ts';
 import { tempDir } from './helpers/data-fixtures.ts';
-
-const NCL = fileURLToPath(new URL('../bin/ncl.js', import.meta.url));
-
-function ncl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [NCL, ...args], { timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+import { NCL_BIN, ncl } from './helpers/cli.ts';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};
@@ -58,7 +48,7 @@ test('train → eval --json → predict', async () => {
 test('Ctrl-C: the run finishes its step, writes the checkpoint and exits with 130', async () => {
   const out = join(dir, 'interrupted');
   const args = ['train', '--data', join(dir, 'synth', 'train.json'), '--out', out, '--input-size', '64', '--steps', '1000', '--batch-size', '2', '--checkpoint-every', '0', '--no-progress'];
-  const child = spawn(process.execPath, [NCL, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [NCL_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const log = join(out, 'log.jsonl');

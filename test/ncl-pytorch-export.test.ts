@@ -2,7 +2,7 @@
 // forward; where a python3 with torch exists, scripts/ncl_pytorch.py loads the export strictly and
 // its eval-mode outputs match ncl's (tolerance below); the CLI writes model tensors only; and the
 // paper preset's `ncl predict` gives the same bytes for the same image twice.
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,8 +18,8 @@ import { resolveTrainConfig } from '../src/ncl/train/config.ts';
 import { generateSyntheticSet } from '../src/data/synth/generate.ts';
 import { tempDir } from './helpers/data-fixtures.ts';
 import { assertClose, device } from './helpers/setup.ts';
+import { ncl } from './helpers/cli.ts';
 
-const NCL = fileURLToPath(new URL('../bin/ncl.js', import.meta.url));
 const TORCH_SCRIPT = fileURLToPath(new URL('../scripts/ncl_pytorch.py', import.meta.url));
 const SIZE = 64;
 const BATCH = 2;
@@ -138,11 +138,6 @@ for (const preset of PRESETS) {
   });
 }
 
-function ncl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [NCL, ...args], { timeout: 120_000 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
-  });
-}
 
 test('ncl export: writes the file, refuses to replace it without --force, names a bad checkpoint', async () => {
   const checkpoint = join(dir, 'paper.ckpt.safetensors');

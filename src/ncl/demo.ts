@@ -13,7 +13,8 @@ import { saveCheckpoint } from './train/checkpoint.ts';
 import { measureStepTime, stepsForBudget } from './train/calibrate.ts';
 import { modelConfigOf, optimizerSettings, resolveTrainConfig, type TrainConfig, type TrainConfigLayer } from './train/config.ts';
 import { readLog } from './train/log.ts';
-import { LOG_FILE, train } from './train/trainer.ts';
+import { LOG_FILE } from './train/run-folder.ts';
+import { train } from './train/trainer.ts';
 
 export interface DemoOptions {
   out: string;
@@ -69,7 +70,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const config = resolveTrainConfig(base, { steps: stepsForBudget(o.minutes, timing, base.warmupSteps) });
   o.log(`${timing.secondsPerStep.toFixed(2)} s per step of ${config.batchSize} images → ${config.steps} steps in ${o.minutes} min`);
 
-  const run = await train({ config, train: trainSet, outDir: join(o.out, 'run'), progress: o.progress });
+  const run = await train({ config, train: trainSet, outDir: join(o.out, 'run'), existing: 'replace', progress: o.progress });
   const trainSeconds = lap();
   const evaluation = await evaluate(run.net, testSet);
   const metrics = evalJson(evaluation);

@@ -75,8 +75,9 @@ export async function runInChromium(chromium: string, run: PageRun): Promise<str
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/${query ? `?${query}` : ''}`;
 
   const profileDir = mkdtempSync(join(tmpdir(), 'ncl-chromium-'));
-  // Its own process group, so the browser's helper processes end with it.
-  const browser = spawn(chromium, [...FLAGS, `--user-data-dir=${profileDir}`, url], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  // Its own process group, so the browser's helper processes end with it; its temporary files go
+  // into the profile folder, removed at the end.
+  const browser = spawn(chromium, [...FLAGS, `--user-data-dir=${profileDir}`, url], { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env: { ...process.env, TMPDIR: profileDir } });
   let log = '';
   browser.stderr.on('data', (c: Buffer) => (log = (log + c.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => browser.on('exit', () => resolve()));

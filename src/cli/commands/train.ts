@@ -1,5 +1,6 @@
 // `ncl train`: trains NCL on a dataset (any layout of docs/data.md), writing <out>/checkpoint.safetensors
-// and <out>/log.jsonl; --resume continues a run from its checkpoint.
+// and <out>/log.jsonl; --resume continues a run from its checkpoint. The folder is locked for the run,
+// and one that holds another run is refused unless --force (src/ncl/train/run-folder.ts).
 import type { Command } from 'commander';
 import { openDataset } from '../../data/dataset.ts';
 import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../data/mask-options.ts';
@@ -16,6 +17,7 @@ interface TrainCommandOptions extends TrainCliOptions, MaskCliOptions {
   valLimit?: number;
   initWeights?: string;
   skipHead?: boolean;
+  force?: boolean;
   progress: boolean;
 }
 
@@ -30,6 +32,7 @@ export function registerTrain(program: Command): void {
     .option('--resume <checkpoint>', "continue a run from its checkpoint (the checkpoint's config is used)")
     .option('--init-weights <file>', 'start from a PyTorch DeepLabV3+ state dict exported to safetensors (docs/training.md)')
     .option('--skip-head', 'with --init-weights: keep the initialised 2-class head (the export has another class count)')
+    .option('--force', "start anew in a folder that holds another run: that run's files are moved to <out>/previous-<time>/")
     .option('--no-progress', 'no progress output');
   addTrainOptions(command);
   addMaskOptions(command);
@@ -43,6 +46,7 @@ export function registerTrain(program: Command): void {
       config,
       train: trainSet,
       outDir: o.out,
+      existing: o.force ? 'move-aside' : 'refuse',
       load,
       progress: o.progress,
       ...(valSet ? { val: valSet } : {}),

@@ -4,7 +4,6 @@
 // cadence; a checkpoint on Ctrl-C. Resuming restores weights, BN statistics, optimiser moments and
 // step count; data order, augmentation, sampling and dropout derive from (seed, step) (streams.ts).
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { backward } from '../../autograd/backward.ts';
 import { DropoutGenerator } from '../../autograd/ops/dropout.ts';
 import { mulScalar } from '../../autograd/ops/elementwise.ts';
@@ -29,6 +28,7 @@ import { RunLog, type StepRecord } from './log.ts';
 import { findNonFiniteOp, isFiniteAll, NonFiniteLossError } from './nan-guard.ts';
 import { createOptimizer } from './optimizer.ts';
 import { createProgress } from './progress.ts';
+import { CHECKPOINT_FILE, LOG_FILE, RunFolder, type ExistingRun } from './run-folder.ts';
 import { STREAM } from './streams.ts';
 
 export interface TrainOptions {
@@ -36,8 +36,12 @@ export interface TrainOptions {
   train: DatasetListing;
   val?: DatasetListing;
   load?: LoadOptions;
-  /** Folder for checkpoint.safetensors and log.jsonl. */
+  /** Folder for checkpoint.safetensors and log.jsonl, locked for the run (run-folder.ts). */
   outDir: string;
+  /** What to do with another run found in outDir (default: refuse). */
+  existing?: ExistingRun;
+  /** Where notices go (a stale lock taken over, the old run moved aside); default stderr. */
+  notice?: (text: string) => void;
   /** Continue from this checkpoint (its config replaces `config`). */
   resume?: string;
   /** Start from the weights of a PyTorch DeepLabV3+ export (pytorch-import.ts); not with resume. */
@@ -60,10 +64,17 @@ export interface TrainResult {
   lastEval: EvalJson | null;
 }
 
-export const CHECKPOINT_FILE = 'checkpoint.safetensors';
-export const LOG_FILE = 'log.jsonl';
-
 export async function train(o: TrainOptions): Promise<TrainResult> {
+  const notice = o.notice ?? ((text: string) => process.stderr.write(`${text}\n`));
+  const folder = RunFolder.claim(o.outDir, { existing: o.existing ?? 'refuse', ...(o.resume ? { resume: o.resume } : {}), notice });
+  try {
+    return await trainIn(folder, o, notice);
+  } finally {
+    folder.release();
+  }
+}
+
+async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string) => void): Promise<TrainResult> {
   const resumed = o.resume ? readCheckpoint(o.resume) : null;
   const config = resumed?.config ?? o.config;
   const net = buildNetwork(config);
@@ -75,10 +86,17 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   } else if (o.initWeights) {
     await importPytorchDeepLab(o.initWeights.path, net, { skipHead: o.initWeights.skipHead });
   }
-  mkdirSync(o.outDir, { recursive: true });
   const checkpointPath = join(o.outDir, CHECKPOINT_FILE);
   const log = new RunLog(join(o.outDir, LOG_FILE));
-  log.start(resumed ? resumed.step : null);
+  // The folder's old run and log stay as they are until this run has something to write.
+  let begun = false;
+  const begin = () => {
+    if (begun) return;
+    begun = true;
+    const aside = folder.takeOver();
+    if (aside) notice(`the previous run in ${o.outDir} was moved to ${aside}`);
+    log.start(resumed ? resumed.step : null);
+  };
   const data = new TrainingData(o.train, { seed: config.seed, batchSize: config.batchSize, accumulate: config.accumulate, inputSize: modelConfigOf(config).inputSize, augment: config.augment }, o.load);
   const lastStep = Math.min(config.steps, o.stopAfter ?? config.steps);
   const progress = createProgress(config.steps, resumed?.step ?? 0, o.progress ?? false);
@@ -89,11 +107,15 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     interrupted = true;
   };
   process.once('SIGINT', onSigint);
-  const save = (step: number) => saveCheckpoint(checkpointPath, net, optimizer, config, step);
+  const save = (step: number) => {
+    begin();
+    return saveCheckpoint(checkpointPath, net, optimizer, config, step);
+  };
   const runEval = async (step: number) => {
     if (!o.val) return;
     const result = await evaluate(net, o.val, { ...(o.load ? { load: o.load } : {}), ...(o.valLimit ? { limit: o.valLimit } : {}) });
     lastEval = evalJson(result);
+    begin();
     log.append({ type: 'eval', step, ...lastEval });
     progress.note(`eval at step ${step}: pixel F1 ${fmt(lastEval.pixelF1)} AUC ${fmt(lastEval.pixelAUC)} (all-tampered F1 ${fmt(lastEval.baselineAllTamperedF1)})`);
   };
@@ -105,6 +127,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       const record = await trainStep(net, optimizer, data, config, step, schedule(step));
       step++;
       history.push(record);
+      begin();
       log.append(record);
       progress.update(record);
       if (config.evalEvery > 0 && step % config.evalEvery === 0 && step < lastStep) await runEval(step);

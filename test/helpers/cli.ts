@@ -1,0 +1,20 @@
+// Runs the real `ncl` entry point (bin/ncl.js) in a child process.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const NCL_BIN = fileURLToPath(new URL('../../bin/ncl.js', import.meta.url));
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `ncl ...args`: its exit code and output (killed after 5 minutes). */
+export function ncl(...args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [NCL_BIN, ...args], { timeout: 300_000, maxBuffer: 2 ** 24 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
