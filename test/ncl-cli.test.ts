@@ -1,8 +1,10 @@
 // ncl train, eval and predict through the real entry point: a 2-step run on a tiny synthetic set,
-// eval --json with the documented keys, predict's three PNGs at each image's size, and clear
-// errors for bad arguments, files and configs.
+// eval --json with the documented keys, predict's three PNGs at each image's size, data score on
+// predict's output folder, predict's names for inputs sharing a stem and its handling of unreadable
+// inputs, and clear errors for bad arguments, files and configs.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { test } from 'uvu';
@@ -43,6 +45,36 @@ test('train → eval --json → predict', async () => {
     const meta = await sharp(`${stem}.${kind}.png`).metadata();
     assert.equal([meta.width, meta.height], [80, 80], `${kind} PNG at the image's size`);
   }
+});
+
+test("data score reads predict's output folder as it is", async () => {
+  // The previous test trained a checkpoint and predicted the test images into <dir>/pred.
+  const scored = await ncl('data', 'score', join(dir, 'synth', 'test.json'), '--predictions', join(dir, 'pred'), '--json');
+  assert.is(scored.code, 0, scored.stderr);
+  const { model } = JSON.parse(scored.stdout) as { model: { pixel: { f1: number; images: number } } | null };
+  assert.ok(model && Number.isFinite(model.pixel.f1) && model.pixel.images === 2, 'model metrics of both test images');
+});
+
+test('predict: inputs sharing a stem keep their extensions; unreadable inputs are skipped, listed, exit 1', async () => {
+  const inputs = join(dir, 'mixed');
+  await mkdir(inputs);
+  const source = join(dir, 'synth', 'test', 'Tp', readdirSync(join(dir, 'synth', 'test', 'Tp')).sort()[0]!);
+  await copyFile(source, join(inputs, 'a.png'));
+  await sharp(source).tiff().toFile(join(inputs, 'a.tif'));
+  await copyFile(source, join(inputs, 'c.png'));
+  writeFileSync(join(inputs, 'b.png'), '');
+  const out = join(dir, 'pred-mixed');
+  const predicted = await ncl('predict', '--checkpoint', join(dir, 'run', 'checkpoint.safetensors'), '--input', inputs, '--out', out);
+  assert.is(predicted.code, 1);
+  assert.match(predicted.stderr, /skipped 1 unreadable input\(s\):\n {2}.*b\.png: /);
+  for (const f of ['a.png.prob.png', 'a.tif.prob.png', 'c.prob.png', 'c.mask.png', 'c.overlay.png']) assert.ok(existsSync(join(out, f)), f);
+  // The same file name in two folders cannot be told apart by name: refused before any work.
+  await mkdir(join(dir, 'other'));
+  await copyFile(source, join(dir, 'other', 'a.png'));
+  const clash = await ncl('predict', '--checkpoint', join(dir, 'run', 'checkpoint.safetensors'), '--input', join(inputs, 'a.png'), join(dir, 'other', 'a.png'), '--out', join(dir, 'pred-clash'));
+  assert.is(clash.code, 1);
+  assert.match(clash.stderr, /share the name a\.png: their predictions would overwrite each other/);
+  assert.not.ok(existsSync(join(dir, 'pred-clash')), 'nothing written');
 });
 
 test('Ctrl-C: the run finishes its step, writes the checkpoint and exits with 130', async () => {

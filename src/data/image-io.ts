@@ -72,14 +72,18 @@ export function encodePng(image: RgbImage): Promise<Buffer> {
     .toBuffer();
 }
 
-/** Encodes a binary mask as an 8-bit grey PNG, 0 or 255. */
-export function encodeMaskPng(mask: Mask): Promise<Buffer> {
-  const grey = new Uint8Array(mask.data.length);
-  for (let i = 0; i < grey.length; i++) grey[i] = mask.data[i] ? 255 : 0;
-  return sharp(grey, { raw: { width: mask.width, height: mask.height, channels: 1 } })
+/** Encodes values in [0, 1] (a probability map, a 0/1 mask) as an 8-bit grey PNG, round(v·255). */
+export function encodeGreyPng(map: { width: number; height: number; data: ArrayLike<number> }): Promise<Buffer> {
+  const grey = Uint8Array.from(map.data, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
+  return sharp(grey, { raw: { width: map.width, height: map.height, channels: 1 } })
     .toColourspace('b-w')
     .png({ compressionLevel: 6 })
     .toBuffer();
+}
+
+/** Encodes a binary mask as an 8-bit grey PNG, 0 or 255. */
+export function encodeMaskPng(mask: Mask): Promise<Buffer> {
+  return encodeGreyPng(mask);
 }
 
 /** Encodes an RGB image to JPEG at `quality` (1–100), 4:2:0 chroma subsampling as cameras do. */
@@ -105,4 +109,8 @@ export async function writeImagePng(file: string, image: RgbImage): Promise<void
 
 export async function writeMaskPng(file: string, mask: Mask): Promise<void> {
   await writeFile(file, await encodeMaskPng(mask));
+}
+
+export async function writeGreyPng(file: string, map: { width: number; height: number; data: ArrayLike<number> }): Promise<void> {
+  await writeFile(file, await encodeGreyPng(map));
 }

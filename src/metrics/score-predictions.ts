@@ -1,12 +1,13 @@
-// Scoring saved prediction maps against a dataset: for each sample, the grey file in the
-// predictions folder whose name is the image's stem (any image extension) is read as a probability
-// map (value / 255). With no folder, only the trivial baselines are scored.
-import { readdir } from 'node:fs/promises';
-import { extname, join, parse } from 'node:path';
+// Scoring saved prediction maps against a dataset: for each sample, its probability map in the
+// predictions folder — as `ncl predict` names it (<stem>.prob.png, src/data/prediction-names.ts) or
+// a grey map of another tool named like the image — is read as value / 255. With no folder, only
+// the trivial baselines are scored.
+import { existsSync } from 'node:fs';
 import type { DatasetListing } from '../data/dataset.ts';
 import { readMaskChannels } from '../data/image-io.ts';
 import type { ProbabilityMap } from '../data/image.ts';
 import { SampleLoader, type LoadOptions } from '../data/loader.ts';
+import { probabilityCandidates } from '../data/prediction-names.ts';
 import { IMAGE_EXTENSIONS } from '../data/readers/sample.ts';
 import { MetricsAccumulator, type MetricsSummary } from './accumulator.ts';
 import { Baselines, type BaselineSummaries } from './baselines.ts';
@@ -17,14 +18,6 @@ export async function readPrediction(file: string): Promise<ProbabilityMap> {
   return { width: raw.width, height: raw.height, data: Float32Array.from(raw.data, (v) => v / 255) };
 }
 
-async function predictionFiles(dir: string): Promise<Map<string, string>> {
-  const byStem = new Map<string, string>();
-  for (const name of await readdir(dir)) {
-    if (IMAGE_EXTENSIONS.includes(extname(name).toLowerCase())) byStem.set(parse(name).name, join(dir, name));
-  }
-  return byStem;
-}
-
 export interface ScoreResult extends BaselineSummaries {
   /** null when no predictions folder was given. */
   model: MetricsSummary | null;
@@ -33,8 +26,8 @@ export interface ScoreResult extends BaselineSummaries {
 }
 
 export async function scorePredictions(listing: DatasetListing, predictionsDir: string | null, load: LoadOptions): Promise<ScoreResult> {
-  const files = predictionsDir === null ? null : await predictionFiles(predictionsDir);
-  const model = files ? new MetricsAccumulator() : null;
+  if (predictionsDir !== null && !existsSync(predictionsDir)) throw new Error(`predictions folder not found: ${predictionsDir}`);
+  const model = predictionsDir === null ? null : new MetricsAccumulator();
   const baselines = new Baselines();
   const loader = new SampleLoader(load);
   for (const sample of listing.samples) {
@@ -42,10 +35,10 @@ export async function scorePredictions(listing: DatasetListing, predictionsDir: 
     if (!loaded) continue;
     const label = sample.label ?? undefined;
     baselines.add(loaded.mask, label);
-    if (!files || !model) continue;
-    const stem = parse(sample.imagePath).name;
-    const file = files.get(stem);
-    if (!file) throw new Error(`no prediction for ${sample.imagePath} in ${predictionsDir} (expected ${stem}.png or another image extension)`);
+    if (predictionsDir === null || !model) continue;
+    const candidates = probabilityCandidates(predictionsDir, sample.imagePath, IMAGE_EXTENSIONS);
+    const file = candidates.find((f) => existsSync(f));
+    if (!file) throw new Error(`no prediction for ${sample.imagePath} in ${predictionsDir} (looked for ${candidates.slice(0, 3).map((c) => c.slice(predictionsDir.length + 1)).join(', ')}, …)`);
     model.add({ mask: loaded.mask, prediction: await readPrediction(file), ...(label !== undefined ? { label } : {}) });
   }
   return { model: model?.summarise() ?? null, ...baselines.summarise(), skipped: loader.skipped.length };

@@ -1,12 +1,15 @@
-// `ncl predict`: for each input image, <name>.prob.png (p(tampered) as grey), <name>.mask.png
-// (p > 0.5) and <name>.overlay.png (the mask in red over the image), at the image's own size.
+// `ncl predict`: for each input image, <stem>.prob.png (p(tampered) as 8-bit grey), <stem>.mask.png
+// (p > 0.5) and <stem>.overlay.png (the mask in red over the image), at the image's own size; names
+// as src/data/prediction-names.ts gives them, which `ncl data score --predictions` reads. An
+// unreadable input is skipped and listed, and the command then exits with 1.
 import { mkdir, readdir, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { readImage, writeImagePng, writeMaskPng } from '../../data/image-io.ts';
+import { readImage, writeGreyPng, writeImagePng, writeMaskPng } from '../../data/image-io.ts';
+import { PROBABILITY_SUFFIX, predictionStems } from '../../data/prediction-names.ts';
 import { IMAGE_EXTENSIONS } from '../../data/readers/sample.ts';
 import { predictProbability } from '../../ncl/inference.ts';
-import { binaryMask, overlay, probabilityImage } from '../../ncl/prediction-images.ts';
+import { binaryMask, overlay } from '../../ncl/prediction-images.ts';
 import { loadNetwork } from '../../ncl/train/checkpoint.ts';
 import { initDevice } from '../../runtime/context.ts';
 
@@ -40,18 +43,30 @@ export function registerPredict(program: Command): void {
     .requiredOption('--out <dir>', 'output folder')
     .action(async (o: { checkpoint: string; input: string[]; out: string }) => {
       const files = await listInputs(o.input);
+      const stems = predictionStems(files);
       await initDevice();
       const { net } = loadNetwork(o.checkpoint);
       await mkdir(o.out, { recursive: true });
-      for (const file of files) {
-        const image = await readImage(file);
+      const unreadable: string[] = [];
+      for (const [i, file] of files.entries()) {
+        let image;
+        try {
+          image = await readImage(file);
+        } catch (e) {
+          unreadable.push(`${file}: ${(e as Error).message}`);
+          continue;
+        }
         const p = await predictProbability(net, image);
         const mask = binaryMask(p);
-        const stem = join(o.out, basename(file, extname(file)));
-        await writeImagePng(`${stem}.prob.png`, probabilityImage(p));
+        const stem = join(o.out, stems[i]!);
+        await writeGreyPng(`${stem}${PROBABILITY_SUFFIX}`, p);
         await writeMaskPng(`${stem}.mask.png`, mask);
         await writeImagePng(`${stem}.overlay.png`, overlay(image, mask));
         process.stdout.write(`${file}: ${(100 * mask.data.reduce((a, b) => a + b, 0) / mask.data.length).toFixed(1)} % predicted tampered, max p ${p.data.reduce((a, b) => Math.max(a, b), 0).toFixed(3)}\n`);
+      }
+      if (unreadable.length > 0) {
+        process.stderr.write(`skipped ${unreadable.length} unreadable input(s):\n${unreadable.map((u) => `  ${u}`).join('\n')}\n`);
+        process.exitCode = 1;
       }
     });
 }
