@@ -77,22 +77,24 @@ test('predict: inputs sharing a stem keep their extensions; unreadable inputs ar
   assert.not.ok(existsSync(join(dir, 'pred-clash')), 'nothing written');
 });
 
-test('Ctrl-C: the run finishes its step, writes the checkpoint and exits with 130', async () => {
-  const out = join(dir, 'interrupted');
-  const args = ['train', '--data', join(dir, 'synth', 'train.json'), '--out', out, '--input-size', '64', '--steps', '1000', '--batch-size', '2', '--checkpoint-every', '0', '--no-progress'];
-  const child = spawn(process.execPath, [NCL_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const log = join(out, 'log.jsonl');
-  const deadline = Date.now() + 90_000;
-  while (!(existsSync(log) && readFileSync(log, 'utf8').includes('"step"')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  child.kill('SIGINT');
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  assert.is(code, 130, stderr);
-  assert.match(stderr, /interrupted at step \d+; checkpoint saved to .*checkpoint\.safetensors; continue with --resume/);
-  const steps = readFileSync(log, 'utf8').trim().split('\n').length;
-  assert.is(readCheckpoint(join(out, 'checkpoint.safetensors')).step, steps);
-});
+for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  test(`${signal} (Ctrl-C, or a scheduler's stop): the run finishes its step, writes the checkpoint and exits with ${exitCode}`, async () => {
+    const out = join(dir, `interrupted-${signal}`);
+    const args = ['train', '--data', join(dir, 'synth', 'train.json'), '--out', out, '--input-size', '64', '--steps', '1000', '--batch-size', '2', '--checkpoint-every', '0', '--no-progress'];
+    const child = spawn(process.execPath, [NCL_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const log = join(out, 'log.jsonl');
+    const deadline = Date.now() + 90_000;
+    while (!(existsSync(log) && readFileSync(log, 'utf8').includes('"step"')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    child.kill(signal);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.is(code, exitCode, stderr);
+    assert.match(stderr, /interrupted at step \d+; checkpoint saved to .*checkpoint\.safetensors; continue with --resume/);
+    const steps = readFileSync(log, 'utf8').trim().split('\n').length;
+    assert.is(readCheckpoint(join(out, 'checkpoint.safetensors')).step, steps);
+  });
+}
 
 test('argument, file and config errors name what is wrong', async () => {
   const data = join(dir, 'synth', 'train.json');
@@ -108,7 +110,14 @@ test('argument, file and config errors name what is wrong', async () => {
   ];
   const config = join(dir, 'bad-config.json');
   writeFileSync(config, JSON.stringify({ steps: 3, learningRate: 0.1 }));
-  cases.push([['train', '--data', data, '--config', config], /unknown field\(s\) learningRate/]);
+  cases.push([['train', '--data', data, '--config', config], /unknown field.*learningRate/]);
+  const nested = join(dir, 'nested-config.json');
+  writeFileSync(nested, JSON.stringify({ ncl: { lamdaPc: 0.5 } }));
+  cases.push([['train', '--data', data, '--config', nested], /unknown field ncl\.lamdaPc \(did you mean ncl\.lambdaPc\?\)/]);
+  cases.push([['eval', '--checkpoint', 'x', '--data', data, '--limit', '0'], /--limit must be an integer ≥ 1, got "0"/]);
+  const missingFiles = join(dir, 'missing-files.json');
+  writeFileSync(missingFiles, JSON.stringify([['nowhere/a.png', 'nowhere/a-mask.png']]));
+  cases.push([['eval', '--checkpoint', join(dir, 'run', 'checkpoint.safetensors'), '--data', missingFiles], /nothing was scored/]);
   const foreign = join(dir, 'foreign.safetensors');
   saveSafetensors(foreign, new Map([['w', { shape: [1], data: new Float32Array(1) }]]));
   cases.push([['eval', '--checkpoint', foreign, '--data', data], /not an ncl checkpoint/]);
@@ -117,6 +126,11 @@ test('argument, file and config errors name what is wrong', async () => {
     assert.is.not(r.code, 0, args.join(' '));
     assert.match(r.stderr, message, args.join(' '));
   }
+  const empty = join(dir, 'empty.json');
+  writeFileSync(empty, '[]');
+  const checked = await ncl('data', 'check', empty);
+  assert.is(checked.code, 1, 'data check fails on an empty set');
+  assert.match(checked.stdout, /lists no samples/);
 });
 
 test.run();

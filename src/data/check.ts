@@ -48,6 +48,7 @@ export async function checkDataset(path: string, options: CheckOptions = {}): Pr
   }
   report.layout = listing.layout;
   report.samples = listing.samples.length;
+  if (report.samples === 0) report.problems.push({ file: path, message: 'the dataset lists no samples', fatal: true });
   for (const w of listing.warnings) report.problems.push({ file: path, message: w, fatal: false });
   const areas: number[] = [];
   for (const [i, sample] of listing.samples.entries()) {

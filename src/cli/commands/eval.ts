@@ -25,7 +25,7 @@ export function registerEval(program: Command): void {
     .requiredOption('--checkpoint <file>', 'a checkpoint written by ncl train or ncl demo')
     .requiredOption('--data <dataset>', 'dataset to score on')
     .option('--robustness', 'also score under JPEG (q 100–50), blur (k 3–23) and noise (var 3–23)')
-    .option('--limit <n>', 'score the first n samples only', parseNumber('--limit', true))
+    .option('--limit <n>', 'score the first n samples only', parseNumber('--limit', true, 1))
     .option('--json', 'print one JSON object');
   addMaskOptions(command);
   command.action(async (o: EvalOptions) => {
@@ -37,6 +37,9 @@ export function registerEval(program: Command): void {
       if (!o.json && process.stderr.isTTY) process.stderr.write(`\r${done}/${total}`);
     };
     const clean = await evaluate(net, listing, { ...common, onImage: progress });
+    if (clean.model.images === 0) {
+      throw new Error(`nothing was scored: none of the ${listing.samples.length} samples of ${o.data} could be read${clean.skipped.length ? ` (first: ${clean.skipped[0]!.image}: ${clean.skipped[0]!.reason})` : ''}`);
+    }
     const perturbed: EvaluationResult[] = [];
     if (o.robustness) for (const perturbation of ROBUSTNESS_GRID) perturbed.push(await evaluate(net, listing, { ...common, perturbation, onImage: progress }));
     if (!o.json && process.stderr.isTTY) process.stderr.write('\n');

@@ -4,10 +4,13 @@ import { Option, type Command } from 'commander';
 import type { NclOptions } from '../../ncl/options.ts';
 import type { TrainConfig, TrainConfigLayer } from '../../ncl/train/config.ts';
 
-export function parseNumber(flag: string, integer = false) {
+/** A parser for a numeric option: an integer where `integer`, and at least `min` where given. */
+export function parseNumber(flag: string, integer = false, min = -Infinity) {
   return (value: string): number => {
     const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new Error(`${flag} must be ${integer ? 'an integer' : 'a number'}, got "${value}"`);
+    if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min) {
+      throw new Error(`${flag} must be ${integer ? 'an integer' : 'a number'}${min > -Infinity ? ` ≥ ${min}` : ''}, got "${value}"`);
+    }
     return n;
   };
 }

@@ -27,7 +27,7 @@ export function registerTrain(program: Command): void {
     .description('train NCL on a dataset (Tp/+Gt/ folder, JSON list or text list); see docs/training.md')
     .requiredOption('--data <dataset>', 'training set')
     .option('--val <dataset>', 'validation set, evaluated every --eval-every steps and at the end')
-    .option('--val-limit <n>', 'evaluate on at most n validation images', parseNumber('--val-limit', true))
+    .option('--val-limit <n>', 'evaluate on at most n validation images', parseNumber('--val-limit', true, 1))
     .option('--out <dir>', 'output folder for checkpoint.safetensors and log.jsonl', 'runs/train')
     .option('--resume <checkpoint>', "continue a run from its checkpoint (the checkpoint's config is used)")
     .option('--init-weights <file>', 'start from a PyTorch DeepLabV3+ state dict exported to safetensors (docs/training.md)')
@@ -56,7 +56,7 @@ export function registerTrain(program: Command): void {
     });
     if (result.interrupted) {
       process.stderr.write(`interrupted at step ${result.step}; checkpoint saved to ${result.checkpoint}; continue with --resume ${result.checkpoint}\n`);
-      process.exitCode = 130;
+      process.exitCode = result.interrupted === 'SIGTERM' ? 143 : 130;
       return;
     }
     const last = result.history.at(-1);

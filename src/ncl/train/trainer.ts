@@ -58,7 +58,8 @@ export interface TrainResult {
   config: TrainConfig;
   /** Optimiser steps completed. */
   step: number;
-  interrupted: boolean;
+  /** The signal (Ctrl-C's SIGINT, or SIGTERM) that stopped the run after a completed step, if any. */
+  interrupted: 'SIGINT' | 'SIGTERM' | null;
   checkpoint: string;
   history: StepRecord[];
   lastEval: EvalJson | null;
@@ -102,11 +103,12 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
   const progress = createProgress(config.steps, resumed?.step ?? 0, o.progress ?? false);
   const history: StepRecord[] = [];
   let lastEval: EvalJson | null = null;
-  let interrupted = false;
-  const onSigint = () => {
-    interrupted = true;
+  let interrupted: TrainResult['interrupted'] = null;
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+    interrupted ??= signal;
   };
-  process.once('SIGINT', onSigint);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const save = (step: number) => {
     begin();
     return saveCheckpoint(checkpointPath, net, optimizer, config, step);
@@ -139,7 +141,8 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     net.dispose();
     throw e;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     progress.stop();
     optimizer.dispose();
   }
