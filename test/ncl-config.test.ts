@@ -2,7 +2,7 @@
 // that name the option.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { optimizerSettings, resolveTrainConfig } from '../src/ncl/train/config.ts';
+import { optimizerSettings, resolveTrainConfig, warmupOf } from '../src/ncl/train/config.ts';
 
 test('layers: later fields win, nested model and ncl fields merge', () => {
   const c = resolveTrainConfig({ steps: 10, warmupSteps: 2, model: { inputSize: 64 }, ncl: { tau: 0.2 } }, { steps: 20, ncl: { lambdaPc: 0 } });
@@ -15,6 +15,11 @@ test('optimiser defaults: AdamW 1e-3 / 0.05, SGD 0.01 / 5e-4 (DeepLab); explicit
   assert.equal(optimizerSettings(resolveTrainConfig({})), { lr: 1e-3, weightDecay: 0.05 });
   assert.equal(optimizerSettings(resolveTrainConfig({ optimizer: 'sgd' })), { lr: 0.01, weightDecay: 5e-4 });
   assert.equal(optimizerSettings(resolveTrainConfig({ optimizer: 'sgd', lr: 0.007 })), { lr: 0.007, weightDecay: 5e-4 });
+});
+
+test('warm-up: 5 % of the steps, at most 50, unless given; a short run needs no --warmup', () => {
+  assert.equal([2, 100, 1000, 5000].map((steps) => warmupOf(resolveTrainConfig({ steps }))), [0, 5, 50, 50]);
+  assert.is(warmupOf(resolveTrainConfig({ steps: 100, warmupSteps: 30 })), 30);
 });
 
 test('bad values are errors naming the option', () => {

@@ -31,4 +31,17 @@ test('ncl demo writes model.safetensors, metrics.json and report.html', async ()
   }
 });
 
+test('ncl demo trains the steps asked for instead of filling its time budget', async () => {
+  await device();
+  const { dir, cleanup } = await tempDir('demo-steps');
+  try {
+    const lines: string[] = [];
+    const result = await runDemo({ out: dir, minutes: 5, seed: 2, images: 12, imageSize: 64, config: { model: { inputSize: 64 }, batchSize: 2, steps: 3 }, progress: false, log: (l) => lines.push(l) });
+    assert.is(result.steps, 3);
+    assert.ok(lines.some((l) => /training the 3 steps asked for \(the 5-minute budget is not used\)/.test(l)), lines.join('\n'));
+  } finally {
+    await cleanup();
+  }
+});
+
 test.run();

@@ -11,7 +11,7 @@ import { evalJson, evaluate, type EvalJson } from './evaluate.ts';
 import { collectSamples, writeReport } from './report/report.ts';
 import { saveCheckpoint } from './train/checkpoint.ts';
 import { measureStepTime, stepsForBudget } from './train/calibrate.ts';
-import { modelConfigOf, optimizerSettings, resolveTrainConfig, type TrainConfig, type TrainConfigLayer } from './train/config.ts';
+import { modelConfigOf, optimizerSettings, resolveTrainConfig, warmupOf, type TrainConfig, type TrainConfigLayer } from './train/config.ts';
 import { readLog } from './train/log.ts';
 import { LOG_FILE } from './train/run-folder.ts';
 import { train } from './train/trainer.ts';
@@ -64,11 +64,19 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const [trainSet, testSet] = await Promise.all([openDataset(join(o.out, 'synth', 'train.json')), openDataset(join(o.out, 'synth', 'test.json'))]);
   const generate = lap();
 
-  const base = resolveTrainConfig({ ...DEMO_CONFIG, seed: o.seed }, o.config);
-  const timing = await measureStepTime(base, trainSet);
+  // Steps asked for win over the time budget; the demo's short warm-up then gives way to the
+  // default share of those steps unless a warm-up is asked for too.
+  const stepsAsked = o.config.steps !== undefined;
+  const base = resolveTrainConfig({ ...DEMO_CONFIG, seed: o.seed }, stepsAsked ? { warmupSteps: null } : {}, o.config);
+  let config = base;
+  if (stepsAsked) {
+    o.log(`training the ${config.steps} steps asked for (the ${o.minutes}-minute budget is not used)`);
+  } else {
+    const timing = await measureStepTime(base, trainSet);
+    config = resolveTrainConfig(base, { steps: stepsForBudget(o.minutes, timing, warmupOf(base)) });
+    o.log(`${timing.secondsPerStep.toFixed(2)} s per step of ${config.batchSize} images → ${config.steps} steps in ${o.minutes} min`);
+  }
   const calibrate = lap();
-  const config = resolveTrainConfig(base, { steps: stepsForBudget(o.minutes, timing, base.warmupSteps) });
-  o.log(`${timing.secondsPerStep.toFixed(2)} s per step of ${config.batchSize} images → ${config.steps} steps in ${o.minutes} min`);
 
   const run = await train({ config, train: trainSet, outDir: join(o.out, 'run'), existing: 'replace', progress: o.progress });
   const trainSeconds = lap();

@@ -8,7 +8,7 @@ import { openDataset } from '../../data/dataset.ts';
 import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../data/mask-options.ts';
 import { ablationSettings, ablationTable, runAblation } from '../../ncl/ablation.ts';
 import { measureStepTime, stepsForBudget } from '../../ncl/train/calibrate.ts';
-import { readConfigFile, resolveTrainConfig } from '../../ncl/train/config.ts';
+import { readConfigFile, resolveTrainConfig, warmupOf } from '../../ncl/train/config.ts';
 import { initDevice } from '../../runtime/context.ts';
 import { addTrainOptions, configFromCli, parseNumber, type TrainCliOptions } from './train-options.ts';
 
@@ -38,7 +38,7 @@ export function registerAblate(program: Command): void {
     await initDevice();
     let base = resolveTrainConfig(o.config ? readConfigFile(o.config) : {}, configFromCli(o));
     const timing = await measureStepTime(base, trainSet, 2, load);
-    if (o.minutes !== undefined) base = resolveTrainConfig(base, { steps: stepsForBudget(o.minutes, timing, base.warmupSteps) });
+    if (o.minutes !== undefined) base = resolveTrainConfig(base, { steps: stepsForBudget(o.minutes, timing, warmupOf(base)) });
     const runs = ablationSettings(base.ncl.lambdaPc).length * o.seeds;
     const minutes = (runs * base.steps * timing.secondsPerStep) / 60;
     process.stdout.write(`${runs} runs of ${base.steps} steps at ${timing.secondsPerStep.toFixed(2)} s per step (dual measured): about ${minutes.toFixed(0)} min of training, plus evaluation\n`);

@@ -53,7 +53,7 @@ export function addTrainOptions(command: Command): Command {
     .addOption(new Option('--optimizer <name>', 'adamw (cosine LR, warm-up) or sgd (momentum 0.9, poly LR)').choices(['adamw', 'sgd']))
     .option('--lr <x>', 'base learning rate (default: AdamW 1e-3, SGD 0.01)', parseNumber('--lr'))
     .option('--weight-decay <x>', 'weight decay (default: AdamW 0.05, SGD 5e-4)', parseNumber('--weight-decay'))
-    .option('--warmup <n>', 'warm-up steps of the cosine schedule', parseNumber('--warmup', true))
+    .option('--warmup <n>', 'warm-up steps of the cosine schedule (default: 5 % of the steps, at most 50)', parseNumber('--warmup', true, 0))
     .option('--max-grad-norm <x>', 'clip gradients to this global norm (0 = off)', parseNumber('--max-grad-norm'))
     .option('--seed <n>', 'seed of initialisation, data order, augmentation, sampling and dropout', parseNumber('--seed', true))
     .option('--no-augment', 'train without augmentation (resize only)')

@@ -34,8 +34,9 @@ export interface TrainConfig {
   weightDecay: number | null;
   /** Optimiser steps T. */
   steps: number;
-  /** Linear warm-up steps of the cosine schedule (AdamW only). */
-  warmupSteps: number;
+  /** Linear warm-up steps of the cosine schedule (AdamW only); null: 5 % of the steps, at most 50
+   *  (warmupOf). */
+  warmupSteps: number | null;
   /** Images per micro-batch. */
   batchSize: number;
   /** Micro-batches whose gradients are summed (each loss scaled by 1/accumulate) per optimiser step. */
@@ -59,7 +60,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   lr: null,
   weightDecay: null,
   steps: 1000,
-  warmupSteps: 50,
+  warmupSteps: null,
   batchSize: 8,
   accumulate: 1,
   maxGradNorm: 0,
@@ -131,14 +132,19 @@ export function checkTrainConfig(c: TrainConfig): void {
     ['steps', c.steps, 1],
     ['batchSize', c.batchSize, 2],
     ['accumulate', c.accumulate, 1],
-    ['warmupSteps', c.warmupSteps, 0],
     ['evalEvery', c.evalEvery, 0],
     ['checkpointEvery', c.checkpointEvery, 0],
     ['seed', c.seed, 0],
   ];
+  if (c.warmupSteps !== null) counts.push(['warmupSteps', c.warmupSteps, 0]);
   for (const [name, v, min] of counts) if (!Number.isInteger(v) || v < min) fail(`${name} must be an integer ≥ ${min}, got ${v}`);
-  if (c.optimizer === 'adamw' && c.warmupSteps >= c.steps) fail(`warmupSteps (${c.warmupSteps}) must be smaller than steps (${c.steps})`);
+  if (c.optimizer === 'adamw' && warmupOf(c) >= c.steps) fail(`warmupSteps (${c.warmupSteps}) must be smaller than steps (${c.steps}); lower --warmup, or leave it out for 5 % of the steps`);
   if (!(c.maxGradNorm >= 0)) fail(`maxGradNorm must be ≥ 0, got ${c.maxGradNorm}`);
+}
+
+/** The warm-up steps a run uses: the config's, or 5 % of the steps (at most 50). */
+export function warmupOf(c: TrainConfig): number {
+  return c.warmupSteps ?? Math.min(50, Math.floor(0.05 * c.steps));
 }
 
 /** The learning rate and weight decay a run uses: the config's, or the optimiser's defaults. */

@@ -2,7 +2,7 @@
 import type { Tensor } from '../../autograd/tensor.ts';
 import { AdamW, SGD, type Optimizer } from '../../optim/optimizer.ts';
 import { cosineWithWarmup, poly, type Schedule } from '../../optim/schedule.ts';
-import { optimizerSettings, type TrainConfig } from './config.ts';
+import { optimizerSettings, warmupOf, type TrainConfig } from './config.ts';
 
 export function createOptimizer(params: readonly Tensor[], c: TrainConfig): { optimizer: Optimizer; schedule: Schedule } {
   const clip = c.maxGradNorm > 0 ? { maxGradNorm: c.maxGradNorm } : {};
@@ -10,5 +10,5 @@ export function createOptimizer(params: readonly Tensor[], c: TrainConfig): { op
   if (c.optimizer === 'sgd') {
     return { optimizer: new SGD(params, { lr, momentum: 0.9, weightDecay, ...clip }), schedule: poly(lr, c.steps, 0.9) };
   }
-  return { optimizer: new AdamW(params, { lr, weightDecay, ...clip }), schedule: cosineWithWarmup(lr, c.steps, c.warmupSteps) };
+  return { optimizer: new AdamW(params, { lr, weightDecay, ...clip }), schedule: cosineWithWarmup(lr, c.steps, warmupOf(c)) };
 }
