@@ -4,7 +4,7 @@
 // inputs, and clear errors for bad arguments, files and configs.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { test } from 'uvu';
@@ -45,6 +45,24 @@ test('train → eval --json → predict', async () => {
     const meta = await sharp(`${stem}.${kind}.png`).metadata();
     assert.equal([meta.width, meta.height], [80, 80], `${kind} PNG at the image's size`);
   }
+});
+
+test('--resume takes more steps (and says what the schedule does) and refuses options that cannot change mid-run', async () => {
+  const run = join(dir, 'resumed');
+  await cp(join(dir, 'run'), run, { recursive: true });
+  const checkpoint = join(run, 'checkpoint.safetensors');
+  const base = ['train', '--data', join(dir, 'synth', 'train.json'), '--resume', checkpoint, '--out', run, '--no-progress'];
+  const more = await ncl(...base, '--steps', '4');
+  assert.is(more.code, 0, more.stderr);
+  assert.match(more.stdout, /trained 4 steps/);
+  assert.match(more.stderr, /resuming at step 2 with 4 steps instead of 2: the learning-rate schedule is recomputed over the new total/);
+  assert.is(readCheckpoint(checkpoint).step, 4);
+  const fixed = await ncl(...base, '--steps', '6', '--lr', '0.1', '--tau', '0.2');
+  assert.is(fixed.code, 1);
+  assert.match(fixed.stderr, /lr, ncl\.tau cannot change mid-run/);
+  const fewer = await ncl(...base, '--steps', '3');
+  assert.is(fewer.code, 1);
+  assert.match(fewer.stderr, /checkpoint is at step 4: --steps 3 ends before it/);
 });
 
 test("data score reads predict's output folder as it is", async () => {

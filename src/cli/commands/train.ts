@@ -5,8 +5,8 @@ import type { Command } from 'commander';
 import { openDataset } from '../../data/dataset.ts';
 import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../data/mask-options.ts';
 import { initDevice } from '../../runtime/context.ts';
-import { readConfigFile, resolveTrainConfig } from '../../ncl/train/config.ts';
-import { train } from '../../ncl/train/trainer.ts';
+import { mergeLayers, readConfigFile, resolveTrainConfig } from '../../ncl/train/config.ts';
+import { resumeChangesOf, train } from '../../ncl/train/trainer.ts';
 import { addTrainOptions, configFromCli, parseNumber, type TrainCliOptions } from './train-options.ts';
 
 interface TrainCommandOptions extends TrainCliOptions, MaskCliOptions {
@@ -38,12 +38,16 @@ export function registerTrain(program: Command): void {
   addMaskOptions(command);
   command.action(async (o: TrainCommandOptions) => {
     if (o.resume && o.initWeights) throw new Error('--resume and --init-weights exclude each other: a resumed run continues from its own checkpoint');
-    const config = resolveTrainConfig(o.config ? readConfigFile(o.config) : {}, configFromCli(o));
+    const asked = [o.config ? readConfigFile(o.config) : {}, configFromCli(o)];
+    // A resumed run keeps its stored config; only what can change safely is taken from the options.
+    const config = o.resume ? null : resolveTrainConfig(...asked);
+    const resumeChanges = o.resume ? resumeChangesOf(mergeLayers(asked)) : undefined;
     const load = loadOptionsFromCli(o);
     const [trainSet, valSet] = await Promise.all([openDataset(o.data), o.val ? openDataset(o.val) : Promise.resolve(undefined)]);
     await initDevice();
     const result = await train({
-      config,
+      config: config ?? resolveTrainConfig(), // when resuming, the checkpoint's config applies
+      ...(resumeChanges ? { resumeChanges } : {}),
       train: trainSet,
       outDir: o.out,
       existing: o.force ? 'move-aside' : 'refuse',

@@ -73,10 +73,14 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
 /** Some fields of a config, e.g. a config file's or the command line's. */
 export type TrainConfigLayer = Omit<Partial<TrainConfig>, 'ncl'> & { ncl?: Partial<NclOptions> };
 
+/** The layers merged in order, later fields winning (nested model and ncl fields merge). */
+export function mergeLayers(layers: TrainConfigLayer[]): TrainConfigLayer {
+  return layers.reduce<TrainConfigLayer>((c, layer) => ({ ...c, ...layer, model: { ...c.model, ...layer.model }, ncl: { ...c.ncl, ...layer.ncl } }), {});
+}
+
 /** Defaults, then a config file's fields, then explicit overrides (command-line options). */
 export function resolveTrainConfig(...layers: TrainConfigLayer[]): TrainConfig {
-  let c: TrainConfig = structuredClone(DEFAULT_TRAIN_CONFIG);
-  for (const layer of layers) c = { ...c, ...layer, model: { ...c.model, ...layer.model }, ncl: { ...c.ncl, ...layer.ncl } };
+  const c = mergeLayers([structuredClone(DEFAULT_TRAIN_CONFIG), ...layers]) as TrainConfig;
   checkTrainConfig(c);
   return c;
 }

@@ -4,11 +4,15 @@ import { AdamW, SGD, type Optimizer } from '../../optim/optimizer.ts';
 import { cosineWithWarmup, poly, type Schedule } from '../../optim/schedule.ts';
 import { optimizerSettings, warmupOf, type TrainConfig } from './config.ts';
 
+/** The learning rate at each step: AdamW's cosine with warm-up, or SGD's poly decay. */
+export function scheduleOf(c: TrainConfig): Schedule {
+  const { lr } = optimizerSettings(c);
+  return c.optimizer === 'sgd' ? poly(lr, c.steps, 0.9) : cosineWithWarmup(lr, c.steps, warmupOf(c));
+}
+
 export function createOptimizer(params: readonly Tensor[], c: TrainConfig): { optimizer: Optimizer; schedule: Schedule } {
   const clip = c.maxGradNorm > 0 ? { maxGradNorm: c.maxGradNorm } : {};
   const { lr, weightDecay } = optimizerSettings(c);
-  if (c.optimizer === 'sgd') {
-    return { optimizer: new SGD(params, { lr, momentum: 0.9, weightDecay, ...clip }), schedule: poly(lr, c.steps, 0.9) };
-  }
-  return { optimizer: new AdamW(params, { lr, weightDecay, ...clip }), schedule: cosineWithWarmup(lr, c.steps, warmupOf(c)) };
+  const optimizer = c.optimizer === 'sgd' ? new SGD(params, { lr, momentum: 0.9, weightDecay, ...clip }) : new AdamW(params, { lr, weightDecay, ...clip });
+  return { optimizer, schedule: scheduleOf(c) };
 }

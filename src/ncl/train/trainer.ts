@@ -22,11 +22,11 @@ import { importPytorchDeepLab } from '../pytorch-import.ts';
 import { contrastiveTerms } from '../roles.ts';
 import { nclStepLosses, planPatches, type PatchPlan, type TrainingBatch } from '../step.ts';
 import { buildNetwork, readCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import { modelConfigOf, type TrainConfig } from './config.ts';
+import { modelConfigOf, resolveTrainConfig, type TrainConfig, type TrainConfigLayer } from './config.ts';
 import { TrainingData } from './data.ts';
 import { RunLog, type StepRecord } from './log.ts';
 import { findNonFiniteOp, isFiniteAll, NonFiniteLossError } from './nan-guard.ts';
-import { createOptimizer } from './optimizer.ts';
+import { createOptimizer, scheduleOf } from './optimizer.ts';
 import { createProgress } from './progress.ts';
 import { CHECKPOINT_FILE, LOG_FILE, RunFolder, type ExistingRun } from './run-folder.ts';
 import { STREAM } from './streams.ts';
@@ -42,8 +42,10 @@ export interface TrainOptions {
   existing?: ExistingRun;
   /** Where notices go (a stale lock taken over, the old run moved aside); default stderr. */
   notice?: (text: string) => void;
-  /** Continue from this checkpoint (its config replaces `config`). */
+  /** Continue from this checkpoint (its config replaces `config`, but for `resumeChanges`). */
   resume?: string;
+  /** What a resumed run may change of its config (RESUME_CHANGEABLE): more steps, the cadences. */
+  resumeChanges?: ResumeChanges;
   /** Start from the weights of a PyTorch DeepLabV3+ export (pytorch-import.ts); not with resume. */
   initWeights?: { path: string; skipHead: boolean };
   /** Evaluate on at most this many validation images. */
@@ -77,7 +79,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
 
 async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string) => void): Promise<TrainResult> {
   const resumed = o.resume ? readCheckpoint(o.resume) : null;
-  const config = resumed?.config ?? o.config;
+  const config = resumed ? resumedConfig(resumed.config, resumed.step, o.resumeChanges ?? {}, notice) : o.config;
   const net = buildNetwork(config);
   const paramNames = net.namedParameters().map(([n]) => n);
   const { optimizer, schedule } = createOptimizer(net.parameters(), config);
@@ -150,6 +152,35 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
 }
 
 const fmt = (v: number | null) => (v === null ? '-' : v.toFixed(4));
+
+/** The config fields a resumed run may change: they do not alter what was already computed. */
+export const RESUME_CHANGEABLE = ['steps', 'evalEvery', 'checkpointEvery'] as const;
+export type ResumeChanges = Partial<Pick<TrainConfig, (typeof RESUME_CHANGEABLE)[number]>>;
+
+/** The fields of `asked` a resumed run may change; any other field asked for is an error naming it. */
+export function resumeChangesOf(asked: TrainConfigLayer): ResumeChanges {
+  const fixed: string[] = [];
+  for (const [key, value] of Object.entries(asked)) {
+    if (value === undefined || (RESUME_CHANGEABLE as readonly string[]).includes(key)) continue;
+    if (key === 'ncl' || key === 'model') fixed.push(...Object.keys(value as object).map((k) => `${key}.${k}`));
+    else fixed.push(key);
+  }
+  if (fixed.length) {
+    throw new Error(`a resumed run keeps the config stored in its checkpoint; ${fixed.sort().join(', ')} cannot change mid-run (start a new run for that). It can change: ${RESUME_CHANGEABLE.join(', ')}`);
+  }
+  return Object.fromEntries(RESUME_CHANGEABLE.filter((k) => asked[k] !== undefined).map((k) => [k, asked[k]]));
+}
+
+/** The checkpoint's config with the changes applied; a new total of steps stretches the schedule. */
+function resumedConfig(stored: TrainConfig, step: number, changes: ResumeChanges, notice: (text: string) => void): TrainConfig {
+  const config = resolveTrainConfig(stored, changes);
+  if (config.steps <= step) throw new Error(`the checkpoint is at step ${step}: --steps ${config.steps} ends before it (give more steps to train further)`);
+  if (config.steps !== stored.steps) {
+    const lr = (c: TrainConfig) => scheduleOf(c)(step);
+    notice(`resuming at step ${step} with ${config.steps} steps instead of ${stored.steps}: the learning-rate schedule is recomputed over the new total (at step ${step}: ${lr(config).toPrecision(3)} instead of ${lr(stored).toPrecision(3)})`);
+  }
+  return config;
+}
 
 interface MicroBatchResult {
   /** [L, L_seg, L_con of each term..., L_pc if dual], after the backward pass. */
