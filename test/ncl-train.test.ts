@@ -90,4 +90,16 @@ test('NaN guard: a diverging run stops naming the op and the step; the last good
   assert.is(readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').length, 1);
 });
 
+test('a run that fails mid-way keeps its last completed step: saved, and the message says how to resume', async () => {
+  const out = join(dir, 'nan-rescued');
+  const config = tiny({ steps: 4, lr: 1e30, warmupSteps: 0, checkpointEvery: 0 });
+  const error = await train({ config, train: set, outDir: out }).then(
+    () => null,
+    (e: Error) => e,
+  );
+  assert.instance(error, NonFiniteLossError);
+  assert.match(error!.message, /the last completed step \(1\) was saved to .*checkpoint\.safetensors; continue with --resume /);
+  assert.is(readCheckpoint(join(out, 'checkpoint.safetensors')).step, 1);
+});
+
 test.run();

@@ -111,9 +111,11 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const save = (step: number) => {
+  let savedStep = resumed?.step ?? 0;
+  const save = async (step: number) => {
     begin();
-    return saveCheckpoint(checkpointPath, net, optimizer, config, step);
+    await saveCheckpoint(checkpointPath, net, optimizer, config, step);
+    savedStep = step;
   };
   const runEval = async (step: number) => {
     if (!o.val) return;
@@ -140,6 +142,14 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     await save(step);
     if (!interrupted) await runEval(step);
   } catch (e) {
+    // The weights hold every completed step (a failing step never reaches the update): keep them.
+    if (e instanceof Error && step > savedStep) {
+      const saved = await save(step).then(
+        () => `the last completed step (${step}) was saved to ${checkpointPath}; continue with --resume ${checkpointPath}`,
+        (s: Error) => `the last completed step (${step}) could not be saved (${s.message}); the checkpoint of step ${savedStep} is left as it was`,
+      );
+      e.message += `\n${saved}`;
+    }
     net.dispose();
     throw e;
   } finally {
