@@ -65,6 +65,23 @@ test('--resume takes more steps (and says what the schedule does) and refuses op
   assert.match(fewer.stderr, /checkpoint is at step 4: --steps 3 ends before it/);
 });
 
+test('train reads every header before step 1: a broken image stops it with the list, or is skipped with --skip-unreadable', async () => {
+  const set = join(dir, 'one-broken');
+  await cp(join(dir, 'synth'), set, { recursive: true });
+  const tp = join(set, 'train', 'Tp');
+  const victim = readdirSync(tp).sort()[1]!;
+  writeFileSync(join(tp, victim), '');
+  const args = ['train', '--data', join(set, 'train.json'), '--input-size', '64', '--steps', '1', '--batch-size', '2', '--no-progress'];
+  const stopped = await ncl(...args, '--out', join(dir, 'broken-run'));
+  assert.is(stopped.code, 1);
+  assert.match(stopped.stderr, new RegExp(`1 of the \\d+ samples of the training set .* cannot be used:\\n {2}cannot decode .*${victim}`));
+  assert.match(stopped.stderr, /--skip-unreadable/);
+  assert.not.ok(existsSync(join(dir, 'broken-run', 'log.jsonl')), 'nothing trained');
+  const skipped = await ncl(...args, '--out', join(dir, 'skipping-run'), '--skip-unreadable');
+  assert.is(skipped.code, 0, skipped.stderr);
+  assert.match(skipped.stderr, new RegExp(`skipping 1 of the \\d+ samples of the training set \\(--skip-unreadable\\):\\n {2}cannot decode .*${victim}`));
+});
+
 test("data score reads predict's output folder as it is", async () => {
   // The previous test trained a checkpoint and predicted the test images into <dir>/pred.
   const scored = await ncl('data', 'score', join(dir, 'synth', 'test.json'), '--predictions', join(dir, 'pred'), '--json');

@@ -2,7 +2,9 @@
 // and <out>/log.jsonl; --resume continues a run from its checkpoint. The folder is locked for the run,
 // and one that holds another run is refused unless --force (src/ncl/train/run-folder.ts).
 import type { Command } from 'commander';
-import { openDataset } from '../../data/dataset.ts';
+import { openDataset, type DatasetListing } from '../../data/dataset.ts';
+import type { LoadOptions } from '../../data/loader.ts';
+import { preflight, withoutProblems } from '../../data/preflight.ts';
 import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../data/mask-options.ts';
 import { initDevice } from '../../runtime/context.ts';
 import { mergeLayers, readConfigFile, resolveTrainConfig } from '../../ncl/train/config.ts';
@@ -18,7 +20,20 @@ interface TrainCommandOptions extends TrainCliOptions, MaskCliOptions {
   initWeights?: string;
   skipHead?: boolean;
   force?: boolean;
+  skipUnreadable?: boolean;
   progress: boolean;
+}
+
+/** The listing, after every file's header was read: problems stop the run, or with `skip` are left out. */
+async function checked(listing: DatasetListing, what: string, load: LoadOptions, skip: boolean): Promise<DatasetListing> {
+  const problems = await preflight(listing, { maskResize: load.onSizeMismatch === 'resize' });
+  if (problems.length === 0) return listing;
+  const list = problems.map((p) => `  ${p.reason}`).join('\n');
+  if (!skip) {
+    throw new Error(`${problems.length} of the ${listing.samples.length} samples of the ${what} set (${listing.source}) cannot be used:\n${list}\nfix or remove them, or pass --skip-unreadable to train without them`);
+  }
+  process.stderr.write(`skipping ${problems.length} of the ${listing.samples.length} samples of the ${what} set (--skip-unreadable):\n${list}\n`);
+  return withoutProblems(listing, problems);
 }
 
 export function registerTrain(program: Command): void {
@@ -33,6 +48,7 @@ export function registerTrain(program: Command): void {
     .option('--init-weights <file>', 'start from a PyTorch DeepLabV3+ state dict exported to safetensors (docs/training.md)')
     .option('--skip-head', 'with --init-weights: keep the initialised 2-class head (the export has another class count)')
     .option('--force', "start anew in a folder that holds another run: that run's files are moved to <out>/previous-<time>/")
+    .option('--skip-unreadable', 'leave out samples whose files cannot be opened (listed) instead of stopping before step 1')
     .option('--no-progress', 'no progress output');
   addTrainOptions(command);
   addMaskOptions(command);
@@ -43,7 +59,9 @@ export function registerTrain(program: Command): void {
     const config = o.resume ? null : resolveTrainConfig(...asked);
     const resumeChanges = o.resume ? resumeChangesOf(mergeLayers(asked)) : undefined;
     const load = loadOptionsFromCli(o);
-    const [trainSet, valSet] = await Promise.all([openDataset(o.data), o.val ? openDataset(o.val) : Promise.resolve(undefined)]);
+    const [listedTrain, listedVal] = await Promise.all([openDataset(o.data), o.val ? openDataset(o.val) : Promise.resolve(undefined)]);
+    const trainSet = await checked(listedTrain, 'training', load, o.skipUnreadable ?? false);
+    const valSet = listedVal && (await checked(listedVal, 'validation', load, o.skipUnreadable ?? false));
     await initDevice();
     const result = await train({
       config: config ?? resolveTrainConfig(), // when resuming, the checkpoint's config applies
