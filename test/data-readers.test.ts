@@ -41,7 +41,7 @@ test.before(async () => {
 });
 test.after(() => cleanup());
 
-test('Tp/Gt: pairs by sorted order, accepts stem, _gt and _mask names, reads TIFF/JPEG/WebP', async () => {
+test('Tp/Gt: pairs by name (stem, _gt and _mask), reads TIFF/JPEG/WebP', async () => {
   const listing = await openDataset(join(dir, 'good'));
   assert.is(listing.layout, 'tp-gt');
   assert.equal(listing.samples.map((s) => basename(s.maskPath!)), ['a.png', 'b_gt.png', 'c_mask.tif']);
@@ -54,6 +54,18 @@ test('Tp/Gt: pairs by sorted order, accepts stem, _gt and _mask names, reads TIF
   assert.ok(Math.abs(a.image.data[3]! - 7 / 255) < 1e-6, 'pixel (1,0) red channel'); // HWC layout
   const b = await loadSample(listing.samples[1]!);
   assert.is(b.label, 0);
+});
+
+test('Tp/Gt: where no name corresponds, sorted order pairs them, and the listing says so', async () => {
+  for (const n of [1, 2]) {
+    await writeImage(join(dir, `unnamed/Tp/photo${n}.png`), 8, 6);
+    await writeMask(join(dir, `unnamed/Gt/m${n}.png`), 8, 6, square);
+  }
+  const listing = await openDataset(join(dir, 'unnamed'));
+  assert.equal(listing.samples.map((x) => basename(x.maskPath!)), ['m1.png', 'm2.png']);
+  assert.match(listing.warnings.join('\n'), /no file names correspond .*paired by sorted order/);
+  await writeMask(join(dir, 'unnamed/Gt/m3.png'), 8, 6, square);
+  await rejects(() => openDataset(join(dir, 'unnamed')), /no file names correspond .*2 images.*3 masks.*cannot be paired/);
 });
 
 test('JSON and text lists: Negative / None give authentic samples with empty masks', async () => {
@@ -101,9 +113,11 @@ test('loader: unreadable files throw naming the file, or are skipped and counted
   const loader = new SampleLoader({ skipUnreadable: true, onSizeMismatch: 'resize' });
   const loaded = [];
   for (const s of listing.samples) loaded.push(await loader.load(s));
-  assert.is(loaded.filter((x) => x === null).length, 1);
-  assert.is(loader.skipped.length, 1);
+  // The corrupt image, and the image whose mask is missing.
+  assert.is(loaded.filter((x) => x === null).length, 2);
+  assert.is(loader.skipped.length, 2);
   assert.match(loader.skipped[0]!.reason, /3\.png/);
+  assert.match(loader.skipped[1]!.reason, /file not found: .*Gt\/5\.png/);
   const missing = await openDataset(join(dir, 'missing.json'));
   await rejects(() => loadSample(missing.samples[0]!), /file not found: .*nope\.png/);
 });
@@ -115,9 +129,11 @@ test('data check: reports every problem of the broken set, naming each file', as
   assert.is(find(/Gt\/2\.png: size mismatch: mask is 5×5/)?.fatal, true);
   assert.is(find(/Tp\/3\.png: cannot decode/)?.fatal, true);
   assert.is(find(/Gt\/4\.png: mask looks inverted/)?.fatal, false);
-  assert.is(find(/name mismatch: .*Tp\/5\.png is paired with .*Gt\/other\.png/)?.fatal, false);
+  assert.is(find(/Tp\/5\.png has no mask in .*Gt \(looked for 5, 5_gt and 5_mask/)?.fatal, false);
+  assert.is(find(/Gt\/5\.png.*not found/)?.fatal, true);
+  assert.is(find(/Gt\/other\.png fits no image/)?.fatal, false);
   assert.is(report.samples, 5);
-  assert.is(report.readable, 4); // all but the corrupt image; the mismatched mask was read
+  assert.is(report.readable, 3); // all but the corrupt image and the image without a mask; the mismatched mask was read
   const resized = await checkDataset(join(dir, 'bad'), { allowResize: true });
   assert.is(resized.problems.find((p) => /size mismatch/.test(p.message))?.fatal, false);
   const missing = await checkDataset(join(dir, 'missing.json'));
