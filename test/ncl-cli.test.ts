@@ -136,6 +136,7 @@ test('argument, file and config errors name what is wrong', async () => {
   const cases: Array<[string[], RegExp]> = [
     [['train'], /required option '--data <dataset>'/],
     [['train', '--data', data, '--steps', 'ten'], /--steps must be an integer, got "ten"/],
+    [['train', '--data', data, '--batch-size', 'two'], /\n\(ncl <command> --help lists the options and their defaults\)/],
     [['train', '--data', data, '--role-switch', 'sometimes'], /argument 'sometimes' is invalid.*dual, alternate, drop, off/],
     [['train', '--data', data, '--batch-size', '1'], /batchSize must be an integer ≥ 2, got 1/],
     [['train', '--data', data, '--input-size', '72'], /inputSize must be a multiple of 16/],

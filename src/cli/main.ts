@@ -18,7 +18,7 @@ program
   .description('NCL image manipulation localization on WebGPU: train, evaluate, predict, benchmark')
   .option('--backend <name>', 'force a WebGPU backend: auto, vulkan, metal, d3d12, opengl (env NCL_BACKEND)')
   .option('--debug', 'check every kernel output for NaN/Inf and name the op that made it (env NCL_DEBUG=1)')
-  .showHelpAfterError();
+  .showHelpAfterError('(ncl <command> --help lists the options and their defaults)');
 
 program.hook('preAction', (cmd) => {
   const opts = cmd.opts<{ backend?: string; debug?: boolean }>();

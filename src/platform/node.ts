@@ -4,8 +4,10 @@
 // Adapter order: the platform's default adapter (Vulkan, Metal, D3D12); if there is none, Dawn's
 // OpenGL backend on Mesa llvmpipe through EGL with no display (compatibility feature level). A
 // forced backend (`--backend`, NCL_BACKEND) skips the search and opens exactly that one.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { create, globals } from 'webgpu';
 import { parseBackend, type AdapterChoice } from '../runtime/adapter.ts';
 import type { KernelProfile } from '../runtime/runtime.ts';
@@ -23,6 +25,12 @@ function installGlobals(): void {
   Object.assign(globalThis, globals);
   // EGL must be told there is no display before Dawn's OpenGL backend starts.
   process.env.EGL_PLATFORM ??= 'surfaceless';
+  // Without a session's runtime folder the graphics stack complains at start-up: give it a private one.
+  if (!process.env.XDG_RUNTIME_DIR) {
+    const runtimeDir = mkdtempSync(join(tmpdir(), 'ncl-xdg-'));
+    process.env.XDG_RUNTIME_DIR = runtimeDir;
+    process.once('exit', () => rmSync(runtimeDir, { recursive: true, force: true }));
+  }
   globalsInstalled = true;
 }
 

@@ -1,7 +1,7 @@
 // `ncl demo`: the main job on the built-in default (src/ncl/demo.ts): synthetic set → train the
 // tiny preset for --minutes → held-out metrics, model.safetensors, metrics.json, report.html.
 import type { Command } from 'commander';
-import { runDemo } from '../../ncl/demo.ts';
+import { DEMO_CONFIG, runDemo } from '../../ncl/demo.ts';
 import { initDevice } from '../../runtime/context.ts';
 import { addTrainOptions, configFromCli, parseNumber, type TrainCliOptions } from './train-options.ts';
 import { readConfigFile } from '../../ncl/train/config.ts';
@@ -20,7 +20,7 @@ interface DemoCommandOptions extends TrainCliOptions {
 export function registerDemo(program: Command): void {
   const command = program
     .command('demo')
-    .description('generate the synthetic set, train the tiny preset with NCL for --minutes, evaluate on the held-out split, write a report')
+    .description(`generate the synthetic set, train the tiny preset with NCL for --minutes, evaluate on the held-out split, write a report. The training options below change the demo's recipe (batch ${DEMO_CONFIG.batchSize}, AdamW lr ${DEMO_CONFIG.lr}, warm-up ${DEMO_CONFIG.warmupSteps}, tampered pixels weighted ${DEMO_CONFIG.ncl?.segTamperedWeight}); the defaults they list are ncl train's`)
     .option('--out <dir>', 'output folder', 'runs/demo')
     .option('--minutes <m>', 'training time budget in minutes', parseNumber('--minutes'), DEFAULT_DEMO_MINUTES)
     .option('--images <n>', 'synthetic images, both splits', parseNumber('--images', true), 200)

@@ -1,15 +1,18 @@
 // Command-line options that set training config fields (src/ncl/train/config.ts documents each),
 // shared by `ncl train`, `ncl demo` and `ncl ablate`.
-import { Option, type Command } from 'commander';
-import type { NclOptions } from '../../ncl/options.ts';
-import type { TrainConfig, TrainConfigLayer } from '../../ncl/train/config.ts';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { DEFAULT_NCL_OPTIONS, type NclOptions } from '../../ncl/options.ts';
+import { DEFAULT_TRAIN_CONFIG, OPTIMIZER_DEFAULTS, type TrainConfig, type TrainConfigLayer } from '../../ncl/train/config.ts';
+
+const D = DEFAULT_TRAIN_CONFIG;
+const N = DEFAULT_NCL_OPTIONS;
 
 /** A parser for a numeric option: an integer where `integer`, and at least `min` where given. */
 export function parseNumber(flag: string, integer = false, min = -Infinity) {
   return (value: string): number => {
     const n = Number(value);
     if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min) {
-      throw new Error(`${flag} must be ${integer ? 'an integer' : 'a number'}${min > -Infinity ? ` ≥ ${min}` : ''}, got "${value}"`);
+      throw new InvalidArgumentError(`${flag} must be ${integer ? 'an integer' : 'a number'}${min > -Infinity ? ` ≥ ${min}` : ''}, got "${value}"`);
     }
     return n;
   };
@@ -45,29 +48,29 @@ export interface TrainCliOptions {
 export function addTrainOptions(command: Command): Command {
   return command
     .option('--config <file>', 'JSON file with any training config fields (command-line options win)')
-    .addOption(new Option('--preset <name>', 'network preset').choices(['tiny', 'paper']))
-    .option('--input-size <px>', 'square input side of the network (multiple of 16)', parseNumber('--input-size', true))
-    .option('--steps <n>', 'optimiser steps', parseNumber('--steps', true))
-    .option('--batch-size <n>', 'images per micro-batch (≥ 2)', parseNumber('--batch-size', true))
-    .option('--accumulate <n>', 'micro-batches per optimiser step (gradient accumulation)', parseNumber('--accumulate', true))
-    .addOption(new Option('--optimizer <name>', 'adamw (cosine LR, warm-up) or sgd (momentum 0.9, poly LR)').choices(['adamw', 'sgd']))
-    .option('--lr <x>', 'base learning rate (default: AdamW 1e-3, SGD 0.01)', parseNumber('--lr'))
-    .option('--weight-decay <x>', 'weight decay (default: AdamW 0.05, SGD 5e-4)', parseNumber('--weight-decay'))
+    .addOption(new Option('--preset <name>', `network preset (default ${D.preset})`).choices(['tiny', 'paper']))
+    .option('--input-size <px>', 'square input side of the network (multiple of 16; default: the preset\'s)', parseNumber('--input-size', true))
+    .option('--steps <n>', `optimiser steps (default ${D.steps})`, parseNumber('--steps', true))
+    .option('--batch-size <n>', `images per micro-batch, ≥ 2 (default ${D.batchSize})`, parseNumber('--batch-size', true))
+    .option('--accumulate <n>', `micro-batches per optimiser step, gradient accumulation (default ${D.accumulate})`, parseNumber('--accumulate', true))
+    .addOption(new Option('--optimizer <name>', `adamw (cosine LR, warm-up) or sgd (momentum 0.9, poly LR) (default ${D.optimizer})`).choices(['adamw', 'sgd']))
+    .option('--lr <x>', `base learning rate (default: AdamW ${OPTIMIZER_DEFAULTS.adamw.lr}, SGD ${OPTIMIZER_DEFAULTS.sgd.lr})`, parseNumber('--lr'))
+    .option('--weight-decay <x>', `weight decay (default: AdamW ${OPTIMIZER_DEFAULTS.adamw.weightDecay}, SGD ${OPTIMIZER_DEFAULTS.sgd.weightDecay})`, parseNumber('--weight-decay'))
     .option('--warmup <n>', 'warm-up steps of the cosine schedule (default: 5 % of the steps, at most 50)', parseNumber('--warmup', true, 0))
-    .option('--max-grad-norm <x>', 'clip gradients to this global norm (0 = off)', parseNumber('--max-grad-norm'))
-    .option('--seed <n>', 'seed of initialisation, data order, augmentation, sampling and dropout', parseNumber('--seed', true))
+    .option('--max-grad-norm <x>', `clip gradients to this global norm, 0 = off (default ${D.maxGradNorm})`, parseNumber('--max-grad-norm'))
+    .option('--seed <n>', `seed of initialisation, data order, augmentation, sampling and dropout (default ${D.seed})`, parseNumber('--seed', true))
     .option('--no-augment', 'train without augmentation (resize only)')
-    .option('--eval-every <n>', 'evaluate on --val every n steps (0 = at the end only)', parseNumber('--eval-every', true))
-    .option('--checkpoint-every <n>', 'write the checkpoint every n steps (0 = at the end and on Ctrl-C)', parseNumber('--checkpoint-every', true))
-    .addOption(new Option('--role-switch <mode>', 'contour patches: dual, alternate, drop, off (docs/method.md §4)').choices(['dual', 'alternate', 'drop', 'off']))
-    .option('--lambda-con <x>', 'λ_con, weight of the contrastive terms', parseNumber('--lambda-con'))
-    .option('--lambda-pc <x>', 'λ_pc, weight of the pivot-consistent loss (dual)', parseNumber('--lambda-pc'))
-    .option('--tau <x>', 'τ, contrastive temperature', parseNumber('--tau'))
-    .option('--patch-size <px>', 'patch side in input pixels (multiple of 4)', parseNumber('--patch-size', true))
-    .option('--epsilon <x>', 'ε of the patch labels', parseNumber('--epsilon'))
-    .option('--max-patches <n>', 'patches per batch in the contrastive loss', parseNumber('--max-patches', true))
+    .option('--eval-every <n>', `evaluate on --val every n steps, 0 = at the end only (default ${D.evalEvery})`, parseNumber('--eval-every', true))
+    .option('--checkpoint-every <n>', `write the checkpoint every n steps, 0 = at the end and on Ctrl-C (default ${D.checkpointEvery})`, parseNumber('--checkpoint-every', true))
+    .addOption(new Option('--role-switch <mode>', `contour patches: dual, alternate, drop, off (docs/method.md §4; default ${N.roleSwitch})`).choices(['dual', 'alternate', 'drop', 'off']))
+    .option('--lambda-con <x>', `λ_con, weight of the contrastive terms (default ${N.lambdaCon})`, parseNumber('--lambda-con'))
+    .option('--lambda-pc <x>', `λ_pc, weight of the pivot-consistent loss in dual mode (default ${N.lambdaPc})`, parseNumber('--lambda-pc'))
+    .option('--tau <x>', `τ, contrastive temperature (default ${N.tau})`, parseNumber('--tau'))
+    .option('--patch-size <px>', `patch side in input pixels, a multiple of 4 (default ${N.patchSize})`, parseNumber('--patch-size', true))
+    .option('--epsilon <x>', `ε of the patch labels (default ${N.epsilon})`, parseNumber('--epsilon'))
+    .option('--max-patches <n>', `patches per batch in the contrastive loss (default ${N.maxPatches})`, parseNumber('--max-patches', true))
     .option('--unfused', 'use the unfused reference contrastive loss instead of the fused kernel')
-    .option('--seg-tampered-weight <w>', 'weight of tampered pixels in L_seg (1 = plain cross-entropy, the paper)', parseNumber('--seg-tampered-weight'));
+    .option('--seg-tampered-weight <w>', `weight of tampered pixels in L_seg, 1 = plain cross-entropy as the paper (default ${N.segTamperedWeight})`, parseNumber('--seg-tampered-weight'));
 }
 
 const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

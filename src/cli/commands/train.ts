@@ -44,7 +44,7 @@ export function registerTrain(program: Command): void {
     .option('--val <dataset>', 'validation set, evaluated every --eval-every steps and at the end')
     .option('--val-limit <n>', 'evaluate on at most n validation images', parseNumber('--val-limit', true, 1))
     .option('--out <dir>', 'output folder for checkpoint.safetensors and log.jsonl', 'runs/train')
-    .option('--resume <checkpoint>', "continue a run from its checkpoint (the checkpoint's config is used)")
+    .option('--resume <checkpoint>', "continue a run from its checkpoint, with its stored config (--steps, --eval-every, --checkpoint-every may change)")
     .option('--init-weights <file>', 'start from a PyTorch DeepLabV3+ state dict exported to safetensors (docs/training.md)')
     .option('--skip-head', 'with --init-weights: keep the initialised 2-class head (the export has another class count)')
     .option('--force', "start anew in a folder that holds another run: that run's files are moved to <out>/previous-<time>/")
