@@ -153,7 +153,8 @@ test('argument, file and config errors name what is wrong', async () => {
   cases.push([['eval', '--checkpoint', 'x', '--data', data, '--limit', '0'], /--limit must be an integer ≥ 1, got "0"/]);
   const missingFiles = join(dir, 'missing-files.json');
   writeFileSync(missingFiles, JSON.stringify([['nowhere/a.png', 'nowhere/a-mask.png']]));
-  cases.push([['eval', '--checkpoint', join(dir, 'run', 'checkpoint.safetensors'), '--data', missingFiles], /nothing was scored/]);
+  cases.push([['eval', '--checkpoint', join(dir, 'run', 'checkpoint.safetensors'), '--data', missingFiles], /1 of the 1 samples of the dataset .* cannot be used:\n {2}file not found: .*a\.png/]);
+  cases.push([['eval', '--checkpoint', join(dir, 'run', 'checkpoint.safetensors'), '--data', missingFiles, '--skip-unreadable'], /nothing was scored/]);
   const foreign = join(dir, 'foreign.safetensors');
   saveSafetensors(foreign, new Map([['w', { shape: [1], data: new Float32Array(1) }]]));
   cases.push([['eval', '--checkpoint', foreign, '--data', data], /not an ncl checkpoint/]);

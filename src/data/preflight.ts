@@ -58,8 +58,18 @@ export async function preflight(listing: DatasetListing, options: { maskResize?:
   return problems.filter((p): p is PreflightProblem => p !== null);
 }
 
-/** The listing without the samples that have problems. */
-export function withoutProblems(listing: DatasetListing, problems: readonly PreflightProblem[]): DatasetListing {
+/**
+ * The listing once every header was read: with problems it throws the full list, or with `skip`
+ * leaves those samples out and reports them through `onSkipped`. `what` names the set in messages.
+ */
+export async function checkedListing(listing: DatasetListing, o: { what: string; maskResize: boolean; skip: boolean; onSkipped: (text: string) => void }): Promise<DatasetListing> {
+  const problems = await preflight(listing, { maskResize: o.maskResize });
+  if (problems.length === 0) return listing;
+  const list = problems.map((p) => `  ${p.reason}`).join('\n');
+  if (!o.skip) {
+    throw new Error(`${problems.length} of the ${listing.samples.length} samples of the ${o.what} (${listing.source}) cannot be used:\n${list}\nfix or remove them, or pass --skip-unreadable to go on without them`);
+  }
+  o.onSkipped(`skipping ${problems.length} of the ${listing.samples.length} samples of the ${o.what} (--skip-unreadable):\n${list}`);
   const bad = new Set(problems.map((p) => p.sample));
   return { ...listing, samples: listing.samples.filter((s) => !bad.has(s)) };
 }

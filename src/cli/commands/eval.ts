@@ -2,6 +2,7 @@
 // each robustness perturbation; --json prints one object (the schema of evalJson).
 import type { Command } from 'commander';
 import { openDataset } from '../../data/dataset.ts';
+import { checkedListing } from '../../data/preflight.ts';
 import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../data/mask-options.ts';
 import { formatSummaries } from '../../metrics/format.ts';
 import { ROBUSTNESS_GRID } from '../../metrics/robustness.ts';
@@ -16,6 +17,7 @@ interface EvalOptions extends MaskCliOptions {
   robustness?: boolean;
   json?: boolean;
   limit?: number;
+  skipUnreadable?: boolean;
 }
 
 export function registerEval(program: Command): void {
@@ -26,13 +28,21 @@ export function registerEval(program: Command): void {
     .requiredOption('--data <dataset>', 'dataset to score on')
     .option('--robustness', 'also score under JPEG (q 100–50), blur (k 3–23) and noise (var 3–23)')
     .option('--limit <n>', 'score the first n samples only', parseNumber('--limit', true, 1))
+    .option('--skip-unreadable', 'leave out samples whose files cannot be opened (listed) instead of stopping before the first')
     .option('--json', 'print one JSON object');
   addMaskOptions(command);
   command.action(async (o: EvalOptions) => {
-    const listing = await openDataset(o.data);
+    const load = loadOptionsFromCli(o);
+    const listing = await checkedListing(await openDataset(o.data), {
+      what: 'dataset',
+      maskResize: load.onSizeMismatch === 'resize',
+      skip: o.skipUnreadable ?? false,
+      onSkipped: (text) => process.stderr.write(`${text}\n`),
+    });
     await initDevice();
     const { net } = loadNetwork(o.checkpoint);
-    const common = { load: { ...loadOptionsFromCli(o), skipUnreadable: true }, ...(o.limit ? { limit: o.limit } : {}) };
+    // A file whose header reads but whose data is damaged is still skipped, and listed, when loaded.
+    const common = { load: { ...load, skipUnreadable: true }, ...(o.limit ? { limit: o.limit } : {}) };
     const progress = (done: number, total: number) => {
       if (!o.json && process.stderr.isTTY) process.stderr.write(`\r${done}/${total}`);
     };

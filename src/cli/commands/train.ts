@@ -3,8 +3,7 @@
 // and one that holds another run is refused unless --force (src/ncl/train/run-folder.ts).
 import type { Command } from 'commander';
 import { openDataset, type DatasetListing } from '../../data/dataset.ts';
-import type { LoadOptions } from '../../data/loader.ts';
-import { preflight, withoutProblems } from '../../data/preflight.ts';
+import { checkedListing } from '../../data/preflight.ts';
 import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../data/mask-options.ts';
 import { initDevice } from '../../runtime/context.ts';
 import { mergeLayers, readConfigFile, resolveTrainConfig } from '../../ncl/train/config.ts';
@@ -22,18 +21,6 @@ interface TrainCommandOptions extends TrainCliOptions, MaskCliOptions {
   force?: boolean;
   skipUnreadable?: boolean;
   progress: boolean;
-}
-
-/** The listing, after every file's header was read: problems stop the run, or with `skip` are left out. */
-async function checked(listing: DatasetListing, what: string, load: LoadOptions, skip: boolean): Promise<DatasetListing> {
-  const problems = await preflight(listing, { maskResize: load.onSizeMismatch === 'resize' });
-  if (problems.length === 0) return listing;
-  const list = problems.map((p) => `  ${p.reason}`).join('\n');
-  if (!skip) {
-    throw new Error(`${problems.length} of the ${listing.samples.length} samples of the ${what} set (${listing.source}) cannot be used:\n${list}\nfix or remove them, or pass --skip-unreadable to train without them`);
-  }
-  process.stderr.write(`skipping ${problems.length} of the ${listing.samples.length} samples of the ${what} set (--skip-unreadable):\n${list}\n`);
-  return withoutProblems(listing, problems);
 }
 
 export function registerTrain(program: Command): void {
@@ -60,8 +47,10 @@ export function registerTrain(program: Command): void {
     const resumeChanges = o.resume ? resumeChangesOf(mergeLayers(asked)) : undefined;
     const load = loadOptionsFromCli(o);
     const [listedTrain, listedVal] = await Promise.all([openDataset(o.data), o.val ? openDataset(o.val) : Promise.resolve(undefined)]);
-    const trainSet = await checked(listedTrain, 'training', load, o.skipUnreadable ?? false);
-    const valSet = listedVal && (await checked(listedVal, 'validation', load, o.skipUnreadable ?? false));
+    const check = (listing: DatasetListing, what: string) =>
+      checkedListing(listing, { what, maskResize: load.onSizeMismatch === 'resize', skip: o.skipUnreadable ?? false, onSkipped: (text) => process.stderr.write(`${text}\n`) });
+    const trainSet = await check(listedTrain, 'training set');
+    const valSet = listedVal && (await check(listedVal, 'validation set'));
     await initDevice();
     const result = await train({
       config: config ?? resolveTrainConfig(), // when resuming, the checkpoint's config applies
