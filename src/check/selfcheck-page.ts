@@ -1,16 +1,14 @@
 // The page of `ncl selfcheck --browser`: runs the self-check on the browser's WebGPU adapter and
 // posts the adapter, each result and the end to the runner (src/platform/chromium.ts).
 import { initDevice } from '../runtime/context.ts';
-import { runSelfcheck } from './selfcheck.ts';
+import { adapterSummary, runSelfcheck } from './selfcheck.ts';
 
 let queue = Promise.resolve();
 /** Posts in order: each event waits for the one before. */
 const post = (event: Record<string, unknown>) => (queue = queue.then(() => fetch('/event', { method: 'POST', body: JSON.stringify(event) }).then(() => {})));
 
 try {
-  const rt = await initDevice();
-  const a = rt.adapter;
-  await post({ type: 'adapter', adapter: a.description, backend: a.backend, fallback: a.fallback, profile: rt.profile, loopIterationCap: a.loopIterationCap, webgpu: a.webgpuVersion });
+  await post({ type: 'adapter', ...adapterSummary(await initDevice()) });
   await runSelfcheck((r) => void post({ type: 'result', ...r }));
   await post({ type: 'done' });
 } catch (e) {

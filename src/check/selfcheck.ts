@@ -16,7 +16,7 @@ import * as ncl from '../index.ts';
 import { CONTRASTIVE_TILINGS, setContrastiveTiling } from '../kernels/contrastive.ts';
 import { DEFAULT_CONV_TILINGS, convGeometry, setConvTiling, type Conv2dOptions } from '../kernels/conv.ts';
 import { DEFAULT_TILINGS, setMatmulTiling, type MatmulTiling } from '../kernels/matmul.ts';
-import type { KernelProfile } from '../runtime/runtime.ts';
+import type { KernelProfile, Runtime } from '../runtime/runtime.ts';
 import { moments, refNorm } from './batchnorm-reference.ts';
 import { contrastiveGradRef, contrastiveLossRef } from './contrastive-reference.ts';
 import { eachTap, refConv } from './conv-reference.ts';
@@ -357,6 +357,21 @@ const CHECKS: Check[] = [
   contrastiveCheck('cpu'),
   contrastiveCheck('gpu'),
 ];
+
+/** Which adapter a self-check ran on, as it reports it. */
+export interface AdapterSummary {
+  adapter: string;
+  backend: string;
+  fallback: boolean;
+  profile: string;
+  loopIterationCap: number | null;
+  webgpu: string;
+}
+
+export function adapterSummary(rt: Runtime): AdapterSummary {
+  const a = rt.adapter;
+  return { adapter: a.description, backend: a.backend, fallback: a.fallback, profile: rt.profile, loopIterationCap: a.loopIterationCap, webgpu: a.webgpuVersion };
+}
 
 /** Largest |got − want|, and whether every element is within atol + rtol·|want|. */
 export function compare(p: Part): { maxAbsError: number; ok: boolean } {

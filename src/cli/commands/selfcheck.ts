@@ -3,18 +3,9 @@
 // names the failing kernels.
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { runSelfcheck, type CheckResult } from '../../check/selfcheck.ts';
+import { adapterSummary, runSelfcheck, type AdapterSummary, type CheckResult } from '../../check/selfcheck.ts';
 import { findChromium, runInChromium } from '../../platform/chromium.ts';
 import { initDevice } from '../../runtime/context.ts';
-
-interface Adapter {
-  adapter: string;
-  backend: string;
-  fallback: boolean;
-  profile: string;
-  loopIterationCap: number | null;
-  webgpu: string;
-}
 
 function line(r: CheckResult): string {
   const tolerance = r.atol === 0 && r.rtol === 0 ? 'exact' : `≤ ${r.atol} + ${r.rtol}·|want|`;
@@ -31,8 +22,8 @@ export function registerSelfcheck(program: Command): void {
     .action(async (o: { json?: boolean; browser?: boolean }) => {
       const start = performance.now();
       const results: CheckResult[] = [];
-      let adapter: Adapter | null = null;
-      const show = (a: Adapter) => {
+      let adapter: AdapterSummary | null = null;
+      const show = (a: AdapterSummary) => {
         adapter = a;
         if (!o.json) console.log(`selfcheck on ${a.adapter} (${a.backend}${a.fallback ? ', CPU' : ''}; profile ${a.profile}; WebGPU ${a.webgpu})`);
       };
@@ -48,18 +39,15 @@ export function registerSelfcheck(program: Command): void {
           totalTimeoutMs: 10 * 60_000,
           idleTimeoutMs: 3 * 60_000,
           onEvent(event) {
-            if (event.type === 'adapter') show(event as unknown as Adapter);
+            const { type, ...body } = event;
+            if (type === 'adapter') show(body as unknown as AdapterSummary);
             // JSON has no Infinity: a non-finite error arrives as null.
-            if (event.type !== 'result') return;
-            const { type: _, ...result } = event as unknown as CheckResult & { type: string };
-            onResult({ ...result, maxAbsError: (event.maxAbsError as number | null) ?? Infinity });
+            if (type === 'result') onResult({ ...(body as unknown as CheckResult), maxAbsError: (body.maxAbsError as number | null) ?? Infinity });
           },
         });
         if (why) throw new Error(`the browser run ended early: ${why}`);
       } else {
-        const rt = await initDevice();
-        const a = rt.adapter;
-        show({ adapter: a.description, backend: a.backend, fallback: a.fallback, profile: rt.profile, loopIterationCap: a.loopIterationCap, webgpu: a.webgpuVersion });
+        show(adapterSummary(await initDevice()));
         await runSelfcheck(onResult);
       }
       const failed = results.filter((r) => !r.ok);
