@@ -10,7 +10,8 @@ import { ablationSettings, ablationTable, runAblation } from '../../ncl/ablation
 import { measureStepTime, stepsForBudget } from '../../ncl/train/calibrate.ts';
 import { readConfigFile, resolveTrainConfig, warmupOf } from '../../ncl/train/config.ts';
 import { initDevice } from '../../runtime/context.ts';
-import { addTrainOptions, configFromCli, parseNumber, type TrainCliOptions } from './train-options.ts';
+import { parseNumber } from './parse-number.ts';
+import { addTrainOptions, configFromCli, type TrainCliOptions } from './train-options.ts';
 
 interface AblateOptions extends TrainCliOptions, MaskCliOptions {
   data: string;
@@ -26,13 +27,13 @@ export function registerAblate(program: Command): void {
     .description('train and score dual (λ_pc default and 0), alternate, drop and off over several seeds; table of mean ± std')
     .requiredOption('--data <dataset>', 'training set')
     .requiredOption('--val <dataset>', 'held-out set the runs are scored on')
-    .option('--seeds <n>', 'seeds per setting (0, 1, …)', parseNumber('--seeds', true), 3)
+    .option('--seeds <n>', 'seeds per setting (0, 1, …)', parseNumber('--seeds', true, 1), 3)
     .option('--minutes <m>', 'training minutes per run (sets --steps from a measured step time)', parseNumber('--minutes'))
     .option('--out <dir>', 'output folder', 'runs/ablate');
   addTrainOptions(command);
   addMaskOptions(command);
   command.action(async (o: AblateOptions) => {
-    if (o.seeds < 1) throw new Error(`--seeds must be at least 1, got ${o.seeds}`);
+    if (o.minutes !== undefined && !(o.minutes > 0)) throw new Error(`--minutes must be positive, got ${o.minutes}`);
     const load = loadOptionsFromCli(o);
     const [trainSet, valSet] = await Promise.all([openDataset(o.data), openDataset(o.val)]);
     await initDevice();

@@ -2,25 +2,18 @@
 // Every bench takes --json, --warmup and --repeat (benchOptions); each adds its own options.
 import type { Command } from 'commander';
 import { initDevice } from '../../runtime/context.ts';
+import { parseNumber } from './parse-number.ts';
 import type { BenchOptions } from '../../../bench/harness.ts';
 import { registerContrastiveBench } from './bench-contrastive.ts';
 import { registerConvBench } from './bench-conv.ts';
 import { registerTrainBench } from './bench-train.ts';
 
-export function int(name: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got '${v}'`);
-    return n;
-  };
-}
-
 /** Adds the options every bench shares. */
 export function withBenchOptions(cmd: Command, repeat = 3): Command {
   return cmd
     .option('--json', 'JSON lines: a header object, then one object per row')
-    .option('--warmup <n>', 'untimed runs first (they compile the pipelines)', int('warmup'), 1)
-    .option('--repeat <n>', 'timed runs per row (the median is reported)', int('repeat'), repeat);
+    .option('--warmup <n>', 'untimed runs first (they compile the pipelines)', parseNumber('--warmup', true, 0), 1)
+    .option('--repeat <n>', 'timed runs per row (the median is reported)', parseNumber('--repeat', true, 1), repeat);
 }
 
 export async function benchOptions(o: { json?: boolean; warmup: number; repeat: number }): Promise<BenchOptions> {

@@ -9,7 +9,7 @@ import { ROBUSTNESS_GRID } from '../../metrics/robustness.ts';
 import { evalJson, evaluate, type EvaluationResult } from '../../ncl/evaluate.ts';
 import { loadNetwork } from '../../ncl/train/checkpoint.ts';
 import { initDevice } from '../../runtime/context.ts';
-import { parseNumber } from './train-options.ts';
+import { parseNumber } from './parse-number.ts';
 
 interface EvalOptions extends MaskCliOptions {
   checkpoint: string;

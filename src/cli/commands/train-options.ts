@@ -1,22 +1,12 @@
 // Command-line options that set training config fields (src/ncl/train/config.ts documents each),
 // shared by `ncl train`, `ncl demo` and `ncl ablate`.
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { parseNumber } from './parse-number.ts';
 import { DEFAULT_NCL_OPTIONS, type NclOptions } from '../../ncl/options.ts';
 import { DEFAULT_TRAIN_CONFIG, OPTIMIZER_DEFAULTS, type TrainConfig, type TrainConfigLayer } from '../../ncl/train/config.ts';
 
 const D = DEFAULT_TRAIN_CONFIG;
 const N = DEFAULT_NCL_OPTIONS;
-
-/** A parser for a numeric option: an integer where `integer`, and at least `min` where given. */
-export function parseNumber(flag: string, integer = false, min = -Infinity) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min) {
-      throw new InvalidArgumentError(`${flag} must be ${integer ? 'an integer' : 'a number'}${min > -Infinity ? ` ≥ ${min}` : ''}, got "${value}"`);
-    }
-    return n;
-  };
-}
 
 export interface TrainCliOptions {
   config?: string;

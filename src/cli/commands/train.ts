@@ -8,7 +8,8 @@ import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../d
 import { initDevice } from '../../runtime/context.ts';
 import { mergeLayers, readConfigFile, resolveTrainConfig } from '../../ncl/train/config.ts';
 import { resumeChangesOf, train } from '../../ncl/train/trainer.ts';
-import { addTrainOptions, configFromCli, parseNumber, type TrainCliOptions } from './train-options.ts';
+import { parseNumber } from './parse-number.ts';
+import { addTrainOptions, configFromCli, type TrainCliOptions } from './train-options.ts';
 
 interface TrainCommandOptions extends TrainCliOptions, MaskCliOptions {
   data: string;
