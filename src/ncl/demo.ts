@@ -84,7 +84,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const metrics = evalJson(evaluation);
   await saveCheckpoint(join(o.out, 'model.safetensors'), run.net, null, config, run.step);
   await writeFile(join(o.out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
-  const samples = await collectSamples(run.net, testSet, 6);
+  const samples = await collectSamples(run.net, testSet, 4, 2);
   const evaluateSeconds = lap();
   const total = generate + calibrate + trainSeconds + evaluateSeconds;
   const adapter = runtime().adapter;

@@ -1,21 +1,29 @@
-// report.html: one static file with the run's loss curves per term (inline SVG), the held-out
-// metrics next to the trivial baselines, and a grid of image | ground truth | prediction | overlay
-// for sample test images (PNG data URIs).
+// report.html: one static file with warnings a reader must not miss (near-constant predictions, a
+// model within noise of the all-tampered baseline), the held-out metrics next to the trivial
+// baselines, the loss terms, learning rate and validation scores per step (inline SVG), and a grid
+// of image | ground truth | prediction | overlay for tampered and authentic test images with each
+// image's F1 and, for the synthetic set, its manipulation (PNG data URIs).
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { DatasetListing } from '../../data/dataset.ts';
 import type { Mask, ProbabilityMap, RgbImage } from '../../data/image.ts';
 import { encodeMaskPng, encodePng } from '../../data/image-io.ts';
 import { loadSample, type LoadOptions } from '../../data/loader.ts';
 import type { MetricsSummary } from '../../metrics/accumulator.ts';
+import { pixelMetrics } from '../../metrics/pixel.ts';
 import type { EvaluationResult } from '../evaluate.ts';
 import { predictProbability } from '../inference.ts';
 import type { NclNetwork } from '../model/network.ts';
 import { binaryMask, overlay, probabilityImage } from '../prediction-images.ts';
-import type { LogRecord, StepRecord } from '../train/log.ts';
+import type { EvalRecord, LogRecord, StepRecord } from '../train/log.ts';
 import { lineChart, type Series } from './svg-chart.ts';
 
 export interface ReportSample {
   name: string;
+  /** The manipulation (copy-move, splice, removal) or 'authentic', where the dataset records it. */
+  kind: string | null;
+  label: 0 | 1;
   image: RgbImage;
   mask: Mask;
   prediction: ProbabilityMap;
@@ -33,24 +41,65 @@ export interface ReportInput {
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const num = (v: number | null) => (v === null ? '—' : v.toFixed(4));
 
-/** The first `count` tampered samples of a listing with the network's predictions. */
-export async function collectSamples(net: NclNetwork, listing: DatasetListing, count: number, load: LoadOptions = {}): Promise<ReportSample[]> {
+/** The manipulation of each image of a set written by `ncl synth` (its meta.json), by absolute path. */
+function synthKinds(listing: DatasetListing): Map<string, string> {
+  const meta = resolve(dirname(listing.source), 'meta.json');
+  if (!existsSync(meta)) return new Map();
+  try {
+    const records = (JSON.parse(readFileSync(meta, 'utf8')) as { records?: Array<{ image: string; kind: string }> }).records ?? [];
+    return new Map(records.map((r) => [resolve(dirname(meta), r.image), r.kind]));
+  } catch {
+    return new Map(); // not a synth meta.json: kinds unknown
+  }
+}
+
+/** The first `tampered` tampered and `authentic` authentic samples of a listing, with predictions. */
+export async function collectSamples(net: NclNetwork, listing: DatasetListing, tampered: number, authentic: number, load: LoadOptions = {}): Promise<ReportSample[]> {
+  const kinds = synthKinds(listing);
+  const wanted = { 1: tampered, 0: authentic };
   const samples: ReportSample[] = [];
   for (const sample of listing.samples) {
-    if (samples.length >= count) break;
+    if (wanted[1] === 0 && wanted[0] === 0) break;
     const loaded = await loadSample(sample, load);
-    if (loaded.label !== 1) continue;
+    if (wanted[loaded.label] === 0) continue;
+    wanted[loaded.label]--;
     const name = sample.imagePath.split(/[\\/]/).at(-1)!;
-    samples.push({ name, image: loaded.image, mask: loaded.mask, prediction: await predictProbability(net, loaded.image) });
+    samples.push({ name, kind: kinds.get(resolve(sample.imagePath)) ?? null, label: loaded.label, image: loaded.image, mask: loaded.mask, prediction: await predictProbability(net, loaded.image) });
   }
   return samples;
 }
 
-function lossCharts(log: LogRecord[]): string {
+/** What a reader must not miss: predictions that barely vary, or a model no better than calling
+ *  every pixel tampered (within 0.02 pixel F1). */
+export function reportWarnings(e: EvaluationResult, samples: ReportSample[]): string[] {
+  const warnings: string[] = [];
+  const all = samples.flatMap((s) => Array.from(s.prediction.data));
+  if (all.length > 0) {
+    const [lo, hi] = [Math.min(...all), Math.max(...all)];
+    if (hi - lo < 0.05) warnings.push(`The predictions are nearly constant: every probability of the sample images lies in [${lo.toFixed(3)}, ${hi.toFixed(3)}]. The model has not learnt to localise anything.`);
+  }
+  const [model, baseline] = [e.model.pixel.f1, e.allTampered.pixel.f1];
+  if (model !== null && baseline !== null && model < baseline + 0.02) {
+    warnings.push(`Pixel F1 at 0.5 (${model.toFixed(4)}) is within 0.02 of marking every pixel tampered (${baseline.toFixed(4)}): no better than the trivial baseline.`);
+  }
+  return warnings;
+}
+
+function trainingCharts(log: LogRecord[]): string {
   const steps = log.filter((r): r is StepRecord => r.type === 'step');
+  const evals = log.filter((r): r is EvalRecord => r.type === 'eval');
   const series = (key: keyof StepRecord, name: string): Series => ({ name, points: steps.filter((r) => r[key] !== undefined).map((r) => [r.step, r[key] as number]) });
   const contrastive = [series('con_t', 'L_con (T)'), series('con_a', 'L_con (A)'), series('pc', 'L_pc')].filter((s) => s.points.length > 0);
-  return [lineChart('Total loss L and segmentation loss L_seg per step', [series('loss', 'L'), series('seg', 'L_seg')]), contrastive.length ? lineChart('Contrastive and pivot-consistent terms per step', contrastive) : ''].join('\n');
+  const validation: Series[] = [
+    { name: 'pixel F1 @ 0.5', points: evals.filter((r) => r.pixelF1 !== null).map((r): [number, number] => [r.step, r.pixelF1!]), markers: true },
+    { name: 'pixel AUC', points: evals.filter((r) => r.pixelAUC !== null).map((r): [number, number] => [r.step, r.pixelAUC!]), markers: true },
+  ].filter((s) => s.points.length > 0);
+  return [
+    lineChart('Total loss L and segmentation loss L_seg per step', [series('loss', 'L'), series('seg', 'L_seg')]),
+    contrastive.length ? lineChart('Contrastive and pivot-consistent terms per step', contrastive) : '',
+    lineChart('Learning rate per step', [series('lr', 'learning rate')]),
+    validation.length ? lineChart('Validation during training', validation) : '<p>No validation during training (ncl train --val … --eval-every n).</p>',
+  ].join('\n');
 }
 
 function metricsTable(e: EvaluationResult): string {
@@ -75,22 +124,27 @@ async function sampleGrid(samples: ReportSample[]): Promise<string> {
   const rows: string[] = [];
   for (const s of samples) {
     const pngs = await Promise.all([encodePng(s.image), encodeMaskPng(s.mask), encodePng(probabilityImage(s.prediction)), encodePng(overlay(s.image, binaryMask(s.prediction)))]);
-    rows.push(`<tr><td>${escape(s.name)}</td>${pngs.map((png) => `<td><img src="${dataUri(png)}" width="192"></td>`).join('')}</tr>`);
+    const metrics = pixelMetrics(s.prediction.data, s.mask.data);
+    const marked = (100 * (metrics.tp + metrics.fp)) / s.mask.data.length;
+    const score = s.label === 1 ? `F1 ${num(metrics.f1)}` : `${marked.toFixed(1)} % marked tampered`;
+    const about = `${escape(s.name)}<br>${escape(s.kind ?? (s.label === 1 ? 'tampered' : 'authentic'))}<br><span class="score">${score}</span>`;
+    rows.push(`<tr class="${s.label === 1 ? 'tampered' : 'authentic'}"><td>${about}</td>${pngs.map((png) => `<td><img src="${dataUri(png)}" width="192"></td>`).join('')}</tr>`);
   }
-  return `<table class="grid"><tr><th></th><th>image</th><th>ground truth</th><th>prediction p(tampered)</th><th>overlay (p &gt; 0.5)</th></tr>${rows.join('')}</table>`;
+  return `<table class="grid"><tr><th>image, manipulation, score at 0.5</th><th>image</th><th>ground truth</th><th>prediction p(tampered)</th><th>overlay (p &gt; 0.5)</th></tr>${rows.join('')}</table>`;
 }
 
 export async function writeReport(path: string, r: ReportInput): Promise<void> {
   const html = `<!doctype html>
 <html><head><meta charset="utf-8"><title>${escape(r.title)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child{text-align:left}.grid td{text-align:center}figure{margin:1em 0}figcaption{font-weight:600}</style>
+<style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child{text-align:left}.grid td{text-align:center}figure{margin:1em 0}figcaption{font-weight:600}.warning{background:#fff3cd;border:2px solid #d39e00;padding:.8em 1em;margin:1em 0;font-weight:600}.grid td:first-child{text-align:left;font-size:90%}tr.authentic td:first-child{color:#555}</style>
 </head><body>
 <h1>${escape(r.title)}</h1>
+${reportWarnings(r.evaluation, r.samples).map((w) => `<div class="warning" role="alert">⚠ ${escape(w)}</div>`).join('\n')}
 <ul>${r.notes.map((n) => `<li>${escape(n)}</li>`).join('')}</ul>
 <h2>Held-out metrics and trivial baselines</h2>
 ${metricsTable(r.evaluation)}
-<h2>Training losses</h2>
-${lossCharts(r.log)}
+<h2>Training</h2>
+${trainingCharts(r.log)}
 <h2>Sample test images</h2>
 ${await sampleGrid(r.samples)}
 </body></html>

@@ -1,0 +1,95 @@
+// report.html as a person sees it: the page is opened in headless Chromium (the browser of the
+// browser test adapter), and its rendered DOM is checked — the sections, one row of four images per
+// sample (tampered and authentic), each image's score, the charts, and the warnings: present for a
+// degenerate run (constant predictions, no better than the all-tampered baseline), absent for a
+// good one. A screenshot of each page is kept in runs/test-artifacts/.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createImage, createMask } from '../src/data/image.ts';
+import { EvaluationWithBaselines } from '../src/metrics/baselines.ts';
+import { writeReport, type ReportSample } from '../src/ncl/report/report.ts';
+import type { LogRecord } from '../src/ncl/train/log.ts';
+import { findChromium } from '../src/platform/chromium.ts';
+import { tempDir } from './helpers/data-fixtures.ts';
+
+const ARTIFACTS = fileURLToPath(new URL('../runs/test-artifacts/', import.meta.url));
+const chromium = findChromium();
+
+/** Chromium's serialisation of the page after it rendered, and a screenshot of it. */
+function render(page: string, screenshot: string): string {
+  const profile = mkdtempSync(join(tmpdir(), 'ncl-report-'));
+  try {
+    const flags = ['--headless=new', '--no-sandbox', '--no-first-run', `--user-data-dir=${profile}`];
+    const env = { ...process.env, TMPDIR: profile };
+    const url = pathToFileURL(page).href;
+    spawnSync(chromium!, [...flags, `--screenshot=${screenshot}`, '--window-size=1100,2400', url], { env, stdio: 'ignore', timeout: 60_000 });
+    const dom = spawnSync(chromium!, [...flags, '--dump-dom', url], { env, encoding: 'utf8', timeout: 60_000, maxBuffer: 2 ** 26 });
+    return dom.stdout;
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** Three 32×32 test images — two tampered (a square), one authentic — predicted by `predict`. */
+function run(predict: (mask: Uint8Array) => Float32Array) {
+  const evaluation = new EvaluationWithBaselines();
+  const samples: ReportSample[] = [];
+  for (const [i, label] of ([1, 1, 0] as const).entries()) {
+    const mask = createMask(32, 32);
+    if (label) for (let y = 8; y < 20; y++) for (let x = 4 + i; x < 18 + i; x++) mask.data[y * 32 + x] = 1;
+    const prediction = { width: 32, height: 32, data: predict(mask.data) };
+    evaluation.add({ prediction, mask, label });
+    samples.push({ name: `${i}.png`, kind: label ? 'splice' : 'authentic', label, image: createImage(32, 32), mask, prediction });
+  }
+  const log: LogRecord[] = [1, 2, 3, 4].map((step) => ({ type: 'step', step, lr: 1e-3 * step, loss: 2 / step, seg: 1 / step, gradNorm: 1, patches: 64, contourPatches: 8, imagesPerSecond: 10, seconds: 0.1 }));
+  for (const step of [2, 4]) {
+    const scores = { pixelF1: 0.1 * step, pixelF1Best: null, pixelAUC: 0.5 + 0.05 * step, pixelIoU: null, imageAUC: null, imageAcc: null };
+    log.push({ type: 'eval', step, perturbation: 'none', images: 3, tampered: 2, authenticSkipped: 1, ...scores, baselineAllTamperedF1: null, baselineAllTamperedAUC: null, baselineAllAuthenticF1: null, unreadable: 0 });
+  }
+  return { title: 'report test', notes: ['synthetic'], log, evaluation: { ...evaluation.summarise(), perturbation: 'none', skipped: [] }, samples };
+}
+
+const name = 'the rendered page: sections, image rows with scores, charts, warnings only for a degenerate run';
+if (!chromium && !process.env.CI) test.skip(`${name} (skipped: no chromium on the PATH)`, () => {});
+else {
+  test(name, async () => {
+    assert.ok(chromium, 'chromium is needed under CI');
+    const { dir, cleanup } = await tempDir('report');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    try {
+      const cases = [
+        ['degenerate', run((m) => new Float32Array(m.length).fill(0.5)), 2],
+        ['good', run((m) => Float32Array.from(m, (v) => (v ? 0.9 : 0.1))), 0],
+      ] as const;
+      for (const [label, input, warnings] of cases) {
+        const page = join(dir, `${label}.html`);
+        await writeReport(page, input);
+        const screenshot = join(ARTIFACTS, `report-${label}.png`);
+        const dom = render(page, screenshot);
+        assert.equal(
+          [...dom.matchAll(/<h2>([^<]*)<\/h2>/g)].map((m) => m[1]),
+          ['Held-out metrics and trivial baselines', 'Training', 'Sample test images'],
+          `${label}: sections`,
+        );
+        assert.is((dom.match(/<img /g) ?? []).length, 12, `${label}: four images for each of three samples`);
+        assert.is((dom.match(/<tr class="tampered">/g) ?? []).length, 2);
+        assert.is((dom.match(/<tr class="authentic">/g) ?? []).length, 1);
+        assert.is((dom.match(/class="score">F1 /g) ?? []).length, 2, `${label}: tampered rows show their F1`);
+        assert.match(dom, /class="score">[\d.]+ % marked tampered/);
+        assert.is((dom.match(/<svg /g) ?? []).length, 3, `${label}: loss, learning-rate and validation charts`);
+        assert.is((dom.match(/<circle /g) ?? []).length, 4, `${label}: two validation points of two scores`);
+        assert.is((dom.match(/class="warning"/g) ?? []).length, warnings, `${label}: warnings`);
+        assert.ok(existsSync(screenshot) && statSync(screenshot).size > 10_000, `${label}: screenshot kept at ${screenshot}`);
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+}
+
+test.run();
