@@ -10,6 +10,7 @@ import { registerEval } from './commands/eval.ts';
 import { registerPredict } from './commands/predict.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerAblate } from './commands/ablate.ts';
+import { debugFromEnv } from '../platform/node.ts';
 import { registerExport } from './commands/export.ts';
 
 const program = new Command();
@@ -42,6 +43,6 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   process.stderr.write(`ncl: ${e instanceof Error ? e.message : String(e)}\n`);
-  if (process.env.NCL_DEBUG === '1' && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  if (debugFromEnv() && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   process.exitCode = 1;
 }

@@ -102,11 +102,6 @@ export abstract class Optimizer {
     for (const p of this.params) p.zeroGrad();
   }
 
-  /** State tensors by parameter index, for checkpoints. */
-  stateTensors(): Array<Tensor[] | undefined> {
-    return this.params.map((p) => this.state.get(p));
-  }
-
   dispose(): void {
     for (const s of this.state.values()) for (const t of s) t.dispose();
     this.state.clear();

@@ -61,6 +61,11 @@ function describeFailure(tried: string[]): string {
 
 const shaderDir = new URL('../../shaders/', import.meta.url);
 
+/** Whether NCL_DEBUG asks for debug mode ('1' or 'true'). */
+export function debugFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.NCL_DEBUG === '1' || env.NCL_DEBUG === 'true';
+}
+
 const node: Platform = {
   name: 'node',
   webgpuVersion() {
@@ -93,7 +98,7 @@ const node: Platform = {
     return {
       backend: parseBackend(env.NCL_BACKEND),
       adapterName: env.NCL_ADAPTER || undefined,
-      debug: env.NCL_DEBUG === '1' || env.NCL_DEBUG === 'true',
+      debug: debugFromEnv(env),
       poisonBuffers: env.NCL_POISON === '1',
       profile: profile as KernelProfile | undefined,
     };

@@ -18,10 +18,6 @@ export function runtime(): Runtime {
   return current;
 }
 
-export function hasRuntime(): boolean {
-  return current !== null;
-}
-
 /** Releases the device; a later initDevice() opens a new one. */
 export function shutdownDevice(): void {
   current?.destroy();

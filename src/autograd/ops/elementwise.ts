@@ -2,7 +2,7 @@
 // broadcast input is summed back to that input's shape.
 import { binaryKernel, unaryKernel, type UnaryOp } from '../../kernels/elementwise.ts';
 import { defineOp } from '../registry.ts';
-import { Tensor, formatShape } from '../tensor.ts';
+import { Tensor } from '../tensor.ts';
 import { sumToShape } from './reduce.ts';
 
 type Operand = Tensor | number;
@@ -83,10 +83,4 @@ export function div(a: Tensor, b: Operand): Tensor {
 }
 export function equal(a: Tensor, b: Tensor): Tensor {
   return equalOp([a, b], undefined);
-}
-
-export function assertSameShape(op: string, a: Tensor, b: Tensor): void {
-  if (formatShape(a.shape) !== formatShape(b.shape)) {
-    throw new Error(`${op}: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} differ`);
-  }
 }

@@ -42,7 +42,7 @@ export function registerAblate(program: Command): void {
     if (o.minutes !== undefined) base = resolveTrainConfig(base, { steps: stepsForBudget(o.minutes, timing, warmupOf(base)) });
     const runs = ablationSettings(base.ncl.lambdaPc).length * o.seeds;
     const minutes = (runs * base.steps * timing.secondsPerStep) / 60;
-    process.stdout.write(`${runs} runs of ${base.steps} steps at ${timing.secondsPerStep.toFixed(2)} s per step (dual measured): about ${minutes.toFixed(0)} min of training, plus evaluation\n`);
+    process.stdout.write(`${runs} runs of ${base.steps} steps at ${timing.secondsPerStep.toFixed(2)} s per step (measured with ${base.ncl.roleSwitch}): about ${minutes.toFixed(0)} min of training, plus evaluation\n`);
     await mkdir(o.out, { recursive: true });
     const results = await runAblation({
       base,
