@@ -167,6 +167,9 @@ test('argument, file and config errors name what is wrong', async () => {
     assert.is.not(r.code, 0, args.join(' '));
     assert.match(r.stderr, message, args.join(' '));
   }
+  const help = await ncl('train', '--help');
+  assert.match(help.stdout, /--steps <n> +optimiser steps \(default 1000\)/);
+  assert.match(help.stdout, /--tau <x> +τ, contrastive temperature \(default 0\.1\)/);
   const empty = join(dir, 'empty.json');
   writeFileSync(empty, '[]');
   const checked = await ncl('data', 'check', empty);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { noGrad, tensor } from '../src/index.ts';
+import { initDevice, runtime, shutdownDevice } from '../src/runtime/context.ts';
 import { openDataset, type DatasetListing } from '../src/data/dataset.ts';
 import { generateSyntheticSet } from '../src/data/synth/generate.ts';
 import { loadNetwork, readCheckpoint } from '../src/ncl/train/checkpoint.ts';
@@ -101,5 +102,34 @@ test('a run that fails mid-way keeps its last completed step: saved, and the mes
   assert.match(error!.message, /the last completed step \(1\) was saved to .*checkpoint\.safetensors; continue with --resume /);
   assert.is(readCheckpoint(join(out, 'checkpoint.safetensors')).step, 1);
 });
+
+// After step 2 the device is destroyed (what a driver reset looks like to the run). With a host
+// copy after every step, step 2 is saved from it; with copies far apart, the device cannot be read
+// and the last copy (the first step's) is saved instead.
+for (const [everySeconds, saved, message] of [
+  [0, 2, /the last completed step \(2\) was saved to .*checkpoint\.safetensors; continue with --resume /],
+  [1e6, 1, /the device could not be read \(WebGPU device lost.*\); the host copy of step 1 was saved to .*checkpoint\.safetensors; continue with --resume /],
+] as const) {
+  test(`a lost device, host copies every ${everySeconds} s: the checkpoint of step ${saved} is written from the host`, async () => {
+    const out = join(dir, `lost-${everySeconds}`);
+    const onStep = async (record: { step: number }) => {
+      if (record.step !== 2) return;
+      runtime().device.destroy();
+      await new Promise((r) => setTimeout(r, 50));
+    };
+    const error = await train({ config: tiny({ steps: 5, checkpointEvery: 0 }), train: set, outDir: out, hostCopyEverySeconds: everySeconds, onStep }).then(
+      () => null,
+      (e: Error) => e,
+    );
+    try {
+      assert.match(error?.message ?? 'no error', /^WebGPU device lost/);
+      assert.match(error!.message, message);
+      assert.is(readCheckpoint(join(out, 'checkpoint.safetensors')).step, saved);
+    } finally {
+      shutdownDevice();
+      await initDevice();
+    }
+  });
+}
 
 test.run();

@@ -21,19 +21,35 @@ export interface Checkpoint {
   optimizerSteps: number;
 }
 
-export async function saveCheckpoint(path: string, net: NclNetwork, optimizer: Optimizer | null, config: TrainConfig, step: number): Promise<void> {
+/** What a checkpoint holds of a run, read back to the host. */
+export interface RunState {
+  tensors: Map<string, NamedArray>;
+  optimizerSteps: number;
+}
+
+/** The network's tensors and the optimiser's state, copied from the device. */
+export async function captureState(net: NclNetwork, optimizer: Optimizer | null): Promise<RunState> {
   const tensors = await net.exportState();
   if (optimizer) {
     const names = net.namedParameters().map(([n]) => n);
     for (const [name, value] of await optimizer.exportState(names)) tensors.set(OPTIMIZER_PREFIX + name, value);
   }
-  saveSafetensors(path, tensors, {
+  return { tensors, optimizerSteps: optimizer?.stepCount ?? 0 };
+}
+
+/** Writes a captured state as the checkpoint of `step` (atomically). */
+export function writeCheckpoint(path: string, state: RunState, config: TrainConfig, step: number): void {
+  saveSafetensors(path, state.tensors, {
     'ncl.format': CHECKPOINT_FORMAT,
     'ncl.config': JSON.stringify(config),
     'ncl.seed': String(config.seed),
     'ncl.step': String(step),
-    'ncl.optimizer.steps': String(optimizer?.stepCount ?? 0),
+    'ncl.optimizer.steps': String(state.optimizerSteps),
   });
+}
+
+export async function saveCheckpoint(path: string, net: NclNetwork, optimizer: Optimizer | null, config: TrainConfig, step: number): Promise<void> {
+  writeCheckpoint(path, await captureState(net, optimizer), config, step);
 }
 
 export function readCheckpoint(path: string): Checkpoint {

@@ -21,7 +21,7 @@ import type { NclNetwork } from '../model/network.ts';
 import { importPytorchDeepLab } from '../pytorch-import.ts';
 import { contrastiveTerms } from '../roles.ts';
 import { nclStepLosses, planPatches, type PatchPlan, type TrainingBatch } from '../step.ts';
-import { buildNetwork, readCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { buildNetwork, captureState, readCheckpoint, writeCheckpoint, type RunState } from './checkpoint.ts';
 import { modelConfigOf, resolveTrainConfig, type TrainConfig, type TrainConfigLayer } from './config.ts';
 import { TrainingData } from './data.ts';
 import { RunLog, type StepRecord } from './log.ts';
@@ -53,6 +53,11 @@ export interface TrainOptions {
   progress?: boolean;
   /** Stop after this step even if the config's schedule goes further (tests, time budgets). */
   stopAfter?: number;
+  /** Copy the weights and optimiser state to the host after a step when this many seconds have
+   *  passed since the last copy (default 60): what is saved if the device is lost mid-run. */
+  hostCopyEverySeconds?: number;
+  /** Called after each completed step (and awaited). */
+  onStep?: (record: StepRecord) => void | Promise<void>;
 }
 
 export interface TrainResult {
@@ -112,11 +117,18 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let savedStep = resumed?.step ?? 0;
+  // The last state copied to the host: a lost device can no longer be read.
+  let hostCopy = null as { state: RunState; step: number; at: number } | null;
+  const copyToHost = async (step: number) => {
+    hostCopy = { state: await captureState(net, optimizer), step, at: performance.now() };
+    return hostCopy.state;
+  };
   const save = async (step: number) => {
     begin();
-    await saveCheckpoint(checkpointPath, net, optimizer, config, step);
+    writeCheckpoint(checkpointPath, hostCopy?.step === step ? hostCopy.state : await copyToHost(step), config, step);
     savedStep = step;
   };
+  const hostCopySeconds = o.hostCopyEverySeconds ?? 60;
   const runEval = async (step: number) => {
     if (!o.val) return;
     const result = await evaluate(net, o.val, { ...(o.load ? { load: o.load } : {}), ...(o.valLimit ? { limit: o.valLimit } : {}) });
@@ -124,6 +136,20 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     begin();
     log.append({ type: 'eval', step, ...lastEval });
     progress.note(`eval at step ${step}: pixel F1 ${fmt(lastEval.pixelF1)} AUC ${fmt(lastEval.pixelAUC)} (all-tampered F1 ${fmt(lastEval.baselineAllTamperedF1)})`);
+  };
+
+  /** After a failure: the last completed step from the device, or else the last host copy. */
+  const rescue = async (step: number): Promise<string> => {
+    const resume = `continue with --resume ${checkpointPath}`;
+    try {
+      await save(step);
+      return `the last completed step (${step}) was saved to ${checkpointPath}; ${resume}`;
+    } catch (s) {
+      const copy = hostCopy;
+      if (!copy || copy.step <= savedStep) return `the last completed step (${step}) could not be saved (${(s as Error).message}); the checkpoint of step ${savedStep} is left as it was`;
+      writeCheckpoint(checkpointPath, copy.state, config, copy.step);
+      return `the device could not be read (${(s as Error).message}); the host copy of step ${copy.step} was saved to ${checkpointPath}; ${resume}`;
+    }
   };
 
   let step = resumed?.step ?? 0;
@@ -136,6 +162,8 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
       begin();
       log.append(record);
       progress.update(record);
+      if (!hostCopy || performance.now() - hostCopy.at >= hostCopySeconds * 1000) await copyToHost(step);
+      await o.onStep?.(record);
       if (config.evalEvery > 0 && step % config.evalEvery === 0 && step < lastStep) await runEval(step);
       if (config.checkpointEvery > 0 && step % config.checkpointEvery === 0) await save(step);
     }
@@ -143,13 +171,7 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     if (!interrupted) await runEval(step);
   } catch (e) {
     // The weights hold every completed step (a failing step never reaches the update): keep them.
-    if (e instanceof Error && step > savedStep) {
-      const saved = await save(step).then(
-        () => `the last completed step (${step}) was saved to ${checkpointPath}; continue with --resume ${checkpointPath}`,
-        (s: Error) => `the last completed step (${step}) could not be saved (${s.message}); the checkpoint of step ${savedStep} is left as it was`,
-      );
-      e.message += `\n${saved}`;
-    }
+    if (e instanceof Error && step > savedStep) e.message += `\n${await rescue(step)}`;
     net.dispose();
     throw e;
   } finally {
