@@ -25,6 +25,7 @@ import { refBce, refCrossEntropy } from './loss-reference.ts';
 import { adamwStepRef, sgdStepRef } from './optim-reference.ts';
 import { labelsRef, poolRef } from './patch-reference.ts';
 import { refPool } from './pool-reference.ts';
+import { closeness } from './compare.ts';
 import { arr, matmul as refMatmul, softmax as refSoftmax, type Arr } from './reference.ts';
 import { refBilinear, refNearest } from './resize-reference.ts';
 
@@ -373,19 +374,12 @@ export function adapterSummary(rt: Runtime): AdapterSummary {
   return { adapter: a.description, backend: a.backend, fallback: a.fallback, profile: rt.profile, loopIterationCap: a.loopIterationCap, webgpu: a.webgpuVersion };
 }
 
-/** Largest |got − want|, and whether every element is within atol + rtol·|want|. */
+/** Largest |got − want|, and whether every element passes the tolerance rule (compare.ts). */
 export function compare(p: Part): { maxAbsError: number; ok: boolean } {
   if (p.got.length !== p.want.length) return { maxAbsError: Infinity, ok: false };
   let maxAbsError = 0;
-  let ok = true;
-  for (let i = 0; i < p.got.length; i++) {
-    const g = p.got[i]!;
-    const w = p.want[i]!;
-    const diff = Number.isFinite(g) ? Math.abs(g - w) : Infinity;
-    maxAbsError = Math.max(maxAbsError, diff);
-    if (!(diff <= p.atol + p.rtol * Math.abs(w))) ok = false;
-  }
-  return { maxAbsError, ok };
+  for (let i = 0; i < p.got.length; i++) maxAbsError = Math.max(maxAbsError, Number.isFinite(p.got[i]!) ? Math.abs(p.got[i]! - p.want[i]!) : Infinity);
+  return { maxAbsError, ok: closeness(p.got, p.want, p.atol, p.rtol) <= 1 };
 }
 
 /** Runs every check; `onResult` sees each result as it comes. */

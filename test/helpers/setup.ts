@@ -1,6 +1,7 @@
 // Test helpers: the device, seeded random data and comparisons.
 import { initDevice, tensor, type Tensor } from '../../src/index.ts';
 import type { Runtime } from '../../src/runtime/runtime.ts';
+import { closeness, excess } from '../../src/check/compare.ts';
 import type { Arr } from '../../src/check/reference.ts';
 
 export async function device(): Promise<Runtime> {
@@ -27,24 +28,6 @@ export function randomArr(shape: number[], random: () => number, lo = -1, hi = 1
 
 export function toTensor(a: Arr, requiresGrad = false): Tensor {
   return tensor(Float32Array.from(a.data), a.shape, { requiresGrad });
-}
-
-function excess(g: number, w: number, atol: number, rtol: number): number {
-  const diff = Math.abs(g - w);
-  return diff === 0 ? 0 : diff / (atol + rtol * Math.abs(w));
-}
-
-/** Largest |got − want| / (atol + rtol·|want|); ≤ 1 means within tolerance. */
-export function closeness(got: ArrayLike<number>, want: ArrayLike<number>, atol: number, rtol: number): number {
-  if (got.length !== want.length) throw new Error(`length ${got.length} vs ${want.length}`);
-  let worst = 0;
-  for (let i = 0; i < got.length; i++) {
-    const g = got[i]!;
-    const w = want[i]!;
-    if (!Number.isFinite(g)) return Infinity;
-    worst = Math.max(worst, excess(g, w, atol, rtol));
-  }
-  return worst;
 }
 
 export function assertClose(got: ArrayLike<number>, want: ArrayLike<number>, atol: number, rtol: number, what: string): void {

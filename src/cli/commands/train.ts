@@ -54,7 +54,7 @@ export function registerTrain(program: Command): void {
     const valSet = listedVal && (await check(listedVal, 'validation set'));
     await initDevice();
     const result = await train({
-      config: config ?? resolveTrainConfig(), // when resuming, the checkpoint's config applies
+      ...(config ? { config } : {}),
       ...(resumeChanges ? { resumeChanges } : {}),
       train: trainSet,
       outDir: o.out,

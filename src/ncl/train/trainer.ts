@@ -32,7 +32,8 @@ import { CHECKPOINT_FILE, LOG_FILE, RunFolder, type ExistingRun } from './run-fo
 import { STREAM } from './streams.ts';
 
 export interface TrainOptions {
-  config: TrainConfig;
+  /** The run's config; with `resume` the checkpoint's applies instead (see resumeChanges). */
+  config?: TrainConfig;
   train: DatasetListing;
   val?: DatasetListing;
   load?: LoadOptions;
@@ -84,7 +85,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
 
 async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string) => void): Promise<TrainResult> {
   const resumed = o.resume ? readCheckpoint(o.resume) : null;
-  const config = resumed ? resumedConfig(resumed.config, resumed.step, o.resumeChanges ?? {}, notice) : o.config;
+  if (!resumed && !o.config) throw new Error('train: give a config, or a checkpoint to resume');
+  const config = resumed ? resumedConfig(resumed.config, resumed.step, o.resumeChanges ?? {}, notice) : o.config!;
   const net = buildNetwork(config);
   const paramNames = net.namedParameters().map(([n]) => n);
   const { optimizer, schedule } = createOptimizer(net.parameters(), config);
