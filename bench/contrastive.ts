@@ -158,7 +158,7 @@ async function measureN(n: number, options: ContrastiveBenchOptions, tf: { tf: T
   const data = embeddings(n, d);
   const labels = labelsFor(n);
   const z = Tensor.fromArray(data, [n, d], { requiresGrad: true });
-  const product = await report.attempt({ impl: 'matmul', pass: 'fwd', n, d }, () => timeRuns(() => matmulKernel({ a: z, b: z, transA: false, transB: true }).dispose(), nclDone, options));
+  const product = await report.attempt({ impl: 'matmul', pass: 'fwd', n, d }, () => timeRuns(() => matmulKernel({ a: z.storage, b: z.storage, transA: false, transB: true }).dispose(), nclDone, options));
   const matmulGflops = product && (2 * n * n * d) / product.ms / 1e6;
   const rows: Measured[] = [];
   const measure = async (impl: Measured['impl'], pass: Measured['pass'], tiling: string | null, run: () => Promise<{ timing: Timing; peak: number | null }>) => {

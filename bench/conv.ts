@@ -62,9 +62,9 @@ function filled(shape: number[], seed: number): Tensor {
 }
 
 function nclPass(pass: Pass, g: ConvGeometry, t: { x: Tensor; w: Tensor; dy: Tensor }): () => void {
-  if (pass === 'fwd') return () => conv2dForwardKernel(t.x, t.w, g).dispose();
-  if (pass === 'bwdData') return () => conv2dInputGradKernel(t.dy, t.w, g).dispose();
-  return () => conv2dWeightGradKernel(t.dy, t.x, g).dispose();
+  if (pass === 'fwd') return () => conv2dForwardKernel(t.x.storage, t.w.storage, g).dispose();
+  if (pass === 'bwdData') return () => conv2dInputGradKernel(t.dy.storage, t.w.storage, g).dispose();
+  return () => conv2dWeightGradKernel(t.dy.storage, t.x.storage, g).dispose();
 }
 
 function tfjsPass(tf: Tf, pass: Pass, s: ConvShape, g: ConvGeometry, t: { x: Tf; w: Tf; dy: Tf }): (() => void) | null {
@@ -82,7 +82,7 @@ function tfjsPass(tf: Tf, pass: Pass, s: ConvShape, g: ConvGeometry, t: { x: Tf;
 async function matmulRate(options: BenchOptions): Promise<number> {
   const a = filled([1024, 1024], 1);
   const b = filled([1024, 1024], 2);
-  const t = await timeRuns(() => matmulKernel({ a, b, transA: false, transB: false }).dispose(), nclDone, options);
+  const t = await timeRuns(() => matmulKernel({ a: a.storage, b: b.storage, transA: false, transB: false }).dispose(), nclDone, options);
   a.dispose();
   b.dispose();
   return (2 * 1024 ** 3) / t.ms / 1e6;

@@ -71,7 +71,7 @@ export async function benchMatmul(options: BenchOptions & { sizes?: string[]; ti
     for (const tiling of tilings) {
       setMatmulTiling(tiling);
       const impl = options.tilings ? tilingName(tiling) : 'ncl';
-      const t = await report.attempt({ impl, n: s.name }, () => timeRuns(() => matmulKernel({ a, b, transA: false, transB: s.transB }).dispose(), nclDone, options));
+      const t = await report.attempt({ impl, n: s.name }, () => timeRuns(() => matmulKernel({ a: a.storage, b: b.storage, transA: false, transB: s.transB }).dispose(), nclDone, options));
       if (!t) continue;
       report.add({
         impl,

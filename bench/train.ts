@@ -11,7 +11,7 @@ import { backward } from '../src/autograd/backward.ts';
 import { tidy } from '../src/autograd/scope.ts';
 import { openDataset } from '../src/data/dataset.ts';
 import { generateSyntheticSet } from '../src/data/synth/generate.ts';
-import { Rng } from '../src/data/rng.ts';
+import { Rng } from '../src/common/rng.ts';
 import { nclStepLosses, planPatches, type PatchPlan, type TrainingBatch } from '../src/ncl/step.ts';
 import { buildNetwork } from '../src/ncl/train/checkpoint.ts';
 import { modelConfigOf, resolveTrainConfig, type TrainConfig } from '../src/ncl/train/config.ts';

@@ -6,7 +6,7 @@
 // authentic or tampered only when every pixel is. Border cells are partial, as in patch_pool.wgsl.
 @group(0) @binding(0) var<storage, read> mask: array<f32>;
 @group(0) @binding(1) var<storage, read_write> ratio: array<f32>;
-@group(0) @binding(2) var<storage, read_write> kind: array<f32>;
+@group(0) @binding(2) var<storage, read_write> kind: array<u32>;
 struct Params { patches: u32, h: u32, w: u32, gh: u32, gw: u32, cell: u32, epsilon: f32 }
 @group(0) @binding(3) var<uniform> params: Params;
 
@@ -28,5 +28,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   let area = cell_area(cell);
   ratio[p] = sum / area;
-  kind[p] = select(select(2.0, 1.0, sum >= (1.0 - params.epsilon) * area), 0.0, sum <= params.epsilon * area);
+  kind[p] = select(select(2u, 1u, sum >= (1.0 - params.epsilon) * area), 0u, sum <= params.epsilon * area);
 }

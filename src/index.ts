@@ -1,36 +1,20 @@
 // Public API of ncl's engine: device, tensors, ops, autograd, optimisers.
 export { initDevice, runtime, shutdownDevice } from './runtime/context.ts';
 export type { RuntimeOptions, KernelProfile } from './runtime/runtime.ts';
-export { Tensor, formatShape, type Shape } from './autograd/tensor.ts';
+export { Tensor, formatShape, type DType, type Shape } from './autograd/tensor.ts';
 export { tidy, keep, noGrad, isGradEnabled } from './autograd/scope.ts';
 export { backward } from './autograd/backward.ts';
-export { opTable, defineOp } from './autograd/registry.ts';
+export { defineOp } from './autograd/registry.ts';
 export * from './autograd/ops/elementwise.ts';
 export { sum, mean, max, expand, sumToShape } from './autograd/ops/reduce.ts';
 export { reshape, permute, transpose, slice, concat } from './autograd/ops/shape.ts';
 export { matmul } from './autograd/ops/matmul.ts';
 export { softmax, logSoftmax, l2Normalize } from './autograd/ops/softmax.ts';
-export { gatherRows } from './autograd/ops/gather.ts';
-export { RowIndex } from './kernels/gather.ts';
+export { gatherRows, RowIndex } from './autograd/ops/gather.ts';
 export { SGD, AdamW, Optimizer, type SGDOptions, type AdamWOptions } from './optim/optimizer.ts';
 export { globalNormScale } from './optim/clip.ts';
 
-import { Tensor, type Shape } from './autograd/tensor.ts';
-import { fillKernel } from './kernels/elementwise.ts';
-
-/** A tensor from values (row-major) and a shape. */
-export function tensor(data: ArrayLike<number>, shape: Shape, options: { requiresGrad?: boolean; name?: string } = {}): Tensor {
-  return Tensor.fromArray(data, shape, options);
-}
-
-export function full(shape: Shape, value: number, options: { requiresGrad?: boolean } = {}): Tensor {
-  const t = fillKernel(shape, value);
-  t.requiresGrad = options.requiresGrad ?? false;
-  return t;
-}
-
-export const zeros = (shape: Shape, options?: { requiresGrad?: boolean }) => full(shape, 0, options);
-export const ones = (shape: Shape, options?: { requiresGrad?: boolean }) => full(shape, 1, options);
+export { tensor, full, zeros, ones } from './autograd/ops/creation.ts';
 
 // Convolution and the DeepLabV3+ op set (conv, batch norm, resize, pooling, losses, dropout).
 export { conv2d } from './autograd/ops/conv.ts';

@@ -2,7 +2,7 @@
 // every (positive, negative) pair, best F1 by trying every threshold.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Rng } from '../src/data/rng.ts';
+import { Rng } from '../src/common/rng.ts';
 import { MetricsAccumulator } from '../src/metrics/accumulator.ts';
 import { EvaluationWithBaselines } from '../src/metrics/baselines.ts';
 import { pixelMetrics } from '../src/metrics/pixel.ts';

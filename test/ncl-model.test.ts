@@ -7,7 +7,7 @@ import { noGrad, tensor } from '../src/index.ts';
 import { modelConfig } from '../src/ncl/model/config.ts';
 import { NclNetwork } from '../src/ncl/model/network.ts';
 import { ResNetEncoder } from '../src/ncl/model/resnet.ts';
-import { Rng } from '../src/data/rng.ts';
+import { Rng } from '../src/common/rng.ts';
 import { device } from './helpers/setup.ts';
 
 test.before(async () => {

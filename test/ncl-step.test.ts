@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { backward, tensor } from '../src/index.ts';
-import { Rng } from '../src/data/rng.ts';
+import { Rng } from '../src/common/rng.ts';
 import { pivotConsistentLoss, segmentationLoss } from '../src/ncl/losses.ts';
 import { modelConfig } from '../src/ncl/model/config.ts';
 import { NclNetwork } from '../src/ncl/model/network.ts';

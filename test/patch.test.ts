@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
 import { runtime } from '../src/runtime/context.ts';
-import { Rng } from '../src/data/rng.ts';
+import { Rng } from '../src/common/rng.ts';
 import { checkOp } from './helpers/gradcheck.ts';
 import { arr } from '../src/check/reference.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
@@ -60,7 +60,7 @@ test('labels: ratio and kind with ε = 0 and ε = 0.1, including partial border 
     const { ratio, kind } = ncl.patchLabels(m, grid, epsilon);
     const want = labelsRef(mask, 4, epsilon);
     assertClose(await ratio.data(), want.ratio, 1e-6, 0, `ratio ε=${epsilon}`);
-    assert.equal(Array.from(await kind.data()), want.kind, `kind ε=${epsilon}`);
+    assert.equal(Array.from(await kind.values()), want.kind, `kind ε=${epsilon}`);
     const kinds = new Set(want.kind);
     assert.is(kinds.size, 3, 'the mask gives all three kinds');
   }
@@ -71,7 +71,7 @@ test('patchPool: embeddings, ratios and kinds in one call; shape and loop-budget
   const mask = ncl.zeros([1, 1, 24, 24]);
   const out = ncl.patchPool(x, mask, { patchSize: 8 });
   assert.equal(out.embeddings.shape, [9, 4]);
-  assert.equal(Array.from(await out.kind.data()), new Array(9).fill(ncl.PATCH_AUTHENTIC));
+  assert.equal(Array.from(await out.kind.values()), new Array(9).fill(ncl.PATCH_AUTHENTIC));
   assert.throws(() => ncl.patchGrid([1, 4, 6, 6], [24, 20], 8), /24×20 image and a 6×6 embedding map/);
   assert.throws(() => ncl.patchGrid([1, 4, 6, 6], [24, 24], 6), /patch size 6 px is not a whole number/);
   assert.throws(() => ncl.patchLabels(ncl.zeros([1, 1, 24, 23]), out.grid), /mask \[1,1,24,23\]/);

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openDataset } from '../src/data/dataset.ts';
 import { maskArea, type Mask, type RgbImage } from '../src/data/image.ts';
-import { Rng } from '../src/data/rng.ts';
+import { Rng } from '../src/common/rng.ts';
 import { AREA_RANGE, composeImage, MANIPULATIONS } from '../src/data/synth/compose.ts';
 import { generateSyntheticSet, splitPhotos, type SynthSummary } from '../src/data/synth/generate.ts';
 import { BUILTIN_PHOTOS_DIR, listPhotoFiles, loadPhotos, type Photo } from '../src/data/synth/photos.ts';

@@ -2,8 +2,8 @@
 // walk that turns each node's output gradient into its inputs' and accumulates them (a tensor
 // used several times receives the sum). Leaves that require a gradient keep it in `.grad`,
 // adding to what is already there; intermediate gradients are released as soon as they are used.
+import { full } from './ops/creation.ts';
 import { add } from './ops/elementwise.ts';
-import { fillKernel } from '../kernels/elementwise.ts';
 import { keep, noGrad } from './scope.ts';
 import { Tensor, formatShape } from './tensor.ts';
 
@@ -33,7 +33,7 @@ export function backward(root: Tensor, seed?: Tensor): void {
   }
   noGrad(() => {
     const grads = new Map<Tensor, Tensor>();
-    grads.set(root, seed ? seed.view(seed.shape) : fillKernel(root.shape, 1));
+    grads.set(root, seed ? seed.view(seed.shape) : full(root.shape, 1));
     const order = topologicalOrder(root);
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i]!;

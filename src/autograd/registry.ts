@@ -1,37 +1,55 @@
-// The op table: each op declares its forward (kernels producing a fresh tensor) and its backward
-// (the gradients of its inputs, written with other ops). Applying an op records a graph node
-// when gradients are enabled and an input requires one.
-import { isGradEnabled } from './scope.ts';
-import type { Tensor } from './tensor.ts';
+// Ops: each op declares its forward (kernels over the inputs' storage, producing fresh
+// storage) and its backward (the gradients of its inputs, written with other ops). Applying an op
+// wraps the result in a tensor and records a graph node when gradients are enabled and an input
+// requires one.
+//
+// Saved tensors: a forward may return storage it computed on the way (statistics, argmax, LSE)
+// for its backward. The graph node owns them and releases them with the output tensor; when no
+// node is recorded they are released at once.
+import type { Storage } from '../storage/storage.ts';
+import { keep, isGradEnabled } from './scope.ts';
+import { Tensor } from './tensor.ts';
 
 export interface BackwardContext<A> {
   readonly inputs: readonly Tensor[];
   readonly output: Tensor;
   readonly attrs: A;
+  /** What the forward saved, in its order. */
+  readonly saved: readonly Tensor[];
+}
+
+/** A forward's output, and what it keeps for the backward pass. */
+export interface ForwardResult {
+  readonly output: Storage;
+  readonly saved: readonly Storage[];
 }
 
 export interface OpDefinition<A> {
   readonly name: string;
-  readonly forward: (inputs: readonly Tensor[], attrs: A) => Tensor;
+  readonly forward: (inputs: readonly Storage[], attrs: A) => Storage | ForwardResult;
   /** Omitted for ops without a gradient (comparisons); their outputs never require one. */
   readonly backward?: (grad: Tensor, ctx: BackwardContext<A>) => Array<Tensor | null>;
 }
 
-/** Every defined op by name (attributes differ per op, hence `any`). */
-export const opTable = new Map<string, OpDefinition<any>>();
+/** Names in use: graph nodes and debug reports name ops, so each name is defined once. */
+const opNames = new Set<string>();
 
 export type AppliedOp<A> = (inputs: readonly Tensor[], attrs: A) => Tensor;
 
 export function defineOp<A = undefined>(def: OpDefinition<A>): AppliedOp<A> {
-  if (opTable.has(def.name)) throw new Error(`op '${def.name}' is defined twice`);
-  opTable.set(def.name, def);
+  if (opNames.has(def.name)) throw new Error(`op '${def.name}' is defined twice`);
+  opNames.add(def.name);
   return (inputs, attrs) => {
-    for (const t of inputs) void t.buffer; // throws with the tensor's description if disposed
-    const output = def.forward(inputs, attrs);
+    const result = def.forward(inputs.map((t) => t.storage), attrs); // .storage throws naming a disposed input
+    const { output: storage, saved } = 'output' in result ? result : { output: result, saved: [] };
+    const output = Tensor.wrap(storage);
     if (def.backward && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
       const backward = def.backward;
+      const ctx = { inputs, output, attrs, saved: saved.map((s) => keep(Tensor.wrap(s))) };
       output.requiresGrad = true;
-      output.node = { op: def.name, inputs, backward: (grad) => backward(grad, { inputs, output, attrs }) };
+      output.node = { op: def.name, inputs, saved: ctx.saved, backward: (grad) => backward(grad, ctx) };
+    } else {
+      for (const s of saved) s.dispose();
     }
     return output;
   };

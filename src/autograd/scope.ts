@@ -1,8 +1,12 @@
 // Scopes: which tensors an expression created (so `tidy` can release them deterministically)
-// and whether operations record a graph (`noGrad`).
-import { Tensor } from './tensor.ts';
+// and whether operations record a graph (`noGrad`). A scope holds anything disposable that
+// registered itself with track() — tensors do, when they are made.
 
-const scopes: Array<Set<Tensor>> = [];
+interface Disposable {
+  dispose(): void;
+}
+
+const scopes: Array<Set<Disposable>> = [];
 let gradEnabled = true;
 
 export function isGradEnabled(): boolean {
@@ -20,21 +24,22 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-export function track(t: Tensor): void {
+export function track(t: Disposable): void {
   scopes[scopes.length - 1]?.add(t);
 }
 
 /** Takes a tensor out of every enclosing tidy scope: it lives until disposed explicitly. */
-export function keep<T extends Tensor>(t: T): T {
+export function keep<T extends Disposable>(t: T): T {
   for (const s of scopes) s.delete(t);
   return t;
 }
 
-function collect(value: unknown, into: Set<Tensor>): void {
-  if (value instanceof Tensor) into.add(value);
-  else if (Array.isArray(value)) for (const v of value) collect(v, into);
+/** The members of `scope` in `value`: itself, or inside arrays and plain objects. */
+function collect(value: unknown, scope: Set<Disposable>, into: Set<Disposable>): void {
+  if (scope.has(value as Disposable)) into.add(value as Disposable);
+  else if (Array.isArray(value)) for (const v of value) collect(v, scope, into);
   else if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const v of Object.values(value)) collect(v, into);
+    for (const v of Object.values(value)) collect(v, scope, into);
   }
 }
 
@@ -45,7 +50,7 @@ function collect(value: unknown, into: Set<Tensor>): void {
  * created is released and the error passes on.
  */
 export function tidy<T>(fn: () => T): T {
-  const scope = new Set<Tensor>();
+  const scope = new Set<Disposable>();
   scopes.push(scope);
   let result: T;
   try {
@@ -56,9 +61,9 @@ export function tidy<T>(fn: () => T): T {
     throw e;
   }
   scopes.pop();
-  const survivors = new Set<Tensor>();
-  collect(result, survivors);
+  const survivors = new Set<Disposable>();
+  collect(result, scope, survivors);
   for (const t of scope) if (!survivors.has(t)) t.dispose();
-  for (const t of survivors) if (scope.has(t)) track(t);
+  for (const t of survivors) track(t);
   return result;
 }

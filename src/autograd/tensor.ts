@@ -1,89 +1,76 @@
-// Tensor: a dense, contiguous, row-major f32 array in a pooled GPU buffer, plus what autograd needs
-// (requiresGrad, grad, and the node of the op that created it).
-import { runtime } from '../runtime/context.ts';
-import type { Binding } from '../runtime/runtime.ts';
-import type { PooledBuffer } from '../runtime/buffer-pool.ts';
+// Tensor: storage (src/storage) plus what autograd needs: requiresGrad, grad, and the node of the
+// op that created it. Tensors created inside a tidy scope are released with it (scope.ts).
+import { Storage, formatShape, type DType, type Shape, type TypedArray } from '../storage/storage.ts';
 import { track } from './scope.ts';
 
-export type Shape = readonly number[];
+export { formatShape, shapeSize, type DType, type Shape } from '../storage/storage.ts';
 
 /** The op that produced a tensor: its inputs and how to turn the output's gradient into theirs. */
 export interface GraphNode {
   readonly op: string;
   readonly inputs: readonly Tensor[];
+  /** Tensors the op kept for its backward; released with the output. */
+  readonly saved: readonly Tensor[];
   /** Gradients w.r.t. each input (null where an input needs none). Runs with grad disabled. */
   readonly backward: (grad: Tensor) => Array<Tensor | null>;
 }
 
-export function shapeSize(shape: Shape): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-export function formatShape(shape: Shape): string {
-  return `[${shape.join(',')}]`;
-}
-
-function checkShape(shape: Shape): void {
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new Error(`invalid shape ${formatShape(shape)}: dimensions must be non-negative integers`);
-  }
-}
-
 let nextId = 1;
-
-/** A pooled buffer shared by a tensor and its reshaped views; returned to the pool with the last. */
-class Storage {
-  refs = 1;
-  constructor(readonly pooled: PooledBuffer) {}
-}
 
 export class Tensor {
   readonly id = nextId++;
-  readonly shape: Shape;
-  readonly size: number;
   requiresGrad: boolean;
   grad: Tensor | null = null;
   node: GraphNode | null = null;
   /** Optional name used in error messages and parameter lists. */
   name: string | undefined;
-  private storage: Storage | null;
+  private readonly own: Storage;
 
-  private constructor(shape: Shape, storage: Storage, requiresGrad = false) {
-    checkShape(shape);
-    this.shape = [...shape];
-    this.size = shapeSize(shape);
-    this.storage = storage;
+  private constructor(storage: Storage, requiresGrad = false) {
+    this.own = storage;
     this.requiresGrad = requiresGrad;
     track(this);
   }
 
+  /** A tensor over storage a kernel produced; the tensor owns it from now on. */
+  static wrap(storage: Storage): Tensor {
+    return new Tensor(storage);
+  }
+
   /** An uninitialised tensor (kernels fill it). */
-  static empty(shape: Shape, label?: string): Tensor {
-    checkShape(shape);
-    return new Tensor(shape, new Storage(runtime().pool.acquire(shapeSize(shape) * 4, label)));
+  static empty(shape: Shape, dtype: DType = 'f32', label?: string): Tensor {
+    return new Tensor(Storage.empty(shape, dtype, label));
+  }
+
+  static fromArray(data: ArrayLike<number>, shape: Shape, options: { requiresGrad?: boolean; name?: string; dtype?: DType } = {}): Tensor {
+    const dtype = options.dtype ?? 'f32';
+    if (options.requiresGrad && dtype !== 'f32') throw new Error(`a ${dtype} tensor cannot require a gradient`);
+    const t = new Tensor(Storage.fromArray(data, shape, dtype, options.name), options.requiresGrad ?? false);
+    t.name = options.name;
+    return t;
   }
 
   /** A tensor of another shape with the same number of elements, sharing this one's buffer. */
   view(shape: Shape): Tensor {
-    if (shapeSize(shape) !== this.size) {
-      throw new Error(`cannot view ${this.describe()} as ${formatShape(shape)}: ${this.size} elements vs ${shapeSize(shape)}`);
-    }
-    const storage = this.liveStorage();
-    storage.refs++;
-    return new Tensor(shape, storage);
+    return new Tensor(this.storage.view(shape));
   }
 
-  static fromArray(data: ArrayLike<number>, shape: Shape, options: { requiresGrad?: boolean; name?: string } = {}): Tensor {
-    checkShape(shape);
-    const size = shapeSize(shape);
-    if (data.length !== size) {
-      throw new Error(`tensor data has ${data.length} values but shape ${formatShape(shape)} needs ${size}`);
-    }
-    const t = Tensor.empty(shape, options.name);
-    if (size > 0) runtime().write(t.buffer, data instanceof Float32Array ? data : Float32Array.from(data));
-    t.requiresGrad = options.requiresGrad ?? false;
-    t.name = options.name;
-    return t;
+  /** The storage kernels read and write; throws with the tensor's description if disposed. */
+  get storage(): Storage {
+    if (this.own.disposed) throw new Error(`${this.describe()} was disposed and cannot be used`);
+    return this.own;
+  }
+
+  get shape(): Shape {
+    return this.own.shape;
+  }
+
+  get size(): number {
+    return this.own.size;
+  }
+
+  get dtype(): DType {
+    return this.own.dtype;
   }
 
   get rank(): number {
@@ -91,41 +78,30 @@ export class Tensor {
   }
 
   get disposed(): boolean {
-    return this.storage === null;
-  }
-
-  /** The pooled GPU buffer; throws if the tensor was disposed. */
-  get buffer(): PooledBuffer {
-    return this.liveStorage().pooled;
-  }
-
-  private liveStorage(): Storage {
-    if (!this.storage) throw new Error(`${this.describe()} was disposed and cannot be used`);
-    return this.storage;
-  }
-
-  /** The buffer as a kernel binding of exactly this tensor's bytes. */
-  get binding(): Binding {
-    return { buffer: this.buffer, bytes: this.size * 4 };
+    return this.own.disposed;
   }
 
   describe(): string {
     const what = this.name ? `tensor '${this.name}'` : this.node ? `tensor from ${this.node.op}` : 'tensor';
-    return `${what} ${formatShape(this.shape)}`;
+    return `${what} ${formatShape(this.own.shape)}${this.own.dtype === 'f32' ? '' : ` ${this.own.dtype}`}`;
   }
 
   /** Overwrites the values in place (loading weights). Recorded work that reads the old values
    *  is submitted first, so it still sees them. */
-  assign(data: Float32Array): void {
+  assign(data: ArrayLike<number>): void {
     if (data.length !== this.size) throw new Error(`cannot assign ${data.length} values to ${this.describe()}`);
-    runtime().flush();
-    if (this.size > 0) runtime().write(this.buffer, data);
+    this.storage.write(data);
   }
 
-  /** Copies the values back to the CPU (waits for all recorded work). */
+  /** Copies the values of an f32 tensor back to the CPU (waits for all recorded work). */
   async data(): Promise<Float32Array> {
-    if (this.size === 0) return new Float32Array(0);
-    return runtime().readFloats(this.buffer, this.size);
+    if (this.dtype !== 'f32') throw new Error(`data() reads f32 tensors; ${this.describe()} is read with values()`);
+    return (await this.storage.read()) as Float32Array;
+  }
+
+  /** Copies the values back as the typed array of the tensor's dtype. */
+  async values(): Promise<TypedArray> {
+    return this.storage.read();
   }
 
   /** The value of a one-element tensor. */
@@ -134,12 +110,11 @@ export class Tensor {
     return (await this.data())[0]!;
   }
 
-  /** Returns the buffer to the pool (once no view shares it). Safe to call twice.
-   *  The gradient is not disposed. */
+  /** Returns the buffer to the pool (once no view shares it), with what the op that made it saved
+   *  for its backward. Safe to call twice. The gradient is not disposed. */
   dispose(): void {
-    if (!this.storage) return;
-    if (--this.storage.refs === 0) runtime().pool.release(this.storage.pooled);
-    this.storage = null;
+    this.own.dispose();
+    for (const s of this.node?.saved ?? []) s.dispose();
     this.node = null;
   }
 

@@ -10,8 +10,8 @@ import { registerEval } from './commands/eval.ts';
 import { registerPredict } from './commands/predict.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerAblate } from './commands/ablate.ts';
-import { debugFromEnv } from '../platform/node.ts';
 import { registerExport } from './commands/export.ts';
+import { debugRequested, setDeviceOptions } from './device-options.ts';
 
 const program = new Command();
 program
@@ -21,11 +21,7 @@ program
   .option('--debug', 'check every kernel output for NaN/Inf and name the op that made it (env NCL_DEBUG=1)')
   .showHelpAfterError('(ncl <command> --help lists the options and their defaults)');
 
-program.hook('preAction', (cmd) => {
-  const opts = cmd.opts<{ backend?: string; debug?: boolean }>();
-  if (opts.backend) process.env.NCL_BACKEND = opts.backend;
-  if (opts.debug) process.env.NCL_DEBUG = '1';
-});
+program.hook('preAction', (cmd) => setDeviceOptions(cmd.opts<{ backend?: string; debug?: boolean }>()));
 
 registerInfo(program);
 registerSelfcheck(program);
@@ -43,6 +39,6 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   process.stderr.write(`ncl: ${e instanceof Error ? e.message : String(e)}\n`);
-  if (debugFromEnv() && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  if (debugRequested() && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   process.exitCode = 1;
 }

@@ -6,7 +6,7 @@ import { mat2d } from 'gl-matrix';
 import { addGaussianNoise, gaussianBlur } from './filters.ts';
 import { jpegRoundTrip } from './image-io.ts';
 import { createImage, createMask, type Mask, type RgbImage } from './image.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../common/rng.ts';
 import { warpImage, warpMask } from './warp.ts';
 
 export interface Pair {

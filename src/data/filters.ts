@@ -1,6 +1,6 @@
 // Gaussian blur and Gaussian noise on RGB images (new arrays; the input is left as it is).
 import { clamp01, type RgbImage } from './image.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../common/rng.ts';
 
 /** OpenCV's sigma for a Gaussian kernel of odd size k given with sigma 0: 0.3((k − 1)/2 − 1) + 0.8. */
 export function sigmaForKernelSize(k: number): number {

@@ -1,7 +1,7 @@
 // Batch normalisation kernels (shaders/batchnorm*.wgsl): per-channel statistics with a fixed
 // order of accumulation (rows of H·W in increasing order, then images in increasing order),
 // normalisation, its input gradient and the running-statistics update.
-import { Tensor, formatShape } from '../autograd/tensor.ts';
+import { Storage, formatShape, type Shape } from '../storage/storage.ts';
 import { fillKernel } from './elementwise.ts';
 import { elementwiseGroups, kernel, launch } from './launch.ts';
 import { loopBudget } from './loop-budget.ts';
@@ -14,24 +14,24 @@ export interface ChannelLayout {
   HW: number;
 }
 
-export function channelLayout(x: Tensor): ChannelLayout {
-  if (x.rank !== 4) throw new Error(`batchNorm2d: input must be NCHW, got ${formatShape(x.shape)}`);
+export function channelLayout(x: { readonly shape: Shape }): ChannelLayout {
+  if (x.shape.length !== 4) throw new Error(`batchNorm2d: input must be NCHW, got ${formatShape(x.shape)}`);
   const [N, C, H, W] = x.shape as [number, number, number, number];
   return { N, C, HW: H * W };
 }
 
 /** Per-channel statistics: the mean and variance read at mean[c] and variance[varOffset + c]. */
 export interface ChannelStats {
-  mean: Tensor;
-  variance: Tensor;
+  mean: Storage;
+  variance: Storage;
   varOffset: number;
 }
 
 /** [2, C] = [Σ g; Σ u·(x − μ)] over batch and space, times scale (see batchnorm_rows.wgsl). */
-export function channelSumsKernel(g: Tensor, x: Tensor, mean: Tensor, centerG: boolean, l: ChannelLayout, scale: number): Tensor {
+export function channelSumsKernel(g: Storage, x: Storage, mean: Storage, centerG: boolean, l: ChannelLayout, scale: number): Storage {
   const parts = Math.max(1, Math.ceil(l.HW / loopBudget()));
   const len = Math.ceil(l.HW / parts);
-  const rows = Tensor.empty([2, l.N * parts, l.C]);
+  const rows = Storage.empty([2, l.N * parts, l.C]);
   launch({
     op: 'batchNorm2d-sums',
     kernel: kernel(`batchNormRows${centerG ? ':centered' : ''}`, 'batchnorm_rows', { CENTER_G: centerG }),
@@ -46,7 +46,7 @@ export function channelSumsKernel(g: Tensor, x: Tensor, mean: Tensor, centerG: b
 }
 
 /** Batch statistics [μ; σ²] as a [2, C] tensor (two passes: the mean, then centred squares). */
-export function batchStatsKernel(x: Tensor, l: ChannelLayout): Tensor {
+export function batchStatsKernel(x: Storage, l: ChannelLayout): Storage {
   const scale = 1 / (l.N * l.HW);
   const zero = fillKernel([l.C], 0);
   const first = channelSumsKernel(x, x, zero, false, l, scale);
@@ -56,8 +56,8 @@ export function batchStatsKernel(x: Tensor, l: ChannelLayout): Tensor {
   return stats;
 }
 
-export function batchNormKernel(x: Tensor, s: ChannelStats, w: Tensor, b: Tensor, eps: number, l: ChannelLayout): Tensor {
-  const y = Tensor.empty(x.shape);
+export function batchNormKernel(x: Storage, s: ChannelStats, w: Storage, b: Storage, eps: number, l: ChannelLayout): Storage {
+  const y = Storage.empty(x.shape);
   launch({
     op: 'batchNorm2d',
     kernel: kernel('batchNorm', 'batchnorm'),
@@ -70,8 +70,8 @@ export function batchNormKernel(x: Tensor, s: ChannelStats, w: Tensor, b: Tensor
 }
 
 /** dx given g, the statistics, and sums = [Σ g; Σ g·(x − μ)]; `training` when μ, σ² are the batch's. */
-export function batchNormInputGradKernel(x: Tensor, g: Tensor, s: ChannelStats, w: Tensor, sums: Tensor, eps: number, training: boolean, l: ChannelLayout): Tensor {
-  const dx = Tensor.empty(x.shape);
+export function batchNormInputGradKernel(x: Storage, g: Storage, s: ChannelStats, w: Storage, sums: Storage, eps: number, training: boolean, l: ChannelLayout): Storage {
+  const dx = Storage.empty(x.shape);
   launch({
     op: 'batchNorm2d-input-grad',
     kernel: kernel('batchNormGrad', 'batchnorm_grad'),
@@ -87,7 +87,7 @@ export function batchNormInputGradKernel(x: Tensor, g: Tensor, s: ChannelStats, 
 }
 
 /** Updates running mean and variance in place from batch statistics [μ; σ²]. */
-export function runningStatsKernel(stats: Tensor, runningMean: Tensor, runningVar: Tensor, momentum: number, l: ChannelLayout): void {
+export function runningStatsKernel(stats: Storage, runningMean: Storage, runningVar: Storage, momentum: number, l: ChannelLayout): void {
   const n = l.N * l.HW;
   launch({
     op: 'batchNorm2d-running-stats',

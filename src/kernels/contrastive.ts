@@ -1,6 +1,6 @@
 // The fused contrastive kernels (shaders/contrastive_*.wgsl): specialisation per adapter profile,
 // bindings and dispatch sizes. z arrives padded to D4·4 columns (a multiple of 4).
-import { Tensor } from '../autograd/tensor.ts';
+import { Storage } from '../storage/storage.ts';
 import { runtime } from '../runtime/context.ts';
 import type { KernelProfile } from '../runtime/runtime.ts';
 import { kernel, launch } from './launch.ts';
@@ -11,10 +11,10 @@ import { uniforms } from './uniforms.ts';
 /** Who counts and how much, per row, on the device (built by src/ncl/contrastive-plan.ts). */
 export interface DevicePlan {
   /** Per row: class index (i32, −1 = ignored), weight w_i, 1/|P_i|, unused — the WGSL struct RowInfo. */
-  readonly rows: Tensor;
+  readonly rows: Storage;
   /** Members of class c are members[classStart[c] .. classStart[c + 1]), increasing (u32). */
-  readonly classStart: Tensor;
-  readonly members: Tensor;
+  readonly classStart: Storage;
+  readonly members: Storage;
 }
 
 /** Each invocation owns tm anchor rows and streams column tiles of 4·tn4 rows; wg invocations
@@ -91,10 +91,10 @@ function params(n: number, tau: number, [begin, end]: [number, number]): ArrayBu
 const CLASS_SUM_CHUNK = 16384;
 
 /** S_c = Σ_{y_i = c} z_i, as a [C, D4·4] tensor; `largestClass` sets how many parts to sum. */
-export function classSumsKernel(z: Tensor, plan: DevicePlan, classes: number, largestClass: number): Tensor {
+export function classSumsKernel(z: Storage, plan: DevicePlan, classes: number, largestClass: number): Storage {
   const d = z.shape[1]!;
   const parts = Math.max(1, Math.ceil(largestClass / CLASS_SUM_CHUNK));
-  const partial = Tensor.empty([classes, parts, d]);
+  const partial = Storage.empty([classes, parts, d]);
   launch({
     op: 'contrastive:classSums',
     kernel: kernel('contrastive:classSums', 'contrastive_class_sums'),
@@ -114,12 +114,12 @@ export function classSumsKernel(z: Tensor, plan: DevicePlan, classes: number, la
 }
 
 /** LSE_i (kept for the backward pass) and w_i ℓ_i per row. */
-export function contrastiveForwardKernel(z: Tensor, plan: DevicePlan, sums: Tensor, tau: number): { lse: Tensor; rowLoss: Tensor } {
+export function contrastiveForwardKernel(z: Storage, plan: DevicePlan, sums: Storage, tau: number): { lse: Storage; rowLoss: Storage } {
   const [n, d] = z.shape as [number, number];
   const { kernel: k, tiling, workgroups } = specialise('forward', d / 4);
-  const lse = Tensor.empty([n]);
-  const runningSum = Tensor.empty([n]);
-  const rowLoss = Tensor.empty([n]);
+  const lse = Storage.empty([n]);
+  const runningSum = Storage.empty([n]);
+  const rowLoss = Storage.empty([n]);
   for (const chunk of columnChunks('forward', tiling, d / 4, n)) {
     launch({ op: 'contrastive:forward', kernel: k, reads: [z, plan.rows, sums], writes: [lse, runningSum, rowLoss], uniforms: params(n, tau, chunk), workgroups: workgroups(n) });
   }
@@ -128,10 +128,10 @@ export function contrastiveForwardKernel(z: Tensor, plan: DevicePlan, sums: Tens
 }
 
 /** g · dL/dz for the padded z, with g the one-element upstream gradient. */
-export function contrastiveBackwardKernel(z: Tensor, plan: DevicePlan, sums: Tensor, lse: Tensor, grad: Tensor, tau: number): Tensor {
+export function contrastiveBackwardKernel(z: Storage, plan: DevicePlan, sums: Storage, lse: Storage, grad: Storage, tau: number): Storage {
   const [n, d] = z.shape as [number, number];
   const { kernel: k, tiling, workgroups } = specialise('backward', d / 4);
-  const dz = Tensor.empty(z.shape);
+  const dz = Storage.empty(z.shape);
   for (const chunk of columnChunks('backward', tiling, d / 4, n)) {
     launch({ op: 'contrastive:backward', kernel: k, reads: [z, plan.rows, sums, lse, grad], writes: [dz], uniforms: params(n, tau, chunk), workgroups: workgroups(n) });
   }

@@ -3,7 +3,7 @@
 //
 // 1×1 convolutions with stride 1 and no padding are plain matmuls over the NCHW layout:
 // Y[n] = W · X[n] with X[n] seen as a C_in × (H·W) matrix.
-import { Tensor, formatShape } from '../autograd/tensor.ts';
+import { Storage, formatShape } from '../storage/storage.ts';
 import { runtime } from '../runtime/context.ts';
 import type { KernelProfile } from '../runtime/runtime.ts';
 import { elementwiseGroups, kernel, launch } from './launch.ts';
@@ -150,13 +150,13 @@ function fitTiling(t: ConvTiling, rows: number, cols: number, minTm = 1): ConvTi
   return { tm, tn4: t.tn4, wgx, wgy };
 }
 
-function gatherConv(op: string, x: Tensor, w: Tensor, y: Tensor, N: number, p: GatherConv): void {
+function gatherConv(op: string, x: Storage, w: Storage, y: Storage, N: number, p: GatherConv): void {
   // The kernel reads rows of packed weights four at a time: tiles of at least 4 rows.
   const t = fitTiling(tilings().fwd, p.M, p.HG * p.WG, 4);
   const MP = Math.ceil(p.M / 4) * 4;
   const count = p.groups * p.TH * p.TW * p.C * MP;
   // A residue class that no tap reaches packs nothing; its binding still needs one vec4.
-  const packed = Tensor.empty([Math.max(4, count)]);
+  const packed = Storage.empty([Math.max(4, count)]);
   launch({
     op: `${op}-pack-weights`,
     kernel: kernel('conv2dPack', 'conv2d_pack'),
@@ -181,7 +181,7 @@ function gatherConv(op: string, x: Tensor, w: Tensor, y: Tensor, N: number, p: G
 }
 
 /** y = conv2d(x, w) without bias: [N, Cout, Ho, Wo]. */
-export function conv2dForwardKernel(x: Tensor, w: Tensor, g: ConvGeometry): Tensor {
+export function conv2dForwardKernel(x: Storage, w: Storage, g: ConvGeometry): Storage {
   if (isPointwise(g)) {
     const w2 = w.view([g.Cout, g.Cin]);
     const x3 = x.view([g.N, g.Cin, g.H * g.W]);
@@ -190,7 +190,7 @@ export function conv2dForwardKernel(x: Tensor, w: Tensor, g: ConvGeometry): Tens
     for (const t of [w2, x3, y]) t.dispose();
     return out;
   }
-  const y = Tensor.empty([g.N, g.Cout, g.Ho, g.Wo]);
+  const y = Storage.empty([g.N, g.Cout, g.Ho, g.Wo]);
   const KK = g.KH * g.KW;
   const Cg = g.Cin / g.groups;
   const Mg = g.Cout / g.groups;
@@ -225,7 +225,7 @@ export function residueTaps(r: number, s: number, p: number, d: number, k: numbe
 }
 
 /** dx = the input gradient of conv2d given dy [N, Cout, Ho, Wo]: one dispatch per stride residue. */
-export function conv2dInputGradKernel(dy: Tensor, w: Tensor, g: ConvGeometry): Tensor {
+export function conv2dInputGradKernel(dy: Storage, w: Storage, g: ConvGeometry): Storage {
   if (isPointwise(g)) {
     const w2 = w.view([g.Cout, g.Cin]);
     const dy3 = dy.view([g.N, g.Cout, g.Ho * g.Wo]);
@@ -234,7 +234,7 @@ export function conv2dInputGradKernel(dy: Tensor, w: Tensor, g: ConvGeometry): T
     for (const t of [w2, dy3, dx]) t.dispose();
     return out;
   }
-  const dx = Tensor.empty([g.N, g.Cin, g.H, g.W]);
+  const dx = Storage.empty([g.N, g.Cin, g.H, g.W]);
   const KK = g.KH * g.KW;
   const Cg = g.Cin / g.groups;
   const Mg = g.Cout / g.groups;
@@ -258,7 +258,7 @@ const WGRAD_TARGET_INVOCATIONS = 4096;
 const WGRAD_MIN_CHUNK = 256;
 
 /** dw [Cout, Cin/groups, KH, KW] = Σ over batch and output pixels of dy ⊗ input patches. */
-export function conv2dWeightGradKernel(dy: Tensor, x: Tensor, g: ConvGeometry): Tensor {
+export function conv2dWeightGradKernel(dy: Storage, x: Storage, g: ConvGeometry): Storage {
   if (isPointwise(g)) return pointwiseWeightGrad(dy, x, g);
   const Cg = g.Cin / g.groups;
   const Mg = g.Cout / g.groups;
@@ -271,7 +271,7 @@ export function conv2dWeightGradKernel(dy: Tensor, x: Tensor, g: ConvGeometry): 
   const chunk = Math.ceil(R / nchunks);
   const used = Math.ceil(R / chunk);
   const shape = [g.Cout, Cg, g.KH, g.KW];
-  const part = Tensor.empty(used === 1 ? shape : [used, g.Cout * Q]);
+  const part = Storage.empty(used === 1 ? shape : [used, g.Cout * Q]);
   launch({
     op: 'conv2d-weight-grad',
     kernel: kernel(`conv2dWgrad[${t.tm}x${4 * t.tn4},${t.wgx}x${t.wgy}]`, 'conv2d_wgrad', { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
@@ -294,7 +294,7 @@ export function conv2dWeightGradKernel(dy: Tensor, x: Tensor, g: ConvGeometry): 
  * measured faster than dW = Σ_n dY[n] · X[n]ᵀ, whose transposed operand is the larger one), then
  * the sum over n in increasing order and one transpose.
  */
-function pointwiseWeightGrad(dy: Tensor, x: Tensor, g: ConvGeometry): Tensor {
+function pointwiseWeightGrad(dy: Storage, x: Storage, g: ConvGeometry): Storage {
   const P = g.H * g.W;
   const x3 = x.view([g.N, g.Cin, P]);
   const dy3 = dy.view([g.N, g.Cout, P]);

@@ -1,5 +1,5 @@
 // Dropout kernel (shaders/dropout.wgsl): a mask from a counter-based hash of (seed, step, index).
-import { Tensor } from '../autograd/tensor.ts';
+import { Storage } from '../storage/storage.ts';
 import { elementwiseGroups, kernel, launch } from './launch.ts';
 import { uniforms } from './uniforms.ts';
 
@@ -10,8 +10,8 @@ export interface DropoutKey {
 }
 
 /** y = x ⊙ mask / (1 − p), the mask of (key, element index); p in [0, 1). */
-export function dropoutKernel(x: Tensor, p: number, key: DropoutKey): Tensor {
-  const y = Tensor.empty(x.shape);
+export function dropoutKernel(x: Storage, p: number, key: DropoutKey): Storage {
+  const y = Storage.empty(x.shape);
   launch({
     op: 'dropout',
     kernel: kernel('dropout', 'dropout'),

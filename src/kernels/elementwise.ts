@@ -1,5 +1,5 @@
 // Elementwise kernels: unary maps with a scalar parameter, binary maps with broadcasting, fill.
-import { Tensor, formatShape, type Shape } from '../autograd/tensor.ts';
+import { Storage, formatShape, type Shape } from '../storage/storage.ts';
 import { ELEMENTWISE_WG, elementwiseGroups, kernel, launch } from './launch.ts';
 import { uniforms } from './uniforms.ts';
 
@@ -36,8 +36,8 @@ export const BINARY_EXPR = {
 } as const;
 export type BinaryOp = keyof typeof BINARY_EXPR;
 
-export function unaryKernel(op: UnaryOp, x: Tensor, p = 0): Tensor {
-  const out = Tensor.empty(x.shape);
+export function unaryKernel(op: UnaryOp, x: Storage, p = 0): Storage {
+  const out = Storage.empty(x.shape);
   launch({
     op,
     kernel: kernel(`unary:${op}`, 'unary', { EXPR: UNARY_EXPR[op], WG: ELEMENTWISE_WG }),
@@ -79,9 +79,9 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
   return strides;
 }
 
-export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
+export function binaryKernel(op: BinaryOp, a: Storage, b: Storage): Storage {
   const shape = broadcastShapes(op, a.shape, b.shape);
-  const out = Tensor.empty(shape);
+  const out = Storage.empty(shape);
   const same = formatShape(a.shape) === formatShape(b.shape);
   launch({
     op,
@@ -99,8 +99,8 @@ export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
-export function fillKernel(shape: Shape, value: number): Tensor {
-  const out = Tensor.empty(shape);
+export function fillKernel(shape: Shape, value: number): Storage {
+  const out = Storage.empty(shape);
   launch({
     op: 'fill',
     kernel: kernel('fill', 'fill'),

@@ -1,16 +1,14 @@
-// Recording one kernel dispatch over tensors: inputs bound first, then outputs, then uniforms.
+// Recording one kernel dispatch over storage: inputs bound first, then outputs, then uniforms.
 import { runtime } from '../runtime/context.ts';
-import type { Binding } from '../runtime/runtime.ts';
 import type { Constants, Kernel } from '../runtime/pipelines.ts';
-import { Tensor, formatShape } from '../autograd/tensor.ts';
+import { formatShape, type Storage } from '../storage/storage.ts';
 
 export interface Launch {
   /** The op's name, for debug reports. */
   op: string;
   kernel: Kernel;
-  /** Tensors, or raw bindings for non-f32 data such as row indices. */
-  reads: ReadonlyArray<Tensor | Binding>;
-  writes: readonly Tensor[];
+  reads: readonly Storage[];
+  writes: readonly Storage[];
   uniforms?: ArrayBuffer;
   workgroups: number | [number, number, number];
 }
@@ -22,17 +20,17 @@ export function kernel(name: string, file: string, constants: Constants = {}): K
 export function launch(l: Launch): void {
   if (l.writes.every((t) => t.size === 0)) return;
   const rt = runtime();
-  const shapes = (ts: ReadonlyArray<Tensor | Binding>) => ts.map((t) => (t instanceof Tensor ? formatShape(t.shape) : `(${t.bytes / 4})`)).join(' ');
+  const shapes = (ts: readonly Storage[]) => ts.map((t) => formatShape(t.shape) + (t.dtype === 'f32' ? '' : `:${t.dtype}`)).join(' ');
   const detail = `inputs ${shapes(l.reads)} → ${shapes(l.writes)}`;
-  const [first, ...others] = l.writes;
+  // Debug mode checks the f32 outputs for NaN/Inf (integers are always finite).
+  const [first, ...others] = l.writes.filter((t) => t.dtype === 'f32');
   rt.dispatch({
     kernel: l.kernel,
-    bindings: [...l.reads, ...l.writes].map((t) => (t instanceof Tensor ? t.binding : t)),
+    bindings: [...l.reads, ...l.writes].map((t) => t.binding),
     uniforms: l.uniforms,
     workgroups: l.workgroups,
     output: first ? { binding: first.binding, count: first.size, op: l.op, detail } : undefined,
   });
-  // Further outputs (optimiser state) are checked as well in debug mode.
   for (const t of others) rt.debug?.check({ binding: t.binding, count: t.size, op: l.op, detail });
 }
 

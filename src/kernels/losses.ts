@@ -1,6 +1,6 @@
 // Loss kernels: pixel-wise softmax cross-entropy (shaders/loss_softmax_ce*.wgsl) and binary
 // cross-entropy with logits (shaders/loss_bce.wgsl).
-import { Tensor, formatShape } from '../autograd/tensor.ts';
+import { Storage, formatShape } from '../storage/storage.ts';
 import { elementwiseGroups, kernel, launch } from './launch.ts';
 import { uniforms } from './uniforms.ts';
 
@@ -9,7 +9,7 @@ export interface CrossEntropySpec {
   ignoreIndex: number | null;
 }
 
-function layout(z: Tensor, t: Tensor): { N: number; C: number; HW: number } {
+function layout(z: Storage, t: Storage): { N: number; C: number; HW: number } {
   const [N, C] = z.shape as [number, number];
   const HW = z.size / (N * C);
   if (z.rank < 2 || t.rank !== z.rank - 1 || t.shape[0] !== N || t.size !== N * HW) {
@@ -26,9 +26,9 @@ function ceParams(count: number, C: number, HW: number, spec: CrossEntropySpec):
 }
 
 /** Per pixel: the class weight of its target (0 if ignored), or that weight times −log softmax. */
-export function pixelCrossEntropyKernel(z: Tensor, target: Tensor, classWeight: Tensor, spec: CrossEntropySpec, weightOnly: boolean): Tensor {
+export function pixelCrossEntropyKernel(z: Storage, target: Storage, classWeight: Storage, spec: CrossEntropySpec, weightOnly: boolean): Storage {
   const { C, HW } = layout(z, target);
-  const out = Tensor.empty(target.shape);
+  const out = Storage.empty(target.shape);
   launch({
     op: weightOnly ? 'softmaxCrossEntropy-weights' : 'softmaxCrossEntropy',
     kernel: kernel(weightOnly ? 'pixelWeight' : 'pixelCrossEntropy', 'loss_softmax_ce', { WEIGHT_ONLY: weightOnly }),
@@ -40,9 +40,9 @@ export function pixelCrossEntropyKernel(z: Tensor, target: Tensor, classWeight: 
   return out;
 }
 
-export function pixelCrossEntropyGradKernel(z: Tensor, target: Tensor, classWeight: Tensor, g: Tensor, spec: CrossEntropySpec): Tensor {
+export function pixelCrossEntropyGradKernel(z: Storage, target: Storage, classWeight: Storage, g: Storage, spec: CrossEntropySpec): Storage {
   const { C, HW } = layout(z, target);
-  const dz = Tensor.empty(z.shape);
+  const dz = Storage.empty(z.shape);
   launch({
     op: 'softmaxCrossEntropy-grad',
     kernel: kernel('pixelCrossEntropyGrad', 'loss_softmax_ce_grad'),
@@ -63,11 +63,11 @@ const BCE_EXPR = {
 export type BceTerm = keyof typeof BCE_EXPR;
 
 /** One term of binary cross-entropy with logits, elementwise; g is the output gradient (unused for 'value'). */
-export function bceKernel(term: BceTerm, x: Tensor, t: Tensor, g: Tensor, posWeight: number): Tensor {
+export function bceKernel(term: BceTerm, x: Storage, t: Storage, g: Storage, posWeight: number): Storage {
   if (formatShape(x.shape) !== formatShape(t.shape)) {
     throw new Error(`bceWithLogits: logits ${formatShape(x.shape)} and targets ${formatShape(t.shape)} differ`);
   }
-  const out = Tensor.empty(x.shape);
+  const out = Storage.empty(x.shape);
   launch({
     op: `bceWithLogits-${term}`,
     kernel: kernel(`bce:${term}`, 'loss_bce', { EXPR: BCE_EXPR[term] }),

@@ -6,7 +6,7 @@
 // in the index math; any shape), 'shared' (workgroup-memory tiles, for GPUs).
 // On a CPU adapter with a loop budget (loop-budget.ts) a long inner dimension is split into
 // chunks, one dispatch each, whose partial products are added in chunk order.
-import { Tensor, formatShape } from '../autograd/tensor.ts';
+import { Storage, formatShape } from '../storage/storage.ts';
 import { runtime } from '../runtime/context.ts';
 import type { KernelProfile } from '../runtime/runtime.ts';
 import type { Constants } from '../runtime/pipelines.ts';
@@ -43,8 +43,8 @@ export function currentTiling(): MatmulTiling {
 }
 
 export interface MatmulSpec {
-  a: Tensor;
-  b: Tensor;
+  a: Storage;
+  b: Storage;
   transA: boolean;
   transB: boolean;
   /** Scales the product. */
@@ -52,7 +52,7 @@ export interface MatmulSpec {
 }
 
 /** A row-major copy of the transpose of the last two axes. */
-function transposed(t: Tensor): Tensor {
+function transposed(t: Storage): Storage {
   const strides = contiguousStrides(t.shape);
   const r = t.rank;
   const shape = [...t.shape.slice(0, -2), t.shape[r - 1]!, t.shape[r - 2]!];
@@ -63,7 +63,7 @@ function transposed(t: Tensor): Tensor {
  * C = alpha · op(A) · op(B). A is [M,K] ([K,M] if transA) or [batch…, M, K]; likewise B.
  * A 2-D operand is shared by every batch of the other.
  */
-export function matmulKernel({ a, b, transA, transB, alpha = 1 }: MatmulSpec): Tensor {
+export function matmulKernel({ a, b, transA, transB, alpha = 1 }: MatmulSpec): Storage {
   if (a.rank < 2 || b.rank < 2) throw new Error(`matmul needs matrices, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   const [ar, ac] = a.shape.slice(-2) as [number, number];
   const [br, bc] = b.shape.slice(-2) as [number, number];
@@ -104,9 +104,9 @@ export function matmulKernel({ a, b, transA, transB, alpha = 1 }: MatmulSpec): T
   const budget = loopBudget();
   const kPerBudget = { vec4: 4 * budget, register: budget, shared: (16 * budget) / 410 }[t.variant];
   const chunk = Math.min(K, Math.floor(kPerBudget / 16) * 16);
-  let out: Tensor | null = null;
+  let out: Storage | null = null;
   for (let k0 = 0; k0 < K; k0 += chunk) {
-    const part = Tensor.empty([...batch, M, N]);
+    const part = Storage.empty([...batch, M, N]);
     launch({
       op: 'matmul',
       kernel: spec,

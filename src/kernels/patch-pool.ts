@@ -1,6 +1,6 @@
 // Patch pooling and patch labels (shaders/patch_pool*.wgsl, shaders/patch_labels.wgsl): bindings
 // and dispatch sizes, one invocation per patch.
-import { Tensor } from '../autograd/tensor.ts';
+import { Storage } from '../storage/storage.ts';
 import { kernel, launch } from './launch.ts';
 import { checkLoopBudget } from './loop-budget.ts';
 import { uniforms } from './uniforms.ts';
@@ -30,10 +30,10 @@ function geometry(g: CellGrid, d: number): ArrayBuffer {
 }
 
 /** Unit mean embedding per patch [P, D] and the norms of the means [P], from x [B, D, h, w]. */
-export function patchPoolKernel(x: Tensor, g: CellGrid): { unit: Tensor; norms: Tensor } {
+export function patchPoolKernel(x: Storage, g: CellGrid): { unit: Storage; norms: Storage } {
   const d = x.shape[1]!;
-  const unit = Tensor.empty([patchesOf(g), d]);
-  const norms = Tensor.empty([patchesOf(g)]);
+  const unit = Storage.empty([patchesOf(g), d]);
+  const norms = Storage.empty([patchesOf(g)]);
   launch({
     op: 'patchPool',
     kernel: kernel('patchPool', 'patch_pool'),
@@ -46,8 +46,8 @@ export function patchPoolKernel(x: Tensor, g: CellGrid): { unit: Tensor; norms: 
 }
 
 /** The gradient of patchPoolKernel's unit rows with respect to x. */
-export function patchPoolBackwardKernel(grad: Tensor, unit: Tensor, norms: Tensor, g: CellGrid, xShape: readonly number[]): Tensor {
-  const dx = Tensor.empty(xShape);
+export function patchPoolBackwardKernel(grad: Storage, unit: Storage, norms: Storage, g: CellGrid, xShape: readonly number[]): Storage {
+  const dx = Storage.empty(xShape);
   launch({
     op: 'patchPool-grad',
     kernel: kernel('patchPool-grad', 'patch_pool_backward'),
@@ -59,11 +59,11 @@ export function patchPoolBackwardKernel(grad: Tensor, unit: Tensor, norms: Tenso
   return dx;
 }
 
-/** Tampered ratio and kind (0 authentic, 1 tampered, 2 contour) per patch of mask [B, 1, H, W]. */
-export function patchLabelsKernel(mask: Tensor, g: CellGrid, epsilon: number): { ratio: Tensor; kind: Tensor } {
+/** Tampered ratio (f32) and kind (u32: 0 authentic, 1 tampered, 2 contour) per patch of mask [B, 1, H, W]. */
+export function patchLabelsKernel(mask: Storage, g: CellGrid, epsilon: number): { ratio: Storage; kind: Storage } {
   checkLoopBudget('patch labels', g.cell * (1 + g.cell), `${g.cell}×${g.cell}-pixel patches`);
-  const ratio = Tensor.empty([patchesOf(g)]);
-  const kind = Tensor.empty([patchesOf(g)]);
+  const ratio = Storage.empty([patchesOf(g)]);
+  const kind = Storage.empty([patchesOf(g)], 'u32');
   launch({
     op: 'patchLabels',
     kernel: kernel('patchLabels', 'patch_labels'),

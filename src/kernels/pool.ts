@@ -1,5 +1,5 @@
 // Max and average pooling kernels (shaders/pool*.wgsl).
-import { Tensor, formatShape } from '../autograd/tensor.ts';
+import { Storage, formatShape } from '../storage/storage.ts';
 import { elementwiseGroups, kernel, launch } from './launch.ts';
 import { uniforms } from './uniforms.ts';
 import type { Pair } from './conv.ts';
@@ -55,8 +55,8 @@ function params(count: number, g: PoolGeometry): ArrayBuffer {
 }
 
 /** The pooled map, or (argmax) the in-plane index of each window's first maximum. */
-export function poolKernel(x: Tensor, g: PoolGeometry, argmax = false): Tensor {
-  const y = Tensor.empty([g.N, g.C, g.HO, g.WO]);
+export function poolKernel(x: Storage, g: PoolGeometry, argmax = false): Storage {
+  const y = Storage.empty([g.N, g.C, g.HO, g.WO]);
   const name = argmax ? 'maxPoolArgmax' : g.max ? 'maxPool' : 'avgPool';
   launch({
     op: argmax ? 'maxPool2d-argmax' : g.max ? 'maxPool2d' : 'avgPool2d',
@@ -71,8 +71,8 @@ export function poolKernel(x: Tensor, g: PoolGeometry, argmax = false): Tensor {
 
 /** dx of pooling; max pooling first finds each window's argmax (one pass over the windows
  *  instead of one per window and input pixel). */
-export function poolGradKernel(x: Tensor, grad: Tensor, g: PoolGeometry): Tensor {
-  const dx = Tensor.empty(x.shape);
+export function poolGradKernel(x: Storage, grad: Storage, g: PoolGeometry): Storage {
+  const dx = Storage.empty(x.shape);
   const argmax = g.max ? poolKernel(x, g, true) : null;
   launch({
     op: g.max ? 'maxPool2d-grad' : 'avgPool2d-grad',

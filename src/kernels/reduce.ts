@@ -1,5 +1,5 @@
 // Sum and max over one axis range, as a reduction over the middle of an [A, R, B] view.
-import { Tensor } from '../autograd/tensor.ts';
+import { Storage } from '../storage/storage.ts';
 import { kernel, launch } from './launch.ts';
 import { uniforms } from './uniforms.ts';
 
@@ -10,9 +10,9 @@ const MIN_CHUNK = 64;
 
 export type ReduceOp = 'sum' | 'max';
 
-function pass(op: ReduceOp, x: Tensor, A: number, R: number, B: number, nchunks: number, scale: number, shape: readonly number[]): Tensor {
+function pass(op: ReduceOp, x: Storage, A: number, R: number, B: number, nchunks: number, scale: number, shape: readonly number[]): Storage {
   const chunk = Math.ceil(R / nchunks);
-  const out = Tensor.empty(shape);
+  const out = Storage.empty(shape);
   launch({
     op: `${op}-reduce`,
     kernel: kernel(`reduce:${op}`, 'reduce', { OP: op === 'sum' ? 'sum' : 'max', INIT: op === 'sum' ? '0.0' : '-3.4028234e38', WG }),
@@ -28,7 +28,7 @@ function pass(op: ReduceOp, x: Tensor, A: number, R: number, B: number, nchunks:
  * Reduces x viewed as [A, R, B] over R into an [A, B] tensor (as `outShape`), multiplied by `scale`.
  * Order of accumulation is fixed: each chunk in increasing r, then the chunks in increasing order.
  */
-export function reduceKernel(op: ReduceOp, x: Tensor, A: number, R: number, B: number, outShape: readonly number[], scale = 1): Tensor {
+export function reduceKernel(op: ReduceOp, x: Storage, A: number, R: number, B: number, outShape: readonly number[], scale = 1): Storage {
   if (R === 0) throw new Error(`${op}: cannot reduce over an empty axis of ${x.describe()}`);
   const outputs = A * B;
   let nchunks = 1;

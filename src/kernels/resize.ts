@@ -1,6 +1,6 @@
 // Resampling kernels (shaders/resize*.wgsl): the 2-tap interpolation tables are computed once on
 // the CPU in float64, so the forward pass and its gradient use exactly the same weights.
-import { Tensor, formatShape } from '../autograd/tensor.ts';
+import { Storage, formatShape } from '../storage/storage.ts';
 import { elementwiseGroups, kernel, launch } from './launch.ts';
 import { uniforms } from './uniforms.ts';
 
@@ -42,19 +42,19 @@ export function axisTaps(inSize: number, outSize: number, mode: ResizeMode, alig
   });
 }
 
-function planes(x: Tensor): { P: number; HI: number; WI: number } {
+function planes(x: Storage): { P: number; HI: number; WI: number } {
   if (x.rank !== 4) throw new Error(`resize: input must be NCHW, got ${formatShape(x.shape)}`);
   const [N, C, HI, WI] = x.shape as [number, number, number, number];
   return { P: N * C, HI, WI };
 }
 
-export function resizeKernel(x: Tensor, spec: ResizeSpec): Tensor {
+export function resizeKernel(x: Storage, spec: ResizeSpec): Storage {
   const { HI, WI } = planes(x);
   const [HO, WO] = spec.size;
   const rows = axisTaps(HI, HO, spec.mode, spec.alignCorners);
   const cols = axisTaps(WI, WO, spec.mode, spec.alignCorners);
-  const taps = Tensor.fromArray(new Float32Array([...rows, ...cols].flatMap((t) => [t.i0, t.i1, t.w0, t.w1])), [HO + WO, 4]);
-  const y = Tensor.empty([x.shape[0]!, x.shape[1]!, HO, WO]);
+  const taps = Storage.fromArray(new Float32Array([...rows, ...cols].flatMap((t) => [t.i0, t.i1, t.w0, t.w1])), [HO + WO, 4]);
+  const y = Storage.empty([x.shape[0]!, x.shape[1]!, HO, WO]);
   launch({
     op: `resize-${spec.mode}`,
     kernel: kernel('resize', 'resize'),
@@ -78,7 +78,7 @@ function inverse(taps: Taps[], inSize: number): Array<Array<[number, number]>> {
 }
 
 /** dx of resizeKernel for an input of shape xShape given g (see resize_grad.wgsl for the layout). */
-export function resizeGradKernel(g: Tensor, xShape: readonly number[], spec: ResizeSpec): Tensor {
+export function resizeGradKernel(g: Storage, xShape: readonly number[], spec: ResizeSpec): Storage {
   const [N, C, HI, WI] = xShape as [number, number, number, number];
   const [HO, WO] = spec.size;
   const rowLists = inverse(axisTaps(HI, HO, spec.mode, spec.alignCorners), HI);
@@ -94,8 +94,8 @@ export function resizeGradKernel(g: Tensor, xShape: readonly number[], spec: Res
     }
     starts.push(at);
   }
-  const table = Tensor.fromArray(new Float32Array([...starts.flatMap((s) => [s, 0]), ...entries]), [at, 2]);
-  const dx = Tensor.empty(xShape);
+  const table = Storage.fromArray(new Float32Array([...starts.flatMap((s) => [s, 0]), ...entries]), [at, 2]);
+  const dx = Storage.empty(xShape);
   launch({
     op: `resize-${spec.mode}-grad`,
     kernel: kernel('resizeGrad', 'resize_grad'),

@@ -1,14 +1,14 @@
 // Softmax and log-softmax along one axis.
-import { Tensor } from '../autograd/tensor.ts';
+import { Storage } from '../storage/storage.ts';
 import { kernel, launch } from './launch.ts';
 import { checkLoopBudget } from './loop-budget.ts';
 import { uniforms } from './uniforms.ts';
 
 /** x viewed as [A, R, B]; normalises over R. */
-export function softmaxKernel(x: Tensor, A: number, R: number, B: number, log: boolean): Tensor {
+export function softmaxKernel(x: Storage, A: number, R: number, B: number, log: boolean): Storage {
   // Three passes over the line: max, sum, write.
   checkLoopBudget(log ? 'logSoftmax' : 'softmax', 3 * R, `an axis of ${R}`);
-  const out = Tensor.empty(x.shape);
+  const out = Storage.empty(x.shape);
   launch({
     op: log ? 'logSoftmax' : 'softmax',
     kernel: kernel(log ? 'logSoftmax' : 'softmax', 'softmax', { LOG: log }),

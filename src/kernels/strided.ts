@@ -1,6 +1,6 @@
 // Strided copies: permute, slice and expand gather from a strided view; the slice gradient and
 // concat scatter into one.
-import { Tensor, type Shape } from '../autograd/tensor.ts';
+import { Storage, type Shape } from '../storage/storage.ts';
 import { MAX_RANK } from './elementwise.ts';
 import { elementwiseGroups, kernel, launch } from './launch.ts';
 import { uniforms } from './uniforms.ts';
@@ -23,8 +23,8 @@ function params(count: number, view: StridedView): ArrayBuffer {
 }
 
 /** A new contiguous tensor of shape view.shape with out[c] = src[offset + Σ c_d · stride_d]. */
-export function gatherStrided(op: string, src: Tensor, view: StridedView): Tensor {
-  const out = Tensor.empty(view.shape);
+export function gatherStrided(op: string, src: Storage, view: StridedView): Storage {
+  const out = Storage.empty(view.shape);
   launch({
     op,
     kernel: kernel('strided:gather', 'strided', { GATHER: true }),
@@ -37,7 +37,7 @@ export function gatherStrided(op: string, src: Tensor, view: StridedView): Tenso
 }
 
 /** Writes src (of shape view.shape) into dst at dst[offset + Σ c_d · stride_d]; dst is modified. */
-export function scatterStrided(op: string, src: Tensor, dst: Tensor, view: StridedView): void {
+export function scatterStrided(op: string, src: Storage, dst: Storage, view: StridedView): void {
   launch({
     op,
     kernel: kernel('strided:scatter', 'strided', { GATHER: false }),

@@ -5,7 +5,7 @@
 import { addGaussianNoise, gaussianBlur, sigmaForKernelSize } from '../data/filters.ts';
 import { jpegRoundTrip } from '../data/image-io.ts';
 import type { RgbImage } from '../data/image.ts';
-import type { Rng } from '../data/rng.ts';
+import type { Rng } from '../common/rng.ts';
 
 export type Perturbation =
   | { kind: 'none' }

@@ -6,8 +6,6 @@
 //   - the members of each class, for the class sums S_c.
 // Class ids may be any non-negative integers; they are renumbered 0..C−1 in increasing order.
 import { Tensor } from '../autograd/tensor.ts';
-import { runtime } from '../runtime/context.ts';
-import type { DevicePlan } from '../kernels/contrastive.ts';
 
 export interface ContrastivePlan {
   readonly n: number;
@@ -56,14 +54,21 @@ export function contrastivePlan(labels: ArrayLike<number>): ContrastivePlan {
   return { n, classes: ids.length, largestClass, kept, classOf, weight, posScale, classStart, members };
 }
 
-function rawTensor(words: Uint32Array): Tensor {
-  const t = Tensor.empty([Math.max(1, words.length)]);
-  if (words.length) runtime().write(t.buffer, words);
-  return t;
+/** The plan on the device: u32 tensors, so tidy scopes release them like any other. */
+export interface PlanTensors {
+  /** [N, 4] words of the WGSL struct RowInfo: class (i32 bits), w_i, 1/|P_i| (f32 bits), unused. */
+  readonly rows: Tensor;
+  readonly classStart: Tensor;
+  readonly members: Tensor;
 }
 
-/** The plan on the device, as raw words in tensors (so tidy scopes release them). */
-export function uploadPlan(plan: ContrastivePlan): DevicePlan {
+/** A u32 tensor of the words (one zero word when there are none: bindings cannot be empty). */
+function wordTensor(words: Uint32Array, width = 1): Tensor {
+  const data = words.length ? words : new Uint32Array(width);
+  return Tensor.fromArray(data, width === 1 ? [data.length] : [data.length / width, width], { dtype: 'u32' });
+}
+
+export function uploadPlan(plan: ContrastivePlan): PlanTensors {
   const rows = new ArrayBuffer(plan.n * 16);
   const view = new DataView(rows);
   for (let i = 0; i < plan.n; i++) {
@@ -72,8 +77,8 @@ export function uploadPlan(plan: ContrastivePlan): DevicePlan {
     view.setFloat32(16 * i + 8, plan.posScale[i]!, true);
   }
   return {
-    rows: rawTensor(new Uint32Array(rows)),
-    classStart: rawTensor(plan.classStart),
-    members: rawTensor(plan.members),
+    rows: wordTensor(new Uint32Array(rows), 4),
+    classStart: wordTensor(plan.classStart),
+    members: wordTensor(plan.members),
   };
 }

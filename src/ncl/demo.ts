@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openDataset } from '../data/dataset.ts';
 import { generateSyntheticSet } from '../data/synth/generate.ts';
-import { runtime } from '../runtime/context.ts';
+import { deviceAdapter } from '../device.ts';
 import { evalJson, evaluate, type EvalJson } from './evaluate.ts';
 import { collectSamples, writeReport } from './report/report.ts';
 import { saveCheckpoint } from './train/checkpoint.ts';
@@ -87,7 +87,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const samples = await collectSamples(run.net, testSet, 4, 2);
   const evaluateSeconds = lap();
   const total = generate + calibrate + trainSeconds + evaluateSeconds;
-  const adapter = runtime().adapter;
+  const adapter = deviceAdapter();
   await writeReport(join(o.out, 'report.html'), {
     title: 'NCL demo: tiny preset on the synthetic tampering set',
     notes: [

@@ -2,7 +2,7 @@
 // under each robustness perturbation (JPEG, blur, noise; docs/method.md §7).
 import type { DatasetListing } from '../data/dataset.ts';
 import { SampleLoader, type LoadOptions } from '../data/loader.ts';
-import { Rng } from '../data/rng.ts';
+import { Rng } from '../common/rng.ts';
 import type { MetricsSummary } from '../metrics/accumulator.ts';
 import { EvaluationWithBaselines, type SummaryWithBaselines } from '../metrics/baselines.ts';
 import { describePerturbation, perturb, type Perturbation } from '../metrics/robustness.ts';

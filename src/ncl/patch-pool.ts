@@ -61,18 +61,17 @@ export function patchGrid(embeddingShape: Shape, imageSize: readonly [number, nu
 
 interface PoolAttrs {
   grid: PatchGrid;
-  /** ‖mean‖ per patch from the forward pass, for the backward pass. */
-  norms: Tensor | null;
 }
 
 const poolOp = defineOp<PoolAttrs>({
   name: 'patchPool',
   forward: ([x], attrs) => {
     const { unit, norms } = patchPoolKernel(x!, attrs.grid.embeddingCells);
-    attrs.norms = norms;
-    return unit;
+    return { output: unit, saved: [norms] }; // ‖mean‖ per patch, for the backward pass
   },
-  backward: (g, { inputs: [x], output, attrs }) => [patchPoolBackwardKernel(g, output, attrs.norms!, attrs.grid.embeddingCells, x!.shape)],
+  backward: (g, { inputs: [x], output, attrs, saved: [norms] }) => [
+    Tensor.wrap(patchPoolBackwardKernel(g.storage, output.storage, norms!.storage, attrs.grid.embeddingCells, x!.shape)),
+  ],
 });
 
 /** Unit patch embeddings [patches, D] of a branch map [B, D, h, w]. */
@@ -81,7 +80,7 @@ export function poolPatchEmbeddings(embeddings: Tensor, grid: PatchGrid): Tensor
   if (embeddings.rank !== 4 || embeddings.shape[0] !== e.batch || embeddings.shape[2] !== e.h || embeddings.shape[3] !== e.w) {
     throw new Error(`patch pooling: ${embeddings.describe()} does not match the grid's [${e.batch}, D, ${e.h}, ${e.w}]`);
   }
-  return poolOp([embeddings], { grid, norms: null });
+  return poolOp([embeddings], { grid });
 }
 
 /** Tampered ratio r and kind (PATCH_AUTHENTIC, PATCH_TAMPERED, PATCH_CONTOUR) per patch of mask [B, 1, H, W]. */
@@ -91,7 +90,8 @@ export function patchLabels(mask: Tensor, grid: PatchGrid, epsilon = 0): { ratio
     throw new Error(`patch labels: mask ${formatShape(mask.shape)} does not match the grid's [${m.batch}, 1, ${m.h}, ${m.w}]`);
   }
   if (!(epsilon >= 0 && epsilon < 0.5)) throw new Error(`patch labels: ε must be in [0, 0.5), got ${epsilon}`);
-  return patchLabelsKernel(mask, m, epsilon);
+  const { ratio, kind } = patchLabelsKernel(mask.storage, m, epsilon);
+  return { ratio: Tensor.wrap(ratio), kind: Tensor.wrap(kind) };
 }
 
 export interface PatchPoolOptions {

@@ -7,7 +7,7 @@
 import { gatherRows } from '../autograd/ops/gather.ts';
 import { tidy } from '../autograd/scope.ts';
 import { Tensor } from '../autograd/tensor.ts';
-import type { Rng } from '../data/rng.ts';
+import type { Rng } from '../common/rng.ts';
 import { contrastiveLoss } from './contrastive.ts';
 import { pivotConsistentLoss, segmentationLoss, totalLoss, type LossTerms } from './losses.ts';
 import type { Branch, NclNetwork } from './model/network.ts';
@@ -37,7 +37,7 @@ export async function planPatches(batch: TrainingBatch, embedDim: number, option
   const [b, , h, w] = batch.images.shape as [number, number, number, number];
   const grid = patchGrid([b, embedDim, h / EMBEDDING_STRIDE, w / EMBEDDING_STRIDE], [h, w], options.patchSize);
   const kindTensor = tidy(() => patchLabels(Tensor.fromArray(Float32Array.from(batch.masks), [b, 1, h, w]), grid, options.epsilon).kind);
-  const kinds = await kindTensor.data();
+  const kinds = await kindTensor.values();
   kindTensor.dispose();
   return { grid, sample: samplePatches(kinds, rng, { maxPatches: options.maxPatches }) };
 }

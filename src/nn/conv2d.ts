@@ -2,7 +2,7 @@
 // Kaiming-initialised from the given generator.
 import { conv2d } from '../autograd/ops/conv.ts';
 import { Tensor } from '../autograd/tensor.ts';
-import type { Rng } from '../data/rng.ts';
+import type { Rng } from '../common/rng.ts';
 import { kaimingNormal, uniformBias } from './init.ts';
 import { Module } from './module.ts';
 

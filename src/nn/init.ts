@@ -1,7 +1,7 @@
 // Weight initialisation from a seeded generator, so the same seed gives the same network.
 //   Kaiming (He) normal for a layer followed by ReLU: w ~ N(0, 2 / fan), fan = C_in/groups · k_h · k_w
 //   (fan-in, PyTorch's kaiming_normal_ default and what the DeepLabV3+ decoder and ASPP use).
-import type { Rng } from '../data/rng.ts';
+import type { Rng } from '../common/rng.ts';
 
 export function kaimingNormal(shape: readonly number[], rng: Rng): Float32Array {
   if (shape.length < 2) throw new Error(`kaimingNormal: shape [${shape.join(',')}] needs an output and an input dimension`);

@@ -1,11 +1,11 @@
-// Optimisers as kernels: one dispatch per parameter tensor updates the weights and the state in
-// place. Optional clipping by global gradient norm scales every gradient inside those kernels.
+// Optimisers: one kernel dispatch per parameter tensor (src/kernels/optim.ts) updates the weights
+// and the state in place. Optional clipping by global gradient norm scales every gradient inside
+// those kernels.
 import { keep } from '../autograd/scope.ts';
 import { Tensor, formatShape } from '../autograd/tensor.ts';
 import type { NamedArray } from '../io/safetensors.ts';
-import { fillKernel } from '../kernels/elementwise.ts';
-import { kernel, launch } from '../kernels/launch.ts';
-import { uniforms } from '../kernels/uniforms.ts';
+import { full } from '../autograd/ops/creation.ts';
+import { adamwUpdateKernel, sgdUpdateKernel } from '../kernels/optim.ts';
 import { globalNormScale } from './clip.ts';
 
 export interface OptimizerOptions {
@@ -33,7 +33,7 @@ export abstract class Optimizer {
       if (!p.requiresGrad) throw new Error(`optimizer: ${p.describe()} does not require a gradient`);
     }
     this.lr = options.lr;
-    this.unitScale = keep(fillKernel([1], 1));
+    this.unitScale = keep(full([1], 1));
   }
 
   /** Names of the per-parameter state tensors, as PyTorch calls them. */
@@ -43,7 +43,7 @@ export abstract class Optimizer {
   protected slots(p: Tensor): Tensor[] {
     let s = this.state.get(p);
     if (!s) {
-      s = this.slotNames.map(() => keep(fillKernel(p.shape, 0)));
+      s = this.slotNames.map(() => keep(full(p.shape, 0)));
       this.state.set(p, s);
     }
     return s;
@@ -126,16 +126,10 @@ export class SGD extends Optimizer {
 
   protected update(p: Tensor, grad: Tensor, scale: Tensor): void {
     const [velocity] = this.slots(p);
-    launch({
-      op: 'sgd',
-      kernel: kernel('sgd', 'sgd'),
-      reads: [grad, scale],
-      writes: [p, velocity!],
-      uniforms: uniforms()
-        .u32(p.size)
-        .f32(this.lr, this.sgd.momentum ?? 0, this.sgd.weightDecay ?? 0)
-        .finish(),
-      workgroups: Math.ceil(p.size / 256),
+    sgdUpdateKernel(p.storage, grad.storage, scale.storage, velocity!.storage, {
+      lr: this.lr,
+      momentum: this.sgd.momentum ?? 0,
+      weightDecay: this.sgd.weightDecay ?? 0,
     });
   }
 }
@@ -158,19 +152,13 @@ export class AdamW extends Optimizer {
 
   protected update(p: Tensor, grad: Tensor, scale: Tensor): void {
     const [m1, m2] = this.slots(p);
-    const b1 = this.adam.beta1 ?? 0.9;
-    const b2 = this.adam.beta2 ?? 0.999;
-    const t = this.stepCount;
-    launch({
-      op: 'adamw',
-      kernel: kernel('adamw', 'adamw'),
-      reads: [grad, scale],
-      writes: [p, m1!, m2!],
-      uniforms: uniforms()
-        .u32(p.size)
-        .f32(this.lr, b1, b2, this.adam.eps ?? 1e-8, this.options.weightDecay ?? 0.01, 1 / (1 - b1 ** t), 1 / (1 - b2 ** t))
-        .finish(),
-      workgroups: Math.ceil(p.size / 256),
+    adamwUpdateKernel(p.storage, grad.storage, scale.storage, m1!.storage, m2!.storage, {
+      lr: this.lr,
+      beta1: this.adam.beta1 ?? 0.9,
+      beta2: this.adam.beta2 ?? 0.999,
+      eps: this.adam.eps ?? 1e-8,
+      weightDecay: this.options.weightDecay ?? 0.01,
+      step: this.stepCount,
     });
   }
 }

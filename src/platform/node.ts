@@ -9,9 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create, globals } from 'webgpu';
-import { parseBackend, type AdapterChoice } from '../runtime/adapter.ts';
-import type { KernelProfile } from '../runtime/runtime.ts';
-import type { FoundAdapter, Platform } from './platform.ts';
+import { parseBackend, type AdapterChoice, type FoundAdapter, type KernelProfile, type Platform } from './platform.ts';
 
 /** The Debian packages that give Dawn's OpenGL backend a CPU adapter (Mesa llvmpipe). */
 export const MESA_PACKAGES = ['libegl1', 'libegl-mesa0', 'libgl1-mesa-dri'];

@@ -2,8 +2,39 @@
 // chosen when the code is loaded or bundled, never by probing globals: package.json maps the
 // import '#platform' to node.ts (Dawn's WebGPU for Node, shaders read from disk) and, under the
 // "browser" condition a bundler sets, to browser.ts (navigator.gpu, shaders inlined at bundle time).
-import type { AdapterChoice } from '../runtime/adapter.ts';
-import type { RuntimeOptions } from '../runtime/runtime.ts';
+//
+// The device options live here because a platform reads them from its environment.
+
+export const BACKENDS = ['auto', 'vulkan', 'metal', 'd3d12', 'opengl', 'opengles'] as const;
+export type BackendChoice = (typeof BACKENDS)[number];
+
+export interface AdapterChoice {
+  /** 'auto' tries the default adapter, then the OpenGL fallback (Node). */
+  backend?: BackendChoice;
+  /** Substring of the adapter name, passed to Dawn to pick one of several adapters (Node). */
+  adapterName?: string;
+}
+
+/** Which family of kernel variants suits the adapter: on a CPU adapter barriers and workgroup
+ *  memory cost more than they save; on a GPU they pay. */
+export type KernelProfile = 'cpu' | 'gpu';
+
+export interface RuntimeOptions extends AdapterChoice {
+  /** Check every kernel's output for NaN/Inf and name the first op that made one; poisons buffers. */
+  debug?: boolean;
+  /** Fill every buffer the pool hands out with NaN first, so unwritten outputs show (tests). */
+  poisonBuffers?: boolean;
+  /** Force a kernel profile instead of the one chosen for the adapter. */
+  profile?: KernelProfile;
+}
+
+export function parseBackend(value: string | undefined): BackendChoice {
+  const v = (value ?? 'auto').toLowerCase();
+  if (!(BACKENDS as readonly string[]).includes(v)) {
+    throw new Error(`unknown backend '${value}' (from --backend or NCL_BACKEND): expected one of ${BACKENDS.join(', ')}`);
+  }
+  return v as BackendChoice;
+}
 
 export interface FoundAdapter {
   /** The WebGPU entry point; it must stay referenced while the device lives. */

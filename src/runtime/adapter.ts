@@ -2,16 +2,7 @@
 // the browser's), with the adapter's own limits and features, and what ncl needs to know about
 // the adapter: whether it runs on the CPU and whether its driver caps shader loops.
 import platform from '#platform';
-
-export const BACKENDS = ['auto', 'vulkan', 'metal', 'd3d12', 'opengl', 'opengles'] as const;
-export type BackendChoice = (typeof BACKENDS)[number];
-
-export interface AdapterChoice {
-  /** 'auto' tries the default adapter, then the OpenGL fallback (Node). */
-  backend?: BackendChoice;
-  /** Substring of the adapter name, passed to Dawn to pick one of several adapters (Node). */
-  adapterName?: string;
-}
+import type { AdapterChoice } from '../platform/platform.ts';
 
 export interface AcquiredDevice {
   /** The WebGPU entry point: must stay referenced while the device lives, or the collector frees it. */
@@ -45,14 +36,6 @@ export function adapterTraits(identity: string, isFallbackAdapter: boolean): Pic
     fallback: isFallbackAdapter || CPU_ADAPTER.test(identity),
     loopIterationCap: LOOP_CAPPED_ADAPTER.test(identity) ? GALLIVM_LOOP_CAP : null,
   };
-}
-
-export function parseBackend(value: string | undefined): BackendChoice {
-  const v = (value ?? 'auto').toLowerCase();
-  if (!(BACKENDS as readonly string[]).includes(v)) {
-    throw new Error(`unknown backend '${value}' (from --backend or NCL_BACKEND): expected one of ${BACKENDS.join(', ')}`);
-  }
-  return v as BackendChoice;
 }
 
 /** Opens a device on the best adapter, requesting the adapter's own limits and features. */

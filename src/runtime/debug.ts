@@ -1,8 +1,18 @@
 // Debug mode (NCL_DEBUG=1 or --debug): after every kernel, a check kernel flags NaN/Inf in its
 // output. At the next read-back or sync the flags come back and the first flagged op is reported
 // by name and shapes.
-import type { Binding, Runtime } from './runtime.ts';
-import type { PooledBuffer } from './buffer-pool.ts';
+import type { BufferPool, PooledBuffer } from './buffer-pool.ts';
+import type { Binding, DispatchRequest } from './dispatch.ts';
+import type { Kernel } from './pipelines.ts';
+
+/** What the checker needs of the runtime that owns it. */
+export interface CheckerHost {
+  readonly pool: BufferPool;
+  write(buffer: PooledBuffer, data: ArrayBufferView): void;
+  readRaw(buffer: PooledBuffer, bytes: number): Promise<ArrayBuffer>;
+  kernel(name: string, file: string): Kernel;
+  dispatch(request: DispatchRequest): void;
+}
 
 const SLOTS = 1 << 14;
 
@@ -13,7 +23,7 @@ export class DebugChecker {
   private entries: Array<{ op: string; detail: string }> = [];
   private overflowed = false;
 
-  constructor(private readonly runtime: Runtime) {
+  constructor(private readonly runtime: CheckerHost) {
     this.flags = runtime.pool.acquire(SLOTS * 4, 'debug flags');
     runtime.write(this.flags, new Uint32Array(SLOTS));
   }

@@ -3,40 +3,15 @@
 // Dispatches are recorded, not submitted: many go into one compute pass and one submit (at most
 // `maxDispatchesPerSubmit`, or whenever results are read back). Uniform parameters of all the
 // dispatches of a submit live in one buffer written just before that submit.
-import { acquireDevice, type AcquiredDevice, type AdapterChoice } from './adapter.ts';
+import type { KernelProfile, RuntimeOptions } from '../platform/platform.ts';
+import { acquireDevice, type AcquiredDevice } from './adapter.ts';
 import { BufferPool, type PooledBuffer } from './buffer-pool.ts';
 import { CompileError, KernelError, PipelineCache, type Constants, type Kernel } from './pipelines.ts';
 import { DebugChecker } from './debug.ts';
+import type { DispatchRequest } from './dispatch.ts';
 
-/** Which family of kernel variants suits the adapter: on a CPU adapter barriers and workgroup
- *  memory cost more than they save; on a GPU they pay. */
-export type KernelProfile = 'cpu' | 'gpu';
-
-export interface RuntimeOptions extends AdapterChoice {
-  /** Check every kernel's output for NaN/Inf and name the first op that made one; poisons buffers. */
-  debug?: boolean;
-  /** Fill every buffer the pool hands out with NaN first, so unwritten outputs show (tests). */
-  poisonBuffers?: boolean;
-  /** Force a kernel profile instead of the one chosen for the adapter. */
-  profile?: KernelProfile;
-}
-
-export interface Binding {
-  buffer: PooledBuffer;
-  bytes: number;
-}
-
-export interface DispatchRequest {
-  kernel: Kernel;
-  /** Storage buffers at @binding(0..n-1), in order. */
-  bindings: Binding[];
-  /** Uniform parameters at @binding(n), if the kernel has them. */
-  uniforms?: ArrayBuffer | ArrayBufferView;
-  /** Total workgroups (folded into 2-D past the per-dimension limit) or an explicit grid. */
-  workgroups: number | [number, number, number];
-  /** For debug mode: the output to check, with the op's name and shapes. */
-  output?: { binding: Binding; count: number; op: string; detail: string };
-}
+export type { KernelProfile, RuntimeOptions } from '../platform/platform.ts';
+export type { Binding, DispatchRequest } from './dispatch.ts';
 
 interface Recorded {
   request: DispatchRequest;

@@ -29,6 +29,7 @@ const FILES: Record<string, () => Promise<unknown>> = {
   'resize.test.ts': () => import('../resize.test.ts'),
   'shape.test.ts': () => import('../shape.test.ts'),
   'softmax.test.ts': () => import('../softmax.test.ts'),
+  'storage.test.ts': () => import('../storage.test.ts'),
 };
 
 const post = (event: Record<string, unknown>) => fetch('/event', { method: 'POST', body: JSON.stringify(event) });

@@ -3,8 +3,7 @@
 // Training: μ, σ² are the batch's (biased variance), and the running statistics are updated in
 // place with momentum m (running ← (1 − m)·running + m·batch, unbiased variance as in PyTorch).
 // Eval: μ, σ² are the running statistics.
-// Backward recomputes the batch statistics (the same kernels, so the same bits) instead of
-// keeping them alive between passes; dw = Σ g·x̂, db = Σ g.
+// Training saves the batch statistics [μ; σ²] for the backward pass; dw = Σ g·x̂, db = Σ g.
 import {
   batchNormInputGradKernel,
   batchNormKernel,
@@ -16,7 +15,8 @@ import {
 } from '../../kernels/batchnorm.ts';
 import { unaryKernel } from '../../kernels/elementwise.ts';
 import { defineOp } from '../registry.ts';
-import type { Tensor } from '../tensor.ts';
+import type { Storage } from '../../storage/storage.ts';
+import { Tensor } from '../tensor.ts';
 import { addScalar, mul } from './elementwise.ts';
 import { slice } from './shape.ts';
 
@@ -39,12 +39,10 @@ interface BatchNormAttrs {
   eps: number;
 }
 
-/** The statistics to normalise with, and the tensor to release afterwards (null: running ones). */
-function statistics(x: Tensor, a: BatchNormAttrs): { stats: ChannelStats; owned: Tensor | null } {
-  const l = channelLayout(x);
-  if (!a.training) return { stats: { mean: a.runningMean!, variance: a.runningVar!, varOffset: 0 }, owned: null };
-  const batch = batchStatsKernel(x, l);
-  return { stats: { mean: batch, variance: batch, varOffset: l.C }, owned: batch };
+/** The statistics to normalise with: the batch's [2, C] (training) or the running ones. */
+function statistics(batch: Storage | null, a: BatchNormAttrs, C: number): ChannelStats {
+  if (!batch) return { mean: a.runningMean!.storage, variance: a.runningVar!.storage, varOffset: 0 };
+  return { mean: batch, variance: batch, varOffset: C };
 }
 
 /** Row r of a [2, C] tensor as a [C] tensor. */
@@ -59,30 +57,29 @@ const batchNormOp = defineOp<BatchNormAttrs>({
   name: 'batchNorm2d',
   forward: ([x, w, b], a) => {
     const l = channelLayout(x!);
-    const { stats, owned } = statistics(x!, a);
-    if (owned && a.runningMean && a.runningVar) runningStatsKernel(owned, a.runningMean, a.runningVar, a.momentum, l);
-    const y = batchNormKernel(x!, stats, w!, b!, a.eps, l);
-    owned?.dispose();
-    return y;
+    const batch = a.training ? batchStatsKernel(x!, l) : null;
+    if (batch && a.runningMean && a.runningVar) runningStatsKernel(batch, a.runningMean.storage, a.runningVar.storage, a.momentum, l);
+    const y = batchNormKernel(x!, statistics(batch, a, l.C), w!, b!, a.eps, l);
+    return { output: y, saved: batch ? [batch] : [] };
   },
-  backward: (g, { inputs: [x, w, b], attrs: a }) => {
-    const l = channelLayout(x!);
-    const { stats, owned } = statistics(x!, a);
-    const sums = channelSumsKernel(g, x!, stats.mean, false, l, 1);
-    const dx = x!.requiresGrad ? batchNormInputGradKernel(x!, g, stats, w!, sums, a.eps, a.training, l) : null;
+  backward: (g, { inputs: [x, w, b], attrs: a, saved: [batch] }) => {
+    const xs = x!.storage;
+    const l = channelLayout(xs);
+    const stats = statistics(batch?.storage ?? null, a, l.C);
+    const sums = Tensor.wrap(channelSumsKernel(g.storage, xs, stats.mean, false, l, 1));
+    const dx = x!.requiresGrad ? Tensor.wrap(batchNormInputGradKernel(xs, g.storage, stats, w!.storage, sums.storage, a.eps, a.training, l)) : null;
     const db = b!.requiresGrad ? row(sums, 0, l.C) : null;
     let dw: Tensor | null = null;
     if (w!.requiresGrad) {
-      const variance = owned ? row(owned, 1, l.C) : stats.variance;
+      const variance = batch ? row(batch, 1, l.C) : a.runningVar!;
       const shifted = addScalar(variance, a.eps);
-      const invStd = unaryKernel('rsqrt', shifted);
+      const invStd = Tensor.wrap(unaryKernel('rsqrt', shifted.storage));
       const s1 = row(sums, 1, l.C);
       dw = mul(s1, invStd);
       for (const t of [shifted, invStd, s1]) t.dispose();
-      if (variance !== stats.variance) variance.dispose();
+      if (variance !== a.runningVar) variance.dispose();
     }
     sums.dispose();
-    owned?.dispose();
     return [dx, dw, db];
   },
 });

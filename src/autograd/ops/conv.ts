@@ -4,7 +4,7 @@
 // The bias is a broadcast add, so its gradient is the fixed-order sum over batch and space.
 import { conv2dForwardKernel, conv2dInputGradKernel, conv2dWeightGradKernel, convGeometry, type ConvGeometry, type Conv2dOptions } from '../../kernels/conv.ts';
 import { defineOp } from '../registry.ts';
-import type { Tensor } from '../tensor.ts';
+import { Tensor } from '../tensor.ts';
 import { add } from './elementwise.ts';
 import { reshape } from './shape.ts';
 
@@ -12,8 +12,8 @@ const conv2dOp = defineOp<ConvGeometry>({
   name: 'conv2d',
   forward: ([x, w], geometry) => conv2dForwardKernel(x!, w!, geometry),
   backward: (g, { inputs: [x, w], attrs: geometry }) => [
-    x!.requiresGrad ? conv2dInputGradKernel(g, w!, geometry) : null,
-    w!.requiresGrad ? conv2dWeightGradKernel(g, x!, geometry) : null,
+    x!.requiresGrad ? Tensor.wrap(conv2dInputGradKernel(g.storage, w!.storage, geometry)) : null,
+    w!.requiresGrad ? Tensor.wrap(conv2dWeightGradKernel(g.storage, x!.storage, geometry)) : null,
   ],
 });
 

@@ -4,7 +4,7 @@
 // call; its (seed, step) pair is the state to checkpoint.
 import { dropoutKernel, type DropoutKey } from '../../kernels/dropout.ts';
 import { defineOp } from '../registry.ts';
-import type { Tensor } from '../tensor.ts';
+import { Tensor } from '../tensor.ts';
 
 interface DropoutAttrs {
   p: number;
@@ -14,7 +14,7 @@ interface DropoutAttrs {
 const dropoutOp = defineOp<DropoutAttrs>({
   name: 'dropout',
   forward: ([x], a) => dropoutKernel(x!, a.p, a.key),
-  backward: (g, { attrs: a }) => [dropoutKernel(g, a.p, a.key)],
+  backward: (g, { attrs: a }) => [Tensor.wrap(dropoutKernel(g.storage, a.p, a.key))],
 });
 
 /** The seed and step counter of a run's dropout masks; each call to next() gives a fresh mask. */

@@ -20,7 +20,7 @@ const expOp = unaryOp('exp', (g, _x, y) => mul(g, y));
 const logOp = unaryOp('log', (g, x) => div(g, x));
 const sqrtOp = unaryOp('sqrt', (g, _x, y) => div(mulScalar(g, 0.5), y));
 const powOp = unaryOp('pow', (g, x, _y, p) => mul(g, mulScalar(pow(x, p - 1), p)));
-const reluOp = unaryOp('relu', (g, x) => mul(g, unaryKernel('step', x)));
+const reluOp = unaryOp('relu', (g, x) => mul(g, Tensor.wrap(unaryKernel('step', x.storage))));
 const sigmoidOp = unaryOp('sigmoid', (g, _x, y) => mul(g, mul(y, addScalar(neg(y), 1))));
 const tanhOp = unaryOp('tanh', (g, _x, y) => mul(g, addScalar(neg(mul(y, y)), 1)));
 const addScalarOp = unaryOp('addScalar', (g) => g);

@@ -5,20 +5,21 @@
 // Both sums run in the fixed order of the reduce kernel.
 import { fillKernel } from '../../kernels/elementwise.ts';
 import { bceKernel, pixelCrossEntropyGradKernel, pixelCrossEntropyKernel, type CrossEntropySpec } from '../../kernels/losses.ts';
+import type { Storage } from '../../storage/storage.ts';
 import { defineOp } from '../registry.ts';
-import type { Tensor } from '../tensor.ts';
+import { Tensor } from '../tensor.ts';
 import { div } from './elementwise.ts';
 import { mean, sum } from './reduce.ts';
 
 interface PixelCeAttrs extends CrossEntropySpec {
-  classWeight: Tensor;
+  classWeight: Storage;
 }
 
 /** Per-pixel weighted cross-entropy [N, ...spatial]; the target is a constant. */
 const pixelCrossEntropyOp = defineOp<PixelCeAttrs>({
   name: 'pixelCrossEntropy',
   forward: ([z, t], a) => pixelCrossEntropyKernel(z!, t!, a.classWeight, a, false),
-  backward: (g, { inputs: [z, t], attrs: a }) => [pixelCrossEntropyGradKernel(z!, t!, a.classWeight, g, a), null],
+  backward: (g, { inputs: [z, t], attrs: a }) => [Tensor.wrap(pixelCrossEntropyGradKernel(z!.storage, t!.storage, a.classWeight, g.storage, a)), null],
 });
 
 export interface CrossEntropyOptions {
@@ -38,10 +39,11 @@ export function softmaxCrossEntropy(logits: Tensor, target: Tensor, options: Cro
   if (options.classWeights && (options.classWeights.rank !== 1 || options.classWeights.shape[0] !== C)) {
     throw new Error(`softmaxCrossEntropy: classWeights ${options.classWeights.describe()} must have one value per class (${C})`);
   }
-  const classWeight = options.classWeights ?? fillKernel([C], 1);
+  // Lives as long as the enclosing scope: the backward pass reads it.
+  const classWeight = (options.classWeights ?? Tensor.wrap(fillKernel([C], 1))).storage;
   const attrs = { ignoreIndex: options.ignoreIndex ?? null, classWeight };
   const perPixel = pixelCrossEntropyOp([logits, target], attrs);
-  const weights = pixelCrossEntropyKernel(logits, target, classWeight, attrs, true);
+  const weights = Tensor.wrap(pixelCrossEntropyKernel(logits.storage, target.storage, classWeight, attrs, true));
   const loss = div(sum(perPixel), sum(weights));
   weights.dispose();
   return loss;
@@ -55,8 +57,8 @@ const bceOp = defineOp<BceAttrs>({
   name: 'bceWithLogits',
   forward: ([x, t], a) => bceKernel('value', x!, t!, x!, a.posWeight),
   backward: (g, { inputs: [x, t], attrs: a }) => [
-    x!.requiresGrad ? bceKernel('dLogits', x!, t!, g, a.posWeight) : null,
-    t!.requiresGrad ? bceKernel('dTargets', x!, t!, g, a.posWeight) : null,
+    x!.requiresGrad ? Tensor.wrap(bceKernel('dLogits', x!.storage, t!.storage, g.storage, a.posWeight)) : null,
+    t!.requiresGrad ? Tensor.wrap(bceKernel('dTargets', x!.storage, t!.storage, g.storage, a.posWeight)) : null,
   ],
 });
 

@@ -3,7 +3,7 @@
 //   dop(A) = G·op(B)ᵀ,  dop(B) = op(A)ᵀ·G;  for a transposed operand the gradient is transposed back.
 import { matmulKernel } from '../../kernels/matmul.ts';
 import { defineOp } from '../registry.ts';
-import type { Tensor } from '../tensor.ts';
+import { Tensor } from '../tensor.ts';
 import { sum } from './reduce.ts';
 
 interface MatmulAttrs {
@@ -27,14 +27,14 @@ const matmulOp = defineOp<MatmulAttrs>({
     const da = !a!.requiresGrad
       ? null
       : transA
-        ? matmulKernel({ a: b!, b: g, transA: transB, transB: true })
-        : matmulKernel({ a: g, b: b!, transA: false, transB: !transB });
+        ? matmulKernel({ a: b!.storage, b: g.storage, transA: transB, transB: true })
+        : matmulKernel({ a: g.storage, b: b!.storage, transA: false, transB: !transB });
     const db = !b!.requiresGrad
       ? null
       : transB
-        ? matmulKernel({ a: g, b: a!, transA: true, transB: transA })
-        : matmulKernel({ a: a!, b: g, transA: !transA, transB: false });
-    return [da && unbatch(da, a!), db && unbatch(db, b!)];
+        ? matmulKernel({ a: g.storage, b: a!.storage, transA: true, transB: transA })
+        : matmulKernel({ a: a!.storage, b: g.storage, transA: !transA, transB: false });
+    return [da && unbatch(Tensor.wrap(da), a!), db && unbatch(Tensor.wrap(db), b!)];
   },
 });
 

@@ -2,13 +2,13 @@
 // maximum), average pool (spread evenly over the window), and global average pool.
 import { poolGeometry, poolGradKernel, poolKernel, type PoolGeometry, type PoolOptions } from '../../kernels/pool.ts';
 import { defineOp } from '../registry.ts';
-import type { Tensor } from '../tensor.ts';
+import { Tensor } from '../tensor.ts';
 import { mean } from './reduce.ts';
 
 const poolOp = defineOp<PoolGeometry>({
   name: 'pool2d',
   forward: ([x], g) => poolKernel(x!, g),
-  backward: (grad, { inputs: [x], attrs: g }) => [poolGradKernel(x!, grad, g)],
+  backward: (grad, { inputs: [x], attrs: g }) => [Tensor.wrap(poolGradKernel(x!.storage, grad.storage, g))],
 });
 
 export function maxPool2d(x: Tensor, options: PoolOptions): Tensor {

@@ -1,10 +1,12 @@
 // Reductions over axes (sum, mean, max) and the broadcasting pair expand / sumToShape.
-import { broadcastShapes, broadcastStrides, unaryKernel } from '../../kernels/elementwise.ts';
+// The gradients are written with kernels rather than elementwise ops, whose own gradients need
+// sumToShape from here.
+import { binaryKernel, broadcastShapes, broadcastStrides, unaryKernel } from '../../kernels/elementwise.ts';
 import { reduceKernel, type ReduceOp } from '../../kernels/reduce.ts';
 import { gatherStrided } from '../../kernels/strided.ts';
 import { defineOp } from '../registry.ts';
+import type { Storage } from '../../storage/storage.ts';
 import { Tensor, formatShape, shapeSize, type Shape } from '../tensor.ts';
-import { div, equal, mul, mulScalar } from './elementwise.ts';
 
 /** Normalised, sorted, distinct axes; undefined means all axes. Negative axes count from the end. */
 export function normaliseAxes(op: string, shape: Shape, axes?: number | readonly number[]): number[] {
@@ -23,7 +25,7 @@ function keptShape(shape: Shape, axes: readonly number[]): number[] {
 }
 
 /** Reduces each run of adjacent axes with one [A, R, B] kernel, last run first. */
-function reduceAxes(op: ReduceOp, x: Tensor, axes: readonly number[], scale: number): Tensor {
+function reduceAxes(op: ReduceOp, x: Storage, axes: readonly number[], scale: number): Storage {
   let shape = [...x.shape];
   let current = x;
   const runs: Array<[number, number]> = [];
@@ -54,7 +56,7 @@ function resultShape(shape: Shape, { axes, keepDims }: ReduceAttrs): number[] {
   return keepDims ? keptShape(shape, axes) : shape.filter((_, i) => !axes.includes(i));
 }
 
-function reduced(op: ReduceOp, x: Tensor, attrs: ReduceAttrs, scale: number): Tensor {
+function reduced(op: ReduceOp, x: Storage, attrs: ReduceAttrs, scale: number): Storage {
   if (attrs.axes.length === 0) return unaryKernel('mulScalar', x, scale);
   const r = reduceAxes(op, x, attrs.axes, scale);
   const shape = resultShape(x.shape, attrs);
@@ -82,7 +84,12 @@ const sumOp = defineOp<ReduceAttrs>({
 const meanOp = defineOp<ReduceAttrs>({
   name: 'mean',
   forward: ([x], attrs) => reduced('sum', x!, attrs, 1 / countOf(x!.shape, attrs.axes)),
-  backward: (g, { inputs: [x], attrs }) => [mulScalar(spread(g, x!.shape, attrs.axes), 1 / countOf(x!.shape, attrs.axes))],
+  backward: (g, { inputs: [x], attrs }) => {
+    const spreadG = spread(g, x!.shape, attrs.axes);
+    const dx = Tensor.wrap(unaryKernel('mulScalar', spreadG.storage, 1 / countOf(x!.shape, attrs.axes)));
+    spreadG.dispose();
+    return [dx];
+  },
 });
 
 // The gradient goes to the maximal elements, shared equally between ties.
@@ -90,9 +97,15 @@ const maxOp = defineOp<ReduceAttrs>({
   name: 'max',
   forward: ([x], attrs) => reduced('max', x!, attrs, 1),
   backward: (g, { inputs: [x], output, attrs }) => {
-    const isMax = equal(x!, spread(output, x!.shape, attrs.axes));
-    const ties = spread(reduced('sum', isMax, { axes: attrs.axes, keepDims: attrs.keepDims }, 1), x!.shape, attrs.axes);
-    return [div(mul(isMax, spread(g, x!.shape, attrs.axes)), ties)];
+    const spreadMax = spread(output, x!.shape, attrs.axes);
+    const isMax = binaryKernel('equal', x!.storage, spreadMax.storage);
+    const count = Tensor.wrap(reduced('sum', isMax, attrs, 1));
+    const ties = spread(count, x!.shape, attrs.axes);
+    const spreadG = spread(g, x!.shape, attrs.axes);
+    const share = binaryKernel('mul', isMax, spreadG.storage);
+    const dx = Tensor.wrap(binaryKernel('div', share, ties.storage));
+    for (const t of [spreadMax, isMax, count, ties, spreadG, share]) t.dispose();
+    return [dx];
   },
 });
 

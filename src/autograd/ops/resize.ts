@@ -3,12 +3,12 @@
 //   y[oy, ox] = Σ_{a,b} wy_a(oy)·wx_b(ox)·x[iy_a(oy), ix_b(ox)],  dx = the transpose of that map.
 import { resizeGradKernel, resizeKernel, type ResizeSpec } from '../../kernels/resize.ts';
 import { defineOp } from '../registry.ts';
-import type { Tensor } from '../tensor.ts';
+import { Tensor } from '../tensor.ts';
 
 const resizeOp = defineOp<ResizeSpec>({
   name: 'resize',
   forward: ([x], spec) => resizeKernel(x!, spec),
-  backward: (g, { inputs: [x], attrs: spec }) => [resizeGradKernel(g, x!.shape, spec)],
+  backward: (g, { inputs: [x], attrs: spec }) => [Tensor.wrap(resizeGradKernel(g.storage, x!.shape, spec))],
 });
 
 function checkSize(op: string, x: Tensor, size: readonly [number, number]): void {

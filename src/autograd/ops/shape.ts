@@ -1,6 +1,7 @@
 // Shape ops: reshape (a view), permute/transpose, slice and concat (strided copies).
 import { contiguousStrides, gatherStrided, scatterStrided } from '../../kernels/strided.ts';
 import { fillKernel } from '../../kernels/elementwise.ts';
+import { Storage } from '../../storage/storage.ts';
 import { defineOp } from '../registry.ts';
 import { Tensor, formatShape, shapeSize, type Shape } from '../tensor.ts';
 
@@ -69,8 +70,8 @@ const sliceOp = defineOp<SliceAttrs>({
   forward: ([x], attrs) => gatherStrided('slice', x!, sliceView(x!.shape, attrs)),
   backward: (g, { inputs: [x], attrs }) => {
     const dx = fillKernel(x!.shape, 0);
-    scatterStrided('slice-grad', g, dx, sliceView(x!.shape, attrs));
-    return [dx];
+    scatterStrided('slice-grad', g.storage, dx, sliceView(x!.shape, attrs));
+    return [Tensor.wrap(dx)];
   },
 });
 
@@ -93,7 +94,7 @@ const concatOp = defineOp<number>({
   forward: (xs, axis) => {
     const shape = [...xs[0]!.shape];
     shape[axis] = xs.reduce((n, t) => n + t.shape[axis]!, 0);
-    const out = Tensor.empty(shape);
+    const out = Storage.empty(shape);
     let at = 0;
     for (const t of xs) {
       const begin = shape.map((_, i) => (i === axis ? at : 0));

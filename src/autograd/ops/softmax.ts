@@ -3,13 +3,12 @@
 //   log-softmax:  y = x − log Σ e^x,     dx = g − e^y ⊙ Σ g
 //   l2Normalize:  y = x / sqrt(Σ x² + ε), composed of ops (its gradient follows from theirs).
 import { softmaxKernel } from '../../kernels/softmax.ts';
-import { unaryKernel } from '../../kernels/elementwise.ts';
 import { defineOp } from '../registry.ts';
-import { shapeSize, type Tensor } from '../tensor.ts';
-import { addScalar, div, mul, sqrt, square, sub } from './elementwise.ts';
+import { shapeSize, type Shape, type Tensor } from '../tensor.ts';
+import { addScalar, div, exp, mul, sqrt, square, sub } from './elementwise.ts';
 import { normaliseAxes, sum } from './reduce.ts';
 
-function lines(x: Tensor, axis: number): [number, number, number] {
+function lines(x: { shape: Shape }, axis: number): [number, number, number] {
   return [shapeSize(x.shape.slice(0, axis)), x.shape[axis]!, shapeSize(x.shape.slice(axis + 1))];
 }
 
@@ -22,7 +21,7 @@ const softmaxOp = defineOp<number>({
 const logSoftmaxOp = defineOp<number>({
   name: 'logSoftmax',
   forward: ([x], axis) => softmaxKernel(x!, ...lines(x!, axis), true),
-  backward: (g, { output: y, attrs: axis }) => [sub(g, mul(unaryKernel('exp', y), sum(g, axis, true)))],
+  backward: (g, { output: y, attrs: axis }) => [sub(g, mul(exp(y), sum(g, axis, true)))],
 });
 
 function oneAxis(op: string, x: Tensor, axis: number): number {

@@ -9,7 +9,7 @@ import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../d
 import { ablationSettings, ablationTable, runAblation } from '../../ncl/ablation.ts';
 import { measureStepTime, stepsForBudget } from '../../ncl/train/calibrate.ts';
 import { readConfigFile, resolveTrainConfig, warmupOf } from '../../ncl/train/config.ts';
-import { initDevice } from '../../runtime/context.ts';
+import { openDevice } from '../device-options.ts';
 import { parseNumber } from './parse-number.ts';
 import { addTrainOptions, configFromCli, type TrainCliOptions } from './train-options.ts';
 
@@ -36,7 +36,7 @@ export function registerAblate(program: Command): void {
     if (o.minutes !== undefined && !(o.minutes > 0)) throw new Error(`--minutes must be positive, got ${o.minutes}`);
     const load = loadOptionsFromCli(o);
     const [trainSet, valSet] = await Promise.all([openDataset(o.data), openDataset(o.val)]);
-    await initDevice();
+    await openDevice();
     let base = resolveTrainConfig(o.config ? readConfigFile(o.config) : {}, configFromCli(o));
     const timing = await measureStepTime(base, trainSet, 2, load);
     if (o.minutes !== undefined) base = resolveTrainConfig(base, { steps: stepsForBudget(o.minutes, timing, warmupOf(base)) });

@@ -1,6 +1,6 @@
 // `ncl bench contrastive`: the fused contrastive kernel against the unfused ops and tfjs.
 import type { Command } from 'commander';
-import { benchOptions, withBenchOptions } from './bench.ts';
+import { benchOptions, withBenchOptions } from './bench-options.ts';
 import { parseNumber } from './parse-number.ts';
 
 function sizes(v: string): number[] {

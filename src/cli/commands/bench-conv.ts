@@ -1,6 +1,6 @@
 // `ncl bench conv`: conv2d passes against tfjs-backend-webgpu (bench/conv.ts).
 import type { Command } from 'commander';
-import { benchOptions, withBenchOptions } from './bench.ts';
+import { benchOptions, withBenchOptions } from './bench-options.ts';
 
 export function registerConvBench(bench: Command): void {
   withBenchOptions(bench.command('conv').description('conv2d forward and gradients against tfjs-backend-webgpu on the same adapter'))

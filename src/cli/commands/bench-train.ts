@@ -1,6 +1,6 @@
 // `ncl bench train`: images/s of an NCL training step, and time per kernel family (bench/train.ts).
 import { Option, type Command } from 'commander';
-import { benchOptions, withBenchOptions } from './bench.ts';
+import { benchOptions, withBenchOptions } from './bench-options.ts';
 import { parseNumber } from './parse-number.ts';
 
 export function registerTrainBench(bench: Command): void {

@@ -2,7 +2,7 @@
 // tiny preset for --minutes → held-out metrics, model.safetensors, metrics.json, report.html.
 import type { Command } from 'commander';
 import { DEMO_CONFIG, runDemo } from '../../ncl/demo.ts';
-import { initDevice } from '../../runtime/context.ts';
+import { openDevice } from '../device-options.ts';
 import { parseNumber } from './parse-number.ts';
 import { addTrainOptions, configFromCli, type TrainCliOptions } from './train-options.ts';
 import { readConfigFile } from '../../ncl/train/config.ts';
@@ -30,7 +30,7 @@ export function registerDemo(program: Command): void {
   addTrainOptions(command);
   command.action(async (o: DemoCommandOptions) => {
     if (!(o.minutes > 0)) throw new Error(`--minutes must be positive, got ${o.minutes}`);
-    await initDevice();
+    await openDevice();
     const result = await runDemo({
       out: o.out,
       minutes: o.minutes,

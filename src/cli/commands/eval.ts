@@ -8,7 +8,7 @@ import { formatSummaries } from '../../metrics/format.ts';
 import { ROBUSTNESS_GRID } from '../../metrics/robustness.ts';
 import { evalJson, evaluate, type EvaluationResult } from '../../ncl/evaluate.ts';
 import { loadNetwork } from '../../ncl/train/checkpoint.ts';
-import { initDevice } from '../../runtime/context.ts';
+import { openDevice } from '../device-options.ts';
 import { parseNumber } from './parse-number.ts';
 
 interface EvalOptions extends MaskCliOptions {
@@ -39,7 +39,7 @@ export function registerEval(program: Command): void {
       skip: o.skipUnreadable ?? false,
       onSkipped: (text) => process.stderr.write(`${text}\n`),
     });
-    await initDevice();
+    await openDevice();
     const { net } = loadNetwork(o.checkpoint);
     // A file whose header reads but whose data is damaged is still skipped, and listed, when loaded.
     const common = { load: { ...load, skipUnreadable: true }, ...(o.limit ? { limit: o.limit } : {}) };

@@ -1,6 +1,6 @@
 // `ncl info [--json]`: which adapter ncl runs on, and what it allows.
 import type { Command } from 'commander';
-import { initDevice } from '../../runtime/context.ts';
+import { openDevice } from '../device-options.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 
 export function deviceInfo(rt: Runtime): Record<string, unknown> {
@@ -32,7 +32,7 @@ export function registerInfo(program: Command): void {
     .description('print the WebGPU adapter, backend, limits and versions')
     .option('--json', 'one JSON object')
     .action(async (o: { json?: boolean }) => {
-      const info = deviceInfo(await initDevice());
+      const info = deviceInfo(await openDevice());
       if (o.json) {
         console.log(JSON.stringify(info, null, 2));
         return;

@@ -11,7 +11,7 @@ import { IMAGE_EXTENSIONS } from '../../data/readers/sample.ts';
 import { predictProbability } from '../../ncl/inference.ts';
 import { binaryMask, overlay } from '../../ncl/prediction-images.ts';
 import { loadNetwork } from '../../ncl/train/checkpoint.ts';
-import { initDevice } from '../../runtime/context.ts';
+import { openDevice } from '../device-options.ts';
 
 /** Image files named directly, and the image files inside named folders (sorted). */
 async function listInputs(inputs: string[]): Promise<string[]> {
@@ -44,7 +44,7 @@ export function registerPredict(program: Command): void {
     .action(async (o: { checkpoint: string; input: string[]; out: string }) => {
       const files = await listInputs(o.input);
       const stems = predictionStems(files);
-      await initDevice();
+      await openDevice();
       const { net } = loadNetwork(o.checkpoint);
       await mkdir(o.out, { recursive: true });
       const unreadable: string[] = [];

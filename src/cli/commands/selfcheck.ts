@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { adapterSummary, runSelfcheck, type AdapterSummary, type CheckResult } from '../../check/selfcheck.ts';
 import { findChromium, runInChromium } from '../../platform/chromium.ts';
-import { initDevice } from '../../runtime/context.ts';
+import { openDevice } from '../device-options.ts';
 
 function line(r: CheckResult): string {
   const tolerance = r.atol === 0 && r.rtol === 0 ? 'exact' : `≤ ${r.atol} + ${r.rtol}·|want|`;
@@ -47,7 +47,7 @@ export function registerSelfcheck(program: Command): void {
         });
         if (why) throw new Error(`the browser run ended early: ${why}`);
       } else {
-        show(adapterSummary(await initDevice()));
+        show(adapterSummary(await openDevice()));
         await runSelfcheck(onResult);
       }
       const failed = results.filter((r) => !r.ok);

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { openDataset, type DatasetListing } from '../../data/dataset.ts';
 import { checkedListing } from '../../data/preflight.ts';
 import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../data/mask-options.ts';
-import { initDevice } from '../../runtime/context.ts';
+import { openDevice } from '../device-options.ts';
 import { mergeLayers, readConfigFile, resolveTrainConfig } from '../../ncl/train/config.ts';
 import { resumeChangesOf, train } from '../../ncl/train/trainer.ts';
 import { parseNumber } from './parse-number.ts';
@@ -52,7 +52,7 @@ export function registerTrain(program: Command): void {
       checkedListing(listing, { what, maskResize: load.onSizeMismatch === 'resize', skip: o.skipUnreadable ?? false, onSkipped: (text) => process.stderr.write(`${text}\n`) });
     const trainSet = await check(listedTrain, 'training set');
     const valSet = listedVal && (await check(listedVal, 'validation set'));
-    await initDevice();
+    await openDevice();
     const result = await train({
       ...(config ? { config } : {}),
       ...(resumeChanges ? { resumeChanges } : {}),

@@ -2,7 +2,7 @@
 //   r(θ) = R (1 + Σ_{k=2..4} a_k cos(kθ + φ_k)),  Σ|a_k| ≤ 0.24,
 // stretched by at most 15 % along a random axis, and scaled so that its area hits a target.
 import { createMask, maskArea, type Mask } from '../image.ts';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../common/rng.ts';
 
 export interface BlobShape {
   cx: number;

@@ -1,7 +1,7 @@
 // One synthetic image before post-processing: a random crop of a photo, then one manipulation (or
 // none, for an authentic image) covering a target fraction of the image.
 import { createMask, quantise, type Mask, type RgbImage } from '../image.ts';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../common/rng.ts';
 import { copyMove } from './copy-move.ts';
 import { randomCrop } from './crop.ts';
 import type { Photo } from './photos.ts';

@@ -1,7 +1,7 @@
 // Copy-move: a region of the image is copied elsewhere in the same image, rotated and scaled.
 // The mask is the destination region.
 import type { Mask, RgbImage } from '../image.ts';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../common/rng.ts';
 import { similarityDstToSrc, warpImage } from '../warp.ts';
 import { blobReach, randomBlob } from './blob.ts';
 import { pasteWhere } from './paste.ts';

@@ -1,6 +1,6 @@
 // A random square window of a photo, resampled to size×size: the untouched starting image.
 import type { RgbImage } from '../image.ts';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../common/rng.ts';
 import { similarityDstToSrc, warpImage } from '../warp.ts';
 
 /**

@@ -10,7 +10,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { maskArea } from '../image.ts';
 import { writeImagePng, writeMaskPng } from '../image-io.ts';
-import { Rng } from '../rng.ts';
+import { Rng } from '../../common/rng.ts';
 import { composeImage, MANIPULATIONS, type ManipulationKind } from './compose.ts';
 import { BUILTIN_PHOTOS_DIR, listPhotoFiles, loadPhotos, type Photo } from './photos.ts';
 import { drawPostProcessing, postProcess, type PostProcessing } from './postprocess.ts';

@@ -5,7 +5,7 @@
 import { addGaussianNoise, gaussianBlur } from '../filters.ts';
 import { jpegRoundTrip } from '../image-io.ts';
 import type { RgbImage } from '../image.ts';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../common/rng.ts';
 
 export interface PostProcessing {
   jpegQuality: number;

@@ -4,7 +4,7 @@
 // solved by successive over-relaxation, started from the mean of the boundary. Grain like that of
 // the surroundings is then added, so the fill is not a perfectly smooth patch. The mask is the region.
 import { clamp01, type Mask, type RgbImage } from '../image.ts';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../common/rng.ts';
 import { blobReach, randomBlob } from './blob.ts';
 
 /** For each region pixel, its neighbours inside the image (left, right, up, down), −1 where none. */

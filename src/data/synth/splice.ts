@@ -3,7 +3,7 @@
 // is where α ≥ ½; the feather's outer half (0 < α < ½) changes pixels only slightly and is left out.
 import { gaussianBlur } from '../filters.ts';
 import type { Mask, RgbImage } from '../image.ts';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../common/rng.ts';
 import { randomBlob } from './blob.ts';
 import { randomCrop } from './crop.ts';
 import { blend, thresholdMask } from './paste.ts';

@@ -8,7 +8,7 @@ import { globalAvgPool } from '../../autograd/ops/pool.ts';
 import { expand } from '../../autograd/ops/reduce.ts';
 import { concat } from '../../autograd/ops/shape.ts';
 import type { Tensor } from '../../autograd/tensor.ts';
-import type { Rng } from '../../data/rng.ts';
+import type { Rng } from '../../common/rng.ts';
 import { BatchNorm2d } from '../../nn/batchnorm.ts';
 import { Conv2d } from '../../nn/conv2d.ts';
 import { Dropout, type DropoutStream } from '../../nn/dropout.ts';

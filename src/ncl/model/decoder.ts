@@ -8,7 +8,7 @@ import { relu } from '../../autograd/ops/elementwise.ts';
 import { concat } from '../../autograd/ops/shape.ts';
 import { resizeBilinear } from '../../autograd/ops/resize.ts';
 import type { Tensor } from '../../autograd/tensor.ts';
-import type { Rng } from '../../data/rng.ts';
+import type { Rng } from '../../common/rng.ts';
 import { BatchNorm2d } from '../../nn/batchnorm.ts';
 import { Conv2d } from '../../nn/conv2d.ts';
 import { Dropout, type DropoutStream } from '../../nn/dropout.ts';

@@ -5,7 +5,7 @@
 // Input: [B, 3, S, S] normalised with ImageNet mean/std; S = config.inputSize.
 import { resizeBilinear } from '../../autograd/ops/resize.ts';
 import type { Tensor } from '../../autograd/tensor.ts';
-import { Rng } from '../../data/rng.ts';
+import { Rng } from '../../common/rng.ts';
 import { Module } from '../../nn/module.ts';
 import type { Sequential } from '../../nn/sequential.ts';
 import { dropoutStream, type DropoutStream } from '../../nn/dropout.ts';

@@ -1,7 +1,7 @@
 // A branch's projection head (docs/method.md §2, ours): 1×1 conv (C→C) → BN → ReLU → 1×1 conv (C→D),
 // applied to the pivot F at every position; patch pooling then averages and L2-normalises (§3).
 import { relu } from '../../autograd/ops/elementwise.ts';
-import type { Rng } from '../../data/rng.ts';
+import type { Rng } from '../../common/rng.ts';
 import { BatchNorm2d } from '../../nn/batchnorm.ts';
 import { Conv2d } from '../../nn/conv2d.ts';
 import { Sequential } from '../../nn/sequential.ts';

@@ -7,7 +7,7 @@
 import { relu, add } from '../../autograd/ops/elementwise.ts';
 import { maxPool2d } from '../../autograd/ops/pool.ts';
 import type { Tensor } from '../../autograd/tensor.ts';
-import type { Rng } from '../../data/rng.ts';
+import type { Rng } from '../../common/rng.ts';
 import { BatchNorm2d } from '../../nn/batchnorm.ts';
 import { Conv2d } from '../../nn/conv2d.ts';
 import { Module } from '../../nn/module.ts';

@@ -4,7 +4,7 @@
 import { augment } from '../../data/augment.ts';
 import type { DatasetListing } from '../../data/dataset.ts';
 import { loadSample, type LoadOptions } from '../../data/loader.ts';
-import { Rng } from '../../data/rng.ts';
+import { Rng } from '../../common/rng.ts';
 import { Tensor } from '../../autograd/tensor.ts';
 import { normaliseInto, resizeImage, resizeMask } from '../preprocess.ts';
 import type { TrainingBatch } from '../step.ts';
