@@ -3,10 +3,11 @@
 //   AVG: y[p, oy, ox] = (Σ over the window's pixels inside the image) / divisor,
 //        divisor = KH·KW when padding counts (countIncludePad), else the number of pixels inside.
 //   ARGMAX (with MAX): y[p, oy, ox] = r·W + c of the window's first maximum in row-major order,
-//        as a float (exact below 2²⁴ pixels per plane); the max-pool gradient reads it.
+//        as a u32 (OUT = u32); max pooling saves it for its gradient. Every other variant has
+//        OUT = f32; each store converts to OUT so that one text serves both.
 // Window of (oy, ox): rows oy·SH − PH + [0, KH), columns ox·SW − PW + [0, KW).
 @group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> y: array<f32>;
+@group(0) @binding(1) var<storage, read_write> y: array<{{OUT}}>;
 struct Params {
   count: u32, H: u32, W: u32, HO: u32,
   WO: u32, KH: u32, KW: u32, SH: u32,
@@ -53,10 +54,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     }
   }
   if (ARGMAX) {
-    y[i] = f32(at);
+    y[i] = {{OUT}}(at);
   } else if (MAX) {
-    y[i] = best;
+    y[i] = {{OUT}}(best);
   } else {
-    y[i] = total / f32(select(inside, params.KH * params.KW, params.includePad == 1u));
+    y[i] = {{OUT}}(total / f32(select(inside, params.KH * params.KW, params.includePad == 1u)));
   }
 }

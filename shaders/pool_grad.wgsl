@@ -2,9 +2,10 @@
 //   dx[p, r, c] = Σ_{(oy, ox): window ∋ (r, c)} g[p, oy, ox] · share(oy, ox)
 //   AVG: share = 1 / divisor(oy, ox)
 //   MAX: share = 1 if (r, c) is the window's first maximum in row-major order, else 0; that
-//        position comes from an argmax pass of pool.wgsl just before (`src`; for AVG, unused).
+//        position is the u32 argmax the forward pass saved (`src`, SRC = u32; for AVG the input,
+//        unused, SRC = f32).
 // Windows containing row r: oy·SH − PH ≤ r ≤ oy·SH − PH + KH − 1; summed in increasing (oy, ox).
-@group(0) @binding(0) var<storage, read> src: array<f32>;
+@group(0) @binding(0) var<storage, read> src: array<{{SRC}}>;
 @group(0) @binding(1) var<storage, read> g: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dx: array<f32>;
 struct Params {

@@ -63,6 +63,18 @@ test('batch norm saves its statistics for the backward pass and releases them wi
   for (const t of [x, w, b]) t.dispose();
 });
 
+test('max pooling saves the u32 position of each maximum only when a graph is recorded', async () => {
+  const x = ncl.tensor([1, 5, 2, 0, 3, 4, 9, 8, 7, 6, 1, 2, 0, 0, 3, 1], [1, 1, 4, 4], { requiresGrad: true });
+  const y = ncl.maxPool2d(x, { kernel: 2 });
+  const [argmax] = y.node!.saved;
+  assert.is(argmax!.dtype, 'u32');
+  assert.equal(Array.from(await argmax!.values()), [1, 6, 8, 14]); // r·W + c in the 4×4 plane
+  assert.is(ncl.noGrad(() => ncl.maxPool2d(x, { kernel: 2 })).node, null);
+  y.dispose();
+  assert.ok(argmax!.disposed);
+  x.dispose();
+});
+
 test('a tidy scope releases what an op saved along with the intermediate tensors', async () => {
   const x = ncl.tensor([1, -2, 3, 0.5], [1, 1, 2, 2], { requiresGrad: true });
   const w = ncl.ones([1], { requiresGrad: true });

@@ -26,7 +26,8 @@ export interface ForwardResult {
 
 export interface OpDefinition<A> {
   readonly name: string;
-  readonly forward: (inputs: readonly Storage[], attrs: A) => Storage | ForwardResult;
+  /** `recording`: a graph node will keep what the forward saves (skip saving when false). */
+  readonly forward: (inputs: readonly Storage[], attrs: A, recording: boolean) => Storage | ForwardResult;
   /** Omitted for ops without a gradient (comparisons); their outputs never require one. */
   readonly backward?: (grad: Tensor, ctx: BackwardContext<A>) => Array<Tensor | null>;
 }
@@ -40,10 +41,11 @@ export function defineOp<A = undefined>(def: OpDefinition<A>): AppliedOp<A> {
   if (opNames.has(def.name)) throw new Error(`op '${def.name}' is defined twice`);
   opNames.add(def.name);
   return (inputs, attrs) => {
-    const result = def.forward(inputs.map((t) => t.storage), attrs); // .storage throws naming a disposed input
+    const recording = !!def.backward && isGradEnabled() && inputs.some((t) => t.requiresGrad);
+    const result = def.forward(inputs.map((t) => t.storage), attrs, recording); // .storage throws naming a disposed input
     const { output: storage, saved } = 'output' in result ? result : { output: result, saved: [] };
     const output = Tensor.wrap(storage);
-    if (def.backward && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
+    if (recording) {
       const backward = def.backward;
       const ctx = { inputs, output, attrs, saved: saved.map((s) => keep(Tensor.wrap(s))) };
       output.requiresGrad = true;

@@ -54,13 +54,13 @@ function params(count: number, g: PoolGeometry): ArrayBuffer {
     .finish();
 }
 
-/** The pooled map, or (argmax) the in-plane index of each window's first maximum. */
+/** The pooled map, or (argmax, u32) the in-plane index of each window's first maximum. */
 export function poolKernel(x: Storage, g: PoolGeometry, argmax = false): Storage {
-  const y = Storage.empty([g.N, g.C, g.HO, g.WO]);
+  const y = Storage.empty([g.N, g.C, g.HO, g.WO], argmax ? 'u32' : 'f32');
   const name = argmax ? 'maxPoolArgmax' : g.max ? 'maxPool' : 'avgPool';
   launch({
     op: argmax ? 'maxPool2d-argmax' : g.max ? 'maxPool2d' : 'avgPool2d',
-    kernel: kernel(name, 'pool', { MAX: g.max, ARGMAX: argmax }),
+    kernel: kernel(name, 'pool', { MAX: g.max, ARGMAX: argmax, OUT: argmax ? 'u32' : 'f32' }),
     reads: [x],
     writes: [y],
     uniforms: params(y.size, g),
@@ -69,19 +69,18 @@ export function poolKernel(x: Storage, g: PoolGeometry, argmax = false): Storage
   return y;
 }
 
-/** dx of pooling; max pooling first finds each window's argmax (one pass over the windows
- *  instead of one per window and input pixel). */
-export function poolGradKernel(x: Storage, grad: Storage, g: PoolGeometry): Storage {
-  const dx = Storage.empty(x.shape);
-  const argmax = g.max ? poolKernel(x, g, true) : null;
+/** dx of pooling: max pooling reads the argmax its forward pass saved (poolKernel with argmax),
+ *  average pooling reads nothing but the geometry (`source` is then the input, unused). */
+export function poolGradKernel(source: Storage, grad: Storage, g: PoolGeometry): Storage {
+  if (g.max !== (source.dtype === 'u32')) throw new Error(`pool gradient: ${g.max ? 'max pooling needs its u32 argmax' : 'average pooling takes the f32 input'}, got ${source.describe()}`);
+  const dx = Storage.empty([g.N, g.C, g.H, g.W]);
   launch({
     op: g.max ? 'maxPool2d-grad' : 'avgPool2d-grad',
-    kernel: kernel(g.max ? 'maxPoolGrad' : 'avgPoolGrad', 'pool_grad', { MAX: g.max }),
-    reads: [argmax ?? x, grad],
+    kernel: kernel(g.max ? 'maxPoolGrad' : 'avgPoolGrad', 'pool_grad', { MAX: g.max, SRC: source.dtype }),
+    reads: [source, grad],
     writes: [dx],
     uniforms: params(dx.size, g),
     workgroups: elementwiseGroups(dx.size),
   });
-  argmax?.dispose();
   return dx;
 }

@@ -1,5 +1,6 @@
 // Pooling over NCHW maps with gradients: max pool (the gradient goes to each window's first
-// maximum), average pool (spread evenly over the window), and global average pool.
+// maximum, whose position the forward pass saves), average pool (spread evenly over the window),
+// and global average pool.
 import { poolGeometry, poolGradKernel, poolKernel, type PoolGeometry, type PoolOptions } from '../../kernels/pool.ts';
 import { defineOp } from '../registry.ts';
 import { Tensor } from '../tensor.ts';
@@ -7,8 +8,11 @@ import { mean } from './reduce.ts';
 
 const poolOp = defineOp<PoolGeometry>({
   name: 'pool2d',
-  forward: ([x], g) => poolKernel(x!, g),
-  backward: (grad, { inputs: [x], attrs: g }) => [Tensor.wrap(poolGradKernel(x!.storage, grad.storage, g))],
+  forward: ([x], g, recording) => {
+    const y = poolKernel(x!, g);
+    return g.max && recording ? { output: y, saved: [poolKernel(x!, g, true)] } : y;
+  },
+  backward: (grad, { inputs: [x], attrs: g, saved: [argmax] }) => [Tensor.wrap(poolGradKernel((argmax ?? x!).storage, grad.storage, g))],
 });
 
 export function maxPool2d(x: Tensor, options: PoolOptions): Tensor {
