@@ -45,16 +45,12 @@ async function profileStep(run: () => void): Promise<Map<string, { ms: number; c
   const rt = runtime();
   await rt.sync();
   const recorded: DispatchRequest[] = [];
-  const dispatch = rt.dispatch.bind(rt);
-  rt.dispatch = (request) => {
-    recorded.push(request);
-    dispatch(request);
-  };
+  const stop = rt.observeDispatches((request) => recorded.push(request));
   try {
     run();
     await rt.sync();
   } finally {
-    rt.dispatch = dispatch;
+    stop();
   }
   const totals = new Map<string, { ms: number; count: number }>();
   for (const request of recorded) {

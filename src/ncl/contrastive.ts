@@ -9,9 +9,10 @@ import type { Tensor } from '../autograd/tensor.ts';
 import { fusedContrastiveLoss } from './contrastive-fused.ts';
 import { contrastivePlan } from './contrastive-plan.ts';
 import { unfusedContrastiveLoss } from './contrastive-unfused.ts';
+import { DEFAULT_NCL_OPTIONS } from './options.ts';
 
 export interface ContrastiveOptions {
-  /** Temperature τ (default 0.1). */
+  /** Temperature τ (default: DEFAULT_NCL_OPTIONS.tau). */
   tau?: number;
   /** The fused kernel (default) or the composition of engine ops (the reference). */
   fused?: boolean;
@@ -22,10 +23,10 @@ export interface ContrastiveOptions {
  * The labels stay on the host: they decide the anchors and weights before any kernel runs.
  */
 export function contrastiveLoss(z: Tensor, labels: ArrayLike<number>, options: ContrastiveOptions = {}): Tensor {
-  const tau = options.tau ?? 0.1;
+  const tau = options.tau ?? DEFAULT_NCL_OPTIONS.tau;
   if (z.rank !== 2 || z.shape[1] === 0) throw new Error(`contrastiveLoss: z must be [N, D] with D ≥ 1, got ${z.describe()}`);
   if (labels.length !== z.shape[0]) throw new Error(`contrastiveLoss: ${labels.length} labels for ${z.describe()}`);
   if (!(tau > 0)) throw new Error(`contrastiveLoss: tau must be positive, got ${tau}`);
   const plan = contrastivePlan(labels);
-  return (options.fused ?? true) ? fusedContrastiveLoss(z, plan, tau) : unfusedContrastiveLoss(z, plan, tau);
+  return (options.fused ?? DEFAULT_NCL_OPTIONS.fused) ? fusedContrastiveLoss(z, plan, tau) : unfusedContrastiveLoss(z, plan, tau);
 }

@@ -8,10 +8,11 @@
 // as a RowIndex for gatherRows, whose backward scatters the gradient back deterministically.
 import type { Rng } from '../common/rng.ts';
 import { RowIndex } from '../autograd/ops/gather.ts';
+import { DEFAULT_NCL_OPTIONS } from './options.ts';
 import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED } from './patch-pool.ts';
 
 export interface PatchSampleOptions {
-  /** Budget per batch (default 2048). */
+  /** Budget per batch (default: DEFAULT_NCL_OPTIONS.maxPatches). */
   maxPatches?: number;
   /** Most contour patches kept (default half the budget). */
   contourCap?: number;
@@ -33,7 +34,7 @@ function draw(rows: number[], count: number, rng: Rng): number[] {
 
 /** Samples patches from their kinds (PATCH_AUTHENTIC, PATCH_TAMPERED, PATCH_CONTOUR per row). */
 export function samplePatches(kinds: ArrayLike<number>, rng: Rng, options: PatchSampleOptions = {}): PatchSample {
-  const maxPatches = options.maxPatches ?? 2048;
+  const maxPatches = options.maxPatches ?? DEFAULT_NCL_OPTIONS.maxPatches;
   const contourCap = options.contourCap ?? Math.floor(maxPatches / 2);
   if (!Number.isInteger(maxPatches) || maxPatches < 0) throw new Error(`patch sampling: maxPatches must be a non-negative integer, got ${maxPatches}`);
   if (!Number.isInteger(contourCap) || contourCap < 0) throw new Error(`patch sampling: contourCap must be a non-negative integer, got ${contourCap}`);

@@ -10,14 +10,12 @@ import { Tensor } from '../autograd/tensor.ts';
 import type { Rng } from '../common/rng.ts';
 import { contrastiveLoss } from './contrastive.ts';
 import { pivotConsistentLoss, segmentationLoss, totalLoss, type LossTerms } from './losses.ts';
+import { EMBEDDING_STRIDE } from './model/config.ts';
 import type { Branch, NclNetwork } from './model/network.ts';
 import type { NclOptions } from './options.ts';
 import { PATCH_CONTOUR, patchGrid, patchLabels, poolPatchEmbeddings, type PatchGrid } from './patch-pool.ts';
 import { samplePatches, type PatchSample } from './patches.ts';
 import { branchLabels, contrastiveTerms } from './roles.ts';
-
-/** Input pixels per position of the pivot and the branch maps (DeepLabV3+'s decoder stride). */
-export const EMBEDDING_STRIDE = 4;
 
 export interface TrainingBatch {
   /** [B, 3, S, S], normalised. */

@@ -140,25 +140,22 @@ export interface AdamWOptions extends OptimizerOptions {
   eps?: number;
 }
 
+/** PyTorch's AdamW defaults (a training recipe sets its own weight decay: src/ncl/train/config.ts). */
+export const ADAMW_DEFAULTS = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 } as const;
+
 export class AdamW extends Optimizer {
   protected readonly slotNames = ['exp_avg', 'exp_avg_sq'];
 
-  constructor(
-    params: readonly Tensor[],
-    private readonly adam: AdamWOptions,
-  ) {
-    super(params, { weightDecay: 0.01, ...adam });
+  private readonly hyper: { beta1: number; beta2: number; eps: number; weightDecay: number };
+
+  constructor(params: readonly Tensor[], options: AdamWOptions) {
+    super(params, options);
+    const d = ADAMW_DEFAULTS;
+    this.hyper = { beta1: options.beta1 ?? d.beta1, beta2: options.beta2 ?? d.beta2, eps: options.eps ?? d.eps, weightDecay: options.weightDecay ?? d.weightDecay };
   }
 
   protected update(p: Tensor, grad: Tensor, scale: Tensor): void {
     const [m1, m2] = this.slots(p);
-    adamwUpdateKernel(p.storage, grad.storage, scale.storage, m1!.storage, m2!.storage, {
-      lr: this.lr,
-      beta1: this.adam.beta1 ?? 0.9,
-      beta2: this.adam.beta2 ?? 0.999,
-      eps: this.adam.eps ?? 1e-8,
-      weightDecay: this.options.weightDecay ?? 0.01,
-      step: this.stepCount,
-    });
+    adamwUpdateKernel(p.storage, grad.storage, scale.storage, m1!.storage, m2!.storage, { ...this.hyper, lr: this.lr, step: this.stepCount });
   }
 }

@@ -32,6 +32,7 @@ export class Runtime {
   private uniformBuffer: GPUBuffer | null = null;
   private readonly uniformAlign: number;
   private errors: Error[] = [];
+  private readonly observers = new Set<(request: DispatchRequest) => void>();
   private inflightChecks: Promise<void>[] = [];
   private lost: Error | null = null;
   private closing = false;
@@ -98,8 +99,16 @@ export class Runtime {
     return [Math.ceil(workgroups / y), y, 1];
   }
 
+  /** Calls `observer` with every dispatch recorded from now on (profilers); returns the function
+   *  that stops it. */
+  observeDispatches(observer: (request: DispatchRequest) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
   dispatch(request: DispatchRequest): void {
     this.throwIfBroken();
+    for (const observe of this.observers) observe(request);
     const grid = typeof request.workgroups === 'number' ? this.fold(request.workgroups) : request.workgroups;
     let uniformOffset = -1;
     if (request.uniforms) {

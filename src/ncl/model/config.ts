@@ -5,6 +5,10 @@
 
 export type BlockKind = 'basic' | 'bottleneck';
 
+/** Input pixels per position of the pivot and the branch maps: the decoder works at the stride of
+ *  the encoder's first stage (stem convolution and max pool, 2 × 2), whatever the preset. */
+export const EMBEDDING_STRIDE = 4;
+
 export interface ModelConfig {
   /** ResNet block: basic (two 3×3 convs, expansion 1) or bottleneck (1×1, 3×3, 1×1, expansion 4). */
   block: BlockKind;

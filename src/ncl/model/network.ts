@@ -3,6 +3,7 @@
 //   backbone.*  aspp.*  decoder.*  (DeepLabV3+ names; decoder.last_conv.8 is the seg head)
 //   branch_t.*  branch_a.*         (projection heads of branches T and A, ours)
 // Input: [B, 3, S, S] normalised with ImageNet mean/std; S = config.inputSize.
+import { DropoutGenerator } from '../../autograd/ops/dropout.ts';
 import { resizeBilinear } from '../../autograd/ops/resize.ts';
 import type { Tensor } from '../../autograd/tensor.ts';
 import { Rng } from '../../common/rng.ts';
@@ -33,7 +34,7 @@ export class NclNetwork extends Module {
   private readonly decoder: Decoder;
   private readonly heads: Partial<Record<Branch, Sequential>> = {};
   /** Where dropout draws its masks; the trainer re-seeds it every step. */
-  readonly dropoutStream: DropoutStream = dropoutStream();
+  private readonly dropoutStream: DropoutStream = dropoutStream();
 
   constructor(
     readonly config: ModelConfig,
@@ -47,6 +48,12 @@ export class NclNetwork extends Module {
     this.aspp = this.child('aspp', new ASPP(this.backbone.outChannels, c.asppChannels, asppRates(c.outputStride), c.dropout[0], this.dropoutStream, rng));
     this.decoder = this.child('decoder', new Decoder(this.backbone.lowLevelChannels, c.lowLevelChannels, c.asppChannels, c.pivotChannels, [c.dropout[1], c.dropout[2]], this.dropoutStream, rng));
     for (const b of branches) this.heads[b] = this.child(`branch_${b}`, projectionHead(c.pivotChannels, c.embedDim, rng));
+  }
+
+  /** Draws every later dropout mask from a generator of this seed (the trainer seeds each
+   *  micro-batch from the run seed, the step and the micro-batch). */
+  seedDropout(seed: number): void {
+    this.dropoutStream.generator = new DropoutGenerator(seed);
   }
 
   forward(x: Tensor): NetworkOutput {

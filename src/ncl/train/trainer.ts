@@ -5,7 +5,6 @@
 // step count; data order, augmentation, sampling and dropout derive from (seed, step) (streams.ts).
 import { join } from 'node:path';
 import { backward } from '../../autograd/backward.ts';
-import { DropoutGenerator } from '../../autograd/ops/dropout.ts';
 import { mulScalar } from '../../autograd/ops/elementwise.ts';
 import { concat } from '../../autograd/ops/shape.ts';
 import { keep, noGrad, tidy } from '../../autograd/scope.ts';
@@ -237,7 +236,7 @@ async function loadMicroBatch(data: TrainingData, config: TrainConfig, step: num
 
 /** Forward and backward of one micro-batch; the loss is scaled by 1/accumulate (gradients sum). */
 function forwardBackward(net: NclNetwork, { batch, plan }: MicroBatch, config: TrainConfig, step: number, micro: number): MicroBatchResult {
-  net.dropoutStream.generator = new DropoutGenerator(Rng.fromSeed(config.seed, STREAM.dropout, step, micro).nextU32());
+  net.seedDropout(Rng.fromSeed(config.seed, STREAM.dropout, step, micro).nextU32());
   return tidy(() => {
     const losses = nclStepLosses(net, batch, config.ncl, step, plan);
     backward(mulScalar(losses.total, 1 / config.accumulate));
