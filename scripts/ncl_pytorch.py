@@ -2,7 +2,7 @@
 
 The module tree has the DeepLabV3+ names ncl uses (backbone.*, aspp.*, decoder.*, and the NCL
 projection heads branch_t.* / branch_a.*), so an export loads with load_state_dict(strict=True).
-The layout follows src/ncl/model/*.ts and is built from the model config stored in the export:
+The layout follows src/ncl/method/model/*.ts and is built from the model config stored in the export:
 
     model, meta = load_ncl_export('model.safetensors')     # eval mode, on the CPU
     out = model(x)          # x: [B, 3, S, S], ImageNet-normalised (meta['ncl.input'])

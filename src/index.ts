@@ -28,6 +28,6 @@ export { dropout, DropoutGenerator } from './autograd/ops/dropout.ts';
 export type { DropoutKey } from './kernels/dropout.ts';
 
 // NCL method: patch pooling, labels and sampling (docs/method.md §3); contrastive loss (§5, §6).
-export { contrastiveLoss, type ContrastiveOptions } from './ncl/contrastive.ts';
-export { patchPool, patchGrid, poolPatchEmbeddings, patchLabels, PATCH_AUTHENTIC, PATCH_TAMPERED, PATCH_CONTOUR, type PatchGrid, type PatchPoolOptions } from './ncl/patch-pool.ts';
-export { samplePatches, type PatchSample, type PatchSampleOptions } from './ncl/patches.ts';
+export { contrastiveLoss, type ContrastiveOptions } from './ncl/method/contrastive.ts';
+export { patchPool, patchGrid, poolPatchEmbeddings, patchLabels, PATCH_AUTHENTIC, PATCH_TAMPERED, PATCH_CONTOUR, type PatchGrid, type PatchPoolOptions } from './ncl/method/patch-pool.ts';
+export { samplePatches, type PatchSample, type PatchSampleOptions } from './ncl/method/patches.ts';

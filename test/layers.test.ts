@@ -22,7 +22,8 @@ const LAYERS: Array<[prefix: string, layer: string]> = [
   ['src/data/', 'data'],
   ['src/metrics/', 'metrics'],
   ['src/device.ts', 'device'],
-  ['src/ncl/', 'ncl'],
+  ['src/ncl/method/', 'method'],
+  ['src/ncl/', 'apps'],
   ['src/check/', 'check'],
   ['src/cli/', 'cli'],
   ['src/index.ts', 'api'],
@@ -43,11 +44,12 @@ const ALLOWED: Record<string, readonly string[]> = {
   data: ['io', 'common'],
   metrics: ['data', 'io', 'common'],
   device: ['runtime', 'platform'],
-  ncl: ['device', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'common', 'io', 'data', 'metrics'],
-  check: ['api', 'device', 'ncl', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
-  api: ['device', 'ncl', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform'],
-  bench: ['api', 'device', 'ncl', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
-  cli: ['bench', 'check', 'api', 'device', 'ncl', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
+  method: ['nn', 'optim', 'autograd', 'kernels', 'storage', 'common'],
+  apps: ['method', 'device', 'nn', 'optim', 'autograd', 'common', 'io', 'data', 'metrics'],
+  check: ['api', 'device', 'method', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
+  api: ['device', 'method', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform'],
+  bench: ['api', 'device', 'method', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
+  cli: ['bench', 'check', 'api', 'device', 'method', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
 };
 
 /** package.json "imports": '#platform' is node.ts here and browser.ts in a browser bundle. */

@@ -8,8 +8,8 @@ import { noGrad, tensor } from '../src/index.ts';
 import { Tensor } from '../src/autograd/tensor.ts';
 import { Dropout, dropoutStream } from '../src/nn/dropout.ts';
 import { Module } from '../src/nn/module.ts';
-import { modelConfig, PRESETS, type PresetName } from '../src/ncl/model/config.ts';
-import { NclNetwork } from '../src/ncl/model/network.ts';
+import { modelConfig, PRESETS, type PresetName } from '../src/ncl/method/model/config.ts';
+import { NclNetwork } from '../src/ncl/method/model/network.ts';
 import { device } from './helpers/setup.ts';
 
 test.before(async () => {

@@ -4,9 +4,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { noGrad, tensor } from '../src/index.ts';
-import { modelConfig } from '../src/ncl/model/config.ts';
-import { NclNetwork } from '../src/ncl/model/network.ts';
-import { ResNetEncoder } from '../src/ncl/model/resnet.ts';
+import { modelConfig } from '../src/ncl/method/model/config.ts';
+import { NclNetwork } from '../src/ncl/method/model/network.ts';
+import { ResNetEncoder } from '../src/ncl/method/model/resnet.ts';
 import { Rng } from '../src/common/rng.ts';
 import { device } from './helpers/setup.ts';
 

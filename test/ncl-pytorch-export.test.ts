@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { noGrad, tensor, type Tensor } from '../src/index.ts';
 import { loadSafetensors } from '../src/io/safetensors.ts';
-import { NclNetwork } from '../src/ncl/model/network.ts';
+import { NclNetwork } from '../src/ncl/method/model/network.ts';
 import { EXPORT_FORMAT, writePytorchExport } from '../src/ncl/pytorch-export.ts';
 import { importPytorchDeepLab } from '../src/ncl/pytorch-import.ts';
 import { buildNetwork, readCheckpoint, saveCheckpoint } from '../src/ncl/train/checkpoint.ts';

@@ -5,13 +5,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { backward, tensor } from '../src/index.ts';
 import { Rng } from '../src/common/rng.ts';
-import { pivotConsistentLoss, segmentationLoss } from '../src/ncl/losses.ts';
-import { modelConfig } from '../src/ncl/model/config.ts';
-import { NclNetwork } from '../src/ncl/model/network.ts';
-import { DEFAULT_NCL_OPTIONS, type RoleSwitch } from '../src/ncl/options.ts';
-import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED } from '../src/ncl/patch-pool.ts';
-import { branchLabels, contrastiveTerms, headsFor } from '../src/ncl/roles.ts';
-import { nclStepLosses, planPatches } from '../src/ncl/step.ts';
+import { pivotConsistentLoss, segmentationLoss } from '../src/ncl/method/losses.ts';
+import { modelConfig } from '../src/ncl/method/model/config.ts';
+import { NclNetwork } from '../src/ncl/method/model/network.ts';
+import { DEFAULT_NCL_OPTIONS, type RoleSwitch } from '../src/ncl/method/options.ts';
+import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED } from '../src/ncl/method/patch-pool.ts';
+import { branchLabels, contrastiveTerms, headsFor } from '../src/ncl/method/roles.ts';
+import { nclStepLosses, planPatches } from '../src/ncl/method/step.ts';
 import { assertClose, device } from './helpers/setup.ts';
 
 test.before(async () => {

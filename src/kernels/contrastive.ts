@@ -8,7 +8,7 @@ import { loopBudget } from './loop-budget.ts';
 import { reduceKernel } from './reduce.ts';
 import { uniforms } from './uniforms.ts';
 
-/** Who counts and how much, per row, on the device (built by src/ncl/contrastive-plan.ts). */
+/** Who counts and how much, per row, on the device (built by src/ncl/method/contrastive-plan.ts). */
 export interface DevicePlan {
   /** Per row: class index (i32, −1 = ignored), weight w_i, 1/|P_i|, unused — the WGSL struct RowInfo. */
   readonly rows: Storage;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { DatasetListing } from '../data/dataset.ts';
 import type { LoadOptions } from '../data/loader.ts';
 import { evalJson, evaluate, type EvalJson } from './evaluate.ts';
-import type { NclOptions } from './options.ts';
+import type { NclOptions } from './method/options.ts';
 import { resolveTrainConfig, type TrainConfig } from './train/config.ts';
 import { train } from './train/trainer.ts';
 

@@ -7,7 +7,7 @@ import type { MetricsSummary } from '../metrics/accumulator.ts';
 import { EvaluationWithBaselines, type SummaryWithBaselines } from '../metrics/baselines.ts';
 import { describePerturbation, perturb, type Perturbation } from '../metrics/robustness.ts';
 import { predictProbability } from './inference.ts';
-import type { NclNetwork } from './model/network.ts';
+import type { NclNetwork } from './method/model/network.ts';
 
 const NOISE_SEED = 0x7e57;
 

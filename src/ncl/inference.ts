@@ -5,7 +5,7 @@ import { tidy, noGrad } from '../autograd/scope.ts';
 import { Tensor } from '../autograd/tensor.ts';
 import type { ProbabilityMap, RgbImage } from '../data/image.ts';
 import { resizeBilinear } from '../metrics/resize.ts';
-import type { NclNetwork } from './model/network.ts';
+import type { NclNetwork } from './method/model/network.ts';
 import { normaliseInto, resizeImage } from './preprocess.ts';
 
 /** p(tampered) at the network's input size, row-major S×S; the network runs in eval mode. */

@@ -6,7 +6,7 @@
 import { saveSafetensors, type StoredArray } from '../io/safetensors.ts';
 import { BN_EPS, BN_MOMENTUM } from '../nn/batchnorm.ts';
 import { IMAGENET_MEAN, IMAGENET_STD } from './preprocess.ts';
-import { headsFor } from './roles.ts';
+import { headsFor } from './method/roles.ts';
 import { modelConfigOf } from './train/config.ts';
 import type { Checkpoint } from './train/checkpoint.ts';
 

@@ -11,7 +11,7 @@
 // e.g. 21 VOC classes) is left out too.
 import type { NamedArray } from '../io/safetensors.ts';
 import { loadSafetensors } from '../io/safetensors.ts';
-import type { NclNetwork } from './model/network.ts';
+import type { NclNetwork } from './method/model/network.ts';
 
 const SEG_HEAD = 'decoder.last_conv.8.';
 const BRANCH = /^branch_[ta]\./;

@@ -2,7 +2,7 @@
 // shared by `ncl train`, `ncl demo` and `ncl ablate`.
 import { Option, type Command } from 'commander';
 import { parseNumber } from './parse-number.ts';
-import { DEFAULT_NCL_OPTIONS, type NclOptions } from '../../ncl/options.ts';
+import { DEFAULT_NCL_OPTIONS, type NclOptions } from '../../ncl/method/options.ts';
 import { DEFAULT_TRAIN_CONFIG, OPTIMIZER_DEFAULTS, type TrainConfig, type TrainConfigLayer } from '../../ncl/train/config.ts';
 
 const D = DEFAULT_TRAIN_CONFIG;

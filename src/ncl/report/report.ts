@@ -14,7 +14,7 @@ import type { MetricsSummary } from '../../metrics/accumulator.ts';
 import { pixelMetrics } from '../../metrics/pixel.ts';
 import type { EvaluationResult } from '../evaluate.ts';
 import { predictProbability } from '../inference.ts';
-import type { NclNetwork } from '../model/network.ts';
+import type { NclNetwork } from '../method/model/network.ts';
 import { binaryMask, overlay, probabilityImage } from '../prediction-images.ts';
 import type { EvalRecord, LogRecord, StepRecord } from '../train/log.ts';
 import { lineChart, type Series } from './svg-chart.ts';

@@ -5,8 +5,8 @@
 import type { NamedArray } from '../../io/safetensors.ts';
 import { loadSafetensors, saveSafetensors } from '../../io/safetensors.ts';
 import type { Optimizer } from '../../optim/optimizer.ts';
-import { NclNetwork } from '../model/network.ts';
-import { headsFor } from '../roles.ts';
+import { NclNetwork } from '../method/model/network.ts';
+import { headsFor } from '../method/roles.ts';
 import { modelConfigOf, resolveTrainConfig, type TrainConfig, type TrainConfigLayer } from './config.ts';
 
 export const CHECKPOINT_FORMAT = 'ncl-checkpoint/1';

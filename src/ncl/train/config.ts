@@ -3,8 +3,8 @@
 // the cadence of evaluation and checkpoints. A checkpoint stores it, so `--resume` and `ncl eval`
 // rebuild the same network and run. A config file (--config) holds any subset of these fields.
 import { readFileSync } from 'node:fs';
-import { checkModelConfig, isPresetName, modelConfig, PRESETS, type ModelConfig, type PresetName } from '../model/config.ts';
-import { checkNclOptions, DEFAULT_NCL_OPTIONS, type NclOptions } from '../options.ts';
+import { checkModelConfig, isPresetName, modelConfig, PRESETS, type ModelConfig, type PresetName } from '../method/model/config.ts';
+import { checkNclOptions, DEFAULT_NCL_OPTIONS, type NclOptions } from '../method/options.ts';
 
 /**
  * Optimisers of the protocol (docs/method.md §7):

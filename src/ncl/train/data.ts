@@ -7,7 +7,7 @@ import { loadSample, type LoadOptions } from '../../data/loader.ts';
 import { Rng } from '../../common/rng.ts';
 import { Tensor } from '../../autograd/tensor.ts';
 import { normaliseInto, resizeImage, resizeMask } from '../preprocess.ts';
-import type { TrainingBatch } from '../step.ts';
+import type { TrainingBatch } from '../method/step.ts';
 import { STREAM } from './streams.ts';
 
 export interface BatchPlan {

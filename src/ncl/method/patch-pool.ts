@@ -11,9 +11,9 @@
 //
 // Pooling and normalisation are one kernel each way (shaders/patch_pool*.wgsl): measured against
 // the same composed of engine ops (reshape, mean, permute, l2Normalize) in bench/RESULTS.md.
-import { defineOp } from '../autograd/registry.ts';
-import { Tensor, formatShape, type Shape } from '../autograd/tensor.ts';
-import { patchLabelsKernel, patchPoolBackwardKernel, patchPoolKernel, type CellGrid } from '../kernels/patch-pool.ts';
+import { defineOp } from '../../autograd/registry.ts';
+import { Tensor, formatShape, type Shape } from '../../autograd/tensor.ts';
+import { patchLabelsKernel, patchPoolBackwardKernel, patchPoolKernel, type CellGrid } from '../../kernels/patch-pool.ts';
 
 /** Patch kinds, as stored in the kind tensor. */
 export const PATCH_AUTHENTIC = 0;

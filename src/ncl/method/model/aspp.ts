@@ -3,17 +3,17 @@
 // Names as in the DeepLabV3+ code base: aspp.aspp1..4.{atrous_conv,bn}, aspp.global_avg_pool.{1,2},
 // aspp.conv1, aspp.bn1 (and aspp.dropout, which has no tensors). Every layer is registered as a
 // child, so train()/eval() reach it.
-import { relu } from '../../autograd/ops/elementwise.ts';
-import { globalAvgPool } from '../../autograd/ops/pool.ts';
-import { expand } from '../../autograd/ops/reduce.ts';
-import { concat } from '../../autograd/ops/shape.ts';
-import type { Tensor } from '../../autograd/tensor.ts';
-import type { Rng } from '../../common/rng.ts';
-import { BatchNorm2d } from '../../nn/batchnorm.ts';
-import { Conv2d } from '../../nn/conv2d.ts';
-import { Dropout, type DropoutStream } from '../../nn/dropout.ts';
-import { Module } from '../../nn/module.ts';
-import { Sequential } from '../../nn/sequential.ts';
+import { relu } from '../../../autograd/ops/elementwise.ts';
+import { globalAvgPool } from '../../../autograd/ops/pool.ts';
+import { expand } from '../../../autograd/ops/reduce.ts';
+import { concat } from '../../../autograd/ops/shape.ts';
+import type { Tensor } from '../../../autograd/tensor.ts';
+import type { Rng } from '../../../common/rng.ts';
+import { BatchNorm2d } from '../../../nn/batchnorm.ts';
+import { Conv2d } from '../../../nn/conv2d.ts';
+import { Dropout, type DropoutStream } from '../../../nn/dropout.ts';
+import { Module } from '../../../nn/module.ts';
+import { Sequential } from '../../../nn/sequential.ts';
 
 /** One atrous branch: conv (rate r; 1×1 when r = 1) → BN → ReLU. */
 class AtrousBranch extends Module {

@@ -4,16 +4,16 @@
 // last step of `last_conv`, where the DeepLabV3+ code base has its classifier:
 //   decoder.last_conv = [conv3×3, BN, ReLU, Dropout, conv3×3, BN, ReLU, Dropout, conv1×1 → 2]
 //                          0       1    2     3        4       5    6     7        8 (seg head)
-import { relu } from '../../autograd/ops/elementwise.ts';
-import { concat } from '../../autograd/ops/shape.ts';
-import { resizeBilinear } from '../../autograd/ops/resize.ts';
-import type { Tensor } from '../../autograd/tensor.ts';
-import type { Rng } from '../../common/rng.ts';
-import { BatchNorm2d } from '../../nn/batchnorm.ts';
-import { Conv2d } from '../../nn/conv2d.ts';
-import { Dropout, type DropoutStream } from '../../nn/dropout.ts';
-import { Module } from '../../nn/module.ts';
-import { Sequential } from '../../nn/sequential.ts';
+import { relu } from '../../../autograd/ops/elementwise.ts';
+import { concat } from '../../../autograd/ops/shape.ts';
+import { resizeBilinear } from '../../../autograd/ops/resize.ts';
+import type { Tensor } from '../../../autograd/tensor.ts';
+import type { Rng } from '../../../common/rng.ts';
+import { BatchNorm2d } from '../../../nn/batchnorm.ts';
+import { Conv2d } from '../../../nn/conv2d.ts';
+import { Dropout, type DropoutStream } from '../../../nn/dropout.ts';
+import { Module } from '../../../nn/module.ts';
+import { Sequential } from '../../../nn/sequential.ts';
 
 /** Steps of last_conv before the segmentation head: they produce the pivot F. */
 const PIVOT_STEPS = 8;

@@ -3,13 +3,13 @@
 //   backbone.*  aspp.*  decoder.*  (DeepLabV3+ names; decoder.last_conv.8 is the seg head)
 //   branch_t.*  branch_a.*         (projection heads of branches T and A, ours)
 // Input: [B, 3, S, S] normalised with ImageNet mean/std; S = config.inputSize.
-import { DropoutGenerator } from '../../autograd/ops/dropout.ts';
-import { resizeBilinear } from '../../autograd/ops/resize.ts';
-import type { Tensor } from '../../autograd/tensor.ts';
-import { Rng } from '../../common/rng.ts';
-import { Module } from '../../nn/module.ts';
-import type { Sequential } from '../../nn/sequential.ts';
-import { dropoutStream, type DropoutStream } from '../../nn/dropout.ts';
+import { DropoutGenerator } from '../../../autograd/ops/dropout.ts';
+import { resizeBilinear } from '../../../autograd/ops/resize.ts';
+import type { Tensor } from '../../../autograd/tensor.ts';
+import { Rng } from '../../../common/rng.ts';
+import { Module } from '../../../nn/module.ts';
+import type { Sequential } from '../../../nn/sequential.ts';
+import { dropoutStream, type DropoutStream } from '../../../nn/dropout.ts';
 import { ASPP } from './aspp.ts';
 import { asppRates, type ModelConfig } from './config.ts';
 import { Decoder } from './decoder.ts';

@@ -6,8 +6,8 @@
 // all of them and leaves the remainder to the other. Within a kind the patches are drawn without
 // replacement by the run's seeded generator; the sampled rows are returned in increasing order,
 // as a RowIndex for gatherRows, whose backward scatters the gradient back deterministically.
-import type { Rng } from '../common/rng.ts';
-import { RowIndex } from '../autograd/ops/gather.ts';
+import type { Rng } from '../../common/rng.ts';
+import { RowIndex } from '../../autograd/ops/gather.ts';
 import { DEFAULT_NCL_OPTIONS } from './options.ts';
 import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED } from './patch-pool.ts';
 

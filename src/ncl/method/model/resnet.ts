@@ -4,14 +4,14 @@
 //
 // Output stride 16: layer strides 1,2,2,1 and layer4 dilated ×2; stride 8: 1,2,1,1 with ×2, ×4.
 // layer4 is the multi-grid unit: block i has dilation multiGrid[i] × the layer's dilation.
-import { relu, add } from '../../autograd/ops/elementwise.ts';
-import { maxPool2d } from '../../autograd/ops/pool.ts';
-import type { Tensor } from '../../autograd/tensor.ts';
-import type { Rng } from '../../common/rng.ts';
-import { BatchNorm2d } from '../../nn/batchnorm.ts';
-import { Conv2d } from '../../nn/conv2d.ts';
-import { Module } from '../../nn/module.ts';
-import { Sequential } from '../../nn/sequential.ts';
+import { relu, add } from '../../../autograd/ops/elementwise.ts';
+import { maxPool2d } from '../../../autograd/ops/pool.ts';
+import type { Tensor } from '../../../autograd/tensor.ts';
+import type { Rng } from '../../../common/rng.ts';
+import { BatchNorm2d } from '../../../nn/batchnorm.ts';
+import { Conv2d } from '../../../nn/conv2d.ts';
+import { Module } from '../../../nn/module.ts';
+import { Sequential } from '../../../nn/sequential.ts';
 import type { BlockKind, ModelConfig } from './config.ts';
 
 interface BlockSpec {

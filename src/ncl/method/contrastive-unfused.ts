@@ -6,12 +6,12 @@
 //   L_con  = −Σ_ij W_ij log p_ij,  W_ij = w_i / |P_i| · [y_j = y_i, j ≠ i]
 //
 // which equals mean over kept anchors of LSE_i − (1/|P_i|) Σ_{p ∈ P_i} s_ip.
-import { noGrad, tidy } from '../autograd/scope.ts';
-import { Tensor } from '../autograd/tensor.ts';
-import { add, equal, mul, mulScalar, neg, sub } from '../autograd/ops/elementwise.ts';
-import { matmul } from '../autograd/ops/matmul.ts';
-import { sum } from '../autograd/ops/reduce.ts';
-import { logSoftmax } from '../autograd/ops/softmax.ts';
+import { noGrad, tidy } from '../../autograd/scope.ts';
+import { Tensor } from '../../autograd/tensor.ts';
+import { add, equal, mul, mulScalar, neg, sub } from '../../autograd/ops/elementwise.ts';
+import { matmul } from '../../autograd/ops/matmul.ts';
+import { sum } from '../../autograd/ops/reduce.ts';
+import { logSoftmax } from '../../autograd/ops/softmax.ts';
 import type { ContrastivePlan } from './contrastive-plan.ts';
 
 /** The finite value that masks a pair out of a denominator (never −inf). */

@@ -4,10 +4,10 @@
 // - nclStepLosses: forward the batch, pool each branch's embeddings over the patches, keep the
 //   sampled rows, apply this step's role switch, and combine L_seg, the contrastive terms and L_pc.
 // The caller runs backward and the optimiser.
-import { gatherRows } from '../autograd/ops/gather.ts';
-import { tidy } from '../autograd/scope.ts';
-import { Tensor } from '../autograd/tensor.ts';
-import type { Rng } from '../common/rng.ts';
+import { gatherRows } from '../../autograd/ops/gather.ts';
+import { tidy } from '../../autograd/scope.ts';
+import { Tensor } from '../../autograd/tensor.ts';
+import type { Rng } from '../../common/rng.ts';
 import { contrastiveLoss } from './contrastive.ts';
 import { pivotConsistentLoss, segmentationLoss, totalLoss, type LossTerms } from './losses.ts';
 import { EMBEDDING_STRIDE } from './model/config.ts';

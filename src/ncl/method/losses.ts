@@ -3,10 +3,10 @@
 //           w = 1; ours, optional: tampered pixels weigh w = segTamperedWeight)
 //   L_pc  = mean_i (1 − z_i^(T) · z_i^(A))                      (ours; dual mode only)
 //   L     = L_seg + λ_con · mean_b L_con^b + λ_pc · L_pc
-import { add, addScalar, mul, mulScalar, neg } from '../autograd/ops/elementwise.ts';
-import { softmaxCrossEntropy } from '../autograd/ops/losses.ts';
-import { mean, sum } from '../autograd/ops/reduce.ts';
-import { Tensor } from '../autograd/tensor.ts';
+import { add, addScalar, mul, mulScalar, neg } from '../../autograd/ops/elementwise.ts';
+import { softmaxCrossEntropy } from '../../autograd/ops/losses.ts';
+import { mean, sum } from '../../autograd/ops/reduce.ts';
+import { Tensor } from '../../autograd/tensor.ts';
 
 /** Softmax cross-entropy of [B, 2, S, S] logits against B × S × S 0/1 masks, weighted mean over pixels. */
 export function segmentationLoss(logits: Tensor, masks: Uint8Array, tamperedWeight = 1): Tensor {

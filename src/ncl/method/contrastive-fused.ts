@@ -3,13 +3,13 @@
 // D is padded to a multiple of 4 inside (zero columns change no dot product); the class sums S_c
 // are recomputed in the backward pass rather than kept (O(N·D)). The plan's tensors are inputs
 // without a gradient.
-import { defineOp } from '../autograd/registry.ts';
-import { Tensor } from '../autograd/tensor.ts';
-import type { Storage } from '../storage/storage.ts';
-import { fillKernel } from '../kernels/elementwise.ts';
-import { reduceKernel } from '../kernels/reduce.ts';
-import { gatherStrided, scatterStrided } from '../kernels/strided.ts';
-import { classSumsKernel, contrastiveBackwardKernel, contrastiveForwardKernel, type DevicePlan } from '../kernels/contrastive.ts';
+import { defineOp } from '../../autograd/registry.ts';
+import { Tensor } from '../../autograd/tensor.ts';
+import type { Storage } from '../../storage/storage.ts';
+import { fillKernel } from '../../kernels/elementwise.ts';
+import { reduceKernel } from '../../kernels/reduce.ts';
+import { gatherStrided, scatterStrided } from '../../kernels/strided.ts';
+import { classSumsKernel, contrastiveBackwardKernel, contrastiveForwardKernel, type DevicePlan } from '../../kernels/contrastive.ts';
 import { uploadPlan, type ContrastivePlan } from './contrastive-plan.ts';
 
 interface FusedAttrs {

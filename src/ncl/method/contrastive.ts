@@ -5,7 +5,7 @@
 //
 // Rows labelled −1 are ignored (neither anchors nor in any denominator); anchors without positives
 // are skipped; with no kept anchor the loss is 0 and so is its gradient.
-import type { Tensor } from '../autograd/tensor.ts';
+import type { Tensor } from '../../autograd/tensor.ts';
 import { fusedContrastiveLoss } from './contrastive-fused.ts';
 import { contrastivePlan } from './contrastive-plan.ts';
 import { unfusedContrastiveLoss } from './contrastive-unfused.ts';

@@ -5,7 +5,7 @@
 //   - weight w_i = 1/M for the M kept anchors, 0 otherwise;
 //   - the members of each class, for the class sums S_c.
 // Class ids may be any non-negative integers; they are renumbered 0..C−1 in increasing order.
-import { Tensor } from '../autograd/tensor.ts';
+import { Tensor } from '../../autograd/tensor.ts';
 
 export interface ContrastivePlan {
   readonly n: number;
