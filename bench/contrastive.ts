@@ -12,7 +12,7 @@
 import { backward } from '../src/autograd/backward.ts';
 import { keep, noGrad, tidy } from '../src/autograd/scope.ts';
 import { Tensor } from '../src/autograd/tensor.ts';
-import { contrastiveTiling, setContrastiveTiling, type ContrastiveTiling } from '../src/kernels/contrastive.ts';
+import { CONTRASTIVE_TILINGS, type ContrastiveTiling } from '../src/kernels/contrastive.ts';
 import { matmulKernel } from '../src/kernels/matmul.ts';
 import { contrastiveLoss } from '../src/ncl/method/contrastive.ts';
 import { contrastivePlan } from '../src/ncl/method/contrastive-plan.ts';
@@ -165,11 +165,11 @@ async function measureN(n: number, options: ContrastiveBenchOptions, tf: { tf: T
     const result = await report.attempt({ impl, pass, n, d, tiling }, run);
     if (result) rows.push({ impl, pass, tiling, ...result });
   };
-  for (const tiling of options.tilings ? TILINGS : [contrastiveTiling()]) {
-    setContrastiveTiling(tiling);
+  for (const tiling of options.tilings ? TILINGS : [CONTRASTIVE_TILINGS.current()]) {
+    CONTRASTIVE_TILINGS.force(tiling);
     for (const withBackward of [false, true]) await measure('fused', withBackward ? 'fwd+bwd' : 'fwd', tilingName(tiling), () => timeNcl(() => nclStep(z, labels, true, withBackward), options));
   }
-  setContrastiveTiling(null);
+  CONTRASTIVE_TILINGS.force(null);
   await measure('unfused', 'fwd+bwd', null, () => timeNcl(() => nclStep(z, labels, false, true), options));
   z.zeroGrad();
   z.dispose();
@@ -266,7 +266,7 @@ export async function benchContrastive(options: ContrastiveBenchOptions): Promis
       peak: 'ncl: largest total held by the buffer pool during the timed runs; tfjs: tf.profile peakBytes of one run',
       tau: TAU,
       labels: 'two classes, every seventh row ignored',
-      tiling: tilingName(contrastiveTiling()),
+      tiling: tilingName(CONTRASTIVE_TILINGS.current()),
       maxStorageBindingMiB: limits.maxStorageBufferBindingSize / MIB,
       tfjs: 'version' in tf ? tf.version : null,
     }),

@@ -4,13 +4,12 @@
 // Flops: the dense 2·N·Cout·Ho·Wo·Cin·k² per pass, padded taps included; total = the three passes.
 import { Tensor } from '../src/autograd/tensor.ts';
 import {
-  DEFAULT_CONV_TILINGS,
+  CONV_TILINGS,
   conv2dForwardKernel,
   conv2dInputGradKernel,
   conv2dWeightGradKernel,
   convFlops,
   convGeometry,
-  setConvTiling,
   type ConvGeometry,
   type ConvTiling,
 } from '../src/kernels/conv.ts';
@@ -96,7 +95,7 @@ export async function benchConv(options: BenchOptions & { shapes?: string[]; til
     benchHeader('conv', {
       flops: '2·N·Cout·Ho·Wo·Cin·k² per pass (padded taps included); total = the three passes',
       tfjs: 'version' in tf ? tf.version : null,
-      tiling: DEFAULT_CONV_TILINGS[runtime().profile],
+      tiling: CONV_TILINGS.defaults[runtime().profile],
       matmul1024Gflops: matmul,
     }),
     ['impl', 'shape', 'pass', 'ms', 'min', 'max', 'gflops', 'vsTfjs', 'ofMatmul', 'compileMs'],
@@ -136,7 +135,7 @@ export async function benchConv(options: BenchOptions & { shapes?: string[]; til
     }
     const tfjsTotal = PASSES.every((p) => tfjsMs[p] !== undefined) ? PASSES.reduce((a, p) => a + tfjsMs[p]!, 0) : null;
     for (const tiling of options.tilings ? TILINGS : [null]) {
-      setConvTiling(tiling && { fwd: tiling, wgrad: tiling });
+      CONV_TILINGS.force(tiling && { fwd: tiling, wgrad: tiling });
       const impl = tiling ? tilingName(tiling) : 'ncl';
       let total: number | null = 0;
       for (const pass of PASSES) {
@@ -160,7 +159,7 @@ export async function benchConv(options: BenchOptions & { shapes?: string[]; til
         });
       }
     }
-    setConvTiling(null);
+    CONV_TILINGS.force(null);
     for (const v of Object.values(t)) v.dispose();
   }
 }

@@ -2,7 +2,7 @@
 // adapter. Shapes: square 512, 1000, 1024, 2048 and the contrastive similarity N×D · D×N
 // (N = 4096, D = 128). Flops: 2·M·N·K per product.
 import { Tensor } from '../src/autograd/tensor.ts';
-import { matmulKernel, currentTiling, setMatmulTiling, type MatmulTiling } from '../src/kernels/matmul.ts';
+import { matmulKernel, MATMUL_TILINGS, type MatmulTiling } from '../src/kernels/matmul.ts';
 import { Report, benchHeader, nclDone, timeRuns, type BenchOptions } from './harness.ts';
 import { loadTfjs, tfjsDone } from './tfjs.ts';
 
@@ -46,12 +46,12 @@ export async function benchMatmul(options: BenchOptions & { sizes?: string[]; ti
   const shapes = options.sizes ? MATMUL_SHAPES.filter((s) => options.sizes!.includes(s.name)) : MATMUL_SHAPES;
   const tf = await loadTfjs();
   const report = new Report(
-    benchHeader('matmul', { flops: '2·M·N·K per product', tfjs: 'version' in tf ? tf.version : null, tiling: tilingName(currentTiling()) }),
+    benchHeader('matmul', { flops: '2·M·N·K per product', tfjs: 'version' in tf ? tf.version : null, tiling: tilingName(MATMUL_TILINGS.current()) }),
     ['impl', 'n', 'ms', 'min', 'max', 'gflops', 'vsTfjs', 'compileMs'],
     options.json,
   );
   if ('skipped' in tf) report.note(`tfjs skipped: ${tf.skipped}`);
-  const tilings = options.tilings ? TILINGS : [currentTiling()];
+  const tilings = options.tilings ? TILINGS : [MATMUL_TILINGS.current()];
   for (const s of shapes) {
     const flops = 2 * s.M * s.N * s.K;
     const a = randomTensor([s.M, s.K]);
@@ -69,7 +69,7 @@ export async function benchMatmul(options: BenchOptions & { sizes?: string[]; ti
       tb.dispose();
     }
     for (const tiling of tilings) {
-      setMatmulTiling(tiling);
+      MATMUL_TILINGS.force(tiling);
       const impl = options.tilings ? tilingName(tiling) : 'ncl';
       const t = await report.attempt({ impl, n: s.name }, () => timeRuns(() => matmulKernel({ a: a.storage, b: b.storage, transA: false, transB: s.transB }).dispose(), nclDone, options));
       if (!t) continue;
@@ -84,7 +84,7 @@ export async function benchMatmul(options: BenchOptions & { sizes?: string[]; ti
         compileMs: t.compileMs,
       });
     }
-    setMatmulTiling(null);
+    MATMUL_TILINGS.force(null);
     a.dispose();
     b.dispose();
   }

@@ -11,10 +11,10 @@
 struct Params { count: u32, lr: f32, beta1: f32, beta2: f32, eps: f32, weightDecay: f32, c1: f32, c2: f32 }
 @group(0) @binding(5) var<uniform> params: Params;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size({{WG}})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let i = flat_workgroup(wid, nwg) * 256u + lid;
+  let i = flat_workgroup(wid, nwg) * {{WG}}u + lid;
   if (i >= params.count) {
     return;
   }

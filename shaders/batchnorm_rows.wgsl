@@ -18,10 +18,10 @@ struct Params { N: u32, C: u32, HW: u32, parts: u32, len: u32 }
 
 const CENTER_G: bool = {{CENTER_G}};
 
-@compute @workgroup_size(64)
+@compute @workgroup_size({{WG}})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let row = flat_workgroup(wid, nwg) * 64u + lid;
+  let row = flat_workgroup(wid, nwg) * {{WG}}u + lid;
   let rows = params.N * params.parts * params.C;
   if (row >= rows) {
     return;

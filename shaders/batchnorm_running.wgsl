@@ -8,10 +8,10 @@
 struct Params { C: u32, momentum: f32, unbias: f32 }
 @group(0) @binding(3) var<uniform> params: Params;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size({{WG}})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let c = flat_workgroup(wid, nwg) * 64u + lid;
+  let c = flat_workgroup(wid, nwg) * {{WG}}u + lid;
   if (c >= params.C) {
     return;
   }

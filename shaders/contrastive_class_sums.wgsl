@@ -12,10 +12,10 @@
 struct Params { classes: u32, parts: u32, chunk: u32, d4: u32 }
 @group(0) @binding(4) var<uniform> params: Params;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size({{WG}})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let o = flat_workgroup(wid, nwg) * 64u + lid;
+  let o = flat_workgroup(wid, nwg) * {{WG}}u + lid;
   if (o >= params.classes * params.parts * params.d4) {
     return;
   }

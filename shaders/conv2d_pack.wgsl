@@ -12,10 +12,10 @@ struct Params {
 }
 @group(0) @binding(2) var<uniform> params: Params;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size({{WG}})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let i = flat_workgroup(wid, nwg) * 256u + lid;
+  let i = flat_workgroup(wid, nwg) * {{WG}}u + lid;
   if (i >= params.count) {
     return;
   }

@@ -12,10 +12,10 @@ struct Params { pixels: u32, C: u32, HW: u32, hasIgnore: u32, ignore: f32 }
 
 const WEIGHT_ONLY: bool = {{WEIGHT_ONLY}};
 
-@compute @workgroup_size(256)
+@compute @workgroup_size({{WG}})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let i = flat_workgroup(wid, nwg) * 256u + lid;
+  let i = flat_workgroup(wid, nwg) * {{WG}}u + lid;
   if (i >= params.pixels) {
     return;
   }

@@ -12,10 +12,10 @@ struct Params { patches: u32, h: u32, w: u32, gh: u32, gw: u32, cell: u32, epsil
 
 //! include patch_cell
 
-@compute @workgroup_size(64)
+@compute @workgroup_size({{WG}})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let p = flat_workgroup(wid, nwg) * 64u + lid;
+  let p = flat_workgroup(wid, nwg) * {{WG}}u + lid;
   if (p >= params.patches) {
     return;
   }

@@ -34,10 +34,10 @@ fn inside(oy: u32, ox: u32) -> u32 {
   return u32(rows * cols);
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size({{WG}})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let i = flat_workgroup(wid, nwg) * 256u + lid;
+  let i = flat_workgroup(wid, nwg) * {{WG}}u + lid;
   if (i >= params.count) {
     return;
   }

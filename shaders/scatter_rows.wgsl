@@ -8,10 +8,10 @@
 struct Params { rows: u32, cols: u32 }
 @group(0) @binding(4) var<uniform> params: Params;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size({{WG}})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let o = flat_workgroup(wid, nwg) * 256u + lid;
+  let o = flat_workgroup(wid, nwg) * {{WG}}u + lid;
   if (o >= params.rows * params.cols) {
     return;
   }

@@ -8,10 +8,10 @@ struct Params { A: u32, R: u32, B: u32 }
 
 const LOG: bool = {{LOG}};
 
-@compute @workgroup_size(64)
+@compute @workgroup_size({{WG}})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let line = flat_workgroup(wid, nwg) * 64u + lid;
+  let line = flat_workgroup(wid, nwg) * {{WG}}u + lid;
   let B = params.B;
   if (line >= params.A * B) {
     return;

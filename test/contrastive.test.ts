@@ -14,7 +14,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
-import { CONTRASTIVE_TILINGS, setContrastiveTiling } from '../src/kernels/contrastive.ts';
+import { CONTRASTIVE_TILINGS } from '../src/kernels/contrastive.ts';
 import { contrastiveGradRef, contrastiveLossRef, typedRowsRef } from '../src/check/contrastive-reference.ts';
 import { assertClose, device, rng } from './helpers/setup.ts';
 
@@ -23,7 +23,7 @@ const random = rng(2024);
 test.before(async () => {
   await device();
 });
-test.after(() => setContrastiveTiling(null));
+test.after(() => CONTRASTIVE_TILINGS.force(null));
 
 /** n unit rows of dimension d (f32-rounded); `spread` < 1 makes them near-duplicates of one row. */
 function unitRows(n: number, d: number, spread = 1): Float64Array {
@@ -130,9 +130,9 @@ for (const fused of [true, false]) {
   });
 }
 
-for (const [profile, tiling] of Object.entries(CONTRASTIVE_TILINGS)) {
+for (const [profile, tiling] of Object.entries(CONTRASTIVE_TILINGS.defaults)) {
   test(`fused (${profile} tiling) matches unfused on the device, N=300 and N=1031, D=128`, async () => {
-    setContrastiveTiling(tiling);
+    CONTRASTIVE_TILINGS.force(tiling);
     for (const n of [300, 1031]) {
       const z = unitRows(n, 128);
       const labels = mixedLabels(n);
@@ -141,7 +141,7 @@ for (const [profile, tiling] of Object.entries(CONTRASTIVE_TILINGS)) {
       assertClose([f.loss], [u.loss], 1e-5, 1e-4, `N=${n} loss`);
       assertClose(f.grad, u.grad, gradTolerance(u.grad, labels, 0.1), 1e-3, `N=${n} gradient`);
     }
-    setContrastiveTiling(null);
+    CONTRASTIVE_TILINGS.force(null);
   });
 }
 

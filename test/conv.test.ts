@@ -10,7 +10,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
-import { DEFAULT_CONV_TILINGS, convGeometry, setConvTiling, type Conv2dOptions } from '../src/kernels/conv.ts';
+import { CONV_TILINGS, convGeometry, type Conv2dOptions } from '../src/kernels/conv.ts';
 import { checkOp } from './helpers/gradcheck.ts';
 import { arr } from '../src/check/reference.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
@@ -98,10 +98,10 @@ const largeCases: Case[] = [
 for (const c of largeCases) test(`conv2d larger: ${c.name}`, () => checkLarge(c));
 
 // Every profile's tilings, and a tall narrow one, on shapes that leave partial tiles both ways.
-const tilings = { ...DEFAULT_CONV_TILINGS, narrow: { fwd: { tm: 4, tn4: 2, wgx: 4, wgy: 16 }, wgrad: { tm: 4, tn4: 1, wgx: 16, wgy: 4 } } };
+const tilings = { ...CONV_TILINGS.defaults, narrow: { fwd: { tm: 4, tn4: 2, wgx: 4, wgy: 16 }, wgrad: { tm: 4, tn4: 1, wgx: 16, wgy: 4 } } };
 for (const [name, t] of Object.entries(tilings)) {
   test(`conv2d with the ${name} tilings`, async () => {
-    setConvTiling(t);
+    CONV_TILINGS.force(t);
     try {
       await checkLarge({ name: `${name}: 2×13×17×15 → 21, 3×3 s2 p1`, x: [2, 13, 17, 15], w: [21, 13, 3, 3], o: { stride: 2, padding: 1 } });
       await checkLarge({ name: `${name}: 1×6×9×7 → 5, dilation 2 p2`, x: [1, 6, 9, 7], w: [5, 6, 3, 3], o: { padding: 2, dilation: 2 } });
@@ -109,7 +109,7 @@ for (const [name, t] of Object.entries(tilings)) {
       // output pixels (forward), 180 = 20·3·3 weight columns (weight gradient).
       await checkLarge({ name: `${name}: 2×20×13×11 → 270, 3×3 p1`, x: [2, 20, 13, 11], w: [270, 20, 3, 3], o: { padding: 1 } });
     } finally {
-      setConvTiling(null);
+      CONV_TILINGS.force(null);
     }
   });
 }

@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
-import { DEFAULT_TILINGS, setMatmulTiling, type MatmulTiling } from '../src/kernels/matmul.ts';
+import { MATMUL_TILINGS, type MatmulTiling } from '../src/kernels/matmul.ts';
 import { checkOp } from './helpers/gradcheck.ts';
 import { matmul as refMatmul } from '../src/check/reference.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
@@ -16,7 +16,7 @@ const random = rng(4);
 test.before(async () => {
   await device();
 });
-test.after(() => setMatmulTiling(null));
+test.after(() => MATMUL_TILINGS.force(null));
 
 const cases: Array<[string, number[], number[], boolean, boolean]> = [
   ['13×17 · 17×19', [13, 17], [17, 19], false, false],
@@ -33,14 +33,14 @@ const cases: Array<[string, number[], number[], boolean, boolean]> = [
 ];
 
 const tilings: Record<string, MatmulTiling> = {
-  ...DEFAULT_TILINGS,
-  register: { ...DEFAULT_TILINGS.cpu, variant: 'register' },
+  ...MATMUL_TILINGS.defaults,
+  register: { ...MATMUL_TILINGS.defaults.cpu, variant: 'register' },
 };
 
 for (const [variant, tiling] of Object.entries(tilings)) {
   for (const [name, sa, sb, ta, tb] of cases) {
     test(`${variant} kernel: ${name}`, async () => {
-      setMatmulTiling(tiling);
+      MATMUL_TILINGS.force(tiling);
       await checkOp({
         name,
         inputs: [randomArr(sa, random), randomArr(sb, random)],
@@ -52,7 +52,7 @@ for (const [variant, tiling] of Object.entries(tilings)) {
     });
   }
   test(`${variant} kernel: 130×260 · 260×150 forward (two 64-wide tiles and a remainder each way)`, async () => {
-    setMatmulTiling(tiling);
+    MATMUL_TILINGS.force(tiling);
     const a = randomArr([130, 260], random);
     const b = randomArr([260, 150], random);
     const got = await ncl.matmul(toTensor(a), toTensor(b)).data();
@@ -63,7 +63,7 @@ for (const [variant, tiling] of Object.entries(tilings)) {
 for (const [variant, tiling] of Object.entries(tilings)) {
   test(`${variant} kernel: a long inner dimension (K = 300 000) sums every term`, async () => {
     // CPU adapters stop shader loops after 65 535 iterations; the kernel is dispatched in chunks.
-    setMatmulTiling(tiling);
+    MATMUL_TILINGS.force(tiling);
     const a = randomArr([4, 300000], random);
     const b = randomArr([300000, 4], random);
     const got = await ncl.matmul(toTensor(a), toTensor(b)).data();
@@ -72,7 +72,7 @@ for (const [variant, tiling] of Object.entries(tilings)) {
 }
 
 test('inner dimension mismatch names both shapes', () => {
-  setMatmulTiling(null);
+  MATMUL_TILINGS.force(null);
   assert.throws(() => ncl.matmul(ncl.zeros([2, 3]), ncl.zeros([4, 5])), /\[2,3\] · \[4,5\] \(3 vs 4\)/);
 });
 

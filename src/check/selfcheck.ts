@@ -13,9 +13,9 @@ import { keep, noGrad, tidy } from '../autograd/scope.ts';
 import { Tensor } from '../autograd/tensor.ts';
 import { Rng } from '../common/rng.ts';
 import * as ncl from '../index.ts';
-import { CONTRASTIVE_TILINGS, setContrastiveTiling } from '../kernels/contrastive.ts';
-import { DEFAULT_CONV_TILINGS, convGeometry, setConvTiling, type Conv2dOptions } from '../kernels/conv.ts';
-import { DEFAULT_TILINGS, setMatmulTiling, type MatmulTiling } from '../kernels/matmul.ts';
+import { CONTRASTIVE_TILINGS } from '../kernels/contrastive.ts';
+import { CONV_TILINGS, convGeometry, type Conv2dOptions } from '../kernels/conv.ts';
+import { MATMUL_TILINGS, type MatmulTiling } from '../kernels/matmul.ts';
 import type { KernelProfile, Runtime } from '../runtime/runtime.ts';
 import { moments, refNorm } from './batchnorm-reference.ts';
 import { contrastiveGradRef, contrastiveLossRef } from './contrastive-reference.ts';
@@ -67,21 +67,11 @@ function values(shape: number[], seed: number, lo = -1, hi = 1): Arr {
 const dev = (a: Arr, requiresGrad = false) => Tensor.fromArray(Float32Array.from(a.data), a.shape, { requiresGrad });
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, v, i) => s + v * b[i]!, 0);
 
-/** Runs `f` with a tiling forced and then restores the profile's default. */
-async function withTiling<T>(set: (t: T | null) => void, tiling: T, f: () => Promise<Part[]>): Promise<Part[]> {
-  set(tiling);
-  try {
-    return await f();
-  } finally {
-    set(null);
-  }
-}
-
 function matmulCheck(name: string, tiling: MatmulTiling): Check {
   return {
     family: 'matmul',
     run: () =>
-      withTiling(setMatmulTiling, tiling, async () => {
+      MATMUL_TILINGS.with(tiling, async () => {
         // Two 64-wide tiles and a remainder each way (M 130, N 150), K 260; Bᵀ as the contrastive product reads it.
         const a = values([130, 260], 1);
         const b = values([150, 260], 2);
@@ -96,7 +86,7 @@ function convCheck(label: string, profile: KernelProfile, x: number[], w: number
   return {
     family: 'conv2d',
     run: () =>
-      withTiling(setConvTiling, DEFAULT_CONV_TILINGS[profile], async () => {
+      CONV_TILINGS.with(CONV_TILINGS.defaults[profile], async () => {
         const xs = values(x, 11);
         const ws = values(w, 12);
         const g = convGeometry(x, w, o);
@@ -137,7 +127,7 @@ function contrastiveCheck(profile: KernelProfile): Check {
   return {
     family: 'contrastive (fused)',
     run: () =>
-      withTiling(setContrastiveTiling, CONTRASTIVE_TILINGS[profile], async () => {
+      CONTRASTIVE_TILINGS.with(CONTRASTIVE_TILINGS.defaults[profile], async () => {
         // N = 1100 rows: two 512-row workgroup tiles and a remainder; three classes, every ninth ignored.
         const n = 1100;
         const d = 32;
@@ -164,9 +154,9 @@ function contrastiveCheck(profile: KernelProfile): Check {
 }
 
 const CHECKS: Check[] = [
-  matmulCheck('vec4 (cpu profile)', DEFAULT_TILINGS.cpu),
-  matmulCheck('register', { ...DEFAULT_TILINGS.cpu, variant: 'register' }),
-  matmulCheck('workgroup memory (gpu profile)', DEFAULT_TILINGS.gpu),
+  matmulCheck('vec4 (cpu profile)', MATMUL_TILINGS.defaults.cpu),
+  matmulCheck('register', { ...MATMUL_TILINGS.defaults.cpu, variant: 'register' }),
+  matmulCheck('workgroup memory (gpu profile)', MATMUL_TILINGS.defaults.gpu),
   ...(['cpu', 'gpu'] as const).flatMap((p) => [
     // 270 output channels, 286 output pixels, 180 weight columns: two tiles and a remainder each way.
     convCheck('2×20×13×11 → 270, 3×3 p1', p, [2, 20, 13, 11], [270, 20, 3, 3], { padding: 1 }),

@@ -3,7 +3,7 @@
 // normalisation, its input gradient and the running-statistics update.
 import { Storage, formatShape, type Shape } from '../storage/storage.ts';
 import { fillKernel } from './elementwise.ts';
-import { elementwiseGroups, kernel, launch } from './launch.ts';
+import { itemKernel, launch } from './launch.ts';
 import { loopBudget } from './loop-budget.ts';
 import { reduceKernel } from './reduce.ts';
 import { uniforms } from './uniforms.ts';
@@ -34,11 +34,11 @@ export function channelSumsKernel(g: Storage, x: Storage, mean: Storage, centerG
   const rows = Storage.empty([2, l.N * parts, l.C]);
   launch({
     op: 'batchNorm2d-sums',
-    kernel: kernel(`batchNormRows${centerG ? ':centered' : ''}`, 'batchnorm_rows', { CENTER_G: centerG }),
+    kernel: itemKernel(`batchNormRows${centerG ? ':centered' : ''}`, 'batchnorm_rows', { CENTER_G: centerG }, 64),
     reads: [g, x, mean],
     writes: [rows],
     uniforms: uniforms().u32(l.N, l.C, l.HW, parts, len).finish(),
-    workgroups: Math.ceil((l.N * parts * l.C) / 64),
+    items: l.N * parts * l.C,
   });
   const sums = reduceKernel('sum', rows, 2, l.N * parts, l.C, [2, l.C], scale);
   rows.dispose();
@@ -60,11 +60,11 @@ export function batchNormKernel(x: Storage, s: ChannelStats, w: Storage, b: Stor
   const y = Storage.empty(x.shape);
   launch({
     op: 'batchNorm2d',
-    kernel: kernel('batchNorm', 'batchnorm'),
+    kernel: itemKernel('batchNorm', 'batchnorm'),
     reads: [x, s.mean, s.variance, w, b],
     writes: [y],
     uniforms: uniforms().u32(x.size, l.C, l.HW, s.varOffset).f32(eps).finish(),
-    workgroups: elementwiseGroups(x.size),
+    items: x.size,
   });
   return y;
 }
@@ -74,14 +74,14 @@ export function batchNormInputGradKernel(x: Storage, g: Storage, s: ChannelStats
   const dx = Storage.empty(x.shape);
   launch({
     op: 'batchNorm2d-input-grad',
-    kernel: kernel('batchNormGrad', 'batchnorm_grad'),
+    kernel: itemKernel('batchNormGrad', 'batchnorm_grad'),
     reads: [x, g, s.mean, s.variance, w, sums],
     writes: [dx],
     uniforms: uniforms()
       .u32(x.size, l.C, l.HW, s.varOffset)
       .f32(eps, training ? 1 : 0, l.N * l.HW)
       .finish(),
-    workgroups: elementwiseGroups(x.size),
+    items: x.size,
   });
   return dx;
 }
@@ -91,13 +91,13 @@ export function runningStatsKernel(stats: Storage, runningMean: Storage, running
   const n = l.N * l.HW;
   launch({
     op: 'batchNorm2d-running-stats',
-    kernel: kernel('batchNormRunning', 'batchnorm_running'),
+    kernel: itemKernel('batchNormRunning', 'batchnorm_running', {}, 64),
     reads: [stats],
     writes: [runningMean, runningVar],
     uniforms: uniforms()
       .u32(l.C)
       .f32(momentum, n > 1 ? n / (n - 1) : 1)
       .finish(),
-    workgroups: Math.ceil(l.C / 64),
+    items: l.C,
   });
 }

@@ -2,11 +2,11 @@
 // bindings and dispatch sizes. z arrives padded to D4·4 columns (a multiple of 4).
 import { Storage } from '../storage/storage.ts';
 import { runtime } from '../runtime/context.ts';
-import type { KernelProfile } from '../runtime/runtime.ts';
-import { kernel, launch } from './launch.ts';
+import { itemKernel, kernel, launch } from './launch.ts';
 import { loopBudget } from './loop-budget.ts';
 import { reduceKernel } from './reduce.ts';
 import { uniforms } from './uniforms.ts';
+import { VariantFamily } from './variants.ts';
 
 /** Who counts and how much, per row, on the device (built by src/ncl/method/contrastive-plan.ts). */
 export interface DevicePlan {
@@ -27,24 +27,13 @@ export interface ContrastiveTiling {
 }
 
 /** Defaults per profile, chosen by `ncl bench contrastive --tilings` (bench/RESULTS.md). */
-export const CONTRASTIVE_TILINGS: Record<KernelProfile, ContrastiveTiling> = {
+export const CONTRASTIVE_TILINGS = new VariantFamily<ContrastiveTiling>('contrastive', {
   cpu: { tm: 8, tn4: 2, wg: 64, shared: false },
   gpu: { tm: 2, tn4: 4, wg: 64, shared: true },
-};
-
-let override: ContrastiveTiling | null = null;
-
-/** Forces a tiling (benchmarks compare them); null restores the profile's default. */
-export function setContrastiveTiling(t: ContrastiveTiling | null): void {
-  override = t;
-}
-
-export function contrastiveTiling(): ContrastiveTiling {
-  return override ?? CONTRASTIVE_TILINGS[runtime().profile];
-}
+});
 
 function specialise(pass: 'forward' | 'backward', d4: number) {
-  const chosen = contrastiveTiling();
+  const chosen = CONTRASTIVE_TILINGS.current();
   // A column tile too large for workgroup memory (very large D) is read directly instead.
   const fits = 16 * 4 * chosen.tn4 * d4 <= runtime().limits.maxComputeWorkgroupStorageSize;
   const t = { ...chosen, shared: chosen.shared && fits };
@@ -97,11 +86,11 @@ export function classSumsKernel(z: Storage, plan: DevicePlan, classes: number, l
   const partial = Storage.empty([classes, parts, d]);
   launch({
     op: 'contrastive:classSums',
-    kernel: kernel('contrastive:classSums', 'contrastive_class_sums'),
+    kernel: itemKernel('contrastive:classSums', 'contrastive_class_sums', {}, 64),
     reads: [z, plan.classStart, plan.members],
     writes: [partial],
     uniforms: uniforms().u32(classes, parts, CLASS_SUM_CHUNK, d / 4).finish(),
-    workgroups: Math.ceil((classes * parts * (d / 4)) / 64),
+    items: classes * parts * (d / 4),
   });
   if (parts === 1) {
     const sums = partial.view([classes, d]);

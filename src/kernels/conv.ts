@@ -4,14 +4,13 @@
 // 1×1 convolutions with stride 1 and no padding are plain matmuls over the NCHW layout:
 // Y[n] = W · X[n] with X[n] seen as a C_in × (H·W) matrix.
 import { Storage, formatShape } from '../storage/storage.ts';
-import { runtime } from '../runtime/context.ts';
-import type { KernelProfile } from '../runtime/runtime.ts';
-import { elementwiseGroups, kernel, launch } from './launch.ts';
+import { itemKernel, kernel, launch } from './launch.ts';
 import { matmulKernel } from './matmul.ts';
 import { loopBudget } from './loop-budget.ts';
 import { reduceKernel } from './reduce.ts';
 import { gatherStrided } from './strided.ts';
 import { uniforms } from './uniforms.ts';
+import { VariantFamily } from './variants.ts';
 
 export type Pair = number | readonly [number, number];
 
@@ -89,21 +88,10 @@ export interface ConvTiling {
  * and d (the stem e prefers 8×4 there, a few ms). The GPU profile
  * uses the same barrier-free kernels with wider workgroups, unmeasured until a GPU is at hand.
  */
-export const DEFAULT_CONV_TILINGS: Record<KernelProfile, { fwd: ConvTiling; wgrad: ConvTiling }> = {
+export const CONV_TILINGS = new VariantFamily<{ fwd: ConvTiling; wgrad: ConvTiling }>('conv2d', {
   cpu: { fwd: { tm: 16, tn4: 1, wgx: 8, wgy: 8 }, wgrad: { tm: 8, tn4: 2, wgx: 8, wgy: 8 } },
   gpu: { fwd: { tm: 4, tn4: 1, wgx: 16, wgy: 16 }, wgrad: { tm: 4, tn4: 1, wgx: 16, wgy: 16 } },
-};
-
-let override: { fwd: ConvTiling; wgrad: ConvTiling } | null = null;
-
-/** Forces tilings (benchmarks compare them); null restores the profile's defaults. */
-export function setConvTiling(t: { fwd: ConvTiling; wgrad: ConvTiling } | null): void {
-  override = t;
-}
-
-function tilings(): { fwd: ConvTiling; wgrad: ConvTiling } {
-  return override ?? DEFAULT_CONV_TILINGS[runtime().profile];
-}
+});
 
 /** One dispatch of shaders/conv2d.wgsl; the weight fields (W…) index the unpacked weights as in
  *  shaders/conv2d_pack.wgsl. See those headers for every field. */
@@ -152,18 +140,18 @@ function fitTiling(t: ConvTiling, rows: number, cols: number, minTm = 1): ConvTi
 
 function gatherConv(op: string, x: Storage, w: Storage, y: Storage, N: number, p: GatherConv): void {
   // The kernel reads rows of packed weights four at a time: tiles of at least 4 rows.
-  const t = fitTiling(tilings().fwd, p.M, p.HG * p.WG, 4);
+  const t = fitTiling(CONV_TILINGS.current().fwd, p.M, p.HG * p.WG, 4);
   const MP = Math.ceil(p.M / 4) * 4;
   const count = p.groups * p.TH * p.TW * p.C * MP;
   // A residue class that no tap reaches packs nothing; its binding still needs one vec4.
   const packed = Storage.empty([Math.max(4, count)]);
   launch({
     op: `${op}-pack-weights`,
-    kernel: kernel('conv2dPack', 'conv2d_pack'),
+    kernel: itemKernel('conv2dPack', 'conv2d_pack'),
     reads: [w],
     writes: [packed],
     uniforms: uniforms().u32(count, p.C, p.M, MP, p.TH, p.TW, p.WBASE, p.WSG, p.WSM, p.WSC, p.WSTH, p.WSTW).finish(),
-    workgroups: elementwiseGroups(count),
+    items: count,
   });
   launch({
     op,
@@ -263,7 +251,7 @@ export function conv2dWeightGradKernel(dy: Storage, x: Storage, g: ConvGeometry)
   const Cg = g.Cin / g.groups;
   const Mg = g.Cout / g.groups;
   const Q = Cg * g.KH * g.KW;
-  const t = fitTiling(tilings().wgrad, Mg, Q);
+  const t = fitTiling(CONV_TILINGS.current().wgrad, Mg, Q);
   const R = g.N * g.Ho * g.Wo;
   const perChunk = Math.ceil(Q / (4 * t.tn4)) * Math.ceil(Mg / t.tm) * g.groups;
   // Enough chunks to fill the device, and never a chunk longer than a CPU adapter's loop budget.

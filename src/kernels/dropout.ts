@@ -1,6 +1,6 @@
 // Dropout kernel (shaders/dropout.wgsl): a mask from a counter-based hash of (seed, step, index).
 import { Storage } from '../storage/storage.ts';
-import { elementwiseGroups, kernel, launch } from './launch.ts';
+import { itemKernel, launch } from './launch.ts';
 import { uniforms } from './uniforms.ts';
 
 /** What fixes a dropout mask: the generator's seed and the call's step counter (both u32). */
@@ -14,14 +14,14 @@ export function dropoutKernel(x: Storage, p: number, key: DropoutKey): Storage {
   const y = Storage.empty(x.shape);
   launch({
     op: 'dropout',
-    kernel: kernel('dropout', 'dropout'),
+    kernel: itemKernel('dropout', 'dropout'),
     reads: [x],
     writes: [y],
     uniforms: uniforms()
       .u32(x.size, key.seed >>> 0, key.step >>> 0, Math.min(Math.round(p * 2 ** 32), 2 ** 32 - 1))
       .f32(1 / (1 - p))
       .finish(),
-    workgroups: elementwiseGroups(x.size),
+    items: x.size,
   });
   return y;
 }

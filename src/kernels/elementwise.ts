@@ -1,6 +1,6 @@
 // Elementwise kernels: unary maps with a scalar parameter, binary maps with broadcasting, fill.
 import { Storage, formatShape, type Shape } from '../storage/storage.ts';
-import { ELEMENTWISE_WG, elementwiseGroups, kernel, launch } from './launch.ts';
+import { itemKernel, launch } from './launch.ts';
 import { uniforms } from './uniforms.ts';
 
 /** WGSL expressions of x and p for the unary kernel (shaders/unary.wgsl). */
@@ -40,11 +40,11 @@ export function unaryKernel(op: UnaryOp, x: Storage, p = 0): Storage {
   const out = Storage.empty(x.shape);
   launch({
     op,
-    kernel: kernel(`unary:${op}`, 'unary', { EXPR: UNARY_EXPR[op], WG: ELEMENTWISE_WG }),
+    kernel: itemKernel(`unary:${op}`, 'unary', { EXPR: UNARY_EXPR[op] }),
     reads: [x],
     writes: [out],
     uniforms: uniforms().u32(x.size).f32(p).finish(),
-    workgroups: elementwiseGroups(x.size),
+    items: x.size,
   });
   return out;
 }
@@ -85,7 +85,7 @@ export function binaryKernel(op: BinaryOp, a: Storage, b: Storage): Storage {
   const same = formatShape(a.shape) === formatShape(b.shape);
   launch({
     op,
-    kernel: kernel(`binary:${op}`, 'binary', { EXPR: BINARY_EXPR[op], WG: ELEMENTWISE_WG, BROADCAST: !same }),
+    kernel: itemKernel(`binary:${op}`, 'binary', { EXPR: BINARY_EXPR[op], BROADCAST: !same }),
     reads: [a, b],
     writes: [out],
     uniforms: uniforms()
@@ -94,7 +94,7 @@ export function binaryKernel(op: BinaryOp, a: Storage, b: Storage): Storage {
       .u32Vec4Array(broadcastStrides(a.shape, shape), MAX_RANK)
       .u32Vec4Array(broadcastStrides(b.shape, shape), MAX_RANK)
       .finish(),
-    workgroups: elementwiseGroups(out.size),
+    items: out.size,
   });
   return out;
 }
@@ -103,11 +103,11 @@ export function fillKernel(shape: Shape, value: number): Storage {
   const out = Storage.empty(shape);
   launch({
     op: 'fill',
-    kernel: kernel('fill', 'fill'),
+    kernel: itemKernel('fill', 'fill'),
     reads: [],
     writes: [out],
     uniforms: uniforms().u32(out.size).f32(value).finish(),
-    workgroups: elementwiseGroups(out.size),
+    items: out.size,
   });
   return out;
 }

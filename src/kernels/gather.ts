@@ -2,7 +2,7 @@
 // gradient reads the inverse map as CSR (start, order: the positions that read each source row,
 // increasing), built by RowIndex (src/autograd/ops/gather.ts), so it sums in a fixed order.
 import { Storage, formatShape, shapeSize } from '../storage/storage.ts';
-import { elementwiseGroups, kernel, launch } from './launch.ts';
+import { itemKernel, launch } from './launch.ts';
 import { uniforms } from './uniforms.ts';
 
 /** out[i, :] = x[index[i], :] for x of shape [rows, ...]. */
@@ -15,11 +15,11 @@ export function gatherRowsKernel(x: Storage, index: Storage, sourceRows: number)
   const out = Storage.empty([rows, ...x.shape.slice(1)]);
   launch({
     op: 'gatherRows',
-    kernel: kernel('gatherRows', 'gather_rows'),
+    kernel: itemKernel('gatherRows', 'gather_rows'),
     reads: [x, index],
     writes: [out],
     uniforms: uniforms().u32(rows, cols).finish(),
-    workgroups: elementwiseGroups(out.size),
+    items: out.size,
   });
   return out;
 }
@@ -30,11 +30,11 @@ export function scatterRowsKernel(grad: Storage, start: Storage, order: Storage,
   const out = Storage.empty(sourceShape);
   launch({
     op: 'scatterRows',
-    kernel: kernel('scatterRows', 'scatter_rows'),
+    kernel: itemKernel('scatterRows', 'scatter_rows'),
     reads: [grad, start, order],
     writes: [out],
     uniforms: uniforms().u32(sourceShape[0]!, cols).finish(),
-    workgroups: elementwiseGroups(out.size),
+    items: out.size,
   });
   return out;
 }

@@ -3,40 +3,49 @@ import { runtime } from '../runtime/context.ts';
 import type { Constants, Kernel } from '../runtime/pipelines.ts';
 import { formatShape, type Storage } from '../storage/storage.ts';
 
-export interface Launch {
+interface LaunchCommon {
   /** The op's name, for debug reports. */
   op: string;
-  kernel: Kernel;
   reads: readonly Storage[];
   writes: readonly Storage[];
   uniforms?: ArrayBuffer;
-  workgroups: number | [number, number, number];
 }
+
+/** A tiled kernel gives its own grid; a one-invocation-per-item kernel gives the item count. */
+export type Launch = LaunchCommon & ({ kernel: Kernel; workgroups: number | [number, number, number] } | { kernel: ItemKernel; items: number });
 
 export function kernel(name: string, file: string, constants: Constants = {}): Kernel {
   return runtime().kernel(name, file, constants);
 }
 
+/** Workgroup size of one-invocation-per-item kernels unless a kernel declares another. */
+export const ITEM_WG = 256;
+
+/** A kernel with one invocation per item, specialised with its workgroup size: the shader receives
+ *  it as {{WG}} and the launch divides the item count by the same number. */
+export interface ItemKernel {
+  readonly kernel: Kernel;
+  readonly wg: number;
+}
+
+export function itemKernel(name: string, file: string, constants: Constants = {}, wg = ITEM_WG): ItemKernel {
+  return { kernel: kernel(name, file, { ...constants, WG: wg }), wg };
+}
+
 export function launch(l: Launch): void {
   if (l.writes.every((t) => t.size === 0)) return;
   const rt = runtime();
+  const [k, workgroups] = 'items' in l ? [l.kernel.kernel, Math.ceil(l.items / l.kernel.wg)] : [l.kernel, l.workgroups];
   const shapes = (ts: readonly Storage[]) => ts.map((t) => formatShape(t.shape) + (t.dtype === 'f32' ? '' : `:${t.dtype}`)).join(' ');
   const detail = `inputs ${shapes(l.reads)} → ${shapes(l.writes)}`;
   // Debug mode checks the f32 outputs for NaN/Inf (integers are always finite).
   const [first, ...others] = l.writes.filter((t) => t.dtype === 'f32');
   rt.dispatch({
-    kernel: l.kernel,
+    kernel: k,
     bindings: [...l.reads, ...l.writes].map((t) => t.binding),
     uniforms: l.uniforms,
-    workgroups: l.workgroups,
+    workgroups,
     output: first ? { binding: first.binding, count: first.size, op: l.op, detail } : undefined,
   });
   for (const t of others) rt.debug?.check({ binding: t.binding, count: t.size, op: l.op, detail });
-}
-
-/** Workgroup size for simple one-invocation-per-element kernels. */
-export const ELEMENTWISE_WG = 256;
-
-export function elementwiseGroups(count: number): number {
-  return Math.ceil(count / ELEMENTWISE_WG);
 }

@@ -1,7 +1,7 @@
 // Loss kernels: pixel-wise softmax cross-entropy (shaders/loss_softmax_ce*.wgsl) and binary
 // cross-entropy with logits (shaders/loss_bce.wgsl).
 import { Storage, formatShape } from '../storage/storage.ts';
-import { elementwiseGroups, kernel, launch } from './launch.ts';
+import { itemKernel, launch } from './launch.ts';
 import { uniforms } from './uniforms.ts';
 
 export interface CrossEntropySpec {
@@ -31,11 +31,11 @@ export function pixelCrossEntropyKernel(z: Storage, target: Storage, classWeight
   const out = Storage.empty(target.shape);
   launch({
     op: weightOnly ? 'softmaxCrossEntropy-weights' : 'softmaxCrossEntropy',
-    kernel: kernel(weightOnly ? 'pixelWeight' : 'pixelCrossEntropy', 'loss_softmax_ce', { WEIGHT_ONLY: weightOnly }),
+    kernel: itemKernel(weightOnly ? 'pixelWeight' : 'pixelCrossEntropy', 'loss_softmax_ce', { WEIGHT_ONLY: weightOnly }),
     reads: [z, target, classWeight],
     writes: [out],
     uniforms: ceParams(out.size, C, HW, spec),
-    workgroups: elementwiseGroups(out.size),
+    items: out.size,
   });
   return out;
 }
@@ -45,11 +45,11 @@ export function pixelCrossEntropyGradKernel(z: Storage, target: Storage, classWe
   const dz = Storage.empty(z.shape);
   launch({
     op: 'softmaxCrossEntropy-grad',
-    kernel: kernel('pixelCrossEntropyGrad', 'loss_softmax_ce_grad'),
+    kernel: itemKernel('pixelCrossEntropyGrad', 'loss_softmax_ce_grad'),
     reads: [z, target, classWeight, g],
     writes: [dz],
     uniforms: ceParams(dz.size, C, HW, spec),
-    workgroups: elementwiseGroups(dz.size),
+    items: dz.size,
   });
   return dz;
 }
@@ -70,11 +70,11 @@ export function bceKernel(term: BceTerm, x: Storage, t: Storage, g: Storage, pos
   const out = Storage.empty(x.shape);
   launch({
     op: `bceWithLogits-${term}`,
-    kernel: kernel(`bce:${term}`, 'loss_bce', { EXPR: BCE_EXPR[term] }),
+    kernel: itemKernel(`bce:${term}`, 'loss_bce', { EXPR: BCE_EXPR[term] }),
     reads: [x, t, g],
     writes: [out],
     uniforms: uniforms().u32(out.size).f32(posWeight).finish(),
-    workgroups: elementwiseGroups(out.size),
+    items: out.size,
   });
   return out;
 }

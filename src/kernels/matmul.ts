@@ -8,13 +8,13 @@
 // chunks, one dispatch each, whose partial products are added in chunk order.
 import { Storage, formatShape } from '../storage/storage.ts';
 import { runtime } from '../runtime/context.ts';
-import type { KernelProfile } from '../runtime/runtime.ts';
 import type { Constants } from '../runtime/pipelines.ts';
 import { binaryKernel } from './elementwise.ts';
 import { kernel, launch } from './launch.ts';
 import { loopBudget } from './loop-budget.ts';
 import { contiguousStrides, gatherStrided } from './strided.ts';
 import { uniforms } from './uniforms.ts';
+import { VariantFamily } from './variants.ts';
 
 /** Each invocation computes tm×(4·tn4) outputs; a workgroup has wgx×wgy invocations. */
 export interface MatmulTiling {
@@ -26,21 +26,10 @@ export interface MatmulTiling {
 }
 
 /** Defaults per profile, chosen with `ncl bench matmul --tilings` (bench/RESULTS.md). */
-export const DEFAULT_TILINGS: Record<KernelProfile, MatmulTiling> = {
+export const MATMUL_TILINGS = new VariantFamily<MatmulTiling>('matmul', {
   cpu: { variant: 'vec4', tm: 8, tn4: 2, wgx: 8, wgy: 8 },
   gpu: { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16 },
-};
-
-let override: MatmulTiling | null = null;
-
-/** Forces a tiling (benchmarks and tests compare them); null restores the profile's default. */
-export function setMatmulTiling(t: MatmulTiling | null): void {
-  override = t;
-}
-
-export function currentTiling(): MatmulTiling {
-  return override ?? DEFAULT_TILINGS[runtime().profile];
-}
+});
 
 export interface MatmulSpec {
   a: Storage;
@@ -83,7 +72,7 @@ export function matmulKernel({ a, b, transA, transB, alpha = 1 }: MatmulSpec): S
   const maxZ = runtime().limits.maxComputeWorkgroupsPerDimension;
   if (nb > maxZ) throw new Error(`matmul: ${nb} batches exceed the adapter's ${maxZ} workgroups per dimension`);
 
-  let t = currentTiling();
+  let t = MATMUL_TILINGS.current();
   if (t.variant === 'vec4' && (K % 4 !== 0 || N % 4 !== 0)) t = { ...t, variant: 'register' };
   const copyA = t.variant === 'vec4' && transA ? transposed(a) : null;
   const copyB = t.variant === 'vec4' && transB ? transposed(b) : null;

@@ -2,7 +2,7 @@
 // (shaders/sgd.wgsl, adamw.wgsl), and the clipping scale from per-tensor squared norms
 // (shaders/clip_scale.wgsl). Every update reads the gradient times `scale` ([1] or [scale, norm]).
 import { Storage } from '../storage/storage.ts';
-import { elementwiseGroups, kernel, launch } from './launch.ts';
+import { itemKernel, kernel, launch } from './launch.ts';
 import { uniforms } from './uniforms.ts';
 
 export interface SgdHyper {
@@ -14,11 +14,11 @@ export interface SgdHyper {
 export function sgdUpdateKernel(param: Storage, grad: Storage, scale: Storage, velocity: Storage, h: SgdHyper): void {
   launch({
     op: 'sgd',
-    kernel: kernel('sgd', 'sgd'),
+    kernel: itemKernel('sgd', 'sgd'),
     reads: [grad, scale],
     writes: [param, velocity],
     uniforms: uniforms().u32(param.size).f32(h.lr, h.momentum, h.weightDecay).finish(),
-    workgroups: elementwiseGroups(param.size),
+    items: param.size,
   });
 }
 
@@ -35,14 +35,14 @@ export interface AdamWHyper {
 export function adamwUpdateKernel(param: Storage, grad: Storage, scale: Storage, m1: Storage, m2: Storage, h: AdamWHyper): void {
   launch({
     op: 'adamw',
-    kernel: kernel('adamw', 'adamw'),
+    kernel: itemKernel('adamw', 'adamw'),
     reads: [grad, scale],
     writes: [param, m1, m2],
     uniforms: uniforms()
       .u32(param.size)
       .f32(h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, 1 / (1 - h.beta1 ** h.step), 1 / (1 - h.beta2 ** h.step))
       .finish(),
-    workgroups: elementwiseGroups(param.size),
+    items: param.size,
   });
 }
 

@@ -1,7 +1,7 @@
 // Patch pooling and patch labels (shaders/patch_pool*.wgsl, shaders/patch_labels.wgsl): bindings
 // and dispatch sizes, one invocation per patch.
 import { Storage } from '../storage/storage.ts';
-import { kernel, launch } from './launch.ts';
+import { itemKernel, launch } from './launch.ts';
 import { checkLoopBudget } from './loop-budget.ts';
 import { uniforms } from './uniforms.ts';
 
@@ -36,11 +36,11 @@ export function patchPoolKernel(x: Storage, g: CellGrid): { unit: Storage; norms
   const norms = Storage.empty([patchesOf(g)]);
   launch({
     op: 'patchPool',
-    kernel: kernel('patchPool', 'patch_pool'),
+    kernel: itemKernel('patchPool', 'patch_pool', {}, 64),
     reads: [x],
     writes: [unit, norms],
     uniforms: geometry(g, d),
-    workgroups: Math.ceil(patchesOf(g) / 64),
+    items: patchesOf(g),
   });
   return { unit, norms };
 }
@@ -50,11 +50,11 @@ export function patchPoolBackwardKernel(grad: Storage, unit: Storage, norms: Sto
   const dx = Storage.empty(xShape);
   launch({
     op: 'patchPool-grad',
-    kernel: kernel('patchPool-grad', 'patch_pool_backward'),
+    kernel: itemKernel('patchPool-grad', 'patch_pool_backward', {}, 64),
     reads: [grad, unit, norms],
     writes: [dx],
     uniforms: geometry(g, xShape[1]!),
-    workgroups: Math.ceil(patchesOf(g) / 64),
+    items: patchesOf(g),
   });
   return dx;
 }
@@ -66,11 +66,11 @@ export function patchLabelsKernel(mask: Storage, g: CellGrid, epsilon: number): 
   const kind = Storage.empty([patchesOf(g)], 'u32');
   launch({
     op: 'patchLabels',
-    kernel: kernel('patchLabels', 'patch_labels'),
+    kernel: itemKernel('patchLabels', 'patch_labels', {}, 64),
     reads: [mask],
     writes: [ratio, kind],
     uniforms: uniforms().u32(patchesOf(g), g.h, g.w, g.gh, g.gw, g.cell).f32(epsilon).finish(),
-    workgroups: Math.ceil(patchesOf(g) / 64),
+    items: patchesOf(g),
   });
   return { ratio, kind };
 }

@@ -1,6 +1,6 @@
 // Max and average pooling kernels (shaders/pool*.wgsl).
 import { Storage, formatShape } from '../storage/storage.ts';
-import { elementwiseGroups, kernel, launch } from './launch.ts';
+import { itemKernel, launch } from './launch.ts';
 import { uniforms } from './uniforms.ts';
 import type { Pair } from './conv.ts';
 
@@ -60,11 +60,11 @@ export function poolKernel(x: Storage, g: PoolGeometry, argmax = false): Storage
   const name = argmax ? 'maxPoolArgmax' : g.max ? 'maxPool' : 'avgPool';
   launch({
     op: argmax ? 'maxPool2d-argmax' : g.max ? 'maxPool2d' : 'avgPool2d',
-    kernel: kernel(name, 'pool', { MAX: g.max, ARGMAX: argmax, OUT: argmax ? 'u32' : 'f32' }),
+    kernel: itemKernel(name, 'pool', { MAX: g.max, ARGMAX: argmax, OUT: argmax ? 'u32' : 'f32' }),
     reads: [x],
     writes: [y],
     uniforms: params(y.size, g),
-    workgroups: elementwiseGroups(y.size),
+    items: y.size,
   });
   return y;
 }
@@ -76,11 +76,11 @@ export function poolGradKernel(source: Storage, grad: Storage, g: PoolGeometry):
   const dx = Storage.empty([g.N, g.C, g.H, g.W]);
   launch({
     op: g.max ? 'maxPool2d-grad' : 'avgPool2d-grad',
-    kernel: kernel(g.max ? 'maxPoolGrad' : 'avgPoolGrad', 'pool_grad', { MAX: g.max, SRC: source.dtype }),
+    kernel: itemKernel(g.max ? 'maxPoolGrad' : 'avgPoolGrad', 'pool_grad', { MAX: g.max, SRC: source.dtype }),
     reads: [source, grad],
     writes: [dx],
     uniforms: params(dx.size, g),
-    workgroups: elementwiseGroups(dx.size),
+    items: dx.size,
   });
   return dx;
 }

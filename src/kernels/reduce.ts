@@ -1,9 +1,8 @@
 // Sum and max over one axis range, as a reduction over the middle of an [A, R, B] view.
 import { Storage } from '../storage/storage.ts';
-import { kernel, launch } from './launch.ts';
+import { itemKernel, launch } from './launch.ts';
 import { uniforms } from './uniforms.ts';
 
-const WG = 64;
 /** Below this many outputs a long reduction is split into chunks and reduced twice. */
 const PARALLEL_TARGET = 8192;
 const MIN_CHUNK = 64;
@@ -15,11 +14,11 @@ function pass(op: ReduceOp, x: Storage, A: number, R: number, B: number, nchunks
   const out = Storage.empty(shape);
   launch({
     op: `${op}-reduce`,
-    kernel: kernel(`reduce:${op}`, 'reduce', { OP: op === 'sum' ? 'sum' : 'max', INIT: op === 'sum' ? '0.0' : '-3.4028234e38', WG }),
+    kernel: itemKernel(`reduce:${op}`, 'reduce', { OP: op === 'sum' ? 'sum' : 'max', INIT: op === 'sum' ? '0.0' : '-3.4028234e38' }, 64),
     reads: [x],
     writes: [out],
     uniforms: uniforms().u32(A, R, B, chunk, nchunks).f32(scale).finish(),
-    workgroups: Math.ceil((A * nchunks * B) / WG),
+    items: A * nchunks * B,
   });
   return out;
 }

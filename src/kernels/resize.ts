@@ -1,7 +1,7 @@
 // Resampling kernels (shaders/resize*.wgsl): the 2-tap interpolation tables are computed once on
 // the CPU in float64, so the forward pass and its gradient use exactly the same weights.
 import { Storage, formatShape } from '../storage/storage.ts';
-import { elementwiseGroups, kernel, launch } from './launch.ts';
+import { itemKernel, launch } from './launch.ts';
 import { uniforms } from './uniforms.ts';
 
 export type ResizeMode = 'bilinear' | 'nearest';
@@ -57,11 +57,11 @@ export function resizeKernel(x: Storage, spec: ResizeSpec): Storage {
   const y = Storage.empty([x.shape[0]!, x.shape[1]!, HO, WO]);
   launch({
     op: `resize-${spec.mode}`,
-    kernel: kernel('resize', 'resize'),
+    kernel: itemKernel('resize', 'resize'),
     reads: [x, taps],
     writes: [y],
     uniforms: uniforms().u32(y.size, HI, WI, HO, WO).finish(),
-    workgroups: elementwiseGroups(y.size),
+    items: y.size,
   });
   taps.dispose();
   return y;
@@ -98,11 +98,11 @@ export function resizeGradKernel(g: Storage, xShape: readonly number[], spec: Re
   const dx = Storage.empty(xShape);
   launch({
     op: `resize-${spec.mode}-grad`,
-    kernel: kernel('resizeGrad', 'resize_grad'),
+    kernel: itemKernel('resizeGrad', 'resize_grad'),
     reads: [g, table],
     writes: [dx],
     uniforms: uniforms().u32(dx.size, HI, WI, HO, WO).finish(),
-    workgroups: elementwiseGroups(N * C * HI * WI),
+    items: N * C * HI * WI,
   });
   table.dispose();
   return dx;

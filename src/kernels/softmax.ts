@@ -1,6 +1,6 @@
 // Softmax and log-softmax along one axis.
 import { Storage } from '../storage/storage.ts';
-import { kernel, launch } from './launch.ts';
+import { itemKernel, launch } from './launch.ts';
 import { checkLoopBudget } from './loop-budget.ts';
 import { uniforms } from './uniforms.ts';
 
@@ -11,11 +11,11 @@ export function softmaxKernel(x: Storage, A: number, R: number, B: number, log: 
   const out = Storage.empty(x.shape);
   launch({
     op: log ? 'logSoftmax' : 'softmax',
-    kernel: kernel(log ? 'logSoftmax' : 'softmax', 'softmax', { LOG: log }),
+    kernel: itemKernel(log ? 'logSoftmax' : 'softmax', 'softmax', { LOG: log }, 64),
     reads: [x],
     writes: [out],
     uniforms: uniforms().u32(A, R, B).finish(),
-    workgroups: Math.ceil((A * B) / 64),
+    items: A * B,
   });
   return out;
 }

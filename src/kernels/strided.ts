@@ -2,7 +2,7 @@
 // concat scatter into one.
 import { Storage, type Shape } from '../storage/storage.ts';
 import { MAX_RANK } from './elementwise.ts';
-import { elementwiseGroups, kernel, launch } from './launch.ts';
+import { itemKernel, launch } from './launch.ts';
 import { uniforms } from './uniforms.ts';
 
 export interface StridedView {
@@ -27,11 +27,11 @@ export function gatherStrided(op: string, src: Storage, view: StridedView): Stor
   const out = Storage.empty(view.shape);
   launch({
     op,
-    kernel: kernel('strided:gather', 'strided', { GATHER: true }),
+    kernel: itemKernel('strided:gather', 'strided', { GATHER: true }),
     reads: [src],
     writes: [out],
     uniforms: params(out.size, view),
-    workgroups: elementwiseGroups(out.size),
+    items: out.size,
   });
   return out;
 }
@@ -40,11 +40,11 @@ export function gatherStrided(op: string, src: Storage, view: StridedView): Stor
 export function scatterStrided(op: string, src: Storage, dst: Storage, view: StridedView): void {
   launch({
     op,
-    kernel: kernel('strided:scatter', 'strided', { GATHER: false }),
+    kernel: itemKernel('strided:scatter', 'strided', { GATHER: false }),
     reads: [src],
     writes: [dst],
     uniforms: params(src.size, view),
-    workgroups: elementwiseGroups(src.size),
+    items: src.size,
   });
 }
 

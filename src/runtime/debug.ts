@@ -3,18 +3,20 @@
 // by name and shapes.
 import type { BufferPool, PooledBuffer } from './buffer-pool.ts';
 import type { Binding, DispatchRequest } from './dispatch.ts';
-import type { Kernel } from './pipelines.ts';
+import type { Constants, Kernel } from './pipelines.ts';
 
 /** What the checker needs of the runtime that owns it. */
 export interface CheckerHost {
   readonly pool: BufferPool;
   write(buffer: PooledBuffer, data: ArrayBufferView): void;
   readRaw(buffer: PooledBuffer, bytes: number): Promise<ArrayBuffer>;
-  kernel(name: string, file: string): Kernel;
+  kernel(name: string, file: string, constants: Constants): Kernel;
   dispatch(request: DispatchRequest): void;
 }
 
 const SLOTS = 1 << 14;
+/** Workgroup size of the check kernel (its {{WG}}). */
+const CHECK_WG = 256;
 
 export class NonFiniteError extends Error {}
 
@@ -37,10 +39,10 @@ export class DebugChecker {
     const slot = this.entries.length;
     this.entries.push({ op: output.op, detail: output.detail });
     this.runtime.dispatch({
-      kernel: this.runtime.kernel('check_finite', 'check_finite'),
+      kernel: this.runtime.kernel('check_finite', 'check_finite', { WG: CHECK_WG }),
       bindings: [output.binding, { buffer: this.flags, bytes: SLOTS * 4 }],
       uniforms: new Uint32Array([output.count, slot]),
-      workgroups: Math.ceil(output.count / 256),
+      workgroups: Math.ceil(output.count / CHECK_WG),
     });
   }
 
