@@ -89,8 +89,10 @@ export class Report {
     this.rows.push(row);
     if (this.json) console.log(JSON.stringify(row));
     else {
-      if (this.rows.length === 1) console.log(this.columns.map((c) => c.padStart(12)).join(''));
-      console.log(this.columns.map((c) => format(row[c]).padStart(12)).join(''));
+      // Columns as wide as their name (at least 12), two spaces apart; a longer value shifts the rest.
+      const width = (c: string) => Math.max(12, c.length);
+      if (this.rows.length === 1) console.log(this.columns.map((c) => c.padStart(width(c))).join('  '));
+      console.log(this.columns.map((c) => format(row[c]).padStart(width(c))).join('  '));
       if (typeof row.error === 'string') console.log(`#   ↑ could not run: ${row.error}`);
     }
   }

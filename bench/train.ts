@@ -1,6 +1,8 @@
 // `ncl bench train`: one NCL training step (forward, the NCL losses, backward, optimiser update) of a
-// preset on a fixed batch (its patch sample planned once, untimed) from the synthetic set, as images/s; then a separate profiling pass that
-// replays the step's dispatches one at a time, each submitted and waited for alone, and sums the
+// preset on a fixed batch (its patch sample planned once, untimed) from the synthetic set, as
+// images/s; what one step asks of the runtime (dispatches, submits, buffers created, read-backs);
+// then a separate profiling pass that replays the step's dispatches one at a time, each submitted
+// and waited for alone, and sums the
 // time per kernel family. Synchronising per dispatch removes the overlap and batching of a normal
 // step and adds a submit + wait to every kernel, so the profile shows where time goes relative to
 // other kernels, not how long the step takes; its sum exceeds the step time.
@@ -39,6 +41,22 @@ function step(net: NclNetwork, optimizer: Optimizer, batch: TrainingBatch, plan:
 
 /** The kernel family: the kernel's name up to its specialisation ("matmul[tile=4x4]" → "matmul"). */
 const family = (name: string) => name.split(/[[:]/)[0]!;
+
+/** What one step (and the wait for it) asks of the runtime: the host-overhead counters. */
+async function stepCounts(run: () => void): Promise<Array<[string, number]>> {
+  const rt = runtime();
+  await rt.sync();
+  const created = () => rt.pool.stats().created + rt.buffersCreated;
+  const before = { dispatches: rt.dispatches, submits: rt.submits, created: created(), readBacks: rt.readBacks };
+  run();
+  await rt.sync();
+  return [
+    ['dispatches per step', rt.dispatches - before.dispatches],
+    ['submits per step', rt.submits - before.submits],
+    ['buffers created per step', created() - before.created],
+    ['read-backs per step', rt.readBacks - before.readBacks],
+  ];
+}
 
 /** Records the step's dispatches, then replays each alone: submit, wait, time. */
 async function profileStep(run: () => void): Promise<Map<string, { ms: number; count: number }>> {
@@ -84,6 +102,9 @@ export async function benchTrain(o: TrainBenchOptions): Promise<void> {
     );
     const t = await timeRuns(() => step(net, optimizer, batch, plan, config), nclDone, o);
     report.add({ row: 'train step', ms: t.ms, min: t.min, max: t.max, imagesPerSecond: (1000 * o.batchSize) / t.ms, count: null, share: null });
+    for (const [row, count] of await stepCounts(() => step(net, optimizer, batch, plan, config))) {
+      report.add({ row, ms: null, min: null, max: null, imagesPerSecond: null, count, share: null });
+    }
     if (!o.noProfile) {
       report.note('profile: each dispatch of one step replayed alone (submit + wait); synchronising per dispatch distorts timings, so read the shares, not the sum');
       const totals = await profileStep(() => step(net, optimizer, batch, plan, config));

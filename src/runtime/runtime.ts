@@ -36,8 +36,12 @@ export class Runtime {
   private inflightChecks: Promise<void>[] = [];
   private lost: Error | null = null;
   private closing = false;
+  /** Counts since the device opened (bench train reports them per step). */
   submits = 0;
   dispatches = 0;
+  readBacks = 0;
+  /** Buffers the runtime made itself (uniform arena, read-back staging); the pool counts its own. */
+  buffersCreated = 0;
 
   constructor(
     readonly adapter: AcquiredDevice,
@@ -168,6 +172,7 @@ export class Runtime {
     this.uniformBytes = 0;
     if (!this.uniformBuffer || this.uniformBuffer.size < size) {
       this.uniformBuffer?.destroy();
+      this.buffersCreated++;
       this.uniformBuffer = this.device.createBuffer({
         size: Math.max(4096, 2 ** Math.ceil(Math.log2(size))),
         usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
@@ -201,6 +206,8 @@ export class Runtime {
   /** Copies a buffer back without checking for errors (the debug checker's own read). */
   async readRaw(buffer: PooledBuffer, bytes: number): Promise<ArrayBuffer> {
     this.flush();
+    this.readBacks++;
+    this.buffersCreated++;
     const staging = this.device.createBuffer({ size: Math.max(4, bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     const encoder = this.device.createCommandEncoder();
     encoder.copyBufferToBuffer(buffer.buffer, 0, staging, 0, Math.max(4, bytes));
