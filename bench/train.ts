@@ -47,13 +47,14 @@ async function stepCounts(run: () => void): Promise<Array<[string, number]>> {
   const rt = runtime();
   await rt.sync();
   const created = () => rt.pool.stats().created + rt.buffersCreated;
-  const before = { dispatches: rt.dispatches, submits: rt.submits, created: created(), readBacks: rt.readBacks };
+  const before = { dispatches: rt.dispatches, submits: rt.submits, created: created(), bindGroups: rt.bindGroups.created, readBacks: rt.readBacks };
   run();
   await rt.sync();
   return [
     ['dispatches per step', rt.dispatches - before.dispatches],
     ['submits per step', rt.submits - before.submits],
     ['buffers created per step', created() - before.created],
+    ['bind groups created per step', rt.bindGroups.created - before.bindGroups],
     ['read-backs per step', rt.readBacks - before.readBacks],
   ];
 }

@@ -2,12 +2,15 @@
 // garbage collector.
 //
 // Size classes: 2^k, 1.25·2^k, 1.5·2^k, 1.75·2^k bytes (at most 25 % slack), from 256 bytes up.
-// A released buffer waits in quarantine until the next submit: commands already recorded may
-// still read it, and a queue.writeBuffer into a reused buffer would overtake them otherwise.
-// When a size class has nothing free but something in quarantine, the pool asks for a submit
-// (`submitPending`) instead of creating a buffer, so memory stays near the live working set.
-// With `poison` on (tests, debug mode) every buffer handed out is first filled with NaN, so a
-// kernel that leaves some of its outputs unwritten fails instead of passing on zeroed memory.
+// A released buffer is "recent" until the next submit: commands already recorded may still use
+// it. A kernel may take a recent buffer for its output at once — dispatches run in the order they
+// were recorded, so its writes come after the old owner's last use. Data uploaded from the host
+// may not: queue.writeBuffer would land before the recorded commands run, so host-written buffers
+// come only from those released before the last submit, or are created. In a steady state (a
+// training loop) every step finds what it needs: no buffer is created and no submit is forced.
+// With `poison` on (tests, debug mode) every buffer a kernel takes is first filled with NaN by a
+// recorded dispatch (`fillNaN`), so a kernel that leaves some of its outputs unwritten fails
+// instead of passing on stale memory.
 
 export interface PooledBuffer {
   readonly buffer: GPUBuffer;
@@ -38,52 +41,53 @@ export function sizeClass(bytes: number): number {
   return base * 2;
 }
 
+/** Who writes a buffer first: a kernel (recorded, in order) or the host (queue.writeBuffer). */
+export type FirstWriter = 'kernel' | 'host';
+
 export class BufferPool {
+  /** Released before the last submit: safe for any use. */
   private readonly free = new Map<number, GPUBuffer[]>();
-  private quarantine: PooledBuffer[] = [];
-  private readonly quarantinedByClass = new Map<number, number>();
+  /** Released since the last submit: safe for kernel outputs only. */
+  private readonly recent = new Map<number, GPUBuffer[]>();
   private inUse = 0;
   private inUseBytes = 0;
   private cachedBytes = 0;
   private cachedCount = 0;
   private created = 0;
+  /** Creation number of each buffer. */
+  private readonly order = new WeakMap<GPUBuffer, number>();
   private peakBytes = 0;
-  /** Fill each buffer handed out with NaN (see the header). */
+  /** Fill each buffer a kernel takes with NaN (see the header). */
   poison = false;
-  private nanBytes = new Uint8Array(0);
 
   constructor(
     private readonly device: GPUDevice,
     private readonly maxBinding: number,
-    private readonly submitPending: () => void,
+    /** Records a dispatch that fills the buffer with NaN (poison mode). */
+    private readonly fillNaN: (pooled: PooledBuffer) => void,
   ) {}
 
-  acquire(bytes: number, label = 'tensor'): PooledBuffer {
+  acquire(bytes: number, label = 'tensor', firstWriter: FirstWriter = 'kernel'): PooledBuffer {
     const capacity = sizeClass(bytes);
     if (bytes > this.maxBinding) {
       const mib = (this.maxBinding / 2 ** 20).toFixed(0);
       throw new Error(`cannot allocate a ${bytes}-byte buffer for ${label}: this adapter binds at most ${this.maxBinding} bytes (${mib} MiB) per storage buffer`);
     }
-    if (!this.free.get(capacity)?.length && this.quarantinedByClass.get(capacity)) this.submitPending();
-    let buffer = this.free.get(capacity)?.pop();
+    // Kernels take recent buffers first, leaving the free ones to uploads.
+    let buffer = (firstWriter === 'kernel' ? this.recent.get(capacity)?.pop() : undefined) ?? this.free.get(capacity)?.pop();
     if (buffer) {
       this.cachedBytes -= capacity;
       this.cachedCount--;
     } else {
       buffer = this.device.createBuffer({ size: Math.min(capacity, this.maxBinding), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label });
-      this.created++;
+      this.order.set(buffer, this.created++);
     }
     this.inUse++;
     this.inUseBytes += capacity;
     this.peakBytes = Math.max(this.peakBytes, this.inUseBytes + this.cachedBytes);
-    if (this.poison) this.fillWithNaN(buffer);
-    return { buffer, capacity, released: false };
-  }
-
-  /** Safe like any upload here: a reused buffer left quarantine only after a submit. */
-  private fillWithNaN(buffer: GPUBuffer): void {
-    if (this.nanBytes.byteLength < buffer.size) this.nanBytes = new Uint8Array(new Float32Array(buffer.size / 4).fill(NaN).buffer);
-    this.device.queue.writeBuffer(buffer, 0, this.nanBytes, 0, buffer.size);
+    const pooled = { buffer, capacity, released: false };
+    if (this.poison && firstWriter === 'kernel') this.fillNaN(pooled);
+    return pooled;
   }
 
   release(pooled: PooledBuffer): void {
@@ -93,19 +97,21 @@ export class BufferPool {
     this.inUseBytes -= pooled.capacity;
     this.cachedBytes += pooled.capacity;
     this.cachedCount++;
-    this.quarantine.push(pooled);
-    this.quarantinedByClass.set(pooled.capacity, (this.quarantinedByClass.get(pooled.capacity) ?? 0) + 1);
+    const list = this.recent.get(pooled.capacity) ?? [];
+    list.push(pooled.buffer);
+    this.recent.set(pooled.capacity, list);
   }
 
-  /** Called after each submit: quarantined buffers become reusable. */
+  /** Called after each submit: every recent buffer is now safe for any use. Free buffers are
+   *  kept in creation order, so a loop that records the same work after each submit gets the same
+   *  buffers every time (and the runtime finds its bind groups again). */
   afterSubmit(): void {
-    for (const p of this.quarantine) {
-      const list = this.free.get(p.capacity) ?? [];
-      list.push(p.buffer);
-      this.free.set(p.capacity, list);
+    for (const [capacity, list] of this.recent) {
+      const free = [...(this.free.get(capacity) ?? []), ...list];
+      free.sort((a, b) => this.order.get(b)! - this.order.get(a)!); // pop() takes the oldest
+      this.free.set(capacity, free);
     }
-    this.quarantine = [];
-    this.quarantinedByClass.clear();
+    this.recent.clear();
   }
 
   /** Destroys every cached buffer (in-use buffers are untouched). */

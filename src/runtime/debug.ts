@@ -26,7 +26,7 @@ export class DebugChecker {
   private overflowed = false;
 
   constructor(private readonly runtime: CheckerHost) {
-    this.flags = runtime.pool.acquire(SLOTS * 4, 'debug flags');
+    this.flags = runtime.pool.acquire(SLOTS * 4, 'debug flags', 'host');
     runtime.write(this.flags, new Uint32Array(SLOTS));
   }
 

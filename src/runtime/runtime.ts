@@ -5,6 +5,7 @@
 // dispatches of a submit live in one buffer written just before that submit.
 import type { KernelProfile, RuntimeOptions } from '../platform/platform.ts';
 import { acquireDevice, type AcquiredDevice } from './adapter.ts';
+import { BindGroupCache } from './bind-groups.ts';
 import { BufferPool, type PooledBuffer } from './buffer-pool.ts';
 import { CompileError, KernelError, PipelineCache, type Constants, type Kernel } from './pipelines.ts';
 import { DebugChecker } from './debug.ts';
@@ -23,8 +24,9 @@ export class Runtime {
   readonly device: GPUDevice;
   readonly pool: BufferPool;
   readonly pipelines: PipelineCache;
+  readonly bindGroups: BindGroupCache;
   readonly profile: KernelProfile;
-  readonly maxDispatchesPerSubmit = 512;
+  readonly maxDispatchesPerSubmit = 4096;
   private checker: DebugChecker | null = null;
   private readonly poisonAlways: boolean;
   private pending: Recorded[] = [];
@@ -52,9 +54,10 @@ export class Runtime {
     this.pool = new BufferPool(
       this.device,
       Math.min(this.device.limits.maxBufferSize, this.device.limits.maxStorageBufferBindingSize),
-      () => this.flush(),
+      (pooled) => this.fillNaN(pooled),
     );
     this.pipelines = new PipelineCache(this.device, (found) => this.watch(found));
+    this.bindGroups = new BindGroupCache(this.device);
     this.profile = options.profile ?? (adapter.fallback ? 'cpu' : 'gpu');
     this.device.addEventListener('uncapturederror', (ev) => {
       this.errors.push(new Error(`WebGPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`));
@@ -103,6 +106,20 @@ export class Runtime {
     return [Math.ceil(workgroups / y), y, 1];
   }
 
+  /** Records a dispatch that fills the whole buffer with NaN (poisoned buffers, see buffer-pool.ts). */
+  private fillNaN(pooled: PooledBuffer): void {
+    const count = pooled.buffer.size / 4;
+    const params = new ArrayBuffer(8);
+    new Uint32Array(params, 0, 1)[0] = count;
+    new Float32Array(params, 4, 1)[0] = NaN;
+    this.dispatch({
+      kernel: this.kernel('fill', 'fill', { WG: 256 }),
+      bindings: [{ buffer: pooled, bytes: pooled.buffer.size }],
+      uniforms: params,
+      workgroups: Math.ceil(count / 256),
+    });
+  }
+
   /** Calls `observer` with every dispatch recorded from now on (profilers); returns the function
    *  that stops it. */
   observeDispatches(observer: (request: DispatchRequest) => void): () => void {
@@ -139,19 +156,10 @@ export class Runtime {
     const encoder = this.device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     for (const r of batch) {
-      const entries: GPUBindGroupEntry[] = r.request.bindings.map((b, i) => ({
-        binding: i,
-        resource: { buffer: b.buffer.buffer, offset: 0, size: Math.max(4, b.bytes) },
-      }));
-      if (r.request.uniforms && uniforms) {
-        entries.push({
-          binding: entries.length,
-          resource: { buffer: uniforms, offset: r.uniformOffset, size: r.request.uniforms.byteLength },
-        });
-      }
-      const layout = r.request.kernel.pipeline.getBindGroupLayout(0);
+      const slices = r.request.bindings.map((b) => ({ buffer: b.buffer.buffer, offset: 0, size: Math.max(4, b.bytes) }));
+      if (r.request.uniforms && uniforms) slices.push({ buffer: uniforms, offset: r.uniformOffset, size: r.request.uniforms.byteLength });
       pass.setPipeline(r.request.kernel.pipeline);
-      pass.setBindGroup(0, this.device.createBindGroup({ layout, entries }));
+      pass.setBindGroup(0, this.bindGroups.get(r.request.kernel.pipeline, slices));
       pass.dispatchWorkgroups(r.grid[0], r.grid[1], r.grid[2]);
     }
     pass.end();

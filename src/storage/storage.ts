@@ -3,7 +3,7 @@
 // last of them is disposed. Storage knows nothing of gradients: autograd's Tensor wraps one.
 import { runtime } from '../runtime/context.ts';
 import type { Binding } from '../runtime/runtime.ts';
-import type { PooledBuffer } from '../runtime/buffer-pool.ts';
+import type { FirstWriter, PooledBuffer } from '../runtime/buffer-pool.ts';
 
 export type Shape = readonly number[];
 
@@ -60,10 +60,10 @@ export class Storage {
     this.shared = shared;
   }
 
-  /** Uninitialised storage (a kernel fills it). */
-  static empty(shape: Shape, dtype: DType = 'f32', label?: string): Storage {
+  /** Uninitialised storage for a kernel to fill (`firstWriter` 'host': for data uploaded next). */
+  static empty(shape: Shape, dtype: DType = 'f32', label?: string, firstWriter: FirstWriter = 'kernel'): Storage {
     checkShape(shape);
-    return new Storage(shape, dtype, new SharedBuffer(runtime().pool.acquire(shapeSize(shape) * 4, label)));
+    return new Storage(shape, dtype, new SharedBuffer(runtime().pool.acquire(shapeSize(shape) * 4, label, firstWriter)));
   }
 
   /** Storage holding `data` (converted to the dtype; integers must be exact). */
@@ -72,7 +72,7 @@ export class Storage {
     const size = shapeSize(shape);
     if (data.length !== size) throw new Error(`data has ${data.length} values but shape ${formatShape(shape)} needs ${size}`);
     const values = typed(data, dtype);
-    const s = Storage.empty(shape, dtype, label);
+    const s = Storage.empty(shape, dtype, label, 'host');
     if (size > 0) runtime().write(s.buffer, values);
     return s;
   }
