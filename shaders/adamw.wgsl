@@ -1,7 +1,9 @@
 // AdamW (decoupled weight decay, Loshchilov & Hutter) on one parameter tensor, step t ≥ 1:
 //   g = s·grad,  m ← β1·m + (1−β1)·g,  v ← β2·v + (1−β2)·g²
 //   w ← w − lr·( (m / (1−β1^t)) / (sqrt(v / (1−β2^t)) + ε) + λ·w )
-// s is the gradient scale from clipping by global norm (scale[0]). The bias corrections
+// s is the gradient scale from clipping by global norm (scale[0]); unless scale[1] (the gradient
+// norm when clipping, and a guard the caller may fold in) is finite, the update is skipped and
+// weight and state stay as they were. The bias corrections
 // c1 = 1/(1−β1^t), c2 = 1/(1−β2^t) come in as uniforms.
 @group(0) @binding(0) var<storage, read> grad: array<f32>;
 @group(0) @binding(1) var<storage, read> scale: array<f32>;
@@ -15,7 +17,7 @@ struct Params { count: u32, lr: f32, beta1: f32, beta2: f32, eps: f32, weightDec
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let i = flat_workgroup(wid, nwg) * {{WG}}u + lid;
-  if (i >= params.count) {
+  if (i >= params.count || !is_finite(scale[1])) {
     return;
   }
   let g = scale[0] * grad[i];

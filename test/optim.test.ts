@@ -138,4 +138,46 @@ test('learning-rate schedules: warm-up, cosine decay and poly', () => {
   assert.throws(() => cosineWithWarmup(0.1, 10, 10), /warmup < total/);
 });
 
+for (const kind of ['SGD', 'AdamW'] as const) {
+  test(`${kind}: a step whose guard is not finite leaves weights and state as they were; a finite guard changes nothing`, async () => {
+    const make = () => {
+      const p = ncl.tensor([0.5, -1, 2], [3], { requiresGrad: true });
+      const opt = kind === 'SGD' ? new ncl.SGD([p], { lr: 0.1, momentum: 0.9 }) : new ncl.AdamW([p], { lr: 0.1 });
+      return { p, opt };
+    };
+    const guarded = make();
+    const plain = make();
+    for (const { p, opt } of [guarded, plain]) {
+      setGrad(p, Float64Array.from([0.1, 0.2, -0.3]));
+      opt.step();
+    }
+    const before = await guarded.p.data();
+    const state = await guarded.opt.exportState(['p']);
+    // A non-finite guard (a NaN loss, say) with NaN gradients: nothing moves on the device.
+    for (const bad of [NaN, Infinity]) {
+      setGrad(guarded.p, Float64Array.from([NaN, NaN, NaN]));
+      const guard = ncl.tensor([bad], [1]);
+      guarded.opt.step(guard);
+      guard.dispose();
+      guarded.opt.forgetStep();
+      assert.equal(Array.from(await guarded.p.data()), Array.from(before), `weights after a guard of ${bad}`);
+      for (const [name, slot] of await guarded.opt.exportState(['p'])) assert.equal(Array.from(slot.data), Array.from(state.get(name)!.data), `${name} after a guard of ${bad}`);
+    }
+    assert.is(guarded.opt.stepCount, 1);
+    // A finite guard: the same bits as a step without one.
+    const guard = ncl.tensor([123.5], [1]);
+    for (const { p, opt } of [guarded, plain]) {
+      setGrad(p, Float64Array.from([-0.4, 0.05, 0.3]));
+      opt.step(p === guarded.p ? guard : undefined);
+    }
+    assert.equal(Array.from(await guarded.p.data()), Array.from(await plain.p.data()));
+    guard.dispose();
+    for (const { p, opt } of [guarded, plain]) {
+      opt.dispose();
+      p.zeroGrad();
+      p.dispose();
+    }
+  });
+}
+
 test.run();

@@ -78,10 +78,64 @@ test('with poisoning on, a buffer handed out holds NaN until a kernel writes it'
   const values = await unwritten.data();
   assert.ok(values.every(Number.isNaN), 'every element NaN');
   unwritten.dispose();
-  await rt.sync(); // the buffer leaves quarantine and is handed out again, poisoned again
+  await rt.sync(); // the buffer is free again and handed out again, poisoned again
   const written = ncl.mulScalar(ncl.tensor(Float32Array.from({ length: 150 }, (_, i) => i), [3, 50]), 2);
   assert.equal(Array.from((await written.data()).slice(0, 3)), [0, 2, 4]);
   rt.pool.poison = was;
+});
+
+test('a kernel output reuses a buffer released since the last submit, without a submit', async () => {
+  const rt = runtime();
+  await rt.sync();
+  // A size no other test uses, so that x's buffer is the only one of its class not in use.
+  const n = 12347;
+  const x = ncl.tensor(Float32Array.from({ length: n }, (_, i) => i), [n]);
+  const y = ncl.mulScalar(x, 2); // recorded: reads x
+  const created = rt.pool.stats().created;
+  const submits = rt.submits;
+  x.dispose();
+  const w = ncl.mulScalar(y, 3); // its output takes x's buffer; it runs after y's kernel read x
+  assert.is(rt.pool.stats().created, created);
+  assert.is(rt.submits, submits);
+  const [ys, ws] = [await y.data(), await w.data()];
+  assert.ok(ys.every((v, i) => v === 2 * i) && ws.every((v, i) => v === 6 * i));
+  y.dispose();
+  w.dispose();
+});
+
+test('an upload never lands in a buffer that recorded work may still read', async () => {
+  const rt = runtime();
+  await rt.sync();
+  const x = ncl.tensor([1, 2, 3, 4], [4]);
+  const y = ncl.mulScalar(x, 2); // recorded, not submitted: reads x
+  x.dispose();
+  // queue.writeBuffer would land before y's kernel runs: the upload must get another buffer.
+  const z = ncl.tensor([50, 60, 70, 80], [4]);
+  assert.equal(Array.from(await y.data()), [2, 4, 6, 8]);
+  assert.equal(Array.from(await z.data()), [50, 60, 70, 80]);
+  y.dispose();
+  z.dispose();
+});
+
+test('repeating the same work after a submit creates no buffer and no bind group', async () => {
+  const rt = runtime();
+  const work = () =>
+    ncl.tidy(() => {
+      const a = ncl.tensor(Float32Array.from({ length: 300 }, (_, i) => i / 300), [3, 100]);
+      return ncl.sum(ncl.relu(ncl.mulScalar(ncl.add(a, a), -0.5)), 1);
+    });
+  for (let i = 0; i < 2; i++) {
+    work().dispose();
+    await rt.sync();
+  }
+  const created = rt.pool.stats().created;
+  const bindGroups = rt.bindGroups.created;
+  const out = work();
+  await rt.sync();
+  assert.is(rt.pool.stats().created, created);
+  assert.is(rt.bindGroups.created, bindGroups);
+  assert.equal(Array.from(await out.data()), [0, 0, 0]);
+  out.dispose();
 });
 
 test('CPU adapter and loop cap come from the adapter, not the backend', () => {

@@ -1,6 +1,7 @@
 // Optimiser kernels: one dispatch per parameter updates the weights and its state in place
 // (shaders/sgd.wgsl, adamw.wgsl), and the clipping scale from per-tensor squared norms
-// (shaders/clip_scale.wgsl). Every update reads the gradient times `scale` ([1] or [scale, norm]).
+// (shaders/clip_scale.wgsl). Every update reads `scale` = [s, guard]: it scales the gradient by s
+// and leaves weight and state untouched unless guard is finite.
 import { Storage } from '../storage/storage.ts';
 import { itemKernel, kernel, launch } from './launch.ts';
 import { uniforms } from './uniforms.ts';

@@ -1,10 +1,14 @@
 // Optimisers: one kernel dispatch per parameter tensor (src/kernels/optim.ts) updates the weights
 // and the state in place. Optional clipping by global gradient norm scales every gradient inside
-// those kernels.
-import { keep } from '../autograd/scope.ts';
+// those kernels. The kernels skip the update when the step's guard is not finite (a non-finite
+// gradient norm when clipping, or a guard the caller gives), so a bad step can be detected after
+// it was recorded, without a read-back in the middle of the step.
 import { Tensor, formatShape } from '../autograd/tensor.ts';
 import type { NamedArray } from '../io/safetensors.ts';
-import { full } from '../autograd/ops/creation.ts';
+import { full, tensor } from '../autograd/ops/creation.ts';
+import { add, mulScalar } from '../autograd/ops/elementwise.ts';
+import { concat, slice } from '../autograd/ops/shape.ts';
+import { keep, noGrad, tidy } from '../autograd/scope.ts';
 import { adamwUpdateKernel, sgdUpdateKernel } from '../kernels/optim.ts';
 import { globalNormScale } from './clip.ts';
 
@@ -21,7 +25,9 @@ export abstract class Optimizer {
   stepCount = 0;
   /** [scale, norm] of the last step's clipping, when clipping is on. */
   lastClip: Tensor | null = null;
+  /** [1, 0]: no scaling, a finite guard. */
   private readonly unitScale: Tensor;
+  private guarded: Tensor | null = null;
   protected readonly state = new Map<Tensor, Tensor[]>();
 
   constructor(
@@ -33,7 +39,7 @@ export abstract class Optimizer {
       if (!p.requiresGrad) throw new Error(`optimizer: ${p.describe()} does not require a gradient`);
     }
     this.lr = options.lr;
-    this.unitScale = keep(full([1], 1));
+    this.unitScale = keep(tensor([1, 0], [2]));
   }
 
   /** Names of the per-parameter state tensors, as PyTorch calls them. */
@@ -83,8 +89,13 @@ export abstract class Optimizer {
     }
   }
 
-  /** Applies one update to every parameter that has a gradient. */
-  step(): void {
+  /**
+   * Applies one update to every parameter that has a gradient. With `guard` (one element), the
+   * update happens on the device only if the guard is finite; a caller that finds out later that
+   * it was not calls forgetStep().
+   */
+  step(guard?: Tensor): void {
+    if (guard && guard.size !== 1) throw new Error(`optimizer step: the guard must have one element, got ${guard.describe()}`);
     this.stepCount++;
     const withGrad = this.params.filter((p) => p.grad);
     let scale = this.unitScale;
@@ -93,7 +104,19 @@ export abstract class Optimizer {
       this.lastClip = keep(globalNormScale(withGrad.map((p) => p.grad!), this.options.maxGradNorm));
       scale = this.lastClip;
     }
+    if (guard) {
+      this.guarded?.dispose();
+      // [s, g + 0·guard]: 0·guard is 0 when the guard is finite and NaN when it is not.
+      this.guarded = keep(noGrad(() => tidy(() => concat([slice(scale, [0], [1]), add(slice(scale, [1], [1]), mulScalar(guard.view([1]), 0))], 0))));
+      scale = this.guarded;
+    }
     for (const p of withGrad) this.update(p, p.grad!, scale);
+  }
+
+  /** Takes back the count of a step whose guard turned out not to be finite (nothing changed on
+   *  the device; AdamW's bias correction must not advance). */
+  forgetStep(): void {
+    this.stepCount--;
   }
 
   protected abstract update(p: Tensor, grad: Tensor, scale: Tensor): void;
@@ -106,6 +129,7 @@ export abstract class Optimizer {
     for (const s of this.state.values()) for (const t of s) t.dispose();
     this.state.clear();
     this.lastClip?.dispose();
+    this.guarded?.dispose();
     this.unitScale.dispose();
   }
 }

@@ -1,8 +1,9 @@
 // The runtime: one device, its buffer pool and pipeline cache, and the queue of recorded dispatches.
 //
 // Dispatches are recorded, not submitted: many go into one compute pass and one submit (at most
-// `maxDispatchesPerSubmit`, or whenever results are read back). Uniform parameters of all the
-// dispatches of a submit live in one buffer written just before that submit.
+// `maxDispatchesPerSubmit`, or whenever results are read back), so a training step is one submit.
+// Uniform parameters of all the dispatches of a submit live in one buffer written just before that
+// submit; bind groups come from a cache (bind-groups.ts), so a repeated step creates none.
 import type { KernelProfile, RuntimeOptions } from '../platform/platform.ts';
 import { acquireDevice, type AcquiredDevice } from './adapter.ts';
 import { BindGroupCache } from './bind-groups.ts';

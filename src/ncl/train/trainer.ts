@@ -1,12 +1,14 @@
 // The training loop: for each optimiser step, micro-batches (forward, the NCL losses, backward with
-// the loss scaled by 1/accumulate), a NaN/Inf guard on the losses and the gradient norm, the
-// optimiser step at the scheduled learning rate, a log line; evaluation and checkpoints on their
-// cadence; a checkpoint on Ctrl-C. Resuming restores weights, BN statistics, optimiser moments and
+// the loss scaled by 1/accumulate), the optimiser step at the scheduled learning rate guarded on
+// the device by the losses and the gradient norm (NaN/Inf: no update, the run stops naming the
+// op), one read-back, a log line; the next batch loads while the device works; evaluation and
+// checkpoints on their cadence; a checkpoint on Ctrl-C. Resuming restores weights, BN statistics, optimiser moments and
 // step count; data order, augmentation, sampling and dropout derive from (seed, step) (streams.ts).
 import { join } from 'node:path';
 import { backward } from '../../autograd/backward.ts';
-import { mulScalar } from '../../autograd/ops/elementwise.ts';
-import { concat } from '../../autograd/ops/shape.ts';
+import { add, mulScalar } from '../../autograd/ops/elementwise.ts';
+import { sum } from '../../autograd/ops/reduce.ts';
+import { concat, slice } from '../../autograd/ops/shape.ts';
 import { keep, noGrad, tidy } from '../../autograd/scope.ts';
 import type { Tensor } from '../../autograd/tensor.ts';
 import type { DatasetListing } from '../../data/dataset.ts';
@@ -155,9 +157,13 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
 
   let step = resumed?.step ?? 0;
   net.train();
+  let next: Prefetch = step < lastStep ? prefetch(data, config, step, 0) : null;
   try {
     while (step < lastStep && !interrupted) {
-      const record = await trainStep(net, optimizer, data, config, step, schedule(step));
+      const following = step + 1;
+      const done = await trainStep(net, optimizer, data, config, step, schedule(step), next!, () => (following < lastStep ? prefetch(data, config, following, 0) : null));
+      next = done.next;
+      const record = done.record;
       step++;
       history.push(record);
       begin();
@@ -176,6 +182,7 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     net.dispose();
     throw e;
   } finally {
+    void next?.then(disposeMicroBatch, () => undefined);
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
     progress.stop();
@@ -246,13 +253,35 @@ function forwardBackward(net: NclNetwork, { batch, plan }: MicroBatch, config: T
   });
 }
 
-async function trainStep(net: NclNetwork, optimizer: Optimizer, data: TrainingData, config: TrainConfig, step: number, lr: number): Promise<StepRecord> {
+function disposeMicroBatch(b: MicroBatch): void {
+  b.batch.images.dispose();
+  b.plan?.sample.index.dispose();
+}
+
+/** The next step's first micro-batch, being decoded and augmented while the device works. */
+type Prefetch = Promise<MicroBatch> | null;
+
+/** Starts loading a micro-batch. A failure (a lost device) surfaces when the step awaits it, not
+ *  as an unhandled rejection while the loop is busy elsewhere. */
+function prefetch(data: TrainingData, config: TrainConfig, step: number, micro: number): Promise<MicroBatch> {
+  const loading = loadMicroBatch(data, config, step, micro);
+  loading.catch(() => undefined);
+  return loading;
+}
+
+/**
+ * One optimiser step. Everything is recorded before anything is read back: the micro-batches'
+ * forward and backward, the gradient norm, and an update that the device skips unless the losses
+ * and the norm are finite (Optimizer.step's guard). Meanwhile the next step's first micro-batch is
+ * loaded (`prefetchNext`). Then the losses and the norm come back in one wait; if any is not
+ * finite, the weights are as they were, and the step is replayed to name the op.
+ */
+async function trainStep(net: NclNetwork, optimizer: Optimizer, data: TrainingData, config: TrainConfig, step: number, lr: number, first: Promise<MicroBatch>, prefetchNext: () => Prefetch): Promise<{ record: StepRecord; next: Prefetch }> {
   const start = performance.now();
   const batches: MicroBatch[] = [];
-  const means: number[] = [];
-  let patches = 0;
-  let contourPatches = 0;
-  let gradNorm: number;
+  const results: MicroBatchResult[] = [];
+  let norm: Tensor | null = null;
+  let next: Prefetch = null;
   const fail = async (what: string): Promise<never> => {
     const found = await findNonFiniteOp(() => {
       optimizer.zeroGrad();
@@ -262,37 +291,55 @@ async function trainStep(net: NclNetwork, optimizer: Optimizer, data: TrainingDa
   };
   try {
     for (let micro = 0; micro < config.accumulate; micro++) {
-      const microBatch = await loadMicroBatch(data, config, step, micro);
+      const microBatch = await (micro === 0 ? first : loadMicroBatch(data, config, step, micro));
       batches.push(microBatch);
-      const result = forwardBackward(net, microBatch, config, step, micro);
-      const values = await result.values.data();
-      result.values.dispose();
-      if (!isFiniteAll(values)) await fail(`non-finite loss (${Array.from(values, (v) => v.toPrecision(4)).join(', ')})`);
-      values.forEach((v, i) => (means[i] = (means[i] ?? 0) + v / config.accumulate));
-      patches += result.patches;
-      contourPatches += result.contourPatches;
+      results.push(forwardBackward(net, microBatch, config, step, micro));
     }
     // [scale, norm] of clipping at a bound never reached: only the norm is used here.
-    const norm = noGrad(() => globalNormScale(optimizer.params.filter((p) => p.grad).map((p) => p.grad!), 3e38));
-    gradNorm = (await norm.data())[1]!;
-    norm.dispose();
-    if (!Number.isFinite(gradNorm)) await fail(`non-finite gradient norm (${gradNorm})`);
+    norm = noGrad(() => globalNormScale(optimizer.params.filter((p) => p.grad).map((p) => p.grad!), 3e38));
+    const guard = noGrad(() => tidy(() => add(sum(concat(results.map((r) => r.values), 0)), slice(norm!, [1], [1]))));
+    optimizer.lr = lr;
+    optimizer.step(guard);
+    guard.dispose();
+    next = prefetchNext();
+    // One read-back: every micro-batch's loss terms, then the gradient norm.
+    const report = noGrad(() => tidy(() => concat([...results.map((r) => r.values), slice(norm!, [1], [1])], 0)));
+    const numbers = await report.data();
+    report.dispose();
+    const width = results[0]!.values.size;
+    const values = results.map((_, micro) => numbers.subarray(micro * width, (micro + 1) * width));
+    const gradNorm = numbers[numbers.length - 1]!;
+    const bad = values.find((v) => !isFiniteAll(v));
+    if (bad || !Number.isFinite(gradNorm)) {
+      optimizer.forgetStep();
+      await fail(bad ? `non-finite loss (${Array.from(bad, (v) => v.toPrecision(4)).join(', ')})` : `non-finite gradient norm (${gradNorm})`);
+    }
+    optimizer.zeroGrad();
+    const means = Array.from(values[0]!, (_, i) => values.reduce((total, v) => total + v[i]! / config.accumulate, 0));
+    const seconds = (performance.now() - start) / 1000;
+    const record: StepRecord = {
+      type: 'step',
+      step: step + 1,
+      lr,
+      loss: means[0]!,
+      seg: means[1]!,
+      gradNorm,
+      patches: results.reduce((n, r) => n + r.patches, 0),
+      contourPatches: results.reduce((n, r) => n + r.contourPatches, 0),
+      imagesPerSecond: (config.batchSize * config.accumulate) / seconds,
+      seconds,
+    };
+    const terms = contrastiveTerms(config.ncl.roleSwitch, step);
+    terms.forEach((t, i) => (record[t.head === 't' ? 'con_t' : 'con_a'] = means[2 + i]!));
+    if (config.ncl.roleSwitch === 'dual') record.pc = means[2 + terms.length]!;
+    return { record, next };
   } catch (e) {
+    void next?.then(disposeMicroBatch, () => undefined);
     if (e instanceof NonFiniteError) throw new NonFiniteLossError(`at step ${step + 1}: ${e.message}`);
     throw e;
   } finally {
-    for (const b of batches) {
-      b.batch.images.dispose();
-      b.plan?.sample.index.dispose();
-    }
+    for (const r of results) r.values.dispose();
+    norm?.dispose();
+    for (const b of batches) disposeMicroBatch(b);
   }
-  optimizer.lr = lr;
-  optimizer.step();
-  optimizer.zeroGrad();
-  const seconds = (performance.now() - start) / 1000;
-  const record: StepRecord = { type: 'step', step: step + 1, lr, loss: means[0]!, seg: means[1]!, gradNorm, patches, contourPatches, imagesPerSecond: (config.batchSize * config.accumulate) / seconds, seconds };
-  const terms = contrastiveTerms(config.ncl.roleSwitch, step);
-  terms.forEach((t, i) => (record[t.head === 't' ? 'con_t' : 'con_a'] = means[2 + i]!));
-  if (config.ncl.roleSwitch === 'dual') record.pc = means[2 + terms.length]!;
-  return record;
 }
