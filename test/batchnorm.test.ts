@@ -10,6 +10,7 @@ import { checkOp } from './helpers/gradcheck.ts';
 import type { Arr } from '../src/check/reference.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
 import { moments, refNorm } from '../src/check/batchnorm-reference.ts';
+import { BATCHNORM_ROWS } from '../src/kernels/batchnorm.ts';
 
 const random = rng(41);
 const FWD = { fwdAtol: 1e-5, fwdRtol: 1e-4 };
@@ -37,6 +38,26 @@ for (const shape of [
       ref: refTrain,
       ...FWD,
     });
+  });
+}
+
+// The GPU profile's interleaved pieces, with remainder pieces (HW 35 in pieces of 4; HW 99 in 64s).
+for (const [variant, shape] of [
+  [{ interleaved: true, piece: 4 }, [2, 3, 5, 7]],
+  [BATCHNORM_ROWS.defaults.gpu, [2, 3, 9, 11]],
+  [{ interleaved: false, piece: 4 }, [2, 3, 5, 7]],
+] as const) {
+  test(`training mode ${JSON.stringify(shape)}, channel sums cut ${JSON.stringify(variant)}`, async () => {
+    const C = shape[1];
+    await BATCHNORM_ROWS.with(variant, () =>
+      checkOp({
+        name: `batchNorm2d train ${JSON.stringify(variant)}`,
+        inputs: [randomArr([...shape], random, -2, 2), randomArr([C], random, 0.5, 1.5), randomArr([C], random)],
+        gpu: ([x, w, b]) => ncl.batchNorm2d(x!, w!, b!, { training: true }),
+        ref: refTrain,
+        ...FWD,
+      }),
+    );
   });
 }
 

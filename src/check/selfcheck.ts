@@ -18,6 +18,7 @@ import { CONV_TILINGS, convGeometry, type Conv2dOptions } from '../kernels/conv.
 import { MATMUL_TILINGS, type MatmulTiling } from '../kernels/matmul.ts';
 import type { KernelProfile, Runtime } from '../runtime/runtime.ts';
 import { moments, refNorm } from './batchnorm-reference.ts';
+import { BATCHNORM_ROWS } from '../kernels/batchnorm.ts';
 import { contrastiveGradRef, contrastiveLossRef } from './contrastive-reference.ts';
 import { eachTap, refConv } from './conv-reference.ts';
 import { keptCpu } from './dropout-reference.ts';
@@ -162,23 +163,24 @@ const CHECKS: Check[] = [
     convCheck('2×20×13×11 → 270, 3×3 p1', p, [2, 20, 13, 11], [270, 20, 3, 3], { padding: 1 }),
     convCheck('stride 2, dilation 2, groups 2: 2×8×15×13 → 70', p, [2, 8, 15, 13], [70, 4, 3, 3], { stride: 2, padding: 2, dilation: 2, groups: 2 }),
   ]),
-  {
+  ...(['cpu', 'gpu'] as const).map((profile): Check => ({
     family: 'batch norm',
-    run: async () => {
-      const x = values([3, 20, 9, 7], 41, -2, 2);
-      const w = values([20], 42, 0.5, 1.5);
-      const b = values([20], 43);
-      const runningMean = values([20], 44);
-      const runningVar = values([20], 45, 0.5, 2);
-      const m = moments(x);
-      const train = await ncl.batchNorm2d(dev(x), dev(w), dev(b), { training: true }).data();
-      const evalMode = await ncl.batchNorm2d(dev(x), dev(w), dev(b), { training: false, runningMean: dev(runningMean), runningVar: dev(runningVar) }).data();
-      return [
-        { name: 'train 3×20×9×7 (batch statistics)', got: train, want: refNorm(x, w, b, m.mean, m.variance).data, atol: 1e-4, rtol: 1e-4 },
-        { name: 'eval 3×20×9×7 (running statistics)', got: evalMode, want: refNorm(x, w, b, runningMean.data, runningVar.data).data, atol: 1e-5, rtol: 1e-5 },
-      ];
-    },
-  },
+    run: () =>
+      BATCHNORM_ROWS.with(BATCHNORM_ROWS.defaults[profile], async () => {
+        const x = values([3, 20, 9, 17], 41, -2, 2); // 153 pixels: three interleaved pieces of up to 64
+        const w = values([20], 42, 0.5, 1.5);
+        const b = values([20], 43);
+        const runningMean = values([20], 44);
+        const runningVar = values([20], 45, 0.5, 2);
+        const m = moments(x);
+        const train = await ncl.batchNorm2d(dev(x), dev(w), dev(b), { training: true }).data();
+        const evalMode = await ncl.batchNorm2d(dev(x), dev(w), dev(b), { training: false, runningMean: dev(runningMean), runningVar: dev(runningVar) }).data();
+        return [
+          { name: `train 3×20×9×17 (batch statistics), ${profile} profile's channel sums`, got: train, want: refNorm(x, w, b, m.mean, m.variance).data, atol: 1e-4, rtol: 1e-4 },
+          { name: `eval 3×20×9×17 (running statistics), ${profile} profile`, got: evalMode, want: refNorm(x, w, b, runningMean.data, runningVar.data).data, atol: 1e-5, rtol: 1e-5 },
+        ];
+      }),
+  })),
   {
     family: 'resize',
     run: async () => {

@@ -1,5 +1,6 @@
-// Batch normalisation kernels (shaders/batchnorm*.wgsl): per-channel statistics with a fixed
-// order of accumulation (rows of H·W in increasing order, then images in increasing order),
+// Batch normalisation kernels (shaders/batchnorm*.wgsl): per-channel statistics in two levels —
+// sums over pieces of each image's H·W (one invocation per piece), then over the pieces and images
+// in increasing order — so each variant (BATCHNORM_ROWS) has one fixed order of accumulation;
 // normalisation, its input gradient and the running-statistics update.
 import { Storage, formatShape, type Shape } from '../storage/storage.ts';
 import { fillKernel } from './elementwise.ts';
@@ -7,6 +8,7 @@ import { itemKernel, launch } from './launch.ts';
 import { loopBudget } from './loop-budget.ts';
 import { reduceKernel } from './reduce.ts';
 import { uniforms } from './uniforms.ts';
+import { VariantFamily } from './variants.ts';
 
 export interface ChannelLayout {
   N: number;
@@ -27,14 +29,23 @@ export interface ChannelStats {
   varOffset: number;
 }
 
+/** How the per-channel sums are cut into pieces (batchnorm_rows.wgsl): consecutive pieces as long
+ *  as the loop budget allows (`piece` null; CPU adapters), or interleaved pieces of about `piece`
+ *  elements whose invocations read neighbouring addresses (GPUs; unmeasured until a GPU is at hand). */
+export const BATCHNORM_ROWS = new VariantFamily<{ interleaved: boolean; piece: number | null }>('batchnorm-rows', {
+  cpu: { interleaved: false, piece: null },
+  gpu: { interleaved: true, piece: 64 },
+});
+
 /** [2, C] = [Σ g; Σ u·(x − μ)] over batch and space, times scale (see batchnorm_rows.wgsl). */
 export function channelSumsKernel(g: Storage, x: Storage, mean: Storage, centerG: boolean, l: ChannelLayout, scale: number): Storage {
-  const parts = Math.max(1, Math.ceil(l.HW / loopBudget()));
+  const v = BATCHNORM_ROWS.current();
+  const parts = Math.max(1, Math.ceil(l.HW / loopBudget()), v.piece ? Math.ceil(l.HW / v.piece) : 1);
   const len = Math.ceil(l.HW / parts);
   const rows = Storage.empty([2, l.N * parts, l.C]);
   launch({
     op: 'batchNorm2d-sums',
-    kernel: itemKernel(`batchNormRows${centerG ? ':centered' : ''}`, 'batchnorm_rows', { CENTER_G: centerG }, 64),
+    kernel: itemKernel(`batchNormRows${centerG ? ':centered' : ''}${v.interleaved ? ':interleaved' : ''}`, 'batchnorm_rows', { CENTER_G: centerG, INTERLEAVED: v.interleaved }, 64),
     reads: [g, x, mean],
     writes: [rows],
     uniforms: uniforms().u32(l.N, l.C, l.HW, parts, len).finish(),
