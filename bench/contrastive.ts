@@ -19,12 +19,13 @@ import { contrastivePlan } from '../src/ncl/method/contrastive-plan.ts';
 import { MASKED } from '../src/ncl/method/contrastive-unfused.ts';
 import { runtime } from '../src/runtime/context.ts';
 import { Report, benchHeader, nclDone, timeRuns, type BenchOptions, type Row, type Timing } from './harness.ts';
+import { runTorchPeer, type PeerOptions } from './peer.ts';
 import { loadTfjs, tfjsDone, type Tf } from './tfjs.ts';
 
 const TAU = 0.1;
 const MIB = 2 ** 20;
 
-export interface ContrastiveBenchOptions extends BenchOptions {
+export interface ContrastiveBenchOptions extends PeerOptions {
   ns: number[];
   d: number;
   maxN: boolean;
@@ -131,7 +132,7 @@ async function tfjsChecked(tf: Tf, fn: () => void): Promise<void> {
 }
 
 interface Measured {
-  impl: 'fused' | 'unfused' | 'tfjs';
+  impl: 'fused' | 'unfused' | 'tfjs' | 'pytorch';
   pass: 'fwd' | 'fwd+bwd';
   tiling: string | null;
   timing: Timing;
@@ -196,9 +197,10 @@ function rowOf(m: Measured, n: number, d: number, matmulGflops: number | null, a
     ofMatmul: matmulGflops === null ? null : gflops / matmulGflops,
     vsUnfused: ratio('unfused'),
     vsTfjs: ratio('tfjs'),
+    vsTorch: ratio('pytorch'),
     peakMiB: m.peak === null ? null : m.peak / MIB,
     tiling: m.tiling,
-    compileMs: m.impl === 'tfjs' ? null : m.timing.compileMs,
+    compileMs: m.impl === 'tfjs' || m.impl === 'pytorch' ? null : m.timing.compileMs,
   };
 }
 
@@ -270,13 +272,19 @@ export async function benchContrastive(options: ContrastiveBenchOptions): Promis
       maxStorageBindingMiB: limits.maxStorageBufferBindingSize / MIB,
       tfjs: 'version' in tf ? tf.version : null,
     }),
-    ['impl', 'pass', 'n', 'd', 'ms', 'min', 'max', 'gflops', 'ofMatmul', 'vsUnfused', 'vsTfjs', 'peakMiB', ...(options.tilings ? ['tiling'] : [])],
+    ['impl', 'pass', 'n', 'd', 'ms', 'min', 'max', 'gflops', 'ofMatmul', 'vsUnfused', 'vsTfjs', 'vsTorch', 'peakMiB', ...(options.tilings ? ['tiling'] : [])],
     options.json,
   );
   if ('skipped' in tf) report.note(`tfjs skipped: ${tf.skipped}`);
+  // The usual unfused loss in PyTorch (its N×N matrices; peak memory where it runs on CUDA).
+  const peer = runTorchPeer(report, 'contrastive', options.ns.map((n) => ({ n, d: options.d, tau: TAU })), options);
   const matmulByN: Record<string, number | null> = {};
   for (const n of options.ns) {
     const { rows, matmulGflops } = await measureN(n, options, tf, report);
+    for (const r of peer.filter((p) => p.n === n)) {
+      const timing = { ms: r.ms as number, min: r.min as number, max: r.max as number, compileMs: 0 };
+      rows.push({ impl: 'pytorch', pass: r.pass as Measured['pass'], tiling: null, timing, peak: r.peakMiB === null ? null : (r.peakMiB as number) * MIB });
+    }
     matmulByN[n] = matmulGflops;
     for (const m of rows) report.add(rowOf(m, n, options.d, matmulGflops, rows));
   }

@@ -16,6 +16,7 @@ import {
 import { matmulKernel } from '../src/kernels/matmul.ts';
 import { runtime } from '../src/runtime/context.ts';
 import { Report, benchHeader, nclDone, timeRuns, type BenchOptions, type Timing } from './harness.ts';
+import { runTorchPeer, type PeerOptions } from './peer.ts';
 import { loadTfjs, tfjsDone, type Tf } from './tfjs.ts';
 
 interface ConvShape {
@@ -87,7 +88,7 @@ async function matmulRate(options: BenchOptions): Promise<number> {
   return (2 * 1024 ** 3) / t.ms / 1e6;
 }
 
-export async function benchConv(options: BenchOptions & { shapes?: string[]; tilings?: boolean; noTfjs?: boolean }): Promise<void> {
+export async function benchConv(options: PeerOptions & { shapes?: string[]; tilings?: boolean; noTfjs?: boolean }): Promise<void> {
   const shapes = options.shapes ? CONV_SHAPES.filter((s) => options.shapes!.includes(s.name)) : CONV_SHAPES;
   const tf = options.noTfjs ? { skipped: '--no-tfjs' } : await loadTfjs();
   const matmul = await matmulRate(options);
@@ -98,10 +99,12 @@ export async function benchConv(options: BenchOptions & { shapes?: string[]; til
       tiling: CONV_TILINGS.defaults[runtime().profile],
       matmul1024Gflops: matmul,
     }),
-    ['impl', 'shape', 'pass', 'ms', 'min', 'max', 'gflops', 'vsTfjs', 'ofMatmul', 'compileMs'],
+    ['impl', 'shape', 'pass', 'ms', 'min', 'max', 'gflops', 'vsTfjs', 'vsTorch', 'ofMatmul', 'compileMs'],
     options.json,
   );
   if ('skipped' in tf) report.note(`tfjs skipped: ${tf.skipped}`);
+  const torchMs = new Map(runTorchPeer(report, 'conv', shapes, options).map((r) => [`${r.shape} ${r.pass}`, r.ms as number]));
+  const torchTotal = (shape: string) => (PASSES.every((p) => torchMs.has(`${shape} ${p}`)) ? PASSES.reduce((a, p) => a + torchMs.get(`${shape} ${p}`)!, 0) : null);
   const row = (impl: string, shape: string, pass: string, t: Timing | null, flops: number, tfjsMs: number | null) =>
     report.add({
       impl,
@@ -112,6 +115,7 @@ export async function benchConv(options: BenchOptions & { shapes?: string[]; til
       max: t?.max ?? null,
       gflops: t ? flops / t.ms / 1e6 : null,
       vsTfjs: t && tfjsMs !== null ? tfjsMs / t.ms : null,
+      vsTorch: t && torchMs.has(`${shape} ${pass}`) ? torchMs.get(`${shape} ${pass}`)! / t.ms : null,
       ofMatmul: t ? flops / t.ms / 1e6 / matmul : null,
       compileMs: t?.compileMs ?? null,
     });
@@ -134,6 +138,12 @@ export async function benchConv(options: BenchOptions & { shapes?: string[]; til
       for (const v of Object.values(tt)) (v as Tf).dispose();
     }
     const tfjsTotal = PASSES.every((p) => tfjsMs[p] !== undefined) ? PASSES.reduce((a, p) => a + tfjsMs[p]!, 0) : null;
+    for (const pass of PASSES) {
+      const ms = torchMs.get(`${s.name} ${pass}`);
+      if (ms !== undefined) report.add({ impl: 'pytorch', shape: s.name, pass, ms, gflops: flops / ms / 1e6, vsTorch: 1 });
+    }
+    const peerTotal = torchTotal(s.name);
+    if (peerTotal !== null) report.add({ impl: 'pytorch', shape: s.name, pass: 'total', ms: peerTotal, gflops: (3 * flops) / peerTotal / 1e6, vsTorch: 1 });
     for (const tiling of options.tilings ? TILINGS : [null]) {
       CONV_TILINGS.force(tiling && { fwd: tiling, wgrad: tiling });
       const impl = tiling ? tilingName(tiling) : 'ncl';
@@ -155,6 +165,7 @@ export async function benchConv(options: BenchOptions & { shapes?: string[]; til
           ms: total,
           gflops: (3 * flops) / total / 1e6,
           vsTfjs: tfjsTotal === null ? null : tfjsTotal / total,
+          vsTorch: peerTotal === null ? null : peerTotal / total,
           ofMatmul: (3 * flops) / total / 1e6 / matmul,
         });
       }

@@ -3,7 +3,8 @@
 // (N = 4096, D = 128). Flops: 2·M·N·K per product.
 import { Tensor } from '../src/autograd/tensor.ts';
 import { matmulKernel, MATMUL_TILINGS, type MatmulTiling } from '../src/kernels/matmul.ts';
-import { Report, benchHeader, nclDone, timeRuns, type BenchOptions } from './harness.ts';
+import { Report, benchHeader, nclDone, timeRuns } from './harness.ts';
+import { runTorchPeer, type PeerOptions } from './peer.ts';
 import { loadTfjs, tfjsDone } from './tfjs.ts';
 
 interface MatmulShape {
@@ -42,15 +43,16 @@ function tilingName(t: MatmulTiling): string {
   return `${t.variant}:${t.tm}x${4 * t.tn4}/${t.wgx}x${t.wgy}`;
 }
 
-export async function benchMatmul(options: BenchOptions & { sizes?: string[]; tilings?: boolean }): Promise<void> {
+export async function benchMatmul(options: PeerOptions & { sizes?: string[]; tilings?: boolean }): Promise<void> {
   const shapes = options.sizes ? MATMUL_SHAPES.filter((s) => options.sizes!.includes(s.name)) : MATMUL_SHAPES;
   const tf = await loadTfjs();
   const report = new Report(
     benchHeader('matmul', { flops: '2·M·N·K per product', tfjs: 'version' in tf ? tf.version : null, tiling: tilingName(MATMUL_TILINGS.current()) }),
-    ['impl', 'n', 'ms', 'min', 'max', 'gflops', 'vsTfjs', 'compileMs'],
+    ['impl', 'n', 'ms', 'min', 'max', 'gflops', 'vsTfjs', 'vsTorch', 'compileMs'],
     options.json,
   );
   if ('skipped' in tf) report.note(`tfjs skipped: ${tf.skipped}`);
+  const torch = new Map(runTorchPeer(report, 'matmul', shapes, options).map((r) => [r.n, r]));
   const tilings = options.tilings ? TILINGS : [MATMUL_TILINGS.current()];
   for (const s of shapes) {
     const flops = 2 * s.M * s.N * s.K;
@@ -63,11 +65,13 @@ export async function benchMatmul(options: BenchOptions & { sizes?: string[]; ti
       const t = await report.attempt({ impl: 'tfjs', n: s.name }, () => timeRuns(() => tf.tf.matMul(ta, tb, false, s.transB).dispose(), () => tfjsDone(tf.tf), options));
       if (t) {
         tfjsMs = t.ms;
-        report.add({ impl: 'tfjs', n: s.name, ms: t.ms, min: t.min, max: t.max, gflops: flops / t.ms / 1e6, vsTfjs: 1, compileMs: null });
+        report.add({ impl: 'tfjs', n: s.name, ms: t.ms, min: t.min, max: t.max, gflops: flops / t.ms / 1e6, vsTfjs: 1, vsTorch: null, compileMs: null });
       }
       ta.dispose();
       tb.dispose();
     }
+    const peer = torch.get(s.name);
+    if (peer) report.add({ impl: 'pytorch', n: s.name, ms: peer.ms!, min: peer.min!, max: peer.max!, gflops: peer.gflops!, vsTfjs: null, vsTorch: 1, compileMs: null });
     for (const tiling of tilings) {
       MATMUL_TILINGS.force(tiling);
       const impl = options.tilings ? tilingName(tiling) : 'ncl';
@@ -81,6 +85,7 @@ export async function benchMatmul(options: BenchOptions & { sizes?: string[]; ti
         max: t.max,
         gflops: flops / t.ms / 1e6,
         vsTfjs: tfjsMs === null ? null : tfjsMs / t.ms,
+        vsTorch: peer ? (peer.ms as number) / t.ms : null,
         compileMs: t.compileMs,
       });
     }

@@ -12,6 +12,7 @@ import { noGrad, tensor, type Tensor } from '../src/index.ts';
 import { loadSafetensors } from '../src/io/safetensors.ts';
 import { NclNetwork } from '../src/ncl/method/model/network.ts';
 import { EXPORT_FORMAT, writePytorchExport } from '../src/ncl/pytorch-export.ts';
+import { findTorchPython } from '../bench/peer.ts';
 import { importPytorchDeepLab } from '../src/ncl/pytorch-import.ts';
 import { buildNetwork, readCheckpoint, saveCheckpoint } from '../src/ncl/train/checkpoint.ts';
 import { resolveTrainConfig } from '../src/ncl/train/config.ts';
@@ -25,15 +26,6 @@ const SIZE = 64;
 const BATCH = 2;
 const PRESETS = ['tiny', 'paper'] as const;
 
-/** A python3 that imports torch (NCL_PYTHON, python3 on the PATH, Debian's), or why there is none. */
-function findTorchPython(): { python?: string; reason: string } {
-  const candidates = [process.env.NCL_PYTHON, 'python3', '/usr/bin/python3'].filter((c): c is string => !!c);
-  for (const python of candidates) {
-    const r = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
-    if (r.status === 0) return { python, reason: '' };
-  }
-  return { reason: `no python3 with torch among ${candidates.join(', ')} (Debian: apt-get install python3-torch)` };
-}
 const torch = findTorchPython();
 
 let dir = '';

@@ -1,13 +1,13 @@
 // `ncl bench conv`: conv2d passes against tfjs-backend-webgpu (bench/conv.ts).
 import type { Command } from 'commander';
-import { benchOptions, withBenchOptions } from './bench-options.ts';
+import { benchOptions, withBenchOptions, withTorchPeer } from './bench-options.ts';
 
 export function registerConvBench(bench: Command): void {
-  withBenchOptions(bench.command('conv').description('conv2d forward and gradients against tfjs-backend-webgpu on the same adapter'))
+  withTorchPeer(withBenchOptions(bench.command('conv').description('conv2d forward and gradients against tfjs-backend-webgpu on the same adapter and PyTorch')))
     .option('--shapes <list>', 'comma-separated subset of a,b,c,d,e')
     .option('--tilings', 'compare the conv kernel tilings instead of the default one')
     .option('--no-tfjs', 'skip the tfjs baseline')
-    .action(async (o: { json?: boolean; warmup: number; repeat: number; shapes?: string; tilings?: boolean; tfjs: boolean }) => {
+    .action(async (o: { json?: boolean; warmup: number; repeat: number; shapes?: string; tilings?: boolean; tfjs: boolean; torch: boolean }) => {
       const { benchConv } = await import('../../../bench/conv.ts');
       await benchConv({ ...(await benchOptions(o)), shapes: o.shapes?.split(','), tilings: o.tilings, noTfjs: !o.tfjs });
     });

@@ -1,6 +1,6 @@
 // The options every `ncl bench` subcommand shares: --json, --warmup, --repeat.
 import type { Command } from 'commander';
-import type { BenchOptions } from '../../../bench/harness.ts';
+import type { PeerOptions } from '../../../bench/peer.ts';
 import { openDevice } from '../device-options.ts';
 import { parseNumber } from './parse-number.ts';
 
@@ -12,8 +12,13 @@ export function withBenchOptions(cmd: Command, repeat = 3): Command {
     .option('--repeat <n>', 'timed runs per row (the median is reported)', parseNumber('--repeat', true, 1), repeat);
 }
 
+/** Adds --no-torch to a bench that has a PyTorch peer (bench/peer_torch.py). */
+export function withTorchPeer(cmd: Command): Command {
+  return cmd.option('--no-torch', 'skip the PyTorch peer (it runs when a python3 with torch is found: CUDA if present, else its CPU)');
+}
+
 /** Opens the device and turns the shared options into the harness's. */
-export async function benchOptions(o: { json?: boolean; warmup: number; repeat: number }): Promise<BenchOptions> {
+export async function benchOptions(o: { json?: boolean; warmup: number; repeat: number; torch?: boolean }): Promise<PeerOptions> {
   await openDevice();
-  return { json: !!o.json, warmup: o.warmup, repeat: Math.max(1, o.repeat) };
+  return { json: !!o.json, warmup: o.warmup, repeat: Math.max(1, o.repeat), noTorch: o.torch === false };
 }

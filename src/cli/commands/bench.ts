@@ -1,16 +1,16 @@
 // `ncl bench <name>`: runs a benchmark from bench/ and prints its table (or JSON rows).
 // Every bench takes --json, --warmup and --repeat (benchOptions); each adds its own options.
 import type { Command } from 'commander';
-import { benchOptions, withBenchOptions } from './bench-options.ts';
+import { benchOptions, withBenchOptions, withTorchPeer } from './bench-options.ts';
 import { registerContrastiveBench } from './bench-contrastive.ts';
 import { registerConvBench } from './bench-conv.ts';
 import { registerTrainBench } from './bench-train.ts';
 
 function registerMatmulBench(bench: Command): void {
-  withBenchOptions(bench.command('matmul').description('f32 matmul against tfjs-backend-webgpu on the same adapter'))
+  withTorchPeer(withBenchOptions(bench.command('matmul').description('f32 matmul against tfjs-backend-webgpu on the same adapter and PyTorch')))
     .option('--sizes <list>', 'comma-separated subset of 512,1000,1024,2048,4096x128')
     .option('--tilings', 'compare the matmul kernel tilings instead of the default one')
-    .action(async (o: { json?: boolean; warmup: number; repeat: number; sizes?: string; tilings?: boolean }) => {
+    .action(async (o: { json?: boolean; warmup: number; repeat: number; sizes?: string; tilings?: boolean; torch: boolean }) => {
       const { benchMatmul } = await import('../../../bench/matmul.ts');
       await benchMatmul({ ...(await benchOptions(o)), sizes: o.sizes?.split(','), tilings: o.tilings });
     });
