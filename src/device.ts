@@ -14,11 +14,6 @@ export function deviceAdapter(): AcquiredDevice {
   return runtime().adapter;
 }
 
-/** Waits for all recorded work; throws the first error the device reported. */
-export async function syncDevice(): Promise<void> {
-  await runtime().sync();
-}
-
 /** Runs `replay` with per-kernel NaN/Inf checks (debug mode, src/runtime/debug.ts); returns the
  *  report of the first op whose output was not finite. */
 export async function findNonFiniteOp(replay: () => void): Promise<string> {

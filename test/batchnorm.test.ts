@@ -109,6 +109,17 @@ test('running statistics over several steps (momentum 0.1 and 0.3)', async () =>
   }
 });
 
+test('a channel whose batch statistics are not finite keeps its running statistics', async () => {
+  const x = Float32Array.from({ length: 2 * 3 * 2 * 2 }, (_, i) => Math.sin(i));
+  x[1 * 4 + 2] = NaN; // image 0, channel 1
+  const runningMean = ncl.tensor([0.5, 0.5, 0.5], [3]);
+  const runningVar = ncl.tensor([2, 2, 2], [3]);
+  ncl.noGrad(() => ncl.batchNorm2d(ncl.tensor(x, [2, 3, 2, 2]), ncl.ones([3]), ncl.zeros([3]), { training: true, runningMean, runningVar })).dispose();
+  const [mean, variance] = [await runningMean.data(), await runningVar.data()];
+  assert.equal([mean[1], variance[1]], [0.5, 2]);
+  for (const c of [0, 2]) assert.ok(mean[c] !== 0.5 && variance[c] !== 2 && Number.isFinite(mean[c]!) && Number.isFinite(variance[c]!), `channel ${c} updated`);
+});
+
 test('eval mode without running statistics is an error', () => {
   assert.throws(() => ncl.batchNorm2d(ncl.zeros([1, 2, 3, 3]), ncl.ones([2]), ncl.zeros([2]), { training: false }), /eval mode needs runningMean/);
   assert.throws(() => ncl.batchNorm2d(ncl.zeros([1, 2, 3, 3]), ncl.ones([3]), ncl.zeros([2]), { training: true }), /weight .* one value per channel \(2\)/);

@@ -102,10 +102,10 @@ test('a run that fails mid-way keeps its last completed step: saved, and the mes
   assert.match(error!.message, /the last completed step \(1\) was saved to .*checkpoint\.safetensors; continue with --resume /);
   const saved = readCheckpoint(join(out, 'checkpoint.safetensors'));
   assert.is(saved.step, 1);
-  // The device skipped the bad step's update: weights, moments and the step count are step 1's.
+  // The device skipped the bad step's update, and its non-finite batch statistics left the running
+  // ones alone: weights, BN statistics, moments and the step count are step 1's.
   assert.is(saved.optimizerSteps, 1);
-  const updated = [...saved.model].filter(([name]) => !/running_(mean|var)|num_batches/.test(name));
-  for (const [name, t] of [...updated, ...saved.optimizer]) assert.ok(t.data.every(Number.isFinite), `${name} is not finite`);
+  for (const [name, t] of [...saved.model, ...saved.optimizer]) assert.ok(t.data.every(Number.isFinite), `${name} is not finite`);
 });
 
 // After step 2 the device is destroyed (what a driver reset looks like to the run). With a host

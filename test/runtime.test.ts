@@ -8,7 +8,7 @@ import { runtime } from '../src/runtime/context.ts';
 import { adapterTraits } from '../src/runtime/adapter.ts';
 import { sizeClass } from '../src/runtime/buffer-pool.ts';
 import { expandedSource, shaderSource } from '../src/runtime/pipelines.ts';
-import { device } from './helpers/setup.ts';
+import { assertClose, device } from './helpers/setup.ts';
 
 const cli = new URL('../bin/ncl.js', import.meta.url).pathname;
 
@@ -93,8 +93,10 @@ test('a kernel output reuses a buffer released since the last submit, without a 
   const y = ncl.mulScalar(x, 2); // recorded: reads x
   const created = rt.pool.stats().created;
   const submits = rt.submits;
+  const xBuffer = x.storage.buffer.buffer;
   x.dispose();
   const w = ncl.mulScalar(y, 3); // its output takes x's buffer; it runs after y's kernel read x
+  assert.ok(w.storage.buffer.buffer === xBuffer, "w's output is x's old buffer");
   assert.is(rt.pool.stats().created, created);
   assert.is(rt.submits, submits);
   const [ys, ws] = [await y.data(), await w.data()];
@@ -119,22 +121,24 @@ test('an upload never lands in a buffer that recorded work may still read', asyn
 
 test('repeating the same work after a submit creates no buffer and no bind group', async () => {
   const rt = runtime();
-  const work = () =>
+  // The same work on new values each time, so a run whose dispatches did nothing would show.
+  const work = (k: number) =>
     ncl.tidy(() => {
-      const a = ncl.tensor(Float32Array.from({ length: 300 }, (_, i) => i / 300), [3, 100]);
-      return ncl.sum(ncl.relu(ncl.mulScalar(ncl.add(a, a), -0.5)), 1);
+      const a = ncl.tensor(Float32Array.from({ length: 300 }, (_, i) => (i + k) / 300), [3, 100]);
+      return ncl.sum(ncl.relu(ncl.mulScalar(ncl.add(a, a), 0.5)), 1);
     });
-  for (let i = 0; i < 2; i++) {
-    work().dispose();
+  for (let k = 0; k < 2; k++) {
+    work(k).dispose();
     await rt.sync();
   }
   const created = rt.pool.stats().created;
   const bindGroups = rt.bindGroups.created;
-  const out = work();
+  const out = work(2);
   await rt.sync();
   assert.is(rt.pool.stats().created, created);
   assert.is(rt.bindGroups.created, bindGroups);
-  assert.equal(Array.from(await out.data()), [0, 0, 0]);
+  // Row r sums (100r + j + 2)/300 over j < 100.
+  assertClose(await out.data(), [5150 / 300, 15150 / 300, 25150 / 300], 1e-4, 1e-5, 'row sums');
   out.dispose();
 });
 

@@ -12,18 +12,18 @@ interface LaunchCommon {
 }
 
 /** A tiled kernel gives its own grid; a one-invocation-per-item kernel gives the item count. */
-export type Launch = LaunchCommon & ({ kernel: Kernel; workgroups: number | [number, number, number] } | { kernel: ItemKernel; items: number });
+type Launch = LaunchCommon & ({ kernel: Kernel; workgroups: number | [number, number, number] } | { kernel: ItemKernel; items: number });
 
 export function kernel(name: string, file: string, constants: Constants = {}): Kernel {
   return runtime().kernel(name, file, constants);
 }
 
 /** Workgroup size of one-invocation-per-item kernels unless a kernel declares another. */
-export const ITEM_WG = 256;
+const ITEM_WG = 256;
 
 /** A kernel with one invocation per item, specialised with its workgroup size: the shader receives
  *  it as {{WG}} and the launch divides the item count by the same number. */
-export interface ItemKernel {
+interface ItemKernel {
   readonly kernel: Kernel;
   readonly wg: number;
 }

@@ -2,8 +2,8 @@
 // workgroup size) is declared and looked up. A family declares a default per kernel profile (the
 // `cpu` and `gpu` profiles of src/platform/platform.ts, chosen from the adapter); the variant in
 // force is the one forced (benchmarks, tests and the selfcheck compare variants) or else the
-// profile's default. One-invocation-per-item kernels declare only their workgroup size, with
-// itemKernel (launch.ts).
+// profile's default. The workgroup size of a one-invocation-per-item kernel is declared with
+// itemKernel (launch.ts); such a kernel may have a family too (batch-norm channel sums).
 import { runtime } from '../runtime/context.ts';
 import type { KernelProfile } from '../runtime/runtime.ts';
 

@@ -165,7 +165,7 @@ export interface AdamWOptions extends OptimizerOptions {
 }
 
 /** PyTorch's AdamW defaults (a training recipe sets its own weight decay: src/ncl/train/config.ts). */
-export const ADAMW_DEFAULTS = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 } as const;
+const ADAMW_DEFAULTS = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 } as const;
 
 export class AdamW extends Optimizer {
   protected readonly slotNames = ['exp_avg', 'exp_avg_sq'];

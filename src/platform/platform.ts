@@ -22,7 +22,7 @@ export type KernelProfile = 'cpu' | 'gpu';
 export interface RuntimeOptions extends AdapterChoice {
   /** Check every kernel's output for NaN/Inf and name the first op that made one; poisons buffers. */
   debug?: boolean;
-  /** Fill every buffer the pool hands out with NaN first, so unwritten outputs show (tests). */
+  /** Fill every buffer a kernel gets from the pool with NaN first, so unwritten outputs show (tests). */
   poisonBuffers?: boolean;
   /** Force a kernel profile instead of the one chosen for the adapter. */
   profile?: KernelProfile;

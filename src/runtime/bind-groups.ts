@@ -4,7 +4,7 @@
 // the offset and size bound. A destroyed buffer is never handed out again, so entries naming one
 // are merely never asked for; the cache is emptied when it outgrows its bound.
 
-export interface BoundSlice {
+interface BoundSlice {
   buffer: GPUBuffer;
   offset: number;
   size: number;
@@ -48,9 +48,5 @@ export class BindGroupCache {
       this.created++;
     }
     return group;
-  }
-
-  clear(): void {
-    this.groups.clear();
   }
 }

@@ -23,7 +23,7 @@ export interface PoolStats {
   /** Buffers handed out and not yet released. */
   inUse: number;
   inUseBytes: number;
-  /** Buffers waiting for reuse (free or in quarantine). */
+  /** Buffers waiting for reuse (free, or released since the last submit). */
   cached: number;
   cachedBytes: number;
   /** Buffers ever created by the pool, and the largest total it held at once. */
@@ -114,7 +114,8 @@ export class BufferPool {
     this.recent.clear();
   }
 
-  /** Destroys every cached buffer (in-use buffers are untouched). */
+  /** Destroys every free buffer (buffers in use, and those released since the last submit that
+   *  recorded work may still use, are untouched). */
   trim(): void {
     for (const list of this.free.values()) for (const b of list) b.destroy();
     for (const [capacity, list] of this.free) {

@@ -6,7 +6,7 @@ import type { Binding, DispatchRequest } from './dispatch.ts';
 import type { Constants, Kernel } from './pipelines.ts';
 
 /** What the checker needs of the runtime that owns it. */
-export interface CheckerHost {
+interface CheckerHost {
   readonly pool: BufferPool;
   write(buffer: PooledBuffer, data: ArrayBufferView): void;
   readRaw(buffer: PooledBuffer, bytes: number): Promise<ArrayBuffer>;

@@ -199,7 +199,8 @@ export class Runtime {
     return this.uniformBuffer;
   }
 
-  /** Uploads data into a buffer; safe because a reused buffer left quarantine only after a submit. */
+  /** Uploads data into a buffer: one acquired for the host ('host', see buffer-pool.ts), or any
+   *  buffer after a flush (Storage.write). The write lands before work recorded but not submitted. */
   write(buffer: PooledBuffer, data: ArrayBufferView, offset = 0): void {
     this.throwIfBroken();
     this.device.queue.writeBuffer(buffer.buffer, offset, data.buffer, data.byteOffset, data.byteLength);

@@ -55,7 +55,7 @@ export function contrastivePlan(labels: ArrayLike<number>): ContrastivePlan {
 }
 
 /** The plan on the device: u32 tensors, so tidy scopes release them like any other. */
-export interface PlanTensors {
+interface PlanTensors {
   /** [N, 4] words of the WGSL struct RowInfo: class (i32 bits), w_i, 1/|P_i| (f32 bits), unused. */
   readonly rows: Tensor;
   readonly classStart: Tensor;

@@ -157,11 +157,11 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
 
   let step = resumed?.step ?? 0;
   net.train();
-  let next: Prefetch = step < lastStep ? prefetch(data, config, step, 0) : null;
+  let next: Prefetch = step < lastStep ? prefetch(data, step) : null;
   try {
     while (step < lastStep && !interrupted) {
       const following = step + 1;
-      const done = await trainStep(net, optimizer, data, config, step, schedule(step), next!, () => (following < lastStep ? prefetch(data, config, following, 0) : null));
+      const done = await trainStep(net, optimizer, data, config, step, schedule(step), next!, () => (following < lastStep ? prefetch(data, following) : null));
       next = done.next;
       const record = done.record;
       step++;
@@ -182,7 +182,7 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     net.dispose();
     throw e;
   } finally {
-    void next?.then(disposeMicroBatch, () => undefined);
+    discard(next);
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
     progress.stop();
@@ -235,10 +235,16 @@ interface MicroBatch {
   plan: PatchPlan | null;
 }
 
-async function loadMicroBatch(data: TrainingData, config: TrainConfig, step: number, micro: number): Promise<MicroBatch> {
-  const batch = await data.batch(step, micro);
-  const plan = await planPatches(batch, modelConfigOf(config).embedDim, config.ncl, Rng.fromSeed(config.seed, STREAM.sampler, step, micro));
-  return { batch, plan };
+/** A micro-batch and its patch plan (which reads the patch kinds back from the device). */
+async function loadMicroBatch(data: TrainingData, config: TrainConfig, step: number, micro: number, loaded?: Promise<TrainingBatch>): Promise<MicroBatch> {
+  const batch = await (loaded ?? data.batch(step, micro));
+  try {
+    const plan = await planPatches(batch, modelConfigOf(config).embedDim, config.ncl, Rng.fromSeed(config.seed, STREAM.sampler, step, micro));
+    return { batch, plan };
+  } catch (e) {
+    batch.images.dispose();
+    throw e;
+  }
 }
 
 /** Forward and backward of one micro-batch; the loss is scaled by 1/accumulate (gradients sum). */
@@ -258,25 +264,32 @@ function disposeMicroBatch(b: MicroBatch): void {
   b.plan?.sample.index.dispose();
 }
 
-/** The next step's first micro-batch, being decoded and augmented while the device works. */
-type Prefetch = Promise<MicroBatch> | null;
+/** The next step's first batch, decoded, augmented and uploaded while the device works. It reads
+ *  nothing back (its patch plan is made when its step starts), so it cannot take a read-back's
+ *  errors or debug reports from the step in flight. */
+type Prefetch = Promise<TrainingBatch> | null;
 
-/** Starts loading a micro-batch. A failure (a lost device) surfaces when the step awaits it, not
- *  as an unhandled rejection while the loop is busy elsewhere. */
-function prefetch(data: TrainingData, config: TrainConfig, step: number, micro: number): Promise<MicroBatch> {
-  const loading = loadMicroBatch(data, config, step, micro);
+/** Starts loading a step's first batch. A failure (a lost device) surfaces when the step awaits
+ *  it, not as an unhandled rejection while the loop is busy elsewhere. */
+function prefetch(data: TrainingData, step: number): Promise<TrainingBatch> {
+  const loading = data.batch(step, 0);
   loading.catch(() => undefined);
   return loading;
+}
+
+/** Releases a prefetched batch that no step will use (the loop ended, or a step failed). */
+function discard(next: Prefetch): void {
+  next?.then((batch) => batch.images.dispose()).catch(() => undefined);
 }
 
 /**
  * One optimiser step. Everything is recorded before anything is read back: the micro-batches'
  * forward and backward, the gradient norm, and an update that the device skips unless the losses
- * and the norm are finite (Optimizer.step's guard). Meanwhile the next step's first micro-batch is
+ * and the norm are finite (Optimizer.step's guard). Meanwhile the next step's first batch is
  * loaded (`prefetchNext`). Then the losses and the norm come back in one wait; if any is not
  * finite, the weights are as they were, and the step is replayed to name the op.
  */
-async function trainStep(net: NclNetwork, optimizer: Optimizer, data: TrainingData, config: TrainConfig, step: number, lr: number, first: Promise<MicroBatch>, prefetchNext: () => Prefetch): Promise<{ record: StepRecord; next: Prefetch }> {
+async function trainStep(net: NclNetwork, optimizer: Optimizer, data: TrainingData, config: TrainConfig, step: number, lr: number, first: Promise<TrainingBatch>, prefetchNext: () => Prefetch): Promise<{ record: StepRecord; next: Prefetch }> {
   const start = performance.now();
   const batches: MicroBatch[] = [];
   const results: MicroBatchResult[] = [];
@@ -291,7 +304,7 @@ async function trainStep(net: NclNetwork, optimizer: Optimizer, data: TrainingDa
   };
   try {
     for (let micro = 0; micro < config.accumulate; micro++) {
-      const microBatch = await (micro === 0 ? first : loadMicroBatch(data, config, step, micro));
+      const microBatch = await loadMicroBatch(data, config, step, micro, micro === 0 ? first : undefined);
       batches.push(microBatch);
       results.push(forwardBackward(net, microBatch, config, step, micro));
     }
@@ -334,7 +347,7 @@ async function trainStep(net: NclNetwork, optimizer: Optimizer, data: TrainingDa
     if (config.ncl.roleSwitch === 'dual') record.pc = means[2 + terms.length]!;
     return { record, next };
   } catch (e) {
-    void next?.then(disposeMicroBatch, () => undefined);
+    discard(next);
     if (e instanceof NonFiniteError) throw new NonFiniteLossError(`at step ${step + 1}: ${e.message}`);
     throw e;
   } finally {
