@@ -5,8 +5,7 @@ import { runtime } from './runtime/context.ts';
 import type { AcquiredDevice } from './runtime/adapter.ts';
 import { NonFiniteError } from './runtime/debug.ts';
 
-export { initDevice, shutdownDevice } from './runtime/context.ts';
-export type { AcquiredDevice } from './runtime/adapter.ts';
+export { initDevice } from './runtime/context.ts';
 export { NonFiniteError } from './runtime/debug.ts';
 
 /** The open device's adapter: name, backend, whether it is a CPU fallback, driver. */

@@ -32,7 +32,7 @@ export interface ChannelStats {
 /** How the per-channel sums are cut into pieces (batchnorm_rows.wgsl): consecutive pieces as long
  *  as the loop budget allows (`piece` null; CPU adapters), or interleaved pieces of about `piece`
  *  elements whose invocations read neighbouring addresses (GPUs; unmeasured until a GPU is at hand). */
-export const BATCHNORM_ROWS = new VariantFamily<{ interleaved: boolean; piece: number | null }>('batchnorm-rows', {
+export const BATCHNORM_ROWS = new VariantFamily<{ interleaved: boolean; piece: number | null }>({
   cpu: { interleaved: false, piece: null },
   gpu: { interleaved: true, piece: 64 },
 });

@@ -27,7 +27,7 @@ export interface ContrastiveTiling {
 }
 
 /** Defaults per profile, chosen by `ncl bench contrastive --tilings` (bench/RESULTS.md). */
-export const CONTRASTIVE_TILINGS = new VariantFamily<ContrastiveTiling>('contrastive', {
+export const CONTRASTIVE_TILINGS = new VariantFamily<ContrastiveTiling>({
   cpu: { tm: 8, tn4: 2, wg: 64, shared: false },
   gpu: { tm: 2, tn4: 4, wg: 64, shared: true },
 });

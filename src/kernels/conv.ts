@@ -88,7 +88,7 @@ export interface ConvTiling {
  * and d (the stem e prefers 8×4 there, a few ms). The GPU profile
  * uses the same barrier-free kernels with wider workgroups, unmeasured until a GPU is at hand.
  */
-export const CONV_TILINGS = new VariantFamily<{ fwd: ConvTiling; wgrad: ConvTiling }>('conv2d', {
+export const CONV_TILINGS = new VariantFamily<{ fwd: ConvTiling; wgrad: ConvTiling }>({
   cpu: { fwd: { tm: 16, tn4: 1, wgx: 8, wgy: 8 }, wgrad: { tm: 8, tn4: 2, wgx: 8, wgy: 8 } },
   gpu: { fwd: { tm: 4, tn4: 1, wgx: 16, wgy: 16 }, wgrad: { tm: 4, tn4: 1, wgx: 16, wgy: 16 } },
 });

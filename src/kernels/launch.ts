@@ -36,16 +36,10 @@ export function launch(l: Launch): void {
   if (l.writes.every((t) => t.size === 0)) return;
   const rt = runtime();
   const [k, workgroups] = 'items' in l ? [l.kernel.kernel, Math.ceil(l.items / l.kernel.wg)] : [l.kernel, l.workgroups];
+  rt.dispatch({ kernel: k, bindings: [...l.reads, ...l.writes].map((t) => t.binding), uniforms: l.uniforms, workgroups });
+  // Debug mode checks every f32 output for NaN/Inf (integers are always finite), naming the op.
+  if (!rt.debug) return;
   const shapes = (ts: readonly Storage[]) => ts.map((t) => formatShape(t.shape) + (t.dtype === 'f32' ? '' : `:${t.dtype}`)).join(' ');
   const detail = `inputs ${shapes(l.reads)} → ${shapes(l.writes)}`;
-  // Debug mode checks the f32 outputs for NaN/Inf (integers are always finite).
-  const [first, ...others] = l.writes.filter((t) => t.dtype === 'f32');
-  rt.dispatch({
-    kernel: k,
-    bindings: [...l.reads, ...l.writes].map((t) => t.binding),
-    uniforms: l.uniforms,
-    workgroups,
-    output: first ? { binding: first.binding, count: first.size, op: l.op, detail } : undefined,
-  });
-  for (const t of others) rt.debug?.check({ binding: t.binding, count: t.size, op: l.op, detail });
+  for (const t of l.writes) if (t.dtype === 'f32') rt.debug.check({ binding: t.binding, count: t.size, op: l.op, detail });
 }

@@ -26,7 +26,7 @@ export interface MatmulTiling {
 }
 
 /** Defaults per profile, chosen with `ncl bench matmul --tilings` (bench/RESULTS.md). */
-export const MATMUL_TILINGS = new VariantFamily<MatmulTiling>('matmul', {
+export const MATMUL_TILINGS = new VariantFamily<MatmulTiling>({
   cpu: { variant: 'vec4', tm: 8, tn4: 2, wgx: 8, wgy: 8 },
   gpu: { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16 },
 });

@@ -10,11 +10,8 @@ import type { KernelProfile } from '../runtime/runtime.ts';
 export class VariantFamily<T> {
   private forced: T | null = null;
 
-  constructor(
-    readonly name: string,
-    /** The default per profile, chosen from measurements (bench/RESULTS.md). */
-    readonly defaults: Readonly<Record<KernelProfile, T>>,
-  ) {}
+  /** `defaults`: the variant per profile, chosen from measurements (bench/RESULTS.md). */
+  constructor(readonly defaults: Readonly<Record<KernelProfile, T>>) {}
 
   /** The variant in force on the open device. */
   current(): T {

@@ -16,6 +16,4 @@ export interface DispatchRequest {
   uniforms?: ArrayBuffer | ArrayBufferView;
   /** Total workgroups (folded into 2-D past the per-dimension limit) or an explicit grid. */
   workgroups: number | [number, number, number];
-  /** For debug mode: the output to check, with the op's name and shapes. */
-  output?: { binding: Binding; count: number; op: string; detail: string };
 }

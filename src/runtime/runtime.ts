@@ -139,7 +139,6 @@ export class Runtime {
     }
     this.pending.push({ request, uniformOffset, grid });
     this.dispatches++;
-    if (this.debug && request.output) this.debug.check(request.output);
     if (this.pending.length >= this.maxDispatchesPerSubmit) this.flush();
   }
 

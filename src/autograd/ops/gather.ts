@@ -3,6 +3,7 @@
 import { gatherRowsKernel, scatterRowsKernel } from '../../kernels/gather.ts';
 import { checkLoopBudget } from '../../kernels/loop-budget.ts';
 import { defineOp } from '../registry.ts';
+import { wordTensor } from './creation.ts';
 import { Tensor } from '../tensor.ts';
 
 /**
@@ -41,8 +42,7 @@ export class RowIndex {
     for (let i = 0; i < indices.length; i++) order[fill[indices[i]!]!++] = i;
     this.index = Tensor.fromArray(indices, [indices.length], { dtype: 'u32' }); // not read when empty
     this.start = Tensor.fromArray(counts, [counts.length], { dtype: 'u32' });
-    // The scatter binds it even when nothing was gathered, and a binding cannot be empty.
-    this.order = Tensor.fromArray(order.length ? order : [0], [Math.max(1, order.length)], { dtype: 'u32' });
+    this.order = wordTensor(order); // the scatter binds it even when nothing was gathered
   }
 
   dispose(): void {

@@ -5,7 +5,8 @@
 //   - weight w_i = 1/M for the M kept anchors, 0 otherwise;
 //   - the members of each class, for the class sums S_c.
 // Class ids may be any non-negative integers; they are renumbered 0..C−1 in increasing order.
-import { Tensor } from '../../autograd/tensor.ts';
+import { wordTensor } from '../../autograd/ops/creation.ts';
+import type { Tensor } from '../../autograd/tensor.ts';
 
 export interface ContrastivePlan {
   readonly n: number;
@@ -60,12 +61,6 @@ interface PlanTensors {
   readonly rows: Tensor;
   readonly classStart: Tensor;
   readonly members: Tensor;
-}
-
-/** A u32 tensor of the words (one zero word when there are none: bindings cannot be empty). */
-function wordTensor(words: Uint32Array, width = 1): Tensor {
-  const data = words.length ? words : new Uint32Array(width);
-  return Tensor.fromArray(data, width === 1 ? [data.length] : [data.length / width, width], { dtype: 'u32' });
 }
 
 export function uploadPlan(plan: ContrastivePlan): PlanTensors {

@@ -10,9 +10,13 @@ export function scheduleOf(c: TrainConfig): Schedule {
   return c.optimizer === 'sgd' ? poly(lr, c.steps, 0.9) : cosineWithWarmup(lr, c.steps, warmupOf(c));
 }
 
+/** Without clipping (maxGradNorm 0), a bound no gradient reaches: the optimiser still computes the
+ *  global norm each step (scale exactly 1), which the log reports and the NaN guard checks. */
+const NEVER_CLIPPED = 3e38;
+
 export function createOptimizer(params: readonly Tensor[], c: TrainConfig): { optimizer: Optimizer; schedule: Schedule } {
-  const clip = c.maxGradNorm > 0 ? { maxGradNorm: c.maxGradNorm } : {};
+  const maxGradNorm = c.maxGradNorm > 0 ? c.maxGradNorm : NEVER_CLIPPED;
   const { lr, weightDecay } = optimizerSettings(c);
-  const optimizer = c.optimizer === 'sgd' ? new SGD(params, { lr, momentum: 0.9, weightDecay, ...clip }) : new AdamW(params, { lr, weightDecay, ...clip });
+  const optimizer = c.optimizer === 'sgd' ? new SGD(params, { lr, momentum: 0.9, weightDecay, maxGradNorm }) : new AdamW(params, { lr, weightDecay, maxGradNorm });
   return { optimizer, schedule: scheduleOf(c) };
 }

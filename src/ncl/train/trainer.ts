@@ -6,7 +6,7 @@
 // step count; data order, augmentation, sampling and dropout derive from (seed, step) (streams.ts).
 import { join } from 'node:path';
 import { backward } from '../../autograd/backward.ts';
-import { add, mulScalar } from '../../autograd/ops/elementwise.ts';
+import { mulScalar } from '../../autograd/ops/elementwise.ts';
 import { sum } from '../../autograd/ops/reduce.ts';
 import { concat, slice } from '../../autograd/ops/shape.ts';
 import { keep, noGrad, tidy } from '../../autograd/scope.ts';
@@ -14,7 +14,6 @@ import type { Tensor } from '../../autograd/tensor.ts';
 import type { DatasetListing } from '../../data/dataset.ts';
 import type { LoadOptions } from '../../data/loader.ts';
 import { Rng } from '../../common/rng.ts';
-import { globalNormScale } from '../../optim/clip.ts';
 import type { Optimizer } from '../../optim/optimizer.ts';
 import { NonFiniteError, findNonFiniteOp } from '../../device.ts';
 import { evalJson, evaluate, type EvalJson } from '../evaluate.ts';
@@ -283,17 +282,18 @@ function discard(next: Prefetch): void {
 }
 
 /**
- * One optimiser step. Everything is recorded before anything is read back: the micro-batches'
- * forward and backward, the gradient norm, and an update that the device skips unless the losses
- * and the norm are finite (Optimizer.step's guard). Meanwhile the next step's first batch is
- * loaded (`prefetchNext`). Then the losses and the norm come back in one wait; if any is not
- * finite, the weights are as they were, and the step is replayed to name the op.
+ * One optimiser step. Its micro-batches and their patch plans (a read-back of the patch kinds
+ * each) are loaded first; then everything is recorded before anything is read back: the
+ * micro-batches' forward and backward, and an update that the device skips unless the losses and
+ * the gradient norm (which the optimiser computes for clipping) are finite (Optimizer.step's
+ * guard). Meanwhile the next step's first batch is loaded (`prefetchNext`). Then the losses and the
+ * norm come back in one wait; if any is not finite, the weights are as they were, and the step is
+ * replayed to name the op.
  */
 async function trainStep(net: NclNetwork, optimizer: Optimizer, data: TrainingData, config: TrainConfig, step: number, lr: number, first: Promise<TrainingBatch>, prefetchNext: () => Prefetch): Promise<{ record: StepRecord; next: Prefetch }> {
   const start = performance.now();
   const batches: MicroBatch[] = [];
   const results: MicroBatchResult[] = [];
-  let norm: Tensor | null = null;
   let next: Prefetch = null;
   const fail = async (what: string): Promise<never> => {
     const found = await findNonFiniteOp(() => {
@@ -303,20 +303,16 @@ async function trainStep(net: NclNetwork, optimizer: Optimizer, data: TrainingDa
     throw new NonFiniteLossError(`${what} at step ${step + 1}: ${found}. The weights were not updated; the last good checkpoint is left as it was.`);
   };
   try {
-    for (let micro = 0; micro < config.accumulate; micro++) {
-      const microBatch = await loadMicroBatch(data, config, step, micro, micro === 0 ? first : undefined);
-      batches.push(microBatch);
-      results.push(forwardBackward(net, microBatch, config, step, micro));
-    }
-    // [scale, norm] of clipping at a bound never reached: only the norm is used here.
-    norm = noGrad(() => globalNormScale(optimizer.params.filter((p) => p.grad).map((p) => p.grad!), 3e38));
-    const guard = noGrad(() => tidy(() => add(sum(concat(results.map((r) => r.values), 0)), slice(norm!, [1], [1]))));
+    for (let micro = 0; micro < config.accumulate; micro++) batches.push(await loadMicroBatch(data, config, step, micro, micro === 0 ? first : undefined));
+    batches.forEach((microBatch, micro) => results.push(forwardBackward(net, microBatch, config, step, micro)));
+    const guard = noGrad(() => tidy(() => sum(concat(results.map((r) => r.values), 0)).view([1])));
     optimizer.lr = lr;
     optimizer.step(guard);
     guard.dispose();
     next = prefetchNext();
-    // One read-back: every micro-batch's loss terms, then the gradient norm.
-    const report = noGrad(() => tidy(() => concat([...results.map((r) => r.values), slice(norm!, [1], [1])], 0)));
+    // One read-back: every micro-batch's loss terms, then the gradient norm ([scale, norm] of clipping).
+    const clip = optimizer.lastClip!;
+    const report = noGrad(() => tidy(() => concat([...results.map((r) => r.values), slice(clip, [1], [1])], 0)));
     const numbers = await report.data();
     report.dispose();
     const width = results[0]!.values.size;
@@ -352,7 +348,6 @@ async function trainStep(net: NclNetwork, optimizer: Optimizer, data: TrainingDa
     throw e;
   } finally {
     for (const r of results) r.values.dispose();
-    norm?.dispose();
     for (const b of batches) disposeMicroBatch(b);
   }
 }
