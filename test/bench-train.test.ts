@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { ncl } from './helpers/cli.ts';
 
 test('the step counters: one submit, no buffer, bind group or read-back per step in the steady state', async () => {
-  const r = await ncl('bench', 'train', '--input-size', '32', '--batch-size', '2', '--no-profile', '--json', '--warmup', '1', '--repeat', '1');
+  const r = await ncl('bench', 'train', '--input-size', '32', '--batch-size', '2', '--no-profile', '--json', '--warmup', '1', '--repeat', '3');
   assert.is(r.code, 0, r.stderr);
   const rows = r.stdout
     .trim()
