@@ -1,11 +1,13 @@
 // Fused supervised contrastive loss, backward pass (docs/method.md §6), scaled by the upstream
 // gradient g of L_con:
 //
-//   dL/dz_k = (1/τ) Σ_j (w_k p_kj + w_j p_jk) z_j  −  (2 / (τ M (n_c − 1))) (S_c − z_k)
+//   dL/dz_k = (1/τ) Σ_j (w_k p_kj + w_j p_jk) z_j  −  (1 / (τ (n_c − 1))) (w_k (S_c − z_k) + W_c − w_k z_k)
 //   p_ij = exp(s_ij − LSE_i)   (0 where i = j or either row is ignored: an ignored row gets dz = 0)
 //
-// with w_k = 1/M for kept anchors and 0 otherwise, c the class of k, and the second term only for
-// kept anchors (w_k pos_scale_k = 1/(M (n_c − 1))). LSE comes from the forward pass; s is
+// with w_k the anchor weight (1/M for each of M kept anchors by default; 0 for rows that are not
+// kept anchors), c the class of k, S_c and W_c = Σ_{i ∈ c} w_i z_i the plain and weighted class
+// sums, and the second term only for kept anchors (pos_scale_k = 1/(n_c − 1)); with equal weights
+// it is 2 w_k/(τ (n_c − 1)) (S_c − z_k). LSE comes from the forward pass; s is
 // recomputed tile by tile. Because s is symmetric, p_kj and p_jk both come from the one s_kj: a
 // single pass over row blocks k (TM rows per invocation) streaming every column tile j (TN rows)
 // accumulates both terms into dz_k, which only this invocation writes — no second pass over
@@ -20,11 +22,12 @@ struct RowInfo { class_id: i32, weight: f32, pos_scale: f32, unused: f32 }
 @group(0) @binding(0) var<storage, read> z: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read> rows: array<RowInfo>;
 @group(0) @binding(2) var<storage, read> class_sums: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> lse: array<f32>;
-@group(0) @binding(4) var<storage, read> grad_out: array<f32>;
-@group(0) @binding(5) var<storage, read_write> dz: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read> weighted_sums: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read> lse: array<f32>;
+@group(0) @binding(5) var<storage, read> grad_out: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dz: array<vec4<f32>>;
 struct Params { n: u32, inv_tau: f32, col_begin: u32, col_end: u32 }
-@group(0) @binding(6) var<uniform> params: Params;
+@group(0) @binding(7) var<uniform> params: Params;
 
 //! include contrastive_tile
 
@@ -112,12 +115,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       continue;
     }
     let info = rows[i];
-    // kept anchors: 2 w_k / |P_k| (S_c − z_k) from the positive terms; others: none
-    let pos = select(0.0, 2.0 * info.weight * info.pos_scale, info.weight > 0.0);
+    // rows of a kept class: (w_k (S_c − z_k) + W_c − w_k z_k) / |P_k| from the positive terms
+    // (pos_scale is 0 for every other row)
     let c = u32(max(info.class_id, 0));
     for (var k = 0u; k < D4; k++) {
       let zi = z[i * D4 + k];
-      dz[i * D4 + k] = g * (acc[t * D4 + k] - pos * (class_sums[c * D4 + k] - zi));
+      let pos = info.weight * (class_sums[c * D4 + k] - 2.0 * zi) + weighted_sums[c * D4 + k];
+      dz[i * D4 + k] = g * (acc[t * D4 + k] - info.pos_scale * pos);
     }
   }
 }

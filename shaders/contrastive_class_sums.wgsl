@@ -1,16 +1,19 @@
-// Class sums for the positive terms of the contrastive loss (docs/method.md §5):
-//   S_c = Σ_{i : y_i = c} z_i
+// Class sums for the positive terms of the contrastive loss (docs/method.md §5–§6):
+//   S_c = Σ_{i : y_i = c} z_i            (WEIGHTED false)
+//   W_c = Σ_{i : y_i = c} w_i z_i        (WEIGHTED true; w_i the anchor weights of the rows)
 // The rows of class c are listed in increasing order in members[start[c] .. start[c + 1]) (built on
 // the CPU). Invocation (c, part, k) sums the k-th vec4 of members part·chunk .. part·chunk + chunk − 1
 // of class c into partial[c, part, k]; the parts are then summed in order by the reduce kernel.
 // Every sum runs in a fixed order (reproducible, no atomics), and `chunk` keeps each invocation's
 // loop within the loop budget of CPU adapters (src/kernels/loop-budget.ts).
+struct RowInfo { class_id: i32, weight: f32, pos_scale: f32, unused: f32 }
 @group(0) @binding(0) var<storage, read> z: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read> start: array<u32>;
-@group(0) @binding(2) var<storage, read> members: array<u32>;
-@group(0) @binding(3) var<storage, read_write> partial: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read> rows: array<RowInfo>;
+@group(0) @binding(2) var<storage, read> start: array<u32>;
+@group(0) @binding(3) var<storage, read> members: array<u32>;
+@group(0) @binding(4) var<storage, read_write> partial: array<vec4<f32>>;
 struct Params { classes: u32, parts: u32, chunk: u32, d4: u32 }
-@group(0) @binding(4) var<uniform> params: Params;
+@group(0) @binding(5) var<uniform> params: Params;
 
 @compute @workgroup_size({{WG}})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -26,7 +29,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let end = min(start[c + 1u], begin + params.chunk);
   var acc = vec4<f32>(0.0);
   for (var e = begin; e < end; e++) {
-    acc += z[members[e] * params.d4 + k];
+    let i = members[e];
+    acc += select(1.0, rows[i].weight, {{WEIGHTED}}) * z[i * params.d4 + k];
   }
   partial[o] = acc;
 }

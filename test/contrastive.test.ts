@@ -7,7 +7,10 @@
 //      labels, no kept anchor (loss 0, gradient 0), τ = 0.05 with near-duplicate rows.
 //   3. Fused against unfused on the device (same tolerances), both tilings (CPU and GPU profile).
 //   4. Determinism: two fused runs give bit-identical loss and gradient.
-//   5. Large N, where one invocation would pass the 65535-iteration loop budget of llvmpipe
+//   5. Anchor weights a_i (per-kind balancing, docs/method.md §3): the reference gradient against
+//      finite differences, fused and unfused against the reference with weights that differ inside
+//      a class and a kept anchor of weight 0, same tolerances as 2.
+//   6. Large N, where one invocation would pass the 65535-iteration loop budget of llvmpipe
 //      (N = 8192, D = 128) and a class has more members than one class-sum invocation takes
 //      (N = 21000): rows are copies of a few typed rows, against the reference summed over types
 //      (loss atol 1e-5 rtol 1e-4; gradient atol 1e-4 · max(max|dL/dz|, 1/(τM)), rtol 1e-3).
@@ -46,10 +49,10 @@ function mixedLabels(n: number): number[] {
   return Array.from({ length: n }, (_, i) => (i % 7 === 3 ? -1 : n <= 3 ? (i === 1 ? 1 : 0) : i % 2));
 }
 
-async function runLoss(z: Float64Array, labels: number[], d: number, tau: number, fused: boolean): Promise<{ loss: number; grad: Float32Array }> {
+async function runLoss(z: Float64Array, labels: number[], d: number, tau: number, fused: boolean, anchorWeights?: number[]): Promise<{ loss: number; grad: Float32Array }> {
   const zt = ncl.tensor(Float32Array.from(z), [labels.length, d], { requiresGrad: true });
   const loss = ncl.tidy(() => {
-    const l = ncl.keep(ncl.contrastiveLoss(zt, labels, { tau, fused }));
+    const l = ncl.keep(ncl.contrastiveLoss(zt, labels, { tau, fused, ...(anchorWeights ? { anchorWeights } : {}) }));
     ncl.backward(l);
     return l;
   });
@@ -62,7 +65,7 @@ async function runLoss(z: Float64Array, labels: number[], d: number, tau: number
 
 /** atol for dL/dz: 1e-4 of the larger of max|dL/dz| and 1/(τM), the size of the two terms of §6
  *  that cancel when rows are near-duplicates (f32 rounding is relative to them, not to their sum). */
-function gradTolerance(want: ArrayLike<number>, labels: number[], tau: number): number {
+function gradTolerance(want: ArrayLike<number>, labels: readonly number[], tau: number): number {
   const size = new Map<number, number>();
   for (const y of labels) size.set(y, (size.get(y) ?? 0) + 1);
   const kept = labels.filter((y) => y !== -1 && size.get(y)! >= 2).length;
@@ -71,34 +74,41 @@ function gradTolerance(want: ArrayLike<number>, labels: number[], tau: number): 
   return 1e-4 * max;
 }
 
-async function checkAgainstReference(what: string, z: Float64Array, labels: number[], d: number, tau: number, fused: boolean): Promise<void> {
-  const { loss, grad } = await runLoss(z, labels, d, tau, fused);
-  const wantGrad = contrastiveGradRef(z, labels, d, tau);
-  assertClose([loss], [contrastiveLossRef(z, labels, d, tau)], 1e-5, 1e-4, `${what} loss`);
+async function checkAgainstReference(what: string, z: Float64Array, labels: number[], d: number, tau: number, fused: boolean, anchorWeights?: number[]): Promise<void> {
+  const { loss, grad } = await runLoss(z, labels, d, tau, fused, anchorWeights);
+  const wantGrad = contrastiveGradRef(z, labels, d, tau, anchorWeights);
+  assertClose([loss], [contrastiveLossRef(z, labels, d, tau, anchorWeights)], 1e-5, 1e-4, `${what} loss`);
   assertClose(grad, wantGrad, gradTolerance(wantGrad, labels, tau), 1e-3, `${what} gradient`);
 }
 
+/** Anchor weights that differ inside each class: 1, 2 or 0.5 by row, and row 0 weighs 0. */
+function unevenWeights(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => (i === 0 ? 0 : [1, 2, 0.5][i % 3]!));
+}
+
 test('the analytic gradient of §6 matches finite differences of the loss', () => {
-  const cases: Array<[number, number, number[]]> = [
-    [2, 3, [0, 0]],
-    [3, 4, [0, 1, 0]],
-    [9, 3, [0, 1, -1, 1, 0, 2, 0, -1, 1]],
-    [17, 5, mixedLabels(17)],
+  const cases: Array<[number, number, number[], number[] | undefined]> = [
+    [2, 3, [0, 0], undefined],
+    [3, 4, [0, 1, 0], undefined],
+    [9, 3, [0, 1, -1, 1, 0, 2, 0, -1, 1], undefined],
+    [17, 5, mixedLabels(17), undefined],
+    [17, 5, mixedLabels(17), unevenWeights(17)],
+    [9, 3, [0, 1, -1, 1, 0, 2, 0, -1, 1], [3, 0.5, 1, 1, 2, 7, 0.25, 1, 4]],
   ];
-  for (const [n, d, labels] of cases) {
+  for (const [n, d, labels, weights] of cases) {
     const z = unitRows(n, d);
     const h = 1e-6;
     const fd = new Float64Array(n * d);
     for (let e = 0; e < n * d; e++) {
       const saved = z[e]!;
       z[e] = saved + h;
-      const up = contrastiveLossRef(z, labels, d, 0.1);
+      const up = contrastiveLossRef(z, labels, d, 0.1, weights);
       z[e] = saved - h;
-      const down = contrastiveLossRef(z, labels, d, 0.1);
+      const down = contrastiveLossRef(z, labels, d, 0.1, weights);
       z[e] = saved;
       fd[e] = (up - down) / (2 * h);
     }
-    assertClose(contrastiveGradRef(z, labels, d, 0.1), fd, 1e-6, 1e-5, `reference gradient N=${n} D=${d}`);
+    assertClose(contrastiveGradRef(z, labels, d, 0.1, weights), fd, 1e-6, 1e-5, `reference gradient N=${n} D=${d}${weights ? ' weighted' : ''}`);
   }
 });
 
@@ -119,6 +129,13 @@ for (const fused of [true, false]) {
     const ids = Array.from({ length: 30 }, (_, i) => [7, 100, 7, 42, -1][i % 5]!);
     await checkAgainstReference(`${impl} ids 7, 42, 100 and ignored rows`, unitRows(30, 12), ids, 12, 0.1, fused);
     await checkAgainstReference(`${impl} τ=0.05 near-duplicates`, unitRows(200, 128, 1e-3), mixedLabels(200), 128, 0.05, fused);
+  });
+
+  test(`${impl}: anchor weights that differ inside a class, N ∈ {17, 300}, D ∈ {3, 32}`, async () => {
+    for (const n of [17, 300]) {
+      for (const d of [3, 32]) await checkAgainstReference(`${impl} weighted N=${n} D=${d}`, unitRows(n, d), mixedLabels(n), d, 0.1, fused, unevenWeights(n));
+    }
+    assert.throws(() => ncl.contrastiveLoss(ncl.zeros([3, 4]), [0, 1, 0], { anchorWeights: [1, -1, 1] }), /row 1 has weight -1/);
   });
 
   test(`${impl}: no kept anchor gives loss 0 and gradient 0`, async () => {

@@ -1,14 +1,16 @@
 // Float64 CPU reference of the contrastive loss (docs/method.md §5), straight from the definition,
-// and of its analytic gradient (§6), written pair by pair with no class-sum shortcut.
+// and of its analytic gradient (§6), written pair by pair with no class-sum shortcut. Anchor
+// weights a_i (default 1) weigh each kept anchor's ℓ_i; they are normalised over the kept anchors.
 
-/** L_con for z (N×D, row-major) and labels (−1 = ignore). */
-export function contrastiveLossRef(z: Float64Array, labels: readonly number[], d: number, tau: number): number {
+/** L_con = Σ_kept a_i ℓ_i / Σ_kept a_i for z (N×D, row-major) and labels (−1 = ignore). */
+export function contrastiveLossRef(z: Float64Array, labels: readonly number[], d: number, tau: number, anchorWeights?: readonly number[]): number {
   const n = labels.length;
   const s = (i: number, j: number) => {
     let acc = 0;
     for (let k = 0; k < d; k++) acc += z[i * d + k]! * z[j * d + k]!;
     return acc / tau;
   };
+  const a = (i: number) => anchorWeights?.[i] ?? 1;
   let total = 0;
   let kept = 0;
   for (let i = 0; i < n; i++) {
@@ -23,21 +25,22 @@ export function contrastiveLossRef(z: Float64Array, labels: readonly number[], d
     if (positives.length === 0) continue;
     const m = Math.max(...others);
     const lse = m + Math.log(others.reduce((a, v) => a + Math.exp(v - m), 0));
-    total += lse - positives.reduce((a, v) => a + v, 0) / positives.length;
-    kept++;
+    total += a(i) * (lse - positives.reduce((acc, v) => acc + v, 0) / positives.length);
+    kept += a(i);
   }
   return kept === 0 ? 0 : total / kept;
 }
 
-/** dL/dz by the formula of §6. */
-export function contrastiveGradRef(z: Float64Array, labels: readonly number[], d: number, tau: number): Float64Array {
+/** dL/dz by the formula of §6 (6.2), with w_i = a_i / Σ_kept a_k. */
+export function contrastiveGradRef(z: Float64Array, labels: readonly number[], d: number, tau: number, anchorWeights?: readonly number[]): Float64Array {
   const n = labels.length;
   const valid = labels.map((y) => y !== -1);
   const classSize = labels.map((y) => labels.filter((v) => v === y).length);
   const kept = labels.map((_, i) => valid[i]! && classSize[i]! >= 2);
-  const M = kept.filter(Boolean).length;
+  const a = (i: number) => (kept[i] ? (anchorWeights?.[i] ?? 1) : 0);
+  const total = labels.reduce((acc, _y, i) => acc + a(i), 0);
   const grad = new Float64Array(n * d);
-  if (M === 0) return grad;
+  if (total === 0) return grad;
   const s = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
@@ -55,17 +58,18 @@ export function contrastiveGradRef(z: Float64Array, labels: readonly number[], d
     for (let j = 0; j < n; j++) if (pair(i, j)) acc += Math.exp(s[i * n + j]! - m);
     lse[i] = m + Math.log(acc);
   }
-  const w = kept.map((k) => (k ? 1 / M : 0));
+  const w = labels.map((_y, i) => a(i) / total);
   const p = (i: number, j: number) => (pair(i, j) && w[i]! > 0 ? Math.exp(s[i * n + j]! - lse[i]!) : 0);
   for (let k = 0; k < n; k++) {
     for (let j = 0; j < n; j++) {
-      const a = (w[k]! * p(k, j) + w[j]! * p(j, k)) / tau;
-      if (a !== 0) for (let e = 0; e < d; e++) grad[k * d + e]! += a * z[j * d + e]!;
+      const c = (w[k]! * p(k, j) + w[j]! * p(j, k)) / tau;
+      if (c !== 0) for (let e = 0; e < d; e++) grad[k * d + e]! += c * z[j * d + e]!;
     }
     if (kept[k]) {
-      const c = 2 / (tau * M * (classSize[k]! - 1));
+      // s_kj appears in the positive terms of anchor k and of anchor j (same class, same |P|).
       for (let j = 0; j < n; j++) {
         if (j === k || labels[j] !== labels[k]) continue;
+        const c = (w[k]! + w[j]!) / (tau * (classSize[k]! - 1));
         for (let e = 0; e < d; e++) grad[k * d + e]! -= c * z[j * d + e]!;
       }
     }

@@ -79,15 +79,19 @@ function params(n: number, tau: number, [begin, end]: [number, number]): ArrayBu
 /** Members per invocation of the class-sum kernel (one loop iteration each). */
 const CLASS_SUM_CHUNK = 16384;
 
-/** S_c = Σ_{y_i = c} z_i, as a [C, D4·4] tensor; `largestClass` sets how many parts to sum. */
-export function classSumsKernel(z: Storage, plan: DevicePlan, classes: number, largestClass: number): Storage {
+/**
+ * S_c = Σ_{y_i = c} z_i, or with `weighted` W_c = Σ_{y_i = c} w_i z_i, as a [C, D4·4] tensor;
+ * `largestClass` sets how many parts to sum.
+ */
+export function classSumsKernel(z: Storage, plan: DevicePlan, classes: number, largestClass: number, weighted = false): Storage {
   const d = z.shape[1]!;
   const parts = Math.max(1, Math.ceil(largestClass / CLASS_SUM_CHUNK));
   const partial = Storage.empty([classes, parts, d]);
+  const name = `contrastive:classSums${weighted ? '[weighted]' : ''}`;
   launch({
-    op: 'contrastive:classSums',
-    kernel: itemKernel('contrastive:classSums', 'contrastive_class_sums', {}, 64),
-    reads: [z, plan.classStart, plan.members],
+    op: name,
+    kernel: itemKernel(name, 'contrastive_class_sums', { WEIGHTED: weighted }, 64),
+    reads: [z, plan.rows, plan.classStart, plan.members],
     writes: [partial],
     uniforms: uniforms().u32(classes, parts, CLASS_SUM_CHUNK, d / 4).finish(),
     items: classes * parts * (d / 4),
@@ -116,13 +120,14 @@ export function contrastiveForwardKernel(z: Storage, plan: DevicePlan, sums: Sto
   return { lse, rowLoss };
 }
 
-/** g · dL/dz for the padded z, with g the one-element upstream gradient. */
-export function contrastiveBackwardKernel(z: Storage, plan: DevicePlan, sums: Storage, lse: Storage, grad: Storage, tau: number): Storage {
+/** g · dL/dz for the padded z, with g the one-element upstream gradient; `sums` S_c and
+ *  `weightedSums` W_c from classSumsKernel. */
+export function contrastiveBackwardKernel(z: Storage, plan: DevicePlan, sums: Storage, weightedSums: Storage, lse: Storage, grad: Storage, tau: number): Storage {
   const [n, d] = z.shape as [number, number];
   const { kernel: k, tiling, workgroups } = specialise('backward', d / 4);
   const dz = Storage.empty(z.shape);
   for (const chunk of columnChunks('backward', tiling, d / 4, n)) {
-    launch({ op: 'contrastive:backward', kernel: k, reads: [z, plan.rows, sums, lse, grad], writes: [dz], uniforms: params(n, tau, chunk), workgroups: workgroups(n) });
+    launch({ op: 'contrastive:backward', kernel: k, reads: [z, plan.rows, sums, weightedSums, lse, grad], writes: [dz], uniforms: params(n, tau, chunk), workgroups: workgroups(n) });
   }
   return dz;
 }

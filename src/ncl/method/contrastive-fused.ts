@@ -1,7 +1,8 @@
 // The fused contrastive loss as one autograd op (docs/method.md §6): its forward saves only LSE
 // (N floats) and its backward is the single symmetric pass of shaders/contrastive_backward.wgsl.
 // D is padded to a multiple of 4 inside (zero columns change no dot product); the class sums S_c
-// are recomputed in the backward pass rather than kept (O(N·D)). The plan's tensors are inputs
+// (plain, and weighted by the anchor weights) are recomputed in the backward pass rather than kept
+// (O(N·D)). The plan's tensors are inputs
 // without a gradient.
 import { defineOp } from '../../autograd/registry.ts';
 import { Tensor } from '../../autograd/tensor.ts';
@@ -50,9 +51,10 @@ const fusedOp = defineOp<FusedAttrs>({
     const device: DevicePlan = { rows: rows!.storage, classStart: classStart!.storage, members: members!.storage };
     const zp = padColumns(z!.storage);
     const sums = classSumsKernel(zp, device, plan.classes, plan.largestClass);
-    const dzp = contrastiveBackwardKernel(zp, device, sums, lse.storage, g.storage, tau);
+    const weightedSums = classSumsKernel(zp, device, plan.classes, plan.largestClass, true);
+    const dzp = contrastiveBackwardKernel(zp, device, sums, weightedSums, lse.storage, g.storage, tau);
     const dz = unpadColumns(dzp, z!.shape[1]!);
-    for (const t of [zp, sums, dzp]) t.dispose();
+    for (const t of [zp, sums, weightedSums, dzp]) t.dispose();
     return [Tensor.wrap(dz), null, null, null];
   },
 });

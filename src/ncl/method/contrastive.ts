@@ -1,7 +1,8 @@
 // Supervised contrastive loss over patch embeddings (docs/method.md §5; the fused kernel is §6).
 //
 //   s_ij = z_i · z_j / τ,   LSE_i = log Σ_{j ≠ i, y_j ≠ −1} exp(s_ij),   P_i = { j ≠ i : y_j = y_i }
-//   ℓ_i  = LSE_i − (1/|P_i|) Σ_{p ∈ P_i} s_ip,   L_con = mean of ℓ_i over the M kept anchors
+//   ℓ_i  = LSE_i − (1/|P_i|) Σ_{p ∈ P_i} s_ip,   L_con = Σ_kept a_i ℓ_i / Σ_kept a_i
+//   (anchor weights a_i, default 1: the mean of ℓ_i over the M kept anchors)
 //
 // Rows labelled −1 are ignored (neither anchors nor in any denominator); anchors without positives
 // are skipped; with no kept anchor the loss is 0 and so is its gradient.
@@ -16,6 +17,8 @@ export interface ContrastiveOptions {
   tau?: number;
   /** The fused kernel (default) or the composition of engine ops (the reference). */
   fused?: boolean;
+  /** a_i ≥ 0 per row: L_con = Σ_kept a_i ℓ_i / Σ_kept a_i (default 1 each: the mean). */
+  anchorWeights?: ArrayLike<number>;
 }
 
 /**
@@ -27,6 +30,6 @@ export function contrastiveLoss(z: Tensor, labels: ArrayLike<number>, options: C
   if (z.rank !== 2 || z.shape[1] === 0) throw new Error(`contrastiveLoss: z must be [N, D] with D ≥ 1, got ${z.describe()}`);
   if (labels.length !== z.shape[0]) throw new Error(`contrastiveLoss: ${labels.length} labels for ${z.describe()}`);
   if (!(tau > 0)) throw new Error(`contrastiveLoss: tau must be positive, got ${tau}`);
-  const plan = contrastivePlan(labels);
+  const plan = contrastivePlan(labels, options.anchorWeights);
   return (options.fused ?? DEFAULT_NCL_OPTIONS.fused) ? fusedContrastiveLoss(z, plan, tau) : unfusedContrastiveLoss(z, plan, tau);
 }
