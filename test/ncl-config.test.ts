@@ -26,7 +26,10 @@ test('bad values are errors naming the option', () => {
   const cases: Array<[Parameters<typeof resolveTrainConfig>[0], RegExp]> = [
     [{ preset: 'huge' as 'tiny' }, /preset must be one of paper, tiny, got 'huge'/],
     [{ steps: 10, warmupSteps: 10 }, /warmupSteps \(10\) must be smaller than steps \(10\)/],
-    [{ ncl: { roleSwitch: 'both' as 'dual' } }, /roleSwitch must be one of dual, alternate, drop, off/],
+    [{ ncl: { roleSwitch: 'both' as 'dual' } }, /roleSwitch must be one of dual, switch, alternate, drop, off/],
+    [{ ncl: { switchEvery: 0 } }, /switchEvery must be an integer ≥ 1, got 0/],
+    [{ ncl: { anchorBalance: 'equal' as 'weight' } }, /anchorBalance must be one of weight, sample, got 'equal'/],
+    [{ ncl: { pivotConsistency: 'some' as 'all' } }, /pivotConsistency must be one of non-contour, all, got 'some'/],
     [{ ncl: { patchSize: 10 } }, /patchSize must be a multiple of 4/],
     [{ model: { outputStride: 32 as 16 } }, /outputStride must be 8 or 16, got 32/],
     [{ lr: -1 }, /lr must be > 0, got -1/],

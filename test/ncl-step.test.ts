@@ -3,7 +3,9 @@
 // the sampler themselves: test/patch*.test.ts.)
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import * as ncl from '../src/index.ts';
 import { backward, tensor } from '../src/index.ts';
+import { contrastiveBounds } from '../src/ncl/method/contrastive-bounds.ts';
 import { Rng } from '../src/common/rng.ts';
 import { pivotConsistentLoss, segmentationLoss } from '../src/ncl/method/losses.ts';
 import { modelConfig } from '../src/ncl/method/model/config.ts';
@@ -35,12 +37,38 @@ test('role switching: contour → tampered in T, → authentic in A, ignored in 
   assert.equal(contrastiveTerms('alternate', 1)[0]!.contour, 'authentic');
   assert.equal(contrastiveTerms('off', 0), []);
   assert.equal(headsFor('drop'), ['t']);
+  assert.equal(headsFor('switch'), ['t', 'a']);
+  const roles = (step: number, every: number) => contrastiveTerms('switch', step, every).map((t) => `${t.head}:${t.contour}`).join(' ');
+  assert.equal([0, 1, 2, 3].map((step) => roles(step, 1)), ['t:tampered a:authentic', 't:authentic a:tampered', 't:tampered a:authentic', 't:authentic a:tampered']);
+  assert.equal([0, 2, 3, 5, 6].map((step) => roles(step, 3)), ['t:tampered a:authentic', 't:tampered a:authentic', 't:authentic a:tampered', 't:authentic a:tampered', 't:tampered a:authentic']);
 });
 
-test('L_pc = mean(1 − z_T · z_A); L_seg is the pixel softmax cross-entropy, optionally class-weighted', async () => {
+test('contrastive bounds: log(N − 1) at collapse, the loss of antipodal class points at the minimum', async () => {
+  const tau = 0.5; // large, so that the negatives' share e^{−2/τ} shows
+  const labels = [0, 0, 0, 1, 1, -1];
+  const weights = [1, 1, 1, 2, 2, 5];
+  const bounds = contrastiveBounds(labels, tau, weights)!;
+  const loss = async (rows: number[][]) => {
+    const z = tensor(rows.flat(), [rows.length, 2]);
+    const l = ncl.contrastiveLoss(z, labels, { tau, anchorWeights: weights });
+    const v = await l.item();
+    z.dispose();
+    l.dispose();
+    return v;
+  };
+  const ignored = [0.6, 0.8];
+  assertClose([await loss([[1, 0], [1, 0], [1, 0], [1, 0], [1, 0], ignored])], [bounds.collapse], 1e-5, 1e-5, 'collapse');
+  assertClose([await loss([[1, 0], [1, 0], [1, 0], [-1, 0], [-1, 0], ignored])], [bounds.minimum], 1e-5, 1e-5, 'minimum');
+  assert.ok((await loss([[1, 0], [0.8, 0.6], [1, 0], [-1, 0], [-0.6, -0.8], ignored])) > bounds.minimum, 'spread classes lose more');
+  assert.is(contrastiveBounds([0, 1, 2, -1], tau), null, 'no kept anchor');
+});
+
+test('L_pc = mean(1 − z_T · z_A) over the held rows; L_seg is the pixel softmax cross-entropy, optionally class-weighted', async () => {
   const zT = tensor([1, 0, 0, 1], [2, 2]);
   const zA = tensor([0.6, 0.8, 0, 1], [2, 2]);
   assertClose([await pivotConsistentLoss(zT, zA).item()], [(0.4 + 0) / 2], 1e-6, 1e-6, 'L_pc');
+  assertClose([await pivotConsistentLoss(zT, zA, [true, false]).item()], [0.4], 1e-6, 1e-6, 'L_pc over row 0');
+  assertClose([await pivotConsistentLoss(zT, zA, [false, false]).item()], [0], 0, 0, 'L_pc over no row');
   const logits = tensor([0, 2, 1, 0], [1, 2, 1, 2]); // pixel 0: (0, 1), pixel 1: (2, 0)
   const [ceTampered, ceAuthentic] = [-Math.log(Math.exp(1) / (1 + Math.exp(1))), -Math.log(Math.exp(2) / (Math.exp(2) + 1))];
   assertClose([await segmentationLoss(logits, Uint8Array.from([1, 0])).item()], [(ceTampered + ceAuthentic) / 2], 1e-6, 1e-5, 'L_seg');
@@ -61,15 +89,17 @@ test('each mode: the loss terms it defines, finite, and a gradient for every par
   const size = 64;
   const images = tensor(Float32Array.from({ length: 2 * 3 * size * size }, (_, i) => Math.sin(i * 0.1)), [2, 3, size, size]);
   const masks = squareMasks(2, size, 10, 40);
-  for (const mode of ['dual', 'alternate', 'drop', 'off'] as RoleSwitch[]) {
+  for (const mode of ['dual', 'switch', 'alternate', 'drop', 'off'] as RoleSwitch[]) {
     const config = modelConfig('tiny', { inputSize: size });
     const net = new NclNetwork(config, headsFor(mode), 1);
     const options = { ...DEFAULT_NCL_OPTIONS, roleSwitch: mode };
     const plan = await planPatches({ images, masks }, config.embedDim, options, Rng.fromSeed(0));
     assert.is(plan === null, mode === 'off', mode);
     const losses = nclStepLosses(net, { images, masks }, options, 0, plan);
-    assert.equal(losses.con.length, { dual: 2, alternate: 1, drop: 1, off: 0 }[mode], mode);
-    assert.equal(losses.pc !== null, mode === 'dual', mode);
+    assert.equal(losses.con.length, { dual: 2, switch: 2, alternate: 1, drop: 1, off: 0 }[mode], mode);
+    assert.equal(losses.pc !== null, mode === 'dual' || mode === 'switch', mode);
+    assert.equal(losses.bounds.length, losses.con.length, `${mode}: bounds per term`);
+    if (mode === 'drop') assert.not.ok(plan!.sample.kinds.includes(PATCH_CONTOUR), 'drop samples no contour patch');
     const seg = await losses.seg.item();
     const total = await losses.total.item();
     assert.ok(Number.isFinite(total), `${mode}: total ${total}`);

@@ -107,6 +107,31 @@ test('sampling: budget, contour cap, balance, everything when it fits', () => {
   assert.equal(take(kindsOf(50, 20, 10), { maxPatches: 1000 }), [50, 20, 10]);
   assert.equal(take(kindsOf(50, 20, 10), { maxPatches: 1000, contourCap: 4 }), [50, 20, 4]);
   assert.equal(take(kindsOf(3, 0, 0), { maxPatches: 0 }), [0, 0, 0]);
+  assert.equal(take(kindsOf(50, 20, 10), { maxPatches: 1000, contourCap: 0 }), [50, 20, 0], 'drop spends nothing on contour patches');
+});
+
+test('sampling, balance `sample`: the same count of every kind in use and present', () => {
+  const take = (kinds: number[], options: ncl.PatchSampleOptions) => {
+    const s = ncl.samplePatches(kinds, Rng.fromSeed(3), { ...options, balance: 'sample' });
+    s.index.dispose();
+    return countKinds(s.kinds);
+  };
+  assert.equal(take(kindsOf(430, 27, 55), { maxPatches: 2048 }), [27, 27, 27]);
+  assert.equal(take(kindsOf(430, 27, 55), { maxPatches: 2048, contourCap: 0 }), [27, 27, 0]);
+  assert.equal(take(kindsOf(900, 700, 800), { maxPatches: 900 }), [300, 300, 300]);
+  assert.equal(take(kindsOf(900, 700, 800), { maxPatches: 900, contourCap: 100 }), [100, 100, 100]);
+  assert.equal(take(kindsOf(64, 0, 0), { maxPatches: 2048 }), [64, 0, 0], 'an authentic-only batch keeps its authentic patches');
+  assert.equal(take(kindsOf(40, 0, 9), { maxPatches: 2048 }), [9, 0, 9]);
+});
+
+test('anchor weights: each kind sampled carries the same total weight', () => {
+  for (const balance of ['weight', 'sample'] as const) {
+    const s = ncl.samplePatches(kindsOf(430, 27, 55), Rng.fromSeed(4), { maxPatches: 2048, balance });
+    s.index.dispose();
+    const total = [0, 0, 0];
+    s.kinds.forEach((k, i) => (total[k]! += s.anchorWeights[i]!));
+    assertClose(total, [1, 1, 1], 1e-6, 0, `${balance}: total weight per kind`);
+  }
 });
 
 test('sampling: the same seed gives the same rows, another seed other rows', () => {

@@ -52,7 +52,7 @@ export async function runAblation(o: AblationOptions): Promise<AblationRun[]> {
       const start = performance.now();
       const config = resolveTrainConfig(o.base, { seed, ncl: setting.ncl });
       const result = await train({ config, train: o.train, outDir: join(o.outDir, `setting-${i}-seed-${seed}`), existing: 'replace', ...(o.load ? { load: o.load } : {}) });
-      const metrics = evalJson(await evaluate(result.net, o.val, o.load ? { load: o.load } : {}));
+      const metrics = evalJson(await evaluate(result.net, o.val, { separation: config.ncl, ...(o.load ? { load: o.load } : {}) }));
       result.net.dispose();
       const run = { setting: setting.name, seed, metrics, seconds: (performance.now() - start) / 1000 };
       runs.push(run);

@@ -80,7 +80,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
 
   const run = await train({ config, train: trainSet, outDir: join(o.out, 'run'), existing: 'replace', progress: o.progress });
   const trainSeconds = lap();
-  const evaluation = await evaluate(run.net, testSet);
+  const evaluation = await evaluate(run.net, testSet, { separation: config.ncl });
   const metrics = evalJson(evaluation);
   await saveCheckpoint(join(o.out, 'model.safetensors'), run.net, null, config, run.step);
   await writeFile(join(o.out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);

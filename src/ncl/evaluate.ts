@@ -1,5 +1,6 @@
 // Scoring a network on a dataset with the metrics and trivial baselines of docs/data.md, optionally
-// under each robustness perturbation (JPEG, blur, noise; docs/method.md §7).
+// under each robustness perturbation (JPEG, blur, noise; docs/method.md §7), and, given the run's
+// NCL options, how far each projection head separates tampered from authentic patches (§5).
 import type { DatasetListing } from '../data/dataset.ts';
 import { SampleLoader, type LoadOptions } from '../data/loader.ts';
 import { Rng } from '../common/rng.ts';
@@ -7,7 +8,10 @@ import type { MetricsSummary } from '../metrics/accumulator.ts';
 import { EvaluationWithBaselines, type SummaryWithBaselines } from '../metrics/baselines.ts';
 import { describePerturbation, perturb, type Perturbation } from '../metrics/robustness.ts';
 import { predictProbability } from './inference.ts';
-import type { NclNetwork } from './method/model/network.ts';
+import type { Branch, NclNetwork, NetworkOutput } from './method/model/network.ts';
+import type { NclOptions } from './method/options.ts';
+import { SeparationAccumulator, type HeadSeparation } from './method/separation.ts';
+import { resizeMask } from './preprocess.ts';
 
 const NOISE_SEED = 0x7e57;
 
@@ -15,6 +19,8 @@ export interface EvaluationResult extends SummaryWithBaselines {
   perturbation: string;
   /** Samples that could not be read (with skipUnreadable), with the reason. */
   skipped: Array<{ image: string; reason: string }>;
+  /** Per projection head (when asked for and the network has heads). */
+  separation?: Partial<Record<Branch, HeadSeparation>>;
 }
 
 export interface EvaluateOptions {
@@ -23,6 +29,8 @@ export interface EvaluateOptions {
   /** Evaluate at most this many samples (the first ones of the listing). */
   limit?: number;
   onImage?: (done: number, total: number) => void;
+  /** The run's NCL options: measure each head's patch separation with its patch size, ε, τ. */
+  separation?: NclOptions;
 }
 
 export async function evaluate(net: NclNetwork, listing: DatasetListing, options: EvaluateOptions = {}): Promise<EvaluationResult> {
@@ -30,12 +38,14 @@ export async function evaluate(net: NclNetwork, listing: DatasetListing, options
   const evaluation = new EvaluationWithBaselines();
   const perturbation = options.perturbation ?? { kind: 'none' };
   const samples = listing.samples.slice(0, options.limit ?? listing.samples.length);
+  const separation = options.separation && net.branches.length > 0 ? new SeparationAccumulator(net.branches, options.separation) : null;
   for (const [i, sample] of samples.entries()) {
     const loaded = await loader.load(sample);
     if (loaded) {
       // Noise perturbations draw from a stream fixed per image, so every evaluation sees the same noise.
       const image = await perturb(loaded.image, perturbation, Rng.fromSeed(NOISE_SEED, i));
-      evaluation.add({ prediction: await predictProbability(net, image), mask: loaded.mask, label: loaded.label });
+      const inspect = separation ? (out: NetworkOutput) => separation.add(out, resizeMask(loaded.mask, net.config.inputSize).data) : undefined;
+      evaluation.add({ prediction: await predictProbability(net, image, inspect), mask: loaded.mask, label: loaded.label });
     }
     options.onImage?.(i + 1, samples.length);
   }
@@ -43,6 +53,7 @@ export async function evaluate(net: NclNetwork, listing: DatasetListing, options
     ...evaluation.summarise(),
     perturbation: describePerturbation(perturbation),
     skipped: loader.skipped.map((s) => ({ image: s.sample.imagePath, reason: s.reason })),
+    ...(separation ? { separation: await separation.summarise() } : {}),
   };
 }
 
@@ -62,6 +73,8 @@ export interface EvalJson {
   baselineAllTamperedAUC: number | null;
   baselineAllAuthenticF1: number | null;
   unreadable: number;
+  /** Patch separation per head (docs/method.md §5), when measured. */
+  separation?: Partial<Record<Branch, HeadSeparation>>;
 }
 
 export function evalJson(r: EvaluationResult): EvalJson {
@@ -81,5 +94,14 @@ export function evalJson(r: EvaluationResult): EvalJson {
     baselineAllTamperedAUC: r.allTampered.pixel.auc,
     baselineAllAuthenticF1: r.allAuthentic.pixel.f1,
     unreadable: r.skipped.length,
+    ...(r.separation ? { separation: r.separation } : {}),
   };
+}
+
+/** "head t: cos T 0.91 A 0.88 T·A 0.42, L_con 3.10 (collapse 6.24, min 2.90)", heads joined by "; ". */
+export function formatSeparation(separation: Partial<Record<Branch, HeadSeparation>>): string {
+  const f = (v: number | null) => (v === null ? '-' : v.toFixed(2));
+  return Object.entries(separation)
+    .map(([head, s]) => `head ${head}: cos T ${f(s.cosine.tampered)} A ${f(s.cosine.authentic)} T·A ${f(s.cosine.cross)}, L_con ${f(s.con)} (collapse ${f(s.collapse)}, min ${f(s.minimum)})`)
+    .join('; ');
 }

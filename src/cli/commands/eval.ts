@@ -6,7 +6,7 @@ import { checkedListing } from '../../data/preflight.ts';
 import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../data/mask-options.ts';
 import { formatSummaries } from '../../metrics/format.ts';
 import { ROBUSTNESS_GRID } from '../../metrics/robustness.ts';
-import { evalJson, evaluate, type EvaluationResult } from '../../ncl/evaluate.ts';
+import { evalJson, evaluate, formatSeparation, type EvaluationResult } from '../../ncl/evaluate.ts';
 import { loadNetwork } from '../../ncl/train/checkpoint.ts';
 import { openDevice } from '../device-options.ts';
 import { parseNumber } from './parse-number.ts';
@@ -40,13 +40,13 @@ export function registerEval(program: Command): void {
       onSkipped: (text) => process.stderr.write(`${text}\n`),
     });
     await openDevice();
-    const { net } = loadNetwork(o.checkpoint);
+    const { net, checkpoint } = loadNetwork(o.checkpoint);
     // A file whose header reads but whose data is damaged is still skipped, and listed, when loaded.
     const common = { load: { ...load, skipUnreadable: true }, ...(o.limit ? { limit: o.limit } : {}) };
     const progress = (done: number, total: number) => {
       if (!o.json && process.stderr.isTTY) process.stderr.write(`\r${done}/${total}`);
     };
-    const clean = await evaluate(net, listing, { ...common, onImage: progress });
+    const clean = await evaluate(net, listing, { ...common, separation: checkpoint.config.ncl, onImage: progress });
     if (clean.model.images === 0) {
       throw new Error(`nothing was scored: none of the ${listing.samples.length} samples of ${o.data} could be read${clean.skipped.length ? ` (first: ${clean.skipped[0]!.image}: ${clean.skipped[0]!.reason})` : ''}`);
     }
@@ -58,6 +58,7 @@ export function registerEval(program: Command): void {
       return;
     }
     process.stdout.write(`${formatSummaries({ model: clean.model, 'all tampered': clean.allTampered, 'all authentic': clean.allAuthentic })}\n`);
+    if (clean.separation && Object.keys(clean.separation).length > 0) process.stdout.write(`patch separation (docs/method.md §5): ${formatSeparation(clean.separation)}\n`);
     for (const s of clean.skipped) process.stdout.write(`unreadable, skipped: ${s.image}: ${s.reason}\n`);
     for (const r of perturbed) {
       const j = evalJson(r);

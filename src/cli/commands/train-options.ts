@@ -2,7 +2,7 @@
 // shared by `ncl train`, `ncl demo` and `ncl ablate`.
 import { Option, type Command } from 'commander';
 import { parseNumber } from './parse-number.ts';
-import { DEFAULT_NCL_OPTIONS, type NclOptions } from '../../ncl/method/options.ts';
+import { ANCHOR_BALANCES, DEFAULT_NCL_OPTIONS, PIVOT_CONSISTENCIES, ROLE_SWITCHES, type NclOptions } from '../../ncl/method/options.ts';
 import { DEFAULT_TRAIN_CONFIG, OPTIMIZER_DEFAULTS, type TrainConfig, type TrainConfigLayer } from '../../ncl/train/config.ts';
 
 const D = DEFAULT_TRAIN_CONFIG;
@@ -25,6 +25,9 @@ export interface TrainCliOptions {
   evalEvery?: number;
   checkpointEvery?: number;
   roleSwitch?: string;
+  switchEvery?: number;
+  anchorBalance?: string;
+  pivotConsistency?: string;
   lambdaCon?: number;
   lambdaPc?: number;
   tau?: number;
@@ -52,9 +55,12 @@ export function addTrainOptions(command: Command): Command {
     .option('--no-augment', 'train without augmentation (resize only)')
     .option('--eval-every <n>', `evaluate on --val every n steps, 0 = at the end only (default ${D.evalEvery})`, parseNumber('--eval-every', true))
     .option('--checkpoint-every <n>', `write the checkpoint every n steps, 0 = at the end and on Ctrl-C (default ${D.checkpointEvery})`, parseNumber('--checkpoint-every', true))
-    .addOption(new Option('--role-switch <mode>', `contour patches: dual, alternate, drop, off (docs/method.md §4; default ${N.roleSwitch})`).choices(['dual', 'alternate', 'drop', 'off']))
+    .addOption(new Option('--role-switch <mode>', `contour patches: ${ROLE_SWITCHES.join(', ')} (docs/method.md §4; default ${N.roleSwitch})`).choices(ROLE_SWITCHES))
+    .option('--switch-every <n>', `steps between exchanges of the contour roles in switch mode (default ${N.switchEvery})`, parseNumber('--switch-every', true))
+    .addOption(new Option('--anchor-balance <how>', `patch kinds in the contrastive terms: weight (each kind the same total weight) or sample (the same count of each) (docs/method.md §3; default ${N.anchorBalance})`).choices(ANCHOR_BALANCES))
+    .addOption(new Option('--pivot-consistency <rows>', `patches L_pc holds together: non-contour or all (docs/method.md §5; default ${N.pivotConsistency})`).choices(PIVOT_CONSISTENCIES))
     .option('--lambda-con <x>', `λ_con, weight of the contrastive terms (default ${N.lambdaCon})`, parseNumber('--lambda-con'))
-    .option('--lambda-pc <x>', `λ_pc, weight of the pivot-consistent loss in dual mode (default ${N.lambdaPc})`, parseNumber('--lambda-pc'))
+    .option('--lambda-pc <x>', `λ_pc, weight of the pivot-consistent loss in the two-head modes (default ${N.lambdaPc})`, parseNumber('--lambda-pc'))
     .option('--tau <x>', `τ, contrastive temperature (default ${N.tau})`, parseNumber('--tau'))
     .option('--patch-size <px>', `patch side in input pixels, a multiple of 4 (default ${N.patchSize})`, parseNumber('--patch-size', true))
     .option('--epsilon <x>', `ε of the patch labels (default ${N.epsilon})`, parseNumber('--epsilon'))
@@ -86,6 +92,9 @@ export function configFromCli(o: TrainCliOptions): TrainConfigLayer {
     ...(o.inputSize !== undefined ? { model: { inputSize: o.inputSize } } : {}),
     ncl: defined({
       roleSwitch: o.roleSwitch as NclOptions['roleSwitch'] | undefined,
+      switchEvery: o.switchEvery,
+      anchorBalance: o.anchorBalance as NclOptions['anchorBalance'] | undefined,
+      pivotConsistency: o.pivotConsistency as NclOptions['pivotConsistency'] | undefined,
       lambdaCon: o.lambdaCon,
       lambdaPc: o.lambdaPc,
       tau: o.tau,

@@ -1,11 +1,13 @@
 // The loss terms of docs/method.md §5 that are not the contrastive kernel itself.
 //   L_seg = Σ_pixels w_y · (−log softmax(logits)_y) / Σ_pixels w_y   (paper: 2-class pixel-wise CE,
 //           w = 1; ours, optional: tampered pixels weigh w = segTamperedWeight)
-//   L_pc  = mean_i (1 − z_i^(T) · z_i^(A))                      (ours; dual mode only)
+//   L_pc  = Σ_i m_i (1 − z_i^(T) · z_i^(A)) / Σ_i m_i           (ours; two-head modes; m_i = 1 for
+//           the patches L_pc holds together: non-contour ones by default, or all)
 //   L     = L_seg + λ_con · mean_b L_con^b + λ_pc · L_pc
-import { add, addScalar, mul, mulScalar, neg } from '../../autograd/ops/elementwise.ts';
+import { add, addScalar, mul, mulScalar } from '../../autograd/ops/elementwise.ts';
 import { softmaxCrossEntropy } from '../../autograd/ops/losses.ts';
-import { mean, sum } from '../../autograd/ops/reduce.ts';
+import { full } from '../../autograd/ops/creation.ts';
+import { sum } from '../../autograd/ops/reduce.ts';
 import { Tensor } from '../../autograd/tensor.ts';
 
 /** Softmax cross-entropy of [B, 2, S, S] logits against B × S × S 0/1 masks, weighted mean over pixels. */
@@ -17,9 +19,17 @@ export function segmentationLoss(logits: Tensor, masks: Uint8Array, tamperedWeig
   return softmaxCrossEntropy(logits, target, { classWeights: Tensor.fromArray([1, tamperedWeight], [2]) });
 }
 
-/** L_pc over the two branches' embeddings of the same sampled patches ([N, D] unit rows each). */
-export function pivotConsistentLoss(zT: Tensor, zA: Tensor): Tensor {
-  return addScalar(neg(mean(sum(mul(zT, zA), 1))), 1);
+/**
+ * L_pc over the two branches' embeddings of the same sampled patches ([N, D] unit rows each), over
+ * the rows with held[i] true (all rows when `held` is absent); 0, with no gradient, if none is held.
+ */
+export function pivotConsistentLoss(zT: Tensor, zA: Tensor, held?: ArrayLike<boolean>): Tensor {
+  const n = zT.shape[0]!;
+  const mask = Float32Array.from({ length: n }, (_, i) => (held === undefined || held[i] ? 1 : 0));
+  const count = mask.reduce((a, v) => a + v, 0);
+  if (count === 0) return full([], 0);
+  const agreement = sum(mul(sum(mul(zT, zA), 1), Tensor.fromArray(mask, [n])));
+  return addScalar(mulScalar(agreement, -1 / count), 1);
 }
 
 export interface LossTerms {

@@ -7,19 +7,48 @@
  * "role switching" between positives and negatives without defining it):
  * - `dual`: branch T (contour → tampered) and branch A (contour → authentic), each on its own
  *   projection head, every step; L_pc ties the two views of each patch together.
+ * - `switch`: two heads, as in dual, that exchange the roles of contour patches every
+ *   `switchEvery` steps (head T takes contour → tampered in even periods, → authentic in odd ones).
  * - `alternate`: one head; contour patches count as tampered on even steps, authentic on odd ones.
  * - `drop`: one head; contour patches are ignored (label −1), the baseline the paper argues against.
  * - `off`: no contrastive term; segmentation loss only.
  */
-export type RoleSwitch = 'dual' | 'alternate' | 'drop' | 'off';
+export type RoleSwitch = 'dual' | 'switch' | 'alternate' | 'drop' | 'off';
 
-export const ROLE_SWITCHES: readonly RoleSwitch[] = ['dual', 'alternate', 'drop', 'off'];
+export const ROLE_SWITCHES: readonly RoleSwitch[] = ['dual', 'switch', 'alternate', 'drop', 'off'];
+
+/**
+ * How each patch kind gets an equal say in a contrastive term (§3, ours):
+ * - `weight`: the sampled anchors are weighted a_i = 1/(sampled patches of i's kind), so tampered,
+ *   authentic and contour anchors each carry the same total weight at any batch size;
+ * - `sample`: the same number of patches of each kind is sampled (as many as the scarcest kind
+ *   present has, within the budget), all weighing the same.
+ */
+export type AnchorBalance = 'weight' | 'sample';
+
+export const ANCHOR_BALANCES: readonly AnchorBalance[] = ['weight', 'sample'];
+
+/**
+ * Which sampled patches L_pc holds together (§5, ours):
+ * - `non-contour`: tampered and authentic patches, where both heads agree on the label; contour
+ *   patches, whose roles differ between the heads, are left free;
+ * - `all`: every sampled patch (minimised by two identical heads).
+ */
+export type PivotConsistency = 'non-contour' | 'all';
+
+export const PIVOT_CONSISTENCIES: readonly PivotConsistency[] = ['non-contour', 'all'];
 
 export interface NclOptions {
   roleSwitch: RoleSwitch;
+  /** Steps between exchanges of the contour roles in `switch` mode (§4, ours: 1). */
+  switchEvery: number;
+  /** How patch kinds are balanced in the contrastive terms (§3, ours: weight). */
+  anchorBalance: AnchorBalance;
+  /** Which patches L_pc constrains (§5, ours: non-contour). */
+  pivotConsistency: PivotConsistency;
   /** λ_con in L = L_seg + λ_con · mean_b L_con^b + λ_pc · L_pc (§5, ours: default 0.1). */
   lambdaCon: number;
-  /** λ_pc, weight of L_pc = mean_i (1 − z_i^(T) · z_i^(A)) (§5, ours: default 0.1; dual only). */
+  /** λ_pc, weight of L_pc = mean_i (1 − z_i^(T) · z_i^(A)) (§5, ours: default 0.1; two-head modes). */
   lambdaPc: number;
   /** τ in s_ij = z_i · z_j / τ (§5; default 0.1). */
   tau: number;
@@ -41,6 +70,9 @@ export interface NclOptions {
 
 export const DEFAULT_NCL_OPTIONS: NclOptions = {
   roleSwitch: 'dual',
+  switchEvery: 1,
+  anchorBalance: 'weight',
+  pivotConsistency: 'non-contour',
   lambdaCon: 0.1,
   lambdaPc: 0.1,
   tau: 0.1,
@@ -56,6 +88,9 @@ export function checkNclOptions(o: NclOptions): void {
     throw new Error(`NCL option ${why}`);
   };
   if (!ROLE_SWITCHES.includes(o.roleSwitch)) fail(`roleSwitch must be one of ${ROLE_SWITCHES.join(', ')}, got '${o.roleSwitch}'`);
+  if (!Number.isInteger(o.switchEvery) || o.switchEvery < 1) fail(`switchEvery must be an integer ≥ 1, got ${o.switchEvery}`);
+  if (!ANCHOR_BALANCES.includes(o.anchorBalance)) fail(`anchorBalance must be one of ${ANCHOR_BALANCES.join(', ')}, got '${o.anchorBalance}'`);
+  if (!PIVOT_CONSISTENCIES.includes(o.pivotConsistency)) fail(`pivotConsistency must be one of ${PIVOT_CONSISTENCIES.join(', ')}, got '${o.pivotConsistency}'`);
   if (!(o.lambdaCon >= 0)) fail(`lambdaCon must be ≥ 0, got ${o.lambdaCon}`);
   if (!(o.lambdaPc >= 0)) fail(`lambdaPc must be ≥ 0, got ${o.lambdaPc}`);
   if (!(o.tau > 0)) fail(`tau must be > 0, got ${o.tau}`);

@@ -1,6 +1,7 @@
 // Role switching (docs/method.md §4): each branch turns the three patch kinds into two contrastive
 // classes. Class ids: 0 = authentic, 1 = tampered, −1 = ignored (patch kinds: patch-pool.ts).
 //   branch T: contour → tampered      branch A: contour → authentic      drop: contour → ignored
+// In `switch` mode the two heads exchange these roles every `switchEvery` steps.
 import type { Branch } from './model/network.ts';
 import type { RoleSwitch } from './options.ts';
 import { PATCH_CONTOUR } from './patch-pool.ts';
@@ -21,19 +22,31 @@ export interface ContrastiveTerm {
   contour: ContourRole;
 }
 
-/** The projection heads a mode needs: both for dual, one for alternate and drop, none for off. */
-export function headsFor(mode: RoleSwitch): Branch[] {
-  return mode === 'dual' ? ['t', 'a'] : mode === 'off' ? [] : ['t'];
+/** Whether a mode trains two heads (and so has L_pc between them). */
+export function hasTwoHeads(mode: RoleSwitch): boolean {
+  return mode === 'dual' || mode === 'switch';
 }
 
-/** The contrastive terms of training step `step` (0-based). */
-export function contrastiveTerms(mode: RoleSwitch, step: number): ContrastiveTerm[] {
+/** The projection heads a mode needs: both for dual and switch, one for alternate and drop, none for off. */
+export function headsFor(mode: RoleSwitch): Branch[] {
+  return hasTwoHeads(mode) ? ['t', 'a'] : mode === 'off' ? [] : ['t'];
+}
+
+/** The contrastive terms of training step `step` (0-based); `switchEvery` sets the period of `switch`. */
+export function contrastiveTerms(mode: RoleSwitch, step: number, switchEvery = 1): ContrastiveTerm[] {
   switch (mode) {
     case 'dual':
       return [
         { head: 't', contour: 'tampered' },
         { head: 'a', contour: 'authentic' },
       ];
+    case 'switch': {
+      const exchanged = Math.floor(step / switchEvery) % 2 === 1;
+      return [
+        { head: 't', contour: exchanged ? 'authentic' : 'tampered' },
+        { head: 'a', contour: exchanged ? 'tampered' : 'authentic' },
+      ];
+    }
     case 'alternate':
       return [{ head: 't', contour: step % 2 === 0 ? 'tampered' : 'authentic' }];
     case 'drop':

@@ -2,12 +2,14 @@
 // - planPatches (async, before the forward pass): the patch grid of the batch, each patch's kind
 //   from the masks (on the device, read back), and the sample that enters the contrastive loss;
 // - nclStepLosses: forward the batch, pool each branch's embeddings over the patches, keep the
-//   sampled rows, apply this step's role switch, and combine L_seg, the contrastive terms and L_pc.
+//   sampled rows, apply this step's role switch, and combine L_seg, the contrastive terms (each
+//   anchor weighted by its kind, §3) and L_pc; with each term come its reference values (bounds).
 // The caller runs backward and the optimiser.
 import { gatherRows } from '../../autograd/ops/gather.ts';
 import { tidy } from '../../autograd/scope.ts';
 import { Tensor } from '../../autograd/tensor.ts';
 import type { Rng } from '../../common/rng.ts';
+import { contrastiveBounds, type ContrastiveBounds } from './contrastive-bounds.ts';
 import { contrastiveLoss } from './contrastive.ts';
 import { pivotConsistentLoss, segmentationLoss, totalLoss, type LossTerms } from './losses.ts';
 import { EMBEDDING_STRIDE } from './model/config.ts';
@@ -15,7 +17,7 @@ import type { Branch, NclNetwork } from './model/network.ts';
 import type { NclOptions } from './options.ts';
 import { PATCH_CONTOUR, patchGrid, patchLabels, poolPatchEmbeddings, type PatchGrid } from './patch-pool.ts';
 import { samplePatches, type PatchSample } from './patches.ts';
-import { branchLabels, contrastiveTerms } from './roles.ts';
+import { branchLabels, contrastiveTerms, hasTwoHeads } from './roles.ts';
 
 export interface TrainingBatch {
   /** [B, 3, S, S], normalised. */
@@ -37,11 +39,14 @@ export async function planPatches(batch: TrainingBatch, embedDim: number, option
   const kindTensor = tidy(() => patchLabels(Tensor.fromArray(Float32Array.from(batch.masks), [b, 1, h, w]), grid, options.epsilon).kind);
   const kinds = await kindTensor.values();
   kindTensor.dispose();
-  return { grid, sample: samplePatches(kinds, rng, { maxPatches: options.maxPatches }) };
+  const contour = options.roleSwitch === 'drop' ? { contourCap: 0 } : {};
+  return { grid, sample: samplePatches(kinds, rng, { maxPatches: options.maxPatches, balance: options.anchorBalance, ...contour }) };
 }
 
 export interface StepLosses extends LossTerms {
   total: Tensor;
+  /** Collapse value and minimum of each contrastive term (null: no kept anchor), as `con`. */
+  bounds: Array<ContrastiveBounds | null>;
   /** Patches sampled for the contrastive terms, and how many were contour patches. */
   patches: number;
   contourPatches: number;
@@ -50,17 +55,20 @@ export interface StepLosses extends LossTerms {
 export function nclStepLosses(net: NclNetwork, batch: TrainingBatch, options: NclOptions, step: number, plan: PatchPlan | null): StepLosses {
   const out = net.forward(batch.images);
   const seg = segmentationLoss(out.logits, batch.masks, options.segTamperedWeight);
-  const terms = contrastiveTerms(options.roleSwitch, step);
-  if (terms.length === 0 || !plan) return { seg, con: [], pc: null, total: seg, patches: 0, contourPatches: 0 };
+  const terms = contrastiveTerms(options.roleSwitch, step, options.switchEvery);
+  if (terms.length === 0 || !plan) return { seg, con: [], pc: null, total: seg, bounds: [], patches: 0, contourPatches: 0 };
 
-  const kinds = plan.sample.kinds;
+  const { kinds, anchorWeights } = plan.sample;
   const sampled: Partial<Record<Branch, Tensor>> = {};
   for (const head of new Set(terms.map((t) => t.head))) sampled[head] = gatherRows(poolPatchEmbeddings(out.embeddings[head]!, plan.grid), plan.sample.index);
-  const con = terms.map((t) => contrastiveLoss(sampled[t.head]!, branchLabels(kinds, t.contour), { tau: options.tau, fused: options.fused }));
-  const pc = options.roleSwitch === 'dual' ? pivotConsistentLoss(sampled.t!, sampled.a!) : null;
+  const labels = terms.map((t) => branchLabels(kinds, t.contour));
+  const con = terms.map((t, i) => contrastiveLoss(sampled[t.head]!, labels[i]!, { tau: options.tau, fused: options.fused, anchorWeights }));
+  const held = options.pivotConsistency === 'all' ? undefined : Array.from(kinds, (k) => k !== PATCH_CONTOUR);
+  const pc = hasTwoHeads(options.roleSwitch) ? pivotConsistentLoss(sampled.t!, sampled.a!, held) : null;
   const losses = { seg, con, pc };
   return {
     ...losses,
+    bounds: labels.map((y) => contrastiveBounds(y, options.tau, anchorWeights)),
     total: totalLoss(losses, options.lambdaCon, options.lambdaPc),
     patches: plan.sample.rows.length,
     contourPatches: plan.sample.kinds.filter((k) => k === PATCH_CONTOUR).length,

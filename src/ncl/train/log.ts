@@ -4,6 +4,8 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../io/atomic-write.ts';
 import type { EvalJson } from '../evaluate.ts';
+import type { ContrastiveBounds } from '../method/contrastive-bounds.ts';
+import type { Branch } from '../method/model/network.ts';
 
 export interface StepRecord {
   type: 'step';
@@ -15,6 +17,8 @@ export interface StepRecord {
   con_t?: number;
   con_a?: number;
   pc?: number;
+  /** Collapse value and minimum of each head's L_con this step (docs/method.md (5.9)–(5.10)). */
+  bounds?: Partial<Record<Branch, ContrastiveBounds>>;
   gradNorm: number;
   patches: number;
   contourPatches: number;

@@ -16,11 +16,12 @@ import type { LoadOptions } from '../../data/loader.ts';
 import { Rng } from '../../common/rng.ts';
 import type { Optimizer } from '../../optim/optimizer.ts';
 import { NonFiniteError, findNonFiniteOp } from '../../device.ts';
-import { evalJson, evaluate, type EvalJson } from '../evaluate.ts';
+import { evalJson, evaluate, formatSeparation, type EvalJson } from '../evaluate.ts';
 import type { NclNetwork } from '../method/model/network.ts';
 import { importPytorchDeepLab } from '../pytorch-import.ts';
-import { contrastiveTerms } from '../method/roles.ts';
-import { nclStepLosses, planPatches, type PatchPlan, type TrainingBatch } from '../method/step.ts';
+import type { ContrastiveBounds } from '../method/contrastive-bounds.ts';
+import { contrastiveTerms, hasTwoHeads } from '../method/roles.ts';
+import { nclStepLosses, planPatches, type PatchPlan, type StepLosses, type TrainingBatch } from '../method/step.ts';
 import { buildNetwork, captureState, readCheckpoint, writeCheckpoint, type RunState } from './checkpoint.ts';
 import { modelConfigOf, resolveTrainConfig, type TrainConfig, type TrainConfigLayer } from './config.ts';
 import { TrainingData } from './data.ts';
@@ -133,11 +134,11 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
   const hostCopySeconds = o.hostCopyEverySeconds ?? 60;
   const runEval = async (step: number) => {
     if (!o.val) return;
-    const result = await evaluate(net, o.val, { ...(o.load ? { load: o.load } : {}), ...(o.valLimit ? { limit: o.valLimit } : {}) });
+    const result = await evaluate(net, o.val, { separation: config.ncl, ...(o.load ? { load: o.load } : {}), ...(o.valLimit ? { limit: o.valLimit } : {}) });
     lastEval = evalJson(result);
     begin();
     log.append({ type: 'eval', step, ...lastEval });
-    progress.note(`eval at step ${step}: pixel F1 ${fmt(lastEval.pixelF1)} AUC ${fmt(lastEval.pixelAUC)} (all-tampered F1 ${fmt(lastEval.baselineAllTamperedF1)})`);
+    progress.note(`eval at step ${step}: pixel F1 ${fmt(lastEval.pixelF1)} AUC ${fmt(lastEval.pixelAUC)} (all-tampered F1 ${fmt(lastEval.baselineAllTamperedF1)})${lastEval.separation ? `; ${formatSeparation(lastEval.separation)}` : ''}`);
   };
 
   /** After a failure: the last completed step from the device, or else the last host copy. */
@@ -222,8 +223,10 @@ function resumedConfig(stored: TrainConfig, step: number, changes: ResumeChanges
 }
 
 interface MicroBatchResult {
-  /** [L, L_seg, L_con of each term..., L_pc if dual], after the backward pass. */
+  /** [L, L_seg, L_con of each term..., L_pc if two heads], after the backward pass. */
   values: Tensor;
+  /** Reference values of each contrastive term (host numbers). */
+  bounds: StepLosses['bounds'];
   patches: number;
   contourPatches: number;
 }
@@ -254,7 +257,7 @@ function forwardBackward(net: NclNetwork, { batch, plan }: MicroBatch, config: T
     backward(mulScalar(losses.total, 1 / config.accumulate));
     const terms = [losses.total, losses.seg, ...losses.con, ...(losses.pc ? [losses.pc] : [])];
     const values = keep(noGrad(() => concat(terms.map((v) => v.view([1])), 0)));
-    return { values, patches: losses.patches, contourPatches: losses.contourPatches };
+    return { values, bounds: losses.bounds, patches: losses.patches, contourPatches: losses.contourPatches };
   });
 }
 
@@ -274,6 +277,14 @@ function prefetch(data: TrainingData, step: number): Promise<TrainingBatch> {
   const loading = data.batch(step, 0);
   loading.catch(() => undefined);
   return loading;
+}
+
+/** The mean of the micro-batches' bounds of one term (those with a kept anchor). */
+function meanBounds(bounds: Array<ContrastiveBounds | null>): ContrastiveBounds | null {
+  const present = bounds.filter((b) => b !== null);
+  if (present.length === 0) return null;
+  const mean = (f: (b: ContrastiveBounds) => number) => present.reduce((a, b) => a + f(b), 0) / present.length;
+  return { collapse: mean((b) => b.collapse), minimum: mean((b) => b.minimum) };
 }
 
 /** Releases a prefetched batch that no step will use (the loop ended, or a step failed). */
@@ -338,9 +349,13 @@ async function trainStep(net: NclNetwork, optimizer: Optimizer, data: TrainingDa
       imagesPerSecond: (config.batchSize * config.accumulate) / seconds,
       seconds,
     };
-    const terms = contrastiveTerms(config.ncl.roleSwitch, step);
-    terms.forEach((t, i) => (record[t.head === 't' ? 'con_t' : 'con_a'] = means[2 + i]!));
-    if (config.ncl.roleSwitch === 'dual') record.pc = means[2 + terms.length]!;
+    const terms = contrastiveTerms(config.ncl.roleSwitch, step, config.ncl.switchEvery);
+    terms.forEach((t, i) => {
+      record[t.head === 't' ? 'con_t' : 'con_a'] = means[2 + i]!;
+      const bounds = meanBounds(results.map((r) => r.bounds[i] ?? null));
+      if (bounds) (record.bounds ??= {})[t.head] = bounds;
+    });
+    if (hasTwoHeads(config.ncl.roleSwitch)) record.pc = means[2 + terms.length]!;
     return { record, next };
   } catch (e) {
     discard(next);
