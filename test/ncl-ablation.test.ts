@@ -1,12 +1,12 @@
 // The ablation runner's settings (docs/method.md §8) and its mean ± std table.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ablationSettings, ablationTable, type AblationRun } from '../src/ncl/ablation.ts';
+import { ablationSettings, ablationTable, pairedAgainstOff, type AblationRun } from '../src/ncl/ablation.ts';
 import type { EvalJson } from '../src/ncl/evaluate.ts';
 
-test('settings: dual with λ_pc default and 0, alternate, drop, off', () => {
+test('settings: dual with λ_pc default and 0, switch, alternate, drop, off', () => {
   const s = ablationSettings(0.1);
-  assert.equal(s.map((x) => x.ncl.roleSwitch), ['dual', 'dual', 'alternate', 'drop', 'off']);
+  assert.equal(s.map((x) => x.ncl.roleSwitch), ['dual', 'dual', 'switch', 'alternate', 'drop', 'off']);
   assert.equal(s.slice(0, 2).map((x) => x.ncl.lambdaPc), [0.1, 0]);
 });
 
@@ -20,7 +20,28 @@ test('table: mean ± sample standard deviation over seeds per setting', () => {
   const table = ablationTable(runs).split('\n');
   assert.is(table[2], '| dual | 2 | 0.6000 ± 0.1414 | 0.5000 ± 0.0000 | — | 1.0000 ± 0.0000 |');
   assert.is(table[3], '| off | 1 | 0.4000 | 0.5000 | — | 1.0000 |');
-  assert.match(table.at(-1)!, /all-tampered baseline pixel F1 on the same set: 0\.2500/);
+  assert.ok(table.includes('all-tampered baseline pixel F1 on the same set: 0.2500'));
+  assert.ok(table.includes('| dual | 1 | 0.1000 | — | too few seeds |'), 'paired: off has seed 0 only');
+});
+
+test('paired against off: the per-seed difference, its 95 % t-interval and the reading', () => {
+  const metrics = (pixelF1: number) => ({ pixelF1 }) as EvalJson;
+  const run = (setting: string, seed: number, f1: number): AblationRun => ({ setting, seed, metrics: metrics(f1), seconds: 1 });
+  const runs = [
+    ...[0.40, 0.50, 0.30].map((f, seed) => run('off', seed, f)),
+    // always 0.1 above off, whatever the seed's level: a clear difference despite the spread
+    ...[0.50, 0.61, 0.39].map((f, seed) => run('dual', seed, f)),
+    // ±0.05 around off: no difference
+    ...[0.45, 0.45, 0.31].map((f, seed) => run('drop', seed, f)),
+    run('alternate', 0, 0.9),
+  ];
+  const [dual, drop, alternate] = pairedAgainstOff(runs);
+  // dual: differences 0.10, 0.11, 0.09: mean 0.10, sd 0.01, half-width 4.303 · 0.01 / √3
+  assert.is(dual!.verdict, 'better');
+  assert.ok(Math.abs(dual!.mean - 0.1) < 1e-12 && Math.abs(dual!.high! - dual!.mean - (4.303 * 0.01) / Math.sqrt(3)) < 1e-9);
+  assert.is(drop!.verdict, 'no difference', 'differences 0.05, −0.05, 0.01');
+  assert.equal([alternate!.pairs, alternate!.verdict], [1, 'too few seeds']);
+  assert.match(ablationTable(runs), /\| dual \| 3 \| 0\.1000 \| \[0\.0752, 0\.1248\] \| better \|/);
 });
 
 test.run();

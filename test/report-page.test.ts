@@ -36,7 +36,7 @@ function render(page: string, screenshot: string): string {
 }
 
 /** Three 32×32 test images — two tampered (a square), one authentic — predicted by `predict`. */
-function run(predict: (mask: Uint8Array) => Float32Array) {
+function run(predict: (mask: Uint8Array) => Float32Array, withHead = false) {
   const evaluation = new EvaluationWithBaselines();
   const samples: ReportSample[] = [];
   for (const [i, label] of ([1, 1, 0] as const).entries()) {
@@ -46,12 +46,14 @@ function run(predict: (mask: Uint8Array) => Float32Array) {
     evaluation.add({ prediction, mask, label });
     samples.push({ name: `${i}.png`, kind: label ? 'splice' : 'authentic', label, image: createImage(32, 32), mask, prediction });
   }
-  const log: LogRecord[] = [1, 2, 3, 4].map((step) => ({ type: 'step', step, lr: 1e-3 * step, loss: 2 / step, seg: 1 / step, gradNorm: 1, patches: 64, contourPatches: 8, imagesPerSecond: 10, seconds: 0.1 }));
+  const head = (step: number) => (withHead ? { con_t: 6 - step / 2, bounds: { t: { collapse: 6.2, minimum: 4 } } } : {});
+  const log: LogRecord[] = [1, 2, 3, 4].map((step) => ({ type: 'step', step, lr: 1e-3 * step, loss: 2 / step, seg: 1 / step, ...head(step), gradNorm: 1, patches: 64, contourPatches: 8, imagesPerSecond: 10, seconds: 0.1 }));
+  const separation = (step: number) => ({ t: { tampered: 10, authentic: 30, cosine: { tampered: 0.9, authentic: 0.8, cross: 0.9 - 0.2 * step }, con: 6 - step / 2, collapse: 6.2, minimum: 4 } });
   for (const step of [2, 4]) {
     const scores = { pixelF1: 0.1 * step, pixelF1Best: null, pixelAUC: 0.5 + 0.05 * step, pixelIoU: null, imageAUC: null, imageAcc: null };
-    log.push({ type: 'eval', step, perturbation: 'none', images: 3, tampered: 2, authenticSkipped: 1, ...scores, baselineAllTamperedF1: null, baselineAllTamperedAUC: null, baselineAllAuthenticF1: null, unreadable: 0 });
+    log.push({ type: 'eval', step, perturbation: 'none', images: 3, tampered: 2, authenticSkipped: 1, ...scores, baselineAllTamperedF1: null, baselineAllTamperedAUC: null, baselineAllAuthenticF1: null, unreadable: 0, ...(withHead ? { separation: separation(step) } : {}) });
   }
-  return { title: 'report test', notes: ['synthetic'], log, evaluation: { ...evaluation.summarise(), perturbation: 'none', skipped: [] }, samples };
+  return { title: 'report test', notes: ['synthetic'], log, evaluation: { ...evaluation.summarise(), perturbation: 'none', skipped: [], ...(withHead ? { separation: separation(4) } : {}) }, samples };
 }
 
 const name = 'the rendered page: sections, image rows with scores, charts, warnings only for a degenerate run';
@@ -62,27 +64,31 @@ else {
     const { dir, cleanup } = await tempDir('report');
     mkdirSync(ARTIFACTS, { recursive: true });
     try {
+      const good = (m: Uint8Array) => Float32Array.from(m, (v) => (v ? 0.9 : 0.1));
       const cases = [
-        ['degenerate', run((m) => new Float32Array(m.length).fill(0.5)), 2],
-        ['good', run((m) => Float32Array.from(m, (v) => (v ? 0.9 : 0.1))), 0],
+        ['degenerate', run((m) => new Float32Array(m.length).fill(0.5)), 2, false],
+        ['good', run(good), 0, false],
+        ['one head', run(good, true), 0, true],
       ] as const;
-      for (const [label, input, warnings] of cases) {
+      for (const [label, input, warnings, withHead] of cases) {
         const page = join(dir, `${label}.html`);
         await writeReport(page, input);
         const screenshot = join(ARTIFACTS, `report-${label}.png`);
         const dom = render(page, screenshot);
         assert.equal(
           [...dom.matchAll(/<h2>([^<]*)<\/h2>/g)].map((m) => m[1]),
-          ['Held-out metrics and trivial baselines', 'Training', 'Sample test images'],
+          ['Held-out metrics and trivial baselines', ...(withHead ? ['Patch separation on the held-out images (docs/method.md §5)'] : []), 'Training', 'Sample test images'],
           `${label}: sections`,
         );
+        if (withHead) assert.match(dom, /<td>T<\/td><td>0.9000<\/td><td>0.8000<\/td><td>0.1000<\/td><td>4.0000<\/td><td>6.2000<\/td><td>4.0000<\/td><td>1.0000<\/td>/, 'separation row, the whole gap closed');
         assert.is((dom.match(/<img /g) ?? []).length, 12, `${label}: four images for each of three samples`);
         assert.is((dom.match(/<tr class="tampered">/g) ?? []).length, 2);
         assert.is((dom.match(/<tr class="authentic">/g) ?? []).length, 1);
         assert.is((dom.match(/class="score">F1 /g) ?? []).length, 2, `${label}: tampered rows show their F1`);
         assert.match(dom, /class="score">[\d.]+ % marked tampered/);
-        assert.is((dom.match(/<svg /g) ?? []).length, 3, `${label}: loss, learning-rate and validation charts`);
-        assert.is((dom.match(/<circle /g) ?? []).length, 4, `${label}: two validation points of two scores`);
+        // one head adds: the contrastive terms, L_con against its bounds, the validation cosines
+        assert.is((dom.match(/<svg /g) ?? []).length, withHead ? 6 : 3, `${label}: loss, learning-rate and validation charts`);
+        assert.is((dom.match(/<circle /g) ?? []).length, withHead ? 10 : 4, `${label}: two validation points of each score and cosine`);
         assert.is((dom.match(/class="warning"/g) ?? []).length, warnings, `${label}: warnings`);
         assert.ok(existsSync(screenshot) && statSync(screenshot).size > 10_000, `${label}: screenshot kept at ${screenshot}`);
       }

@@ -1,6 +1,8 @@
-// The ablations of docs/method.md §8: dual with λ_pc at its default and at 0, alternate, drop and
-// off, each trained over several seeds with the same number of steps and scored on a held-out
-// set; the table gives mean ± sample standard deviation per setting.
+// The ablations of docs/method.md §8: dual with λ_pc at its default and at 0, switch, alternate,
+// drop and off, each trained over several seeds with the same number of steps and scored on a
+// held-out set. The table gives mean ± sample standard deviation per setting, and each setting's
+// paired per-seed difference from `off` (segmentation only) with its 95 % t-interval: an interval
+// that holds 0 reads "no difference".
 import { join } from 'node:path';
 import type { DatasetListing } from '../data/dataset.ts';
 import type { LoadOptions } from '../data/loader.ts';
@@ -18,6 +20,7 @@ export function ablationSettings(lambdaPc: number): AblationSetting[] {
   return [
     { name: `dual (λ_pc = ${lambdaPc})`, ncl: { roleSwitch: 'dual', lambdaPc } },
     { name: 'dual (λ_pc = 0)', ncl: { roleSwitch: 'dual', lambdaPc: 0 } },
+    { name: 'switch', ncl: { roleSwitch: 'switch' } },
     { name: 'alternate', ncl: { roleSwitch: 'alternate' } },
     { name: 'drop', ncl: { roleSwitch: 'drop' } },
     { name: 'off', ncl: { roleSwitch: 'off' } },
@@ -70,6 +73,37 @@ function meanStd(values: number[]): string {
   return `${mean.toFixed(4)} ± ${std.toFixed(4)}`;
 }
 
+/** Two-sided 95 % quantiles of Student's t for 1..30 degrees of freedom (beyond: 1.96). */
+const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+export interface PairedDifference {
+  setting: string;
+  /** Seeds run by both the setting and `off`. */
+  pairs: number;
+  mean: number;
+  /** The 95 % t-interval of the mean difference (null with fewer than two pairs). */
+  low: number | null;
+  high: number | null;
+  verdict: 'better' | 'worse' | 'no difference' | 'too few seeds';
+}
+
+/** Per setting, the per-seed difference of `metric` from `off`'s run with the same seed. */
+export function pairedAgainstOff(runs: AblationRun[], metric: (typeof METRICS)[number] = 'pixelF1'): PairedDifference[] {
+  const off = new Map(runs.filter((r) => r.setting === 'off').map((r) => [r.seed, r.metrics[metric]]));
+  return [...new Set(runs.map((r) => r.setting))]
+    .filter((s) => s !== 'off')
+    .map((setting) => {
+      const diffs = runs.filter((r) => r.setting === setting && r.metrics[metric] !== null && off.get(r.seed) != null).map((r) => r.metrics[metric]! - off.get(r.seed)!);
+      const n = diffs.length;
+      const mean = n ? diffs.reduce((a, b) => a + b, 0) / n : NaN;
+      if (n < 2) return { setting, pairs: n, mean, low: null, high: null, verdict: 'too few seeds' as const };
+      const sd = Math.sqrt(diffs.reduce((a, d) => a + (d - mean) ** 2, 0) / (n - 1));
+      const half = (T95[n - 2] ?? 1.96) * (sd / Math.sqrt(n));
+      const [low, high] = [mean - half, mean + half];
+      return { setting, pairs: n, mean, low, high, verdict: low > 0 ? ('better' as const) : high < 0 ? ('worse' as const) : ('no difference' as const) };
+    });
+}
+
 /** A Markdown table: one row per setting, mean ± std over seeds of each metric. */
 export function ablationTable(runs: AblationRun[]): string {
   const settings = [...new Set(runs.map((r) => r.setting))];
@@ -80,5 +114,11 @@ export function ablationTable(runs: AblationRun[]): string {
     return `| ${s} | ${mine.length} | ${cells.join(' | ')} |`;
   });
   const baseline = runs[0] ? `\nall-tampered baseline pixel F1 on the same set: ${runs[0].metrics.baselineAllTamperedF1?.toFixed(4) ?? '—'}` : '';
-  return `${header}\n${rows.join('\n')}${baseline}`;
+  const paired = pairedAgainstOff(runs);
+  const pairedTable = paired.length
+    ? `\n\npixel F1 minus off's, paired by seed (mean, 95 % t-interval):\n\n| setting | pairs | difference | interval | reading |\n|---|---|---|---|---|\n${paired
+        .map((p) => `| ${p.setting} | ${p.pairs} | ${Number.isNaN(p.mean) ? '—' : p.mean.toFixed(4)} | ${p.low === null ? '—' : `[${p.low.toFixed(4)}, ${p.high!.toFixed(4)}]`} | ${p.verdict} |`)
+        .join('\n')}`
+    : '';
+  return `${header}\n${rows.join('\n')}${baseline}${pairedTable}`;
 }

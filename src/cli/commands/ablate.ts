@@ -1,6 +1,7 @@
-// `ncl ablate`: dual (λ_pc default and 0), alternate, drop and off over several seeds; prints the
-// estimated total time first, then a table of mean ± std per setting (also written to
-// <out>/ablation.md and, per run, <out>/ablation.json).
+// `ncl ablate`: dual (λ_pc default and 0), switch, alternate, drop and off over several seeds;
+// prints the estimated total time first, then a table of mean ± std per setting and each
+// setting's paired difference from off (also written to <out>/ablation.md and, per run,
+// <out>/ablation.json).
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -24,7 +25,7 @@ interface AblateOptions extends TrainCliOptions, MaskCliOptions {
 export function registerAblate(program: Command): void {
   const command = program
     .command('ablate')
-    .description('train and score dual (λ_pc default and 0), alternate, drop and off over several seeds; table of mean ± std')
+    .description('train and score dual (λ_pc default and 0), switch, alternate, drop and off over several seeds; table of mean ± std and the paired difference from off')
     .requiredOption('--data <dataset>', 'training set')
     .requiredOption('--val <dataset>', 'held-out set the runs are scored on')
     .option('--seeds <n>', 'seeds per setting (0, 1, …)', parseNumber('--seeds', true, 1), 3)

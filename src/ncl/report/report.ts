@@ -1,6 +1,8 @@
 // report.html: one static file with warnings a reader must not miss (near-constant predictions, a
 // model within noise of the all-tampered baseline), the held-out metrics next to the trivial
-// baselines, the loss terms, learning rate and validation scores per step (inline SVG), and a grid
+// baselines, how far each head separates tampered from authentic patches (docs/method.md §5), the
+// loss terms (L_con against its collapse value and minimum), learning rate and validation scores
+// per step (inline SVG), and a grid
 // of image | ground truth | prediction | overlay for tampered and authentic test images with each
 // image's F1 and, for the synthetic set, its manipulation (PNG data URIs).
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { loadSample, type LoadOptions } from '../../data/loader.ts';
 import type { MetricsSummary } from '../../metrics/accumulator.ts';
 import { pixelMetrics } from '../../metrics/pixel.ts';
 import type { EvaluationResult } from '../evaluate.ts';
+import type { HeadSeparation } from '../method/separation.ts';
 import { predictProbability } from '../inference.ts';
 import type { NclNetwork } from '../method/model/network.ts';
 import { binaryMask, overlay, probabilityImage } from '../prediction-images.ts';
@@ -90,6 +93,19 @@ function trainingCharts(log: LogRecord[]): string {
   const evals = log.filter((r): r is EvalRecord => r.type === 'eval');
   const series = (key: keyof StepRecord, name: string): Series => ({ name, points: steps.filter((r) => r[key] !== undefined).map((r) => [r.step, r[key] as number]) });
   const contrastive = [series('con_t', 'L_con (T)'), series('con_a', 'L_con (A)'), series('pc', 'L_pc')].filter((s) => s.points.length > 0);
+  const heads = (['t', 'a'] as const).filter((h) => steps.some((r) => r.bounds?.[h]));
+  const bound = (h: 't' | 'a', key: 'collapse' | 'minimum', name: string): Series => ({ name, points: steps.filter((r) => r.bounds?.[h]).map((r) => [r.step, r.bounds![h]![key]]) });
+  const conCharts = heads.map((h) =>
+    lineChart(`L_con of head ${h.toUpperCase()} per step, against its collapse value log(N − 1) and the minimum for the batch's classes (§5)`, [series(h === 't' ? 'con_t' : 'con_a', `L_con (${h.toUpperCase()})`), bound(h, 'collapse', 'collapse'), bound(h, 'minimum', 'minimum')]),
+  );
+  const cosine = (h: 't' | 'a', key: 'tampered' | 'authentic' | 'cross', name: string): Series => ({
+    name,
+    points: evals.filter((r) => r.separation?.[h]?.cosine[key] != null).map((r): [number, number] => [r.step, r.separation![h]!.cosine[key]!]),
+    markers: true,
+  });
+  const separationCharts = (['t', 'a'] as const)
+    .filter((h) => evals.some((r) => r.separation?.[h]))
+    .map((h) => lineChart(`Mean cosine between validation patch embeddings of head ${h.toUpperCase()}`, [cosine(h, 'tampered', 'within tampered'), cosine(h, 'authentic', 'within authentic'), cosine(h, 'cross', 'tampered · authentic')]));
   const validation: Series[] = [
     { name: 'pixel F1 @ 0.5', points: evals.filter((r) => r.pixelF1 !== null).map((r): [number, number] => [r.step, r.pixelF1!]), markers: true },
     { name: 'pixel AUC', points: evals.filter((r) => r.pixelAUC !== null).map((r): [number, number] => [r.step, r.pixelAUC!]), markers: true },
@@ -97,6 +113,8 @@ function trainingCharts(log: LogRecord[]): string {
   return [
     lineChart('Total loss L and segmentation loss L_seg per step', [series('loss', 'L'), series('seg', 'L_seg')]),
     contrastive.length ? lineChart('Contrastive and pivot-consistent terms per step', contrastive) : '',
+    ...conCharts,
+    ...separationCharts,
     lineChart('Learning rate per step', [series('lr', 'learning rate')]),
     validation.length ? lineChart('Validation during training', validation) : '<p>No validation during training (ncl train --val … --eval-every n).</p>',
   ].join('\n');
@@ -116,6 +134,17 @@ function metricsTable(e: EvaluationResult): string {
   const body = rows.map(([label, get]) => `<tr><td>${label}</td>${columns.map(([, s]) => `<td>${num(get(s))}</td>`).join('')}</tr>`).join('');
   const m = e.model;
   return `<table>${head}${body}</table><p>${m.images} images: ${m.pixel.images} tampered (pixel metrics are their mean), ${m.authenticSkipped} authentic skipped for pixel metrics; perturbation: ${escape(e.perturbation)}.</p>`;
+}
+
+/** Per head: the mean cosines, L_con and its references, and the share of the gap closed. */
+function separationTable(e: EvaluationResult): string {
+  const heads = Object.entries(e.separation ?? {});
+  if (heads.length === 0) return '';
+  const gap = (s: HeadSeparation) => (s.con !== null && s.collapse !== null && s.minimum !== null && s.collapse > s.minimum ? (s.collapse - s.con) / (s.collapse - s.minimum) : null);
+  const body = heads
+    .map(([h, s]) => `<tr><td>${h.toUpperCase()}</td>${[s.cosine.tampered, s.cosine.authentic, s.cosine.cross, s.con, s.collapse, s.minimum, gap(s)].map((v) => `<td>${num(v)}</td>`).join('')}<td>${s.tampered} / ${s.authentic}</td></tr>`)
+    .join('');
+  return `<h2>Patch separation on the held-out images (docs/method.md §5)</h2><table><tr><th>head</th><th>cos within tampered</th><th>cos within authentic</th><th>cos across</th><th>L_con</th><th>collapse log(N − 1)</th><th>minimum</th><th>share of the gap closed</th><th>patches T / A</th></tr>${body}</table><p>Contour patches are left out; L_con is computed over a sample of at most maxPatches patches, each kind with the same total weight. Separated heads have a cross cosine well below both within-class cosines and an L_con near its minimum; a collapsed head has every cosine near 1 and L_con at log(N − 1).</p>`;
 }
 
 const dataUri = (png: Buffer) => `data:image/png;base64,${png.toString('base64')}`;
@@ -143,6 +172,7 @@ ${reportWarnings(r.evaluation, r.samples).map((w) => `<div class="warning" role=
 <ul>${r.notes.map((n) => `<li>${escape(n)}</li>`).join('')}</ul>
 <h2>Held-out metrics and trivial baselines</h2>
 ${metricsTable(r.evaluation)}
+${separationTable(r.evaluation)}
 <h2>Training</h2>
 ${trainingCharts(r.log)}
 <h2>Sample test images</h2>

@@ -14,9 +14,11 @@ import { dirname, join, resolve } from 'node:path';
 
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 export const LOG_FILE = 'log.jsonl';
+/** The checkpoint of the step with the best validation pixel F1 so far. */
+export const BEST_CHECKPOINT_FILE = 'best.safetensors';
 export const LOCK_FILE = 'run.lock';
 /** The files that make a folder a run's. */
-const RUN_FILES = [CHECKPOINT_FILE, LOG_FILE];
+const RUN_FILES = [CHECKPOINT_FILE, LOG_FILE, BEST_CHECKPOINT_FILE];
 
 /** What a new run does with another run found in its folder. */
 export type ExistingRun = 'refuse' | 'move-aside' | 'replace';

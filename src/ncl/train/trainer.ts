@@ -4,6 +4,7 @@
 // op), one read-back, a log line; the next batch loads while the device works; evaluation and
 // checkpoints on their cadence; a checkpoint on Ctrl-C. Resuming restores weights, BN statistics, optimiser moments and
 // step count; data order, augmentation, sampling and dropout derive from (seed, step) (streams.ts).
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { backward } from '../../autograd/backward.ts';
 import { mulScalar } from '../../autograd/ops/elementwise.ts';
@@ -25,11 +26,11 @@ import { nclStepLosses, planPatches, type PatchPlan, type StepLosses, type Train
 import { buildNetwork, captureState, readCheckpoint, writeCheckpoint, type RunState } from './checkpoint.ts';
 import { modelConfigOf, resolveTrainConfig, type TrainConfig, type TrainConfigLayer } from './config.ts';
 import { TrainingData } from './data.ts';
-import { RunLog, type StepRecord } from './log.ts';
+import { readLog, RunLog, type LogRecord, type StepRecord } from './log.ts';
 import { isFiniteAll, NonFiniteLossError } from './nan-guard.ts';
 import { createOptimizer, scheduleOf } from './optimizer.ts';
 import { createProgress } from './progress.ts';
-import { CHECKPOINT_FILE, LOG_FILE, RunFolder, type ExistingRun } from './run-folder.ts';
+import { BEST_CHECKPOINT_FILE, CHECKPOINT_FILE, LOG_FILE, RunFolder, type ExistingRun } from './run-folder.ts';
 import { STREAM } from './streams.ts';
 
 export interface TrainOptions {
@@ -70,6 +71,8 @@ export interface TrainResult {
   /** The signal (Ctrl-C's SIGINT, or SIGTERM) that stopped the run after a completed step, if any. */
   interrupted: 'SIGINT' | 'SIGTERM' | null;
   checkpoint: string;
+  /** best.safetensors and its step, when a validation set was evaluated (else null). */
+  best: { checkpoint: string; step: number; pixelF1: number } | null;
   history: StepRecord[];
   lastEval: EvalJson | null;
 }
@@ -132,12 +135,20 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     savedStep = step;
   };
   const hostCopySeconds = o.hostCopyEverySeconds ?? 60;
+  // The best validation pixel F1 so far (a resumed run starts from its log's evaluations).
+  const bestPath = join(o.outDir, BEST_CHECKPOINT_FILE);
+  let best: TrainResult['best'] = resumed ? bestOfLog(readLog(join(o.outDir, LOG_FILE)), resumed.step, bestPath) : null;
   const runEval = async (step: number) => {
     if (!o.val) return;
     const result = await evaluate(net, o.val, { separation: config.ncl, ...(o.load ? { load: o.load } : {}), ...(o.valLimit ? { limit: o.valLimit } : {}) });
     lastEval = evalJson(result);
     begin();
     log.append({ type: 'eval', step, ...lastEval });
+    const f1 = lastEval.pixelF1;
+    if (f1 !== null && (!best || f1 > best.pixelF1)) {
+      writeCheckpoint(bestPath, hostCopy?.step === step ? hostCopy.state : await copyToHost(step), config, step);
+      best = { checkpoint: bestPath, step, pixelF1: f1 };
+    }
     progress.note(`eval at step ${step}: pixel F1 ${fmt(lastEval.pixelF1)} AUC ${fmt(lastEval.pixelAUC)} (all-tampered F1 ${fmt(lastEval.baselineAllTamperedF1)})${lastEval.separation ? `; ${formatSeparation(lastEval.separation)}` : ''}`);
   };
 
@@ -188,7 +199,7 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     progress.stop();
     optimizer.dispose();
   }
-  return { net, config, step, interrupted, checkpoint: checkpointPath, history, lastEval };
+  return { net, config, step, interrupted, checkpoint: checkpointPath, best, history, lastEval };
 }
 
 const fmt = (v: number | null) => (v === null ? '-' : v.toFixed(4));
@@ -277,6 +288,16 @@ function prefetch(data: TrainingData, step: number): Promise<TrainingBatch> {
   const loading = data.batch(step, 0);
   loading.catch(() => undefined);
   return loading;
+}
+
+/** The best evaluation up to `step` in a resumed run's log, if the checkpoint there is of its step
+ *  (a run that went on past its last checkpoint may have left a later one). */
+function bestOfLog(log: LogRecord[], step: number, path: string): TrainResult['best'] {
+  let best: TrainResult['best'] = null;
+  for (const r of log) {
+    if (r.type === 'eval' && r.step <= step && r.pixelF1 !== null && (!best || r.pixelF1 > best.pixelF1)) best = { checkpoint: path, step: r.step, pixelF1: r.pixelF1 };
+  }
+  return best && existsSync(path) && readCheckpoint(path).step === best.step ? best : null;
 }
 
 /** The mean of the micro-batches' bounds of one term (those with a kept anchor). */
