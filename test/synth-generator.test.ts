@@ -48,6 +48,12 @@ test('same seed gives the same bytes; another seed does not', async () => {
   const a = await hashTree(join(dir, 'a'));
   assert.ok(Object.keys(a).length >= 2 * 24 + 4, 'images, masks, three lists and meta.json');
   assert.equal(await hashTree(join(dir, 'b')), a);
+  // the compared set holds every manipulation: both removal fills, colour-matched splices, resampled copy-moves
+  const fills = new Set(first.records.filter((r) => r.kind === 'removal').map((r) => r.params.fill));
+  assert.equal([...fills].sort(), ['diffusion', 'exemplar']);
+  assert.ok(first.records.some((r) => r.kind === 'splice' && Number(r.params.colourMatch) > 0));
+  assert.ok(first.records.some((r) => r.kind === 'copy-move' && r.params.scale !== 1 && r.params.angleDegrees !== 0));
+  assert.ok(first.records.every((r) => Number.isInteger(r.params.cameraQuality) && Number.isInteger(r.post.jpegQuality)), 'every image compressed twice');
   const c = await hashTree(join(dir, 'c'));
   assert.not.equal(c['train/Tp/00000.png'], a['train/Tp/00000.png']);
 });
@@ -131,13 +137,13 @@ function dilate(mask: Mask, radius: number): Uint8Array {
   return out;
 }
 
-test('each mask marks the region its manipulation changed (composite before post-processing)', () => {
+test('each mask marks the region its manipulation changed (composite before post-processing)', async () => {
   for (const kind of MANIPULATIONS) {
     let changedInside = 0;
     let inside = 0;
     for (let i = 0; i < 6; i++) {
       const rng = Rng.fromSeed(100 + i);
-      const composed = composeImage(kind, photos[i]!, photos[i + 1]!, 96, rng);
+      const composed = await composeImage(kind, photos[i]!, photos[i + 1]!, 96, rng);
       const { original, composite, mask } = composed;
       // splice's feather may touch pixels just outside its mask (blend weight < ½), within 3σ ≤ 6 px
       const allowed = kind === 'splice' ? dilate(mask, 6) : mask.data;
@@ -154,7 +160,7 @@ test('each mask marks the region its manipulation changed (composite before post
     // flat patches (e.g. the black sky of the deep field) can be copied onto themselves unchanged
     assert.ok(changedInside / inside > 0.8, `${kind}: only ${changedInside}/${inside} masked pixels changed`);
   }
-  const authentic = composeImage('authentic', photos[0]!, null, 64, Rng.fromSeed(1));
+  const authentic = await composeImage('authentic', photos[0]!, null, 64, Rng.fromSeed(1));
   assert.is(maskArea(authentic.mask), 0);
   assert.equal(authentic.composite.data, authentic.original.data);
 });

@@ -120,7 +120,7 @@ export async function generateSyntheticSet(options: SynthOptions): Promise<Synth
 async function generateOne(out: string, split: SplitName, index: number, kind: ManipulationKind, photos: Photo[], size: number, rng: Rng): Promise<SynthRecord> {
   const photo = rng.pick(photos);
   const donor = kind === 'splice' ? rng.pick(photos.filter((p) => p !== photo)) : null;
-  const composed = composeImage(kind, photo, donor, size, rng);
+  const composed = await composeImage(kind, photo, donor, size, rng);
   const post = drawPostProcessing(rng);
   const final = await postProcess(composed.composite, post, rng);
   const name = `${String(index).padStart(5, '0')}.png`;
