@@ -23,7 +23,7 @@ export function registerSynth(program: Command): void {
     .option('--count <n>', 'total number of images, all three splits (train, val, test)', parseNumber('--count', true, 1), 200)
     .option('--size <px>', 'side of the square images', parseNumber('--size', true, 1), 256)
     .option('--seed <s>', 'random seed: the same seed gives the same bytes', parseNumber('--seed', true, 0), 0)
-    .option('--images <dir>', 'use this folder of photos instead of the built-in ones (at least 4)')
+    .option('--images <dir>', 'use this folder of photos instead of the built-in ones (at least 6: two per split)')
     .option('--force', 'replace the generated files of a non-empty output folder')
     .action(async (o: { out: string; count: number; size: number; seed: number; images?: string; force?: boolean }) => {
       const start = performance.now();

@@ -16,7 +16,7 @@ export type ManipulationKind = 'copy-move' | 'splice' | 'removal' | 'authentic';
 export const MANIPULATIONS: ManipulationKind[] = ['copy-move', 'splice', 'removal'];
 
 export const AREA_RANGE: [number, number] = [0.05, 0.35];
-export const CAMERA_QUALITY: [number, number] = [70, 95];
+const CAMERA_QUALITY: [number, number] = [70, 95];
 
 export interface ComposedImage {
   /** The crop after its first compression, 8-bit exact. */
