@@ -23,11 +23,14 @@ test('ncl synth writes the set and prints counts per kind; ncl data check accept
   assert.match(run.stdout, /train: copy-move \d+ \(mean area/);
   const check = await ncl('data', 'check', join(out, 'train.json'));
   assert.is(check.code, 0, check.stdout + check.stderr);
-  assert.match(check.stdout, /samples 8, readable 8/);
+  assert.match(check.stdout, /samples 6, readable 6/); // 2 in val, 2 in test
   assert.match(check.stdout, /problems: 0 fatal, 0 warnings/);
   const bad = await ncl('synth', '--out', out, '--count', 'ten');
   assert.is(bad.code, 1);
   assert.match(bad.stderr, /--count must be an integer/);
+  const tooFew = await ncl('synth', '--out', join(dir, 'too-few'), '--count', '4');
+  assert.is(tooFew.code, 1);
+  assert.match(tooFew.stderr, /--count must be at least 5 /);
 });
 
 test('ncl data check exits 1 and names the file on a fatal problem', async () => {

@@ -20,7 +20,7 @@ let cleanup: () => Promise<void> = async () => {};
 
 test.before(async () => {
   ({ dir, cleanup } = await tempDir('ncl-cli'));
-  await generateSyntheticSet({ out: join(dir, 'synth'), count: 12, size: 80, seed: 1 });
+  await generateSyntheticSet({ out: join(dir, 'synth'), count: 15, size: 80, seed: 1 });
 });
 test.after(() => cleanup());
 
@@ -87,7 +87,7 @@ test("data score reads predict's output folder as it is", async () => {
   const scored = await ncl('data', 'score', join(dir, 'synth', 'test.json'), '--predictions', join(dir, 'pred'), '--json');
   assert.is(scored.code, 0, scored.stderr);
   const { model } = JSON.parse(scored.stdout) as { model: { pixel: { f1: number; images: number } } | null };
-  assert.ok(model && Number.isFinite(model.pixel.f1) && model.pixel.images === 2, 'model metrics of both test images');
+  assert.ok(model && Number.isFinite(model.pixel.f1) && model.pixel.images === 2, 'model metrics of both tampered test images');
 });
 
 test('predict: inputs sharing a stem keep their extensions; unreadable inputs are skipped, listed, exit 1', async () => {

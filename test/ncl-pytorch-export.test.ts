@@ -147,7 +147,7 @@ test('ncl export: writes the file, refuses to replace it without --force, names 
 });
 
 test('paper preset: ncl predict gives the same bytes for the same image twice', async () => {
-  await generateSyntheticSet({ out: join(dir, 'synth'), count: 4, size: 80, seed: 2 });
+  await generateSyntheticSet({ out: join(dir, 'synth'), count: 5, size: 80, seed: 2 });
   const images = join(dir, 'images');
   const source = join(dir, 'synth', 'test', 'Tp');
   const first = readdirSync(source).sort()[0]!;

@@ -1,5 +1,6 @@
 // The synthetic tampering set: same seed → same bytes, masks mark what each manipulation changed,
-// the train/test split never shares a source photo, kinds come in equal shares.
+// the train/val/test splits never share a source photo, val and test hold both classes, kinds come
+// in equal shares.
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -9,7 +10,8 @@ import { openDataset } from '../src/data/dataset.ts';
 import { maskArea, type Mask, type RgbImage } from '../src/data/image.ts';
 import { Rng } from '../src/common/rng.ts';
 import { AREA_RANGE, composeImage, MANIPULATIONS } from '../src/data/synth/compose.ts';
-import { generateSyntheticSet, splitPhotos, type SynthSummary } from '../src/data/synth/generate.ts';
+import { generateSyntheticSet, type SynthSummary } from '../src/data/synth/generate.ts';
+import { minimumCount, splitPhotos, SPLITS } from '../src/data/synth/splits.ts';
 import { BUILTIN_PHOTOS_DIR, listPhotoFiles, loadPhotos, type Photo } from '../src/data/synth/photos.ts';
 import { tempDir } from './helpers/data-fixtures.ts';
 
@@ -44,8 +46,14 @@ test('same seed gives the same bytes; another seed does not', async () => {
   await generateSyntheticSet(options(join(dir, 'b'), 7));
   await generateSyntheticSet(options(join(dir, 'c'), 8));
   const a = await hashTree(join(dir, 'a'));
-  assert.ok(Object.keys(a).length >= 2 * 24 + 3, 'images, masks, two lists and meta.json');
+  assert.ok(Object.keys(a).length >= 2 * 24 + 4, 'images, masks, three lists and meta.json');
   assert.equal(await hashTree(join(dir, 'b')), a);
+  // the compared set holds every manipulation: both removal fills, colour-matched splices, resampled copy-moves
+  const fills = new Set(first.records.filter((r) => r.kind === 'removal').map((r) => r.params.fill));
+  assert.equal([...fills].sort(), ['diffusion', 'exemplar']);
+  assert.ok(first.records.some((r) => r.kind === 'splice' && Number(r.params.colourMatch) > 0));
+  assert.ok(first.records.some((r) => r.kind === 'copy-move' && r.params.scale !== 1 && r.params.angleDegrees !== 0));
+  assert.ok(first.records.every((r) => Number.isInteger(r.params.cameraQuality) && Number.isInteger(r.post.jpegQuality)), 'every image compressed twice');
   const c = await hashTree(join(dir, 'c'));
   assert.not.equal(c['train/Tp/00000.png'], a['train/Tp/00000.png']);
 });
@@ -60,29 +68,52 @@ test('refuses to write into a non-empty folder without force', async () => {
 });
 
 test('layout: Tp/Gt and JSON lists describe the same images; kinds in equal shares; areas in range', async () => {
-  const train = await openDataset(join(dir, 'a', 'train'));
-  const trainJson = await openDataset(join(dir, 'a', 'train.json'));
-  assert.equal(trainJson.samples.map((s) => s.imagePath), train.samples.map((s) => s.imagePath));
-  assert.is(train.samples.length + (await openDataset(join(dir, 'a', 'test'))).samples.length, 24);
+  let total = 0;
+  for (const split of SPLITS) {
+    const folder = await openDataset(join(dir, 'a', split));
+    const list = await openDataset(join(dir, 'a', `${split}.json`));
+    assert.equal(list.samples.map((s) => s.imagePath), folder.samples.map((s) => s.imagePath));
+    total += folder.samples.length;
+    for (const r of first.records) {
+      assert.is(list.samples.some((s) => s.maskPath === null && s.imagePath.endsWith(r.image)), r.kind === 'authentic' && r.split === split);
+    }
+  }
+  assert.is(total, 24);
   const k = first.byKind.train;
-  assert.equal([k.authentic.count, k['copy-move'].count, k.splice.count, k.removal.count], [4, 5, 5, 5]); // 19 train images
+  assert.equal([k.authentic.count, k['copy-move'].count, k.splice.count, k.removal.count], [3, 5, 5, 4]); // 17 train images
   for (const r of first.records) {
     if (r.kind === 'authentic') assert.is(r.area, 0);
     else assert.ok(r.area > AREA_RANGE[0] * 0.8 && r.area < AREA_RANGE[1] * 1.1, `${r.image}: area ${r.area}`);
-    assert.is(trainJson.samples.some((s) => s.maskPath === null && s.imagePath.endsWith(r.image)), r.kind === 'authentic' && r.split === 'train');
   }
 });
 
-test('train/test split by source photo, splice donors included', () => {
-  const { train, test: testPhotos } = first.photos;
-  assert.equal(train.filter((p) => testPhotos.includes(p)), []);
-  assert.is(train.length + testPhotos.length, 10);
+test('splits by source photo, splice donors included', () => {
+  const photosOf = first.photos;
+  assert.is(SPLITS.reduce((n, s) => n + photosOf[s].length, 0), 10);
+  for (const a of SPLITS) for (const b of SPLITS) if (a !== b) assert.equal(photosOf[a].filter((p) => photosOf[b].includes(p)), [], `${a} and ${b} share a photo`);
   for (const r of first.records) {
-    const allowed = r.split === 'train' ? train : testPhotos;
+    const allowed = photosOf[r.split];
     assert.ok(allowed.includes(r.photo), `${r.image} from ${r.photo}`);
     if (r.kind === 'splice') assert.ok(allowed.includes(String(r.params.donor)), `${r.image} donor ${String(r.params.donor)}`);
   }
-  assert.throws(() => splitPhotos([1, 2, 3], 0), /at least 4 source photos/);
+  assert.throws(() => splitPhotos([1, 2, 3, 4, 5], 0), /at least 6 source photos/);
+});
+
+test('val and test hold a tampered and an authentic image even at the smallest count; a smaller one is refused', async () => {
+  const least = minimumCount({ val: 0.1, test: 0.2 });
+  assert.is(least, 5, 'two val, two test and one training image');
+  const small = await generateSyntheticSet({ out: join(dir, 'small'), count: least, size: 32, seed: 3 });
+  for (const split of ['val', 'test'] as const) {
+    const kinds = small.records.filter((r) => r.split === split).map((r) => r.kind);
+    assert.ok(kinds.includes('authentic') && kinds.some((k) => k !== 'authentic'), `${split}: ${kinds.join(', ')}`);
+  }
+  assert.ok(small.records.some((r) => r.split === 'train'));
+  try {
+    await generateSyntheticSet({ out: join(dir, 'smaller'), count: least - 1, size: 32, seed: 3 });
+    assert.unreachable('should have refused');
+  } catch (e) {
+    assert.match((e as Error).message, new RegExp(`--count must be at least ${least}\\b`));
+  }
 });
 
 /** Largest per-channel difference at pixel p, on the 0–255 scale. */
@@ -106,13 +137,13 @@ function dilate(mask: Mask, radius: number): Uint8Array {
   return out;
 }
 
-test('each mask marks the region its manipulation changed (composite before post-processing)', () => {
+test('each mask marks the region its manipulation changed (composite before post-processing)', async () => {
   for (const kind of MANIPULATIONS) {
     let changedInside = 0;
     let inside = 0;
     for (let i = 0; i < 6; i++) {
       const rng = Rng.fromSeed(100 + i);
-      const composed = composeImage(kind, photos[i]!, photos[i + 1]!, 96, rng);
+      const composed = await composeImage(kind, photos[i]!, photos[i + 1]!, 96, rng);
       const { original, composite, mask } = composed;
       // splice's feather may touch pixels just outside its mask (blend weight < ½), within 3σ ≤ 6 px
       const allowed = kind === 'splice' ? dilate(mask, 6) : mask.data;
@@ -129,7 +160,7 @@ test('each mask marks the region its manipulation changed (composite before post
     // flat patches (e.g. the black sky of the deep field) can be copied onto themselves unchanged
     assert.ok(changedInside / inside > 0.8, `${kind}: only ${changedInside}/${inside} masked pixels changed`);
   }
-  const authentic = composeImage('authentic', photos[0]!, null, 64, Rng.fromSeed(1));
+  const authentic = await composeImage('authentic', photos[0]!, null, 64, Rng.fromSeed(1));
   assert.is(maskArea(authentic.mask), 0);
   assert.equal(authentic.composite.data, authentic.original.data);
 });

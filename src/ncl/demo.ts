@@ -21,7 +21,7 @@ export interface DemoOptions {
   /** Training time budget in minutes (generation and evaluation come on top). */
   minutes: number;
   seed: number;
-  /** Images in the synthetic set (both splits) and their side in pixels. */
+  /** Images in the synthetic set (train, val and test together) and their side in pixels. */
   images: number;
   imageSize: number;
   /** Config fields over the demo's defaults. */

@@ -24,7 +24,7 @@ export function registerDemo(program: Command): void {
     .description(`generate the synthetic set, train the tiny preset with NCL for --minutes, evaluate on the held-out split, write a report. The training options below change the demo's recipe (batch ${DEMO_CONFIG.batchSize}, AdamW lr ${DEMO_CONFIG.lr}, warm-up ${DEMO_CONFIG.warmupSteps}, tampered pixels weighted ${DEMO_CONFIG.ncl?.segTamperedWeight}); the defaults they list are ncl train's`)
     .option('--out <dir>', 'output folder', 'runs/demo')
     .option('--minutes <m>', 'training time budget in minutes', parseNumber('--minutes'), DEFAULT_DEMO_MINUTES)
-    .option('--images <n>', 'synthetic images, both splits', parseNumber('--images', true, 1), 200)
+    .option('--images <n>', 'synthetic images, train, val and test together (at least 5)', parseNumber('--images', true, 1), 200)
     .option('--image-size <px>', 'side of the synthetic images', parseNumber('--image-size', true, 1), 128)
     .option('--no-progress', 'no progress output');
   addTrainOptions(command);

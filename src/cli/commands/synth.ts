@@ -1,11 +1,12 @@
 // `ncl synth`: writes the built-in synthetic tampering set (see src/data/synth/generate.ts).
 import type { Command } from 'commander';
 import { generateSyntheticSet, type SynthSummary } from '../../data/synth/generate.ts';
+import { SPLITS } from '../../data/synth/splits.ts';
 import { parseNumber } from './parse-number.ts';
 
 function formatSummary(s: SynthSummary, seconds: number): string {
   const lines = [`wrote ${s.records.length} images to ${s.out} in ${seconds.toFixed(1)} s`];
-  for (const split of ['train', 'test'] as const) {
+  for (const split of SPLITS) {
     const kinds = Object.entries(s.byKind[split])
       .map(([kind, k]) => (kind === 'authentic' ? `authentic ${k.count}` : `${kind} ${k.count} (mean area ${(100 * k.meanArea).toFixed(1)} %)`))
       .join(', ');
@@ -19,10 +20,10 @@ export function registerSynth(program: Command): void {
     .command('synth')
     .description('generate the synthetic tampering set (copy-move, splice, removal) from the built-in photos or --images')
     .requiredOption('--out <dir>', 'output folder')
-    .option('--count <n>', 'total number of images, both splits', parseNumber('--count', true, 1), 200)
+    .option('--count <n>', 'total number of images, all three splits (train, val, test)', parseNumber('--count', true, 1), 200)
     .option('--size <px>', 'side of the square images', parseNumber('--size', true, 1), 256)
     .option('--seed <s>', 'random seed: the same seed gives the same bytes', parseNumber('--seed', true, 0), 0)
-    .option('--images <dir>', 'use this folder of photos instead of the built-in ones (at least 4)')
+    .option('--images <dir>', 'use this folder of photos instead of the built-in ones (at least 6: two per split)')
     .option('--force', 'replace the generated files of a non-empty output folder')
     .action(async (o: { out: string; count: number; size: number; seed: number; images?: string; force?: boolean }) => {
       const start = performance.now();

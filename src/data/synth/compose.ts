@@ -1,5 +1,9 @@
-// One synthetic image before post-processing: a random crop of a photo, then one manipulation (or
-// none, for an authentic image) covering a target fraction of the image.
+// One synthetic image before post-processing: a random crop of a photo, compressed as a camera
+// would (JPEG, quality uniform in 70..95), then one manipulation (or none, for an authentic image)
+// covering a target fraction of the image. A splice donor is a crop of another photo, compressed
+// at its own quality. Post-processing compresses every image once more, so tampered and authentic
+// images alike are compressed twice.
+import { jpegRoundTrip } from '../image-io.ts';
 import { createMask, quantise, type Mask, type RgbImage } from '../image.ts';
 import type { Rng } from '../../common/rng.ts';
 import { copyMove } from './copy-move.ts';
@@ -12,9 +16,10 @@ export type ManipulationKind = 'copy-move' | 'splice' | 'removal' | 'authentic';
 export const MANIPULATIONS: ManipulationKind[] = ['copy-move', 'splice', 'removal'];
 
 export const AREA_RANGE: [number, number] = [0.05, 0.35];
+const CAMERA_QUALITY: [number, number] = [70, 95];
 
 export interface ComposedImage {
-  /** The untouched crop, 8-bit exact. */
+  /** The crop after its first compression, 8-bit exact. */
   original: RgbImage;
   /** The crop after the manipulation, 8-bit exact, before post-processing. */
   composite: RgbImage;
@@ -25,20 +30,30 @@ export interface ComposedImage {
   params: Record<string, unknown>;
 }
 
-export function composeImage(kind: ManipulationKind, photo: Photo, donor: Photo | null, size: number, rng: Rng): ComposedImage {
-  const original = quantise(randomCrop(photo.image, size, rng));
+/** A crop of a photo as a camera would have saved it; returns the JPEG quality too. */
+async function cameraCrop(photo: Photo, size: number, rng: Rng, maxAngle = 0): Promise<{ image: RgbImage; quality: number }> {
+  const crop = randomCrop(photo.image, size, rng, maxAngle);
+  const quality = rng.int(CAMERA_QUALITY[0], CAMERA_QUALITY[1]);
+  return { image: await jpegRoundTrip(crop, quality), quality };
+}
+
+export async function composeImage(kind: ManipulationKind, photo: Photo, donor: Photo | null, size: number, rng: Rng): Promise<ComposedImage> {
+  const camera = await cameraCrop(photo, size, rng);
+  const original = camera.image;
+  const params: Record<string, unknown> = { cameraQuality: camera.quality };
   if (kind === 'authentic') {
-    return { original, composite: original, mask: createMask(size, size), kind, targetArea: 0, params: {} };
+    return { original, composite: original, mask: createMask(size, size), kind, targetArea: 0, params };
   }
   const targetArea = rng.uniform(AREA_RANGE[0], AREA_RANGE[1]);
   const pixels = targetArea * size * size;
-  let result: { image: RgbImage; mask: Mask; params?: object };
+  let result: { image: RgbImage; mask: Mask; params: object };
   if (kind === 'copy-move') result = copyMove(original, pixels, rng);
   else if (kind === 'removal') result = removal(original, pixels, rng);
   else {
     if (!donor) throw new Error('splice needs a donor photo');
-    result = splice(original, donor.image, pixels, rng);
-    result.params = { ...result.params, donor: donor.name };
+    const donorCrop = await cameraCrop(donor, size, rng, Math.PI / 9);
+    result = splice(original, donorCrop.image, pixels, rng);
+    Object.assign(params, { donor: donor.name, donorCameraQuality: donorCrop.quality });
   }
-  return { original, composite: quantise(result.image), mask: result.mask, kind, targetArea, params: { ...result.params } };
+  return { original, composite: quantise(result.image), mask: result.mask, kind, targetArea, params: { ...params, ...result.params } };
 }

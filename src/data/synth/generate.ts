@@ -1,23 +1,24 @@
 // The built-in synthetic tampering set. Writes
-//   OUT/train/Tp, OUT/train/Gt, OUT/test/Tp, OUT/test/Gt   PNG images and 0/255 masks, same names
-//   OUT/train.json, OUT/test.json                          the JSON-list layout of the same files
-//   OUT/meta.json                                          options, photo split, per-image record
-// The split is by source photo: test images (and their splice donors) come only from photos that
-// no training image uses. Within a split, a share of the images is left authentic and the rest is
-// divided equally among copy-move, splice and removal. Image i of a split draws all its randomness
-// from Rng.fromSeed(seed, split, i), so the same options give the same bytes.
+//   OUT/{train,val,test}/Tp, OUT/{train,val,test}/Gt   PNG images and 0/255 masks, same names
+//   OUT/train.json, OUT/val.json, OUT/test.json         the JSON-list layout of the same files
+//   OUT/meta.json                                       options, photo split, per-image record
+// The splits are by source photo (splits.ts): the images of a split (and their splice donors) come
+// only from photos no other split uses. Within a split, a share of the images is left authentic and
+// the rest is divided equally among copy-move, splice and removal. Image i of a split draws all its
+// randomness from Rng.fromSeed(seed, split, i), so the same options give the same bytes.
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { maskArea } from '../image.ts';
 import { writeImagePng, writeMaskPng } from '../image-io.ts';
 import { Rng } from '../../common/rng.ts';
-import { composeImage, MANIPULATIONS, type ManipulationKind } from './compose.ts';
+import { composeImage, type ManipulationKind } from './compose.ts';
 import { BUILTIN_PHOTOS_DIR, listPhotoFiles, loadPhotos, type Photo } from './photos.ts';
 import { drawPostProcessing, postProcess, type PostProcessing } from './postprocess.ts';
+import { kindSchedule, minimumCount, splitCounts, splitPhotos, SPLITS, type SplitName } from './splits.ts';
 
 export interface SynthOptions {
   out: string;
-  /** Total images over both splits (default 200). */
+  /** Total images over the three splits (default 200). */
   count?: number;
   /** Side of the square images in pixels (default 256). */
   size?: number;
@@ -26,6 +27,8 @@ export interface SynthOptions {
   imagesDir?: string;
   /** Share of the images in the test split (default 0.2). */
   testShare?: number;
+  /** Share of the images in the val split (default 0.1). */
+  valShare?: number;
   /** Share of authentic images in each split (default 0.2). */
   authenticShare?: number;
   /** Replace the generated content of a non-empty `out`. */
@@ -36,7 +39,7 @@ export interface SynthOptions {
 export interface SynthRecord {
   image: string;
   mask: string;
-  split: 'train' | 'test';
+  split: SplitName;
   kind: ManipulationKind;
   photo: string;
   /** Fraction of pixels marked in the mask. */
@@ -49,37 +52,18 @@ export interface SynthRecord {
 export interface SynthSummary {
   out: string;
   records: SynthRecord[];
-  photos: { train: string[]; test: string[] };
+  photos: Record<SplitName, string[]>;
   /** Per split and kind: image count and mean tampered fraction. */
-  byKind: Record<'train' | 'test', Record<ManipulationKind, { count: number; meanArea: number }>>;
+  byKind: Record<SplitName, Record<ManipulationKind, { count: number; meanArea: number }>>;
 }
 
-const SPLITS = ['train', 'test'] as const;
-const SPLIT_STREAM = 0x5eed;
-
-/** Assigns photos to train and test: a seeded shuffle, then about 30 % (at least 2) to test. */
-export function splitPhotos<T>(photos: T[], seed: number): { train: T[]; test: T[] } {
-  if (photos.length < 4) {
-    throw new Error(`need at least 4 source photos (2 per split, splicing takes a donor from another photo of its split), got ${photos.length}`);
-  }
-  const shuffled = Rng.fromSeed(seed, SPLIT_STREAM).shuffle(photos.slice());
-  const nTest = Math.max(2, Math.round(0.3 * photos.length));
-  return { test: shuffled.slice(0, nTest), train: shuffled.slice(nTest) };
-}
-
-/** The kinds of a split of n images: authentic share first, the rest cycling the manipulations; then shuffled. */
-function kindSchedule(n: number, authenticShare: number, rng: Rng): ManipulationKind[] {
-  const nAuthentic = Math.round(n * authenticShare);
-  const kinds: ManipulationKind[] = [];
-  for (let i = 0; i < n; i++) kinds.push(i < nAuthentic ? 'authentic' : MANIPULATIONS[(i - nAuthentic) % MANIPULATIONS.length]!);
-  return rng.shuffle(kinds);
-}
-
-function checkOptions(o: Required<Pick<SynthOptions, 'count' | 'size' | 'seed' | 'testShare' | 'authenticShare'>>): void {
-  if (!Number.isInteger(o.count) || o.count < 2) throw new Error(`--count must be an integer ≥ 2, got ${o.count}`);
+function checkOptions(o: Required<Pick<SynthOptions, 'count' | 'size' | 'seed' | 'testShare' | 'valShare' | 'authenticShare'>>): void {
+  if (!Number.isInteger(o.count)) throw new Error(`--count must be an integer, got ${o.count}`);
   if (!Number.isInteger(o.size) || o.size < 32 || o.size > 4096) throw new Error(`--size must be an integer in 32..4096, got ${o.size}`);
   if (!Number.isInteger(o.seed) || o.seed < 0) throw new Error(`--seed must be a non-negative integer, got ${o.seed}`);
-  if (!(o.testShare > 0 && o.testShare < 1)) throw new Error(`test share must be in (0, 1), got ${o.testShare}`);
+  if (!(o.testShare > 0 && o.valShare > 0 && o.testShare + o.valShare < 1)) throw new Error(`val and test shares must be > 0 with a sum < 1, got ${o.valShare} and ${o.testShare}`);
+  const least = minimumCount({ val: o.valShare, test: o.testShare });
+  if (o.count < least) throw new Error(`--count must be at least ${least} (val and test need one tampered and one authentic image each, train one image), got ${o.count}`);
   if (!(o.authenticShare >= 0 && o.authenticShare < 1)) throw new Error(`authentic share must be in [0, 1), got ${o.authenticShare}`);
 }
 
@@ -87,8 +71,8 @@ async function prepareOutput(out: string, force: boolean): Promise<void> {
   await mkdir(out, { recursive: true });
   const existing = await readdir(out);
   if (existing.length > 0) {
-    if (!force) throw new Error(`output folder ${out} is not empty; pass --force to replace its train/, test/ and list files`);
-    for (const name of ['train', 'test', 'train.json', 'test.json', 'meta.json']) await rm(join(out, name), { recursive: true, force: true });
+    if (!force) throw new Error(`output folder ${out} is not empty; pass --force to replace its train/, val/, test/ and list files`);
+    for (const name of [...SPLITS, ...SPLITS.map((n) => `${n}.json`), 'meta.json']) await rm(join(out, name), { recursive: true, force: true });
   }
   for (const split of SPLITS) {
     await mkdir(join(out, split, 'Tp'), { recursive: true });
@@ -102,6 +86,7 @@ export async function generateSyntheticSet(options: SynthOptions): Promise<Synth
     size: options.size ?? 256,
     seed: options.seed ?? 0,
     testShare: options.testShare ?? 0.2,
+    valShare: options.valShare ?? 0.1,
     authenticShare: options.authenticShare ?? 0.2,
   };
   checkOptions(settings);
@@ -109,13 +94,12 @@ export async function generateSyntheticSet(options: SynthOptions): Promise<Synth
   const split = splitPhotos(await loadPhotos(photoFiles), settings.seed);
   await prepareOutput(options.out, options.force ?? false);
 
-  const nTest = Math.max(1, Math.round(settings.count * settings.testShare));
-  const counts = { train: settings.count - nTest, test: nTest };
+  const counts = splitCounts(settings.count, { val: settings.valShare, test: settings.testShare });
   const records: SynthRecord[] = [];
-  const lists: Record<'train' | 'test', [string, string][]> = { train: [], test: [] };
+  const lists: Record<SplitName, [string, string][]> = { train: [], val: [], test: [] };
   for (const [splitIndex, name] of SPLITS.entries()) {
     const photos = split[name];
-    const kinds = kindSchedule(counts[name], settings.authenticShare, Rng.fromSeed(settings.seed, splitIndex, 0xffffffff));
+    const kinds = kindSchedule(name, counts[name], settings.authenticShare, Rng.fromSeed(settings.seed, splitIndex, 0xffffffff));
     for (let i = 0; i < counts[name]; i++) {
       const record = await generateOne(options.out, name, i, kinds[i]!, photos, settings.size, Rng.fromSeed(settings.seed, splitIndex, i));
       records.push(record);
@@ -127,16 +111,16 @@ export async function generateSyntheticSet(options: SynthOptions): Promise<Synth
     const lines = lists[name].map((pair) => `  ${JSON.stringify(pair)}`); // one [image, mask] pair per line
     await writeFile(join(options.out, `${name}.json`), `[\n${lines.join(',\n')}\n]\n`);
   }
-  const photos = { train: split.train.map((p) => p.name), test: split.test.map((p) => p.name) };
+  const photos = { train: split.train.map((p) => p.name), val: split.val.map((p) => p.name), test: split.test.map((p) => p.name) };
   const meta = { generator: 'ncl synth', ...settings, images: options.imagesDir ?? 'built-in', photos, records };
   await writeFile(join(options.out, 'meta.json'), `${JSON.stringify(meta, null, 1)}\n`);
   return { out: options.out, records, photos, byKind: summariseKinds(records) };
 }
 
-async function generateOne(out: string, split: 'train' | 'test', index: number, kind: ManipulationKind, photos: Photo[], size: number, rng: Rng): Promise<SynthRecord> {
+async function generateOne(out: string, split: SplitName, index: number, kind: ManipulationKind, photos: Photo[], size: number, rng: Rng): Promise<SynthRecord> {
   const photo = rng.pick(photos);
   const donor = kind === 'splice' ? rng.pick(photos.filter((p) => p !== photo)) : null;
-  const composed = composeImage(kind, photo, donor, size, rng);
+  const composed = await composeImage(kind, photo, donor, size, rng);
   const post = drawPostProcessing(rng);
   const final = await postProcess(composed.composite, post, rng);
   const name = `${String(index).padStart(5, '0')}.png`;
@@ -159,7 +143,7 @@ async function generateOne(out: string, split: 'train' | 'test', index: number, 
 
 function summariseKinds(records: SynthRecord[]): SynthSummary['byKind'] {
   const empty = () => ({ 'copy-move': { count: 0, meanArea: 0 }, splice: { count: 0, meanArea: 0 }, removal: { count: 0, meanArea: 0 }, authentic: { count: 0, meanArea: 0 } });
-  const byKind = { train: empty(), test: empty() };
+  const byKind = { train: empty(), val: empty(), test: empty() };
   for (const r of records) {
     const entry = byKind[r.split][r.kind];
     entry.meanArea += (r.area - entry.meanArea) / ++entry.count; // running mean

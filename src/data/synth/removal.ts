@@ -1,11 +1,19 @@
-// Removal (object removal / inpainting): a region is erased and filled from its surroundings by
+// Removal (object removal / inpainting): a region is erased and filled, in equal shares, either with
+// texture copied from elsewhere in the image (exemplar-fill.ts) or from its surroundings by
 // diffusion: the fill is the harmonic function that matches the pixels around the region, i.e. each
 // region pixel is the mean of its 4 neighbours (∇²u = 0 inside, u = image on the boundary). It is
 // solved by successive over-relaxation, started from the mean of the boundary. Grain like that of
-// the surroundings is then added, so the fill is not a perfectly smooth patch. The mask is the region.
+// the surroundings is then added to a diffusion fill, so it is not a perfectly smooth patch. The mask
+// is the region.
 import { clamp01, type Mask, type RgbImage } from '../image.ts';
 import type { Rng } from '../../common/rng.ts';
 import { blobReach, randomBlob } from './blob.ts';
+import { exemplarFill } from './exemplar-fill.ts';
+
+export interface RemovalParams {
+  /** Exemplar where a source window outside the region exists and was drawn, else diffusion. */
+  fill: 'exemplar' | 'diffusion';
+}
 
 /** For each region pixel, its neighbours inside the image (left, right, up, down), −1 where none. */
 function neighbourTable(region: Mask, pixels: Int32Array): Int32Array {
@@ -89,8 +97,10 @@ function surroundingGrain(image: RgbImage, region: Mask): number {
   return diffs[diffs.length >> 1]! / (0.6745 * Math.SQRT2);
 }
 
-export function removal(base: RgbImage, targetArea: number, rng: Rng): { image: RgbImage; mask: Mask } {
+export function removal(base: RgbImage, targetArea: number, rng: Rng): { image: RgbImage; mask: Mask; params: RemovalParams } {
   const { shape, mask } = randomBlob(rng, base.width, base.height, targetArea);
+  const exemplar = rng.chance(0.5) ? exemplarFill(base, mask, rng) : null;
+  if (exemplar) return { image: exemplar, mask, params: { fill: 'exemplar' } };
   const filled = fillFromSurroundings(base, mask, 2 * blobReach(shape));
   const grain = surroundingGrain(base, mask);
   for (let p = 0; p < mask.data.length; p++) {
@@ -98,5 +108,5 @@ export function removal(base: RgbImage, targetArea: number, rng: Rng): { image: 
     const g = grain * rng.normal(); // the same for the three channels, like luminance grain
     for (let c = 0; c < 3; c++) filled.data[p * 3 + c] = clamp01(filled.data[p * 3 + c]! + g);
   }
-  return { image: filled, mask };
+  return { image: filled, mask, params: { fill: 'diffusion' } };
 }

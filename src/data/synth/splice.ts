@@ -1,15 +1,18 @@
-// Splicing: a smooth blob cut from another photo (rotated and scaled by the crop), blended in with a
-// feathered edge: the blend weight α is the blob blurred by a Gaussian of σ in [0.5, 2] px. The mask
-// is where α ≥ ½; the feather's outer half (0 < α < ½) changes pixels only slightly and is left out.
+// Splicing: a smooth blob cut from a crop of another photo, its colours matched to the image it is
+// pasted into (colour-match.ts, strength uniform in [½, 1]), blended in with a feathered edge: the
+// blend weight α is the blob blurred by a Gaussian of σ in [0.5, 2] px. The mask is where α ≥ ½;
+// the feather's outer half (0 < α < ½) changes pixels only slightly and is left out.
 import { gaussianBlur } from '../filters.ts';
 import type { Mask, RgbImage } from '../image.ts';
 import type { Rng } from '../../common/rng.ts';
 import { randomBlob } from './blob.ts';
-import { randomCrop } from './crop.ts';
+import { matchColour } from './colour-match.ts';
 import { blend, thresholdMask } from './paste.ts';
 
 export interface SpliceParams {
   featherSigma: number;
+  /** Strength of the colour matching, 0 none, 1 full. */
+  colourMatch: number;
 }
 
 /** The feather weights: the blob (0/1) blurred; computed on a grey image so the RGB blur serves. */
@@ -22,11 +25,13 @@ function featherWeights(blob: Mask, sigma: number): Float32Array {
   return alpha;
 }
 
-export function splice(base: RgbImage, donorPhoto: RgbImage, targetArea: number, rng: Rng): { image: RgbImage; mask: Mask; params: SpliceParams } {
+/** `donor`: a crop of another photo, the size of `base`. */
+export function splice(base: RgbImage, donor: RgbImage, targetArea: number, rng: Rng): { image: RgbImage; mask: Mask; params: SpliceParams } {
   const { width, height } = base;
-  const donor = randomCrop(donorPhoto, width, rng, Math.PI / 9);
   const { mask: blob } = randomBlob(rng, width, height, targetArea);
+  const colourMatch = rng.uniform(0.5, 1);
+  const matched = matchColour(donor, base, blob, colourMatch);
   const featherSigma = rng.uniform(0.5, 2);
   const alpha = featherWeights(blob, featherSigma);
-  return { image: blend(base, donor, alpha), mask: thresholdMask(alpha, width, height, 0.5), params: { featherSigma } };
+  return { image: blend(base, matched, alpha), mask: thresholdMask(alpha, width, height, 0.5), params: { featherSigma, colourMatch } };
 }
