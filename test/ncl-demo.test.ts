@@ -1,10 +1,12 @@
 // The demo end to end on a very small budget: it writes a loadable model, metrics.json with the
-// eval schema and a report with loss curves, the metrics table and the sample grid.
-import { readFileSync } from 'node:fs';
+// eval schema and a report with loss curves, the metrics table, the patch separation and the
+// sample grid; it evaluates on the validation split while training and keeps the best checkpoint.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runDemo } from '../src/ncl/demo.ts';
+import { demoScale, runDemo } from '../src/ncl/demo.ts';
+import { readLog } from '../src/ncl/train/log.ts';
 import { loadNetwork } from '../src/ncl/train/checkpoint.ts';
 import { tempDir } from './helpers/data-fixtures.ts';
 import { device } from './helpers/setup.ts';
@@ -13,8 +15,14 @@ test('ncl demo writes model.safetensors, metrics.json and report.html', async ()
   await device();
   const { dir, cleanup } = await tempDir('demo');
   try {
-    const result = await runDemo({ out: dir, minutes: 0.1, seed: 1, images: 16, imageSize: 64, config: { model: { inputSize: 64 }, batchSize: 4 }, progress: false, log: () => {} });
+    const lines: string[] = [];
+    const result = await runDemo({ out: dir, minutes: 0.1, seed: 1, images: 16, imageSize: 64, config: { model: { inputSize: 64 }, batchSize: 4 }, progress: false, log: (l) => lines.push(l) });
     assert.ok(result.steps > 0);
+    assert.ok(lines[0]!.startsWith('CPU adapter: 200 images of 128 px'), `the scale is said: ${lines[0]}`);
+    const evals = readLog(join(dir, 'run', 'log.jsonl')).filter((r) => r.type === 'eval');
+    assert.ok(evals.length >= 1 && evals.every((r) => r.images > 0), 'validation during training');
+    assert.ok(existsSync(join(dir, 'run', 'best.safetensors')), 'the best checkpoint by validation is kept');
+    assert.ok(result.metrics.separation?.t && result.metrics.separation.a, 'the test metrics measure both heads');
     const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as Record<string, unknown>;
     assert.equal(metrics, result.metrics as unknown as Record<string, unknown>);
     assert.ok(typeof metrics.pixelAUC === 'number' && typeof metrics.baselineAllTamperedF1 === 'number');
@@ -25,6 +33,7 @@ test('ncl demo writes model.safetensors, metrics.json and report.html', async ()
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     assert.match(html, /<svg[^>]*>.*<polyline/s);
     assert.match(html, /<td>pixel F1 @ 0\.5<\/td>/);
+    assert.match(html, /<h2>Patch separation on the held-out images/);
     assert.ok((html.match(/<img src="data:image\/png;base64,/g) ?? []).length >= 4, 'one row of image | truth | prediction | overlay at least');
   } finally {
     await cleanup();
@@ -42,6 +51,12 @@ test('ncl demo trains the steps asked for instead of filling its time budget', a
   } finally {
     await cleanup();
   }
+});
+
+test('the demo scale follows the adapter: more and larger images on a GPU', () => {
+  const [cpu, gpu] = [demoScale(true), demoScale(false)];
+  assert.equal([cpu.images, cpu.imageSize, cpu.config], [200, 128, {}]);
+  assert.ok(gpu.images > cpu.images && gpu.imageSize > cpu.imageSize && gpu.config.model?.inputSize === gpu.imageSize);
 });
 
 test.run();

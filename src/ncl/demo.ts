@@ -1,7 +1,10 @@
 // The main job on the built-in default (`ncl demo`): generate the synthetic tampering set, train
-// the tiny preset with NCL for a time budget, evaluate on the held-out split, and write
-// model.safetensors, metrics.json and report.html. The number of steps is set from the measured
-// time of a few calibration steps (train/calibrate.ts), so the schedule spans the whole budget.
+// the tiny preset with NCL for a time budget (evaluating on the validation split a few times, which
+// keeps the best checkpoint by validation as run/best.safetensors), evaluate the final network once
+// on the test split, and write model.safetensors, metrics.json and report.html. The number of
+// steps is set from the measured time of a few calibration steps (train/calibrate.ts), so the
+// schedule spans the whole budget. The scale (images, their size, the recipe) follows the adapter:
+// a CPU adapter gets the recipe that fits 10 minutes on 2 cores, a GPU a larger one (demoScale).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openDataset } from '../data/dataset.ts';
@@ -21,9 +24,10 @@ export interface DemoOptions {
   /** Training time budget in minutes (generation and evaluation come on top). */
   minutes: number;
   seed: number;
-  /** Images in the synthetic set (train, val and test together) and their side in pixels. */
-  images: number;
-  imageSize: number;
+  /** Images in the synthetic set (train, val and test together) and their side in pixels;
+   *  absent: the adapter's scale (demoScale). */
+  images?: number;
+  imageSize?: number;
   /** Config fields over the demo's defaults. */
   config: TrainConfigLayer;
   progress: boolean;
@@ -38,6 +42,30 @@ export interface DemoOptions {
  * 1e-2); weight 3 against 1 at 64 px: 0.42 against 0.31.
  */
 export const DEMO_CONFIG: TrainConfigLayer = { preset: 'tiny', batchSize: 8, lr: 6e-3, warmupSteps: 10, checkpointEvery: 50, ncl: { segTamperedWeight: 3 } };
+
+/** What the demo trains on an adapter. */
+export interface DemoScale {
+  /** Said in the log and the report. */
+  name: string;
+  images: number;
+  imageSize: number;
+  /** Config fields over DEMO_CONFIG. */
+  config: TrainConfigLayer;
+}
+
+/**
+ * CPU adapters: 200 images of 128 px and DEMO_CONFIG, measured to fit 10 minutes on 2 cores. GPU
+ * adapters: 800 images of 256 px, the tiny preset at 256 px input, batch 16: four times the data
+ * at twice the resolution, for the same budget (not yet measured on a GPU; bench/RESULTS.md).
+ */
+export function demoScale(cpuAdapter: boolean): DemoScale {
+  return cpuAdapter
+    ? { name: 'CPU adapter: 200 images of 128 px, tiny preset at 128 px, batch 8', images: 200, imageSize: 128, config: {} }
+    : { name: 'GPU adapter: 800 images of 256 px, tiny preset at 256 px, batch 16', images: 800, imageSize: 256, config: { batchSize: 16, model: { inputSize: 256 } } };
+}
+
+/** Evaluations on the validation split during the demo's training. */
+const DEMO_EVALUATIONS = 4;
 
 export interface DemoResult {
   metrics: EvalJson;
@@ -59,15 +87,20 @@ function stopwatch(): () => number {
 
 export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const lap = stopwatch();
-  o.log(`generating ${o.images} synthetic images (${o.imageSize} px) in ${join(o.out, 'synth')}`);
-  await generateSyntheticSet({ out: join(o.out, 'synth'), count: o.images, size: o.imageSize, seed: o.seed, force: true });
-  const [trainSet, testSet] = await Promise.all([openDataset(join(o.out, 'synth', 'train.json')), openDataset(join(o.out, 'synth', 'test.json'))]);
+  const adapter = deviceAdapter();
+  const scale = demoScale(adapter.fallback);
+  const [images, imageSize] = [o.images ?? scale.images, o.imageSize ?? scale.imageSize];
+  o.log(`${scale.name} (options given win)`);
+  o.log(`generating ${images} synthetic images (${imageSize} px) in ${join(o.out, 'synth')}`);
+  await generateSyntheticSet({ out: join(o.out, 'synth'), count: images, size: imageSize, seed: o.seed, force: true });
+  const split = (name: string) => openDataset(join(o.out, 'synth', `${name}.json`));
+  const [trainSet, valSet, testSet] = await Promise.all([split('train'), split('val'), split('test')]);
   const generate = lap();
 
   // Steps asked for win over the time budget; the demo's short warm-up then gives way to the
   // default share of those steps unless a warm-up is asked for too.
   const stepsAsked = o.config.steps !== undefined;
-  const base = resolveTrainConfig({ ...DEMO_CONFIG, seed: o.seed }, stepsAsked ? { warmupSteps: null } : {}, o.config);
+  const base = resolveTrainConfig({ ...DEMO_CONFIG, seed: o.seed }, scale.config, stepsAsked ? { warmupSteps: null } : {}, o.config);
   let config = base;
   if (stepsAsked) {
     o.log(`training the ${config.steps} steps asked for (the ${o.minutes}-minute budget is not used)`);
@@ -78,7 +111,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   }
   const calibrate = lap();
 
-  const run = await train({ config, train: trainSet, outDir: join(o.out, 'run'), existing: 'replace', progress: o.progress });
+  if (o.config.evalEvery === undefined) config = resolveTrainConfig(config, { evalEvery: Math.max(1, Math.floor(config.steps / DEMO_EVALUATIONS)) });
+  const run = await train({ config, train: trainSet, val: valSet, outDir: join(o.out, 'run'), existing: 'replace', progress: o.progress });
   const trainSeconds = lap();
   const evaluation = await evaluate(run.net, testSet, { separation: config.ncl });
   const metrics = evalJson(evaluation);
@@ -87,11 +121,11 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const samples = await collectSamples(run.net, testSet, 4, 2);
   const evaluateSeconds = lap();
   const total = generate + calibrate + trainSeconds + evaluateSeconds;
-  const adapter = deviceAdapter();
   await writeReport(join(o.out, 'report.html'), {
     title: 'NCL demo: tiny preset on the synthetic tampering set',
     notes: [
-      `data: ${trainSet.samples.length} training and ${testSet.samples.length} held-out images (${o.imageSize} px, split by source photo), seed ${o.seed}`,
+      `data: ${trainSet.samples.length} training, ${valSet.samples.length} validation and ${testSet.samples.length} test images (${imageSize} px, split by source photo), seed ${o.seed}; the metrics below are the final network's on the test split (the best by validation pixel F1 is run/best.safetensors${run.best ? `, step ${run.best.step}` : ''})`,
+      `scale: ${scale.name}`,
       `model: preset ${config.preset}, input ${modelConfigOf(config).inputSize} px; role switch ${config.ncl.roleSwitch}, λ_con ${config.ncl.lambdaCon}, λ_pc ${config.ncl.lambdaPc}, τ ${config.ncl.tau}, tampered-pixel weight in L_seg ${config.ncl.segTamperedWeight}`,
       `training: ${run.step} steps of ${config.batchSize} images, ${config.optimizer} lr ${optimizerSettings(config).lr}, ${trainSeconds.toFixed(0)} s`,
       `wall time: ${total.toFixed(0)} s in all (generation ${generate.toFixed(0)} s, calibration ${calibrate.toFixed(0)} s, evaluation and report ${evaluateSeconds.toFixed(0)} s)`,
