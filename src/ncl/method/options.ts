@@ -46,11 +46,12 @@ export interface NclOptions {
   anchorBalance: AnchorBalance;
   /** Which patches L_pc constrains (§5, ours: non-contour). */
   pivotConsistency: PivotConsistency;
-  /** λ_con in L = L_seg + λ_con · mean_b L_con^b + λ_pc · L_pc (§5, ours: default 0.1). */
+  /** λ_con in L = L_seg + λ_con · mean_b L_con^b + λ_pc · L_pc (§5, ours: default 1, chosen on the
+   *  validation split: bench/RESULTS.md, "Choosing τ and λ_con"). */
   lambdaCon: number;
   /** λ_pc, weight of L_pc = mean_i (1 − z_i^(T) · z_i^(A)) (§5, ours: default 0.1; two-head modes). */
   lambdaPc: number;
-  /** τ in s_ij = z_i · z_j / τ (§5; default 0.1). */
+  /** τ in s_ij = z_i · z_j / τ (§5, ours: default 0.5; at 0.1 the heads collapsed, bench/RESULTS.md). */
   tau: number;
   /** Side p of a patch in input pixels (§3, ours: 16 px = a 4×4 cell of the stride-4 pivot). */
   patchSize: number;
@@ -73,9 +74,9 @@ export const DEFAULT_NCL_OPTIONS: NclOptions = {
   switchEvery: 1,
   anchorBalance: 'weight',
   pivotConsistency: 'non-contour',
-  lambdaCon: 0.1,
+  lambdaCon: 1,
   lambdaPc: 0.1,
-  tau: 0.1,
+  tau: 0.5,
   patchSize: 16,
   epsilon: 0,
   maxPatches: 2048,
