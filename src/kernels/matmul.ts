@@ -9,7 +9,7 @@
 import { Storage, formatShape } from '../storage/storage.ts';
 import { runtime } from '../runtime/context.ts';
 import type { Constants } from '../runtime/pipelines.ts';
-import { binaryKernel } from './elementwise.ts';
+import { binaryKernel, fillKernel } from './elementwise.ts';
 import { kernel, launch } from './launch.ts';
 import { loopBudget } from './loop-budget.ts';
 import { contiguousStrides, gatherStrided } from './strided.ts';
@@ -25,11 +25,65 @@ export interface MatmulTiling {
   wgy: number;
 }
 
-/** Defaults per profile, chosen with `ncl bench matmul --tilings` (bench/RESULTS.md). */
-export const MATMUL_TILINGS = new VariantFamily<MatmulTiling>({
-  cpu: { variant: 'vec4', tm: 8, tn4: 2, wgx: 8, wgy: 8 },
-  gpu: { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16 },
-});
+/** The tilings `ncl tune` and `ncl bench matmul --tilings` compare; each profile's default is among them. */
+export const MATMUL_CANDIDATES: readonly MatmulTiling[] = [
+  { variant: 'vec4', tm: 8, tn4: 2, wgx: 8, wgy: 8 },
+  { variant: 'vec4', tm: 4, tn4: 2, wgx: 8, wgy: 8 },
+  { variant: 'vec4', tm: 4, tn4: 4, wgx: 8, wgy: 8 },
+  { variant: 'vec4', tm: 8, tn4: 2, wgx: 16, wgy: 4 },
+  { variant: 'register', tm: 8, tn4: 2, wgx: 8, wgy: 8 },
+  { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16 },
+  { variant: 'shared', tm: 2, tn4: 1, wgx: 16, wgy: 8 },
+];
+
+/** One product as the tuner sees it: the operands' shapes and transposes. */
+interface MatmulProblem {
+  a: readonly number[];
+  b: readonly number[];
+  transA: boolean;
+  transB: boolean;
+}
+
+const pow2 = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
+
+function dims(p: MatmulProblem): { M: number; N: number; K: number; batch: number } {
+  const [ar, ac] = p.a.slice(-2) as [number, number];
+  const [br, bc] = p.b.slice(-2) as [number, number];
+  const batch = (p.a.length > 2 ? p.a : p.b).slice(0, -2).reduce((x, y) => x * y, 1);
+  return { M: p.transA ? ac : ar, K: p.transA ? ar : ac, N: p.transB ? br : bc, batch };
+}
+
+/** Defaults per profile, chosen with `ncl bench matmul --tilings` (bench/RESULTS.md). Shape class:
+ *  the transposes, whether vec4 reads apply (K and N multiples of 4), and M, N, K and the batch
+ *  count rounded up to powers of two. */
+export const MATMUL_TILINGS = new VariantFamily<MatmulTiling, MatmulProblem>(
+  {
+    cpu: MATMUL_CANDIDATES[0]!,
+    gpu: MATMUL_CANDIDATES[5]!,
+  },
+  {
+    name: 'matmul',
+    files: ['matmul', 'matmul_vec4', 'matmul_shared'],
+    classify(p) {
+      const { M, N, K, batch } = dims(p);
+      const vec4 = K % 4 === 0 && N % 4 === 0;
+      return `${p.transA ? 'T' : 'N'}${p.transB ? 'T' : 'N'}${vec4 ? '' : ' unaligned'} b${pow2(batch)} m${pow2(M)} n${pow2(N)} k${pow2(K)}`;
+    },
+    candidates: () => MATMUL_CANDIDATES,
+    describe: (p) => `${formatShape(p.a)}${p.transA ? 'ᵀ' : ''} · ${formatShape(p.b)}${p.transB ? 'ᵀ' : ''}`,
+    trial(p) {
+      const a = fillKernel(p.a, 0.5);
+      const b = fillKernel(p.b, 0.25);
+      return {
+        run: () => matmulKernel({ a, b, transA: p.transA, transB: p.transB }).dispose(),
+        dispose: () => {
+          a.dispose();
+          b.dispose();
+        },
+      };
+    },
+  },
+);
 
 export interface MatmulSpec {
   a: Storage;
@@ -72,7 +126,7 @@ export function matmulKernel({ a, b, transA, transB, alpha = 1 }: MatmulSpec): S
   const maxZ = runtime().limits.maxComputeWorkgroupsPerDimension;
   if (nb > maxZ) throw new Error(`matmul: ${nb} batches exceed the adapter's ${maxZ} workgroups per dimension`);
 
-  let t = MATMUL_TILINGS.current();
+  let t = MATMUL_TILINGS.current({ a: a.shape, b: b.shape, transA, transB });
   if (t.variant === 'vec4' && (K % 4 !== 0 || N % 4 !== 0)) t = { ...t, variant: 'register' };
   const copyA = t.variant === 'vec4' && transA ? transposed(a) : null;
   const copyB = t.variant === 'vec4' && transB ? transposed(b) : null;

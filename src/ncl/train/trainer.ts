@@ -15,7 +15,7 @@ import type { DatasetListing } from '../../data/dataset.ts';
 import type { LoadOptions } from '../../data/loader.ts';
 import { Rng } from '../../common/rng.ts';
 import type { Optimizer } from '../../optim/optimizer.ts';
-import { NonFiniteError, findNonFiniteOp } from '../../device.ts';
+import { NonFiniteError, findNonFiniteOp, hasPending, startChoices, tunePending, type TuneMode } from '../../device.ts';
 import { evalJson, evaluate, type EvalJson } from '../evaluate.ts';
 import type { NclNetwork } from '../method/model/network.ts';
 import { importPytorchDeepLab } from '../pytorch-import.ts';
@@ -57,6 +57,10 @@ export interface TrainOptions {
   /** Copy the weights and optimiser state to the host after a step when this many seconds have
    *  passed since the last copy (default 60): what is saved if the device is lost mid-run. */
   hostCopyEverySeconds?: number;
+  /** Kernel variants: 'lazy' reads the tuning cache and tunes a shape class not in it once, after
+   *  the step that first used it; 'off' (the default; `NCL_TUNE=off` for the CLI) keeps the
+   *  profile's defaults. Either way, variants a resumed checkpoint recorded are reused. */
+  tune?: TuneMode;
   /** Called after each completed step (and awaited). */
   onStep?: (record: StepRecord) => void | Promise<void>;
 }
@@ -87,6 +91,11 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
   const resumed = o.resume ? readCheckpoint(o.resume) : null;
   if (!resumed && !o.config) throw new Error('train: give a config, or a checkpoint to resume');
   const config = resumed ? resumedConfig(resumed.config, resumed.step, o.resumeChanges ?? {}, notice) : o.config!;
+  try {
+    startChoices(o.tune ?? 'off', resumed?.variants);
+  } catch (e) {
+    throw new Error(`${o.resume}: ${(e as Error).message}; resuming would not reproduce the run (continue it with the version of ncl that wrote it)`);
+  }
   const net = buildNetwork(config);
   const paramNames = net.namedParameters().map(([n]) => n);
   const { optimizer, schedule } = createOptimizer(net.parameters(), config);
@@ -164,6 +173,11 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
       next = done.next;
       const record = done.record;
       step++;
+      if (hasPending()) {
+        const t0 = performance.now();
+        const tuned = await tunePending();
+        progress.note(`tuned ${tuned.length} kernel shape class${tuned.length === 1 ? '' : 'es'} in ${((performance.now() - t0) / 1000).toFixed(1)} s (cached for later runs)`);
+      }
       history.push(record);
       begin();
       log.append(record);

@@ -1,0 +1,160 @@
+// The tuner: it times every candidate of a shape class and keeps the fastest (a test family whose
+// slow variant records forty dispatches where the fast one records one), pins it for the run and
+// writes it to the cache in $XDG_CACHE_HOME/ncl/, which a later run reads; 'off' ignores the
+// cache; --clear empties it; a real family (matmul) is tuned and its winner computes correctly;
+// a checkpoint's record with an unknown variant is refused; `ncl tune --clear --json` and NCL_TUNE
+// through the real entry point. (Resume reusing recorded variants: test/ncl-train.test.ts.)
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as ncl from '../src/index.ts';
+import { matmul as refMatmul } from '../src/check/reference.ts';
+import { clearTuneCache, forgetLoadedCache, hasPending, startChoices, tunePending, variantRecord } from '../src/device.ts';
+import { fillKernel } from '../src/kernels/elementwise.ts';
+import { MATMUL_CANDIDATES } from '../src/kernels/matmul.ts';
+import { VariantFamily } from '../src/kernels/variants.ts';
+import { tuneModeFromEnv } from '../src/cli/device-options.ts';
+import { nclWith } from './helpers/cli.ts';
+import { tempDir } from './helpers/data-fixtures.ts';
+import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
+
+interface Fills {
+  dispatches: number;
+}
+const SLOW: Fills = { dispatches: 40 };
+const FAST: Fills = { dispatches: 1 };
+
+/** A family whose variants differ only in work done: the tuner must find the fast one. */
+const FILLS = new VariantFamily<Fills, number>(
+  { cpu: SLOW, gpu: SLOW },
+  {
+    name: 'test-fills',
+    files: ['fill'],
+    classify: (n) => `n${n}`,
+    candidates: () => [SLOW, FAST],
+    describe: (n) => `${n} elements`,
+    trial: (n) => ({ run: () => fills(n), dispose: () => {} }),
+  },
+);
+
+function fills(n: number): Fills {
+  const v = FILLS.current(n);
+  for (let i = 0; i < v.dispatches; i++) fillKernel([n], 1).dispose();
+  return v;
+}
+
+let dir = '';
+let cleanup: () => Promise<void> = async () => {};
+const savedXdg = process.env.XDG_CACHE_HOME;
+
+test.before(async () => {
+  await device();
+  ({ dir, cleanup } = await tempDir('tune'));
+  process.env.XDG_CACHE_HOME = dir;
+  forgetLoadedCache();
+});
+
+test.after(async () => {
+  startChoices('off');
+  if (savedXdg === undefined) delete process.env.XDG_CACHE_HOME;
+  else process.env.XDG_CACHE_HOME = savedXdg;
+  forgetLoadedCache();
+  await cleanup();
+});
+
+const cacheFiles = () => readdirSync(join(dir, 'ncl')).filter((f) => f.startsWith('tune-'));
+
+test('lazy: an unseen class runs the default and waits; the tuner picks the fastest variant and caches it', async () => {
+  startChoices('lazy');
+  assert.equal(fills(1 << 16), SLOW);
+  assert.ok(hasPending());
+  const rows = await tunePending({ repeat: 3 });
+  assert.is(rows.length, 1);
+  const [row] = rows;
+  assert.is(row!.family, 'test-fills');
+  assert.is(row!.cls, 'n65536');
+  assert.is(row!.candidates.length, 2);
+  for (const c of row!.candidates) assert.ok(c.ms! > 0 && c.runs >= 1, `timed ${JSON.stringify(c)}`);
+  assert.equal(row!.chosen, FAST, `fast ${row!.candidates[1]!.ms} ms against slow ${row!.candidates[0]!.ms} ms`);
+  assert.not.ok(hasPending());
+  assert.equal(fills(1 << 16), FAST, 'the winner is pinned for the run');
+  assert.equal(variantRecord()['test-fills'], { n65536: FAST });
+  const files = cacheFiles();
+  assert.is(files.length, 1);
+  const stored = JSON.parse(readFileSync(join(dir, 'ncl', files[0]!), 'utf8')) as { families: Record<string, Record<string, { variant: unknown }>> };
+  const key = Object.keys(stored.families).find((k) => k.startsWith('test-fills@'));
+  assert.ok(key, `family key in ${Object.keys(stored.families).join(', ')}`);
+  assert.equal(stored.families[key!]!.n65536!.variant, FAST);
+});
+
+test('a later run reads the cache: the cached class is not tuned again; another class is', () => {
+  forgetLoadedCache();
+  startChoices('lazy');
+  assert.equal(fills(1 << 16), FAST);
+  assert.not.ok(hasPending());
+  assert.equal(fills(1 << 20), SLOW);
+  assert.ok(hasPending());
+});
+
+test("'off' keeps the default whatever the cache holds, and nothing waits", () => {
+  forgetLoadedCache();
+  startChoices('off');
+  assert.equal(fills(1 << 16), SLOW);
+  assert.not.ok(hasPending());
+});
+
+test('recorded variants are pinned in any mode; an unknown one is refused, naming the family and class', () => {
+  startChoices('off', { 'test-fills': { n65536: FAST } });
+  assert.equal(fills(1 << 16), FAST);
+  assert.throws(() => startChoices('off', { 'test-fills': { n65536: { dispatches: 7 } } }), /test-fills variant \{"dispatches":7\} for shape class 'n65536'/);
+  assert.throws(() => startChoices('off', { 'no-such-family': {} }), /kernel family 'no-such-family'/);
+});
+
+test('clear empties the cache: the class is unseen again', () => {
+  const { removed } = clearTuneCache();
+  assert.is(removed.length, 1);
+  assert.is(cacheFiles().length, 0);
+  startChoices('lazy');
+  assert.equal(fills(1 << 16), SLOW);
+  assert.ok(hasPending());
+});
+
+test("'all' times a matmul class anew over every candidate; the winner's product matches float64", async () => {
+  const random = rng(9);
+  startChoices('all');
+  const a = randomArr([70, 33], random);
+  const b = randomArr([33, 50], random);
+  ncl.matmul(toTensor(a), toTensor(b)).dispose();
+  const rows = (await tunePending({ repeat: 1 })).filter((r) => r.family === 'matmul');
+  assert.is(rows.length, 1);
+  assert.is(rows[0]!.candidates.length, MATMUL_CANDIDATES.length);
+  for (const c of rows[0]!.candidates) assert.ok(c.ms! > 0, `${JSON.stringify(c.variant)}: ${c.error ?? c.ms}`);
+  assert.ok(MATMUL_CANDIDATES.includes(rows[0]!.chosen as never));
+  const got = await ncl.matmul(toTensor(a), toTensor(b)).data();
+  assert.equal(Object.values(variantRecord().matmul!), [rows[0]!.chosen]);
+  assertClose(got, refMatmul(a, b).data, 1e-5, 1e-4, `matmul with ${JSON.stringify(rows[0]!.chosen)}`);
+});
+
+test('ncl tune --clear --json empties the cache of $XDG_CACHE_HOME and says what it removed', async () => {
+  startChoices('all');
+  fills(1 << 12);
+  await tunePending({ repeat: 1 });
+  const name = cacheFiles()[0]!;
+  const r = await nclWith({ XDG_CACHE_HOME: dir }, 'tune', '--clear', '--json');
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout), { cleared: [name], location: join(dir, 'ncl') });
+  assert.is(cacheFiles().length, 0);
+});
+
+test("NCL_TUNE: unset or 'on' tunes lazily, 'off' does not, anything else is an error naming it", async () => {
+  assert.is(tuneModeFromEnv({}), 'lazy');
+  assert.is(tuneModeFromEnv({ NCL_TUNE: 'on' }), 'lazy');
+  assert.is(tuneModeFromEnv({ NCL_TUNE: 'off' }), 'off');
+  assert.throws(() => tuneModeFromEnv({ NCL_TUNE: 'maybe' }), /NCL_TUNE must be 'on' or 'off', got 'maybe'/);
+  const r = await nclWith({ NCL_TUNE: 'maybe' }, 'train', '--data', join(dir, 'missing.json'), '--out', join(dir, 'run'));
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /NCL_TUNE must be 'on' or 'off'/);
+});
+
+test.run();
