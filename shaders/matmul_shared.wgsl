@@ -8,8 +8,10 @@
 @group(0) @binding(1) var<storage, read> b: array<f32>;
 @group(0) @binding(2) var<storage, read_write> c: array<f32>;
 // The product sums over k in [k0, k0 + kLen) of the K columns of op(A) (all of them unless a
-// long sum is split across dispatches).
-struct Params { M: u32, N: u32, K: u32, strideA: u32, strideB: u32, alpha: f32, k0: u32, kLen: u32 }
+// long sum is split across dispatches). Split-K: z = split · batches + batch, and split s sums
+// k in [k0 + s·kSplit, k0 + (s+1)·kSplit) ∩ [k0, k0 + kLen) into its own partial C at z (the
+// partials are then added in order of s); without a split, kSplit = kLen and z is the batch.
+struct Params { M: u32, N: u32, K: u32, strideA: u32, strideB: u32, alpha: f32, k0: u32, kLen: u32, batches: u32, kSplit: u32 }
 @group(0) @binding(3) var<uniform> params: Params;
 
 const TM: u32 = {{TM}}u;
@@ -25,8 +27,8 @@ const BK: u32 = 16u;
 var<workgroup> tileA: array<f32, BK * BM>;   // tileA[k * BM + row]
 var<workgroup> tileB: array<f32, BK * BN>;   // tileB[k * BN + col]
 
-fn load_a(base: u32, row: u32, k: u32) -> f32 {
-  if (row >= params.M || k >= params.k0 + params.kLen) {
+fn load_a(base: u32, row: u32, k: u32, kEnd: u32) -> f32 {
+  if (row >= params.M || k >= kEnd) {
     return 0.0;
   }
   if (TRANS_A) {
@@ -35,8 +37,8 @@ fn load_a(base: u32, row: u32, k: u32) -> f32 {
   return a[base + row * params.K + k];
 }
 
-fn load_b(base: u32, k: u32, col: u32) -> f32 {
-  if (col >= params.N || k >= params.k0 + params.kLen) {
+fn load_b(base: u32, k: u32, col: u32, kEnd: u32) -> f32 {
+  if (col >= params.N || k >= kEnd) {
     return 0.0;
   }
   if (TRANS_B) {
@@ -47,23 +49,26 @@ fn load_b(base: u32, k: u32, col: u32) -> f32 {
 
 @compute @workgroup_size(WGX, WGY, 1)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let baseA = wid.z * params.strideA;
-  let baseB = wid.z * params.strideB;
+  let batch = wid.z % params.batches;
+  let kBegin = params.k0 + (wid.z / params.batches) * params.kSplit;
+  let kEnd = min(kBegin + params.kSplit, params.k0 + params.kLen);
+  let baseA = batch * params.strideA;
+  let baseB = batch * params.strideB;
   let blockRow = wid.y * BM;
   let blockCol = wid.x * BN;
   let tid = lid.y * WGX + lid.x;
   var acc = array<f32, TM * TN>();
-  for (var k0 = params.k0; k0 < params.k0 + params.kLen; k0 += BK) {
+  for (var k0 = kBegin; k0 < kEnd; k0 += BK) {
     // Neighbouring invocations read neighbouring addresses: along k for row-major A and for Bᵀ.
     for (var e = tid; e < BK * BM; e += WGX * WGY) {
       let k = select(e % BK, e / BM, TRANS_A);
       let r = select(e / BK, e % BM, TRANS_A);
-      tileA[k * BM + r] = load_a(baseA, blockRow + r, k0 + k);
+      tileA[k * BM + r] = load_a(baseA, blockRow + r, k0 + k, kEnd);
     }
     for (var e = tid; e < BK * BN; e += WGX * WGY) {
       let k = select(e / BN, e % BK, TRANS_B);
       let col = select(e % BN, e / BK, TRANS_B);
-      tileB[k * BN + col] = load_b(baseB, k0 + k, blockCol + col);
+      tileB[k * BN + col] = load_b(baseB, k0 + k, blockCol + col, kEnd);
     }
     workgroupBarrier();
     for (var k = 0u; k < BK; k++) {
