@@ -10,7 +10,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
-import { CONV_CANDIDATES, CONV_TILINGS, convGeometry, type Conv2dOptions } from '../src/kernels/conv.ts';
+import { CONV_CANDIDATES, CONV_TILINGS, WGRAD_SPLIT_CANDIDATES, convGeometry, type Conv2dOptions } from '../src/kernels/conv.ts';
 import { checkOp } from './helpers/gradcheck.ts';
 import { arr } from '../src/check/reference.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
@@ -113,6 +113,20 @@ for (const [name, t] of Object.entries(tilings)) {
       // Two workgroup tiles and a remainder each way for every tiling: 270 output channels, 286
       // output pixels (forward), 180 = 20·3·3 weight columns (weight gradient).
       await checkLarge({ name: `${name}: 2×20×13×11 → 270, 3×3 p1`, x: [2, 20, 13, 11], w: [270, 20, 3, 3], o: { padding: 1 } });
+    } finally {
+      CONV_TILINGS.force(null);
+    }
+  });
+}
+
+// The weight-gradient candidates that split the reduction further: 1150 output pixels in 4 chunks,
+// the last shorter (chunks are at least 256 pixels on shapes this small).
+for (const t of WGRAD_SPLIT_CANDIDATES) {
+  test(`conv2d weight gradient aiming at ${t.invocations} invocations (${t.tm}×${4 * t.tn4}/${t.wgx}×${t.wgy})`, async () => {
+    CONV_TILINGS.force({ fwd: CONV_TILINGS.defaults.cpu.fwd, wgrad: t });
+    try {
+      await checkLarge({ name: 'split: 2×9×25×23 → 17, 3×3 p1', x: [2, 9, 25, 23], w: [17, 9, 3, 3], o: { padding: 1 } });
+      await checkLarge({ name: 'split: 2×20×13×11 → 270, 3×3 p1', x: [2, 20, 13, 11], w: [270, 20, 3, 3], o: { padding: 1 } });
     } finally {
       CONV_TILINGS.force(null);
     }

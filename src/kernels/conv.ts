@@ -80,6 +80,9 @@ export interface ConvTiling {
   tn4: number;
   wgx: number;
   wgy: number;
+  /** Weight gradient only: the invocations its split of the reduction aims for (absent:
+   *  WGRAD_TARGET_INVOCATIONS); a GPU fills with many more than a CPU adapter. */
+  invocations?: number;
 }
 
 /** The tilings `ncl tune` and `ncl bench conv --tilings` compare, for each kernel. */
@@ -93,6 +96,12 @@ export const CONV_CANDIDATES: readonly ConvTiling[] = [
   { tm: 16, tn4: 1, wgx: 8, wgy: 8 },
   { tm: 16, tn4: 2, wgx: 8, wgy: 8 },
   { tm: 4, tn4: 1, wgx: 16, wgy: 16 },
+];
+
+/** Further weight-gradient candidates: the reduction split into more chunks (split-K). */
+export const WGRAD_SPLIT_CANDIDATES: readonly ConvTiling[] = [
+  { tm: 8, tn4: 2, wgx: 8, wgy: 8, invocations: 16384 },
+  { tm: 4, tn4: 1, wgx: 16, wgy: 16, invocations: 65536 },
 ];
 
 /** One convolution pass as the tuner sees it: the input gradient shares the forward kernel. */
@@ -129,7 +138,7 @@ export const CONV_TILINGS = new VariantFamily<ConvTilings, ConvProblem>(CONV_DEF
   },
   candidates(profile, cls) {
     const d = CONV_DEFAULTS[profile];
-    return cls.startsWith('wgrad') ? CONV_CANDIDATES.map((wgrad) => ({ fwd: d.fwd, wgrad })) : CONV_CANDIDATES.map((fwd) => ({ fwd, wgrad: d.wgrad }));
+    return cls.startsWith('wgrad') ? [...CONV_CANDIDATES, ...WGRAD_SPLIT_CANDIDATES].map((wgrad) => ({ fwd: d.fwd, wgrad })) : CONV_CANDIDATES.map((fwd) => ({ fwd, wgrad: d.wgrad }));
   },
   describe: ({ pass, g }) =>
     `${pass} x[${g.N},${g.Cin},${g.H},${g.W}] w[${g.Cout},${g.Cin / g.groups},${g.KH},${g.KW}] stride ${g.sh},${g.sw} padding ${g.ph},${g.pw} dilation ${g.dh},${g.dw} groups ${g.groups}`,
@@ -306,11 +315,13 @@ export function conv2dWeightGradKernel(dy: Storage, x: Storage, g: ConvGeometry)
   const Cg = g.Cin / g.groups;
   const Mg = g.Cout / g.groups;
   const Q = Cg * g.KH * g.KW;
-  const t = fitTiling(CONV_TILINGS.current({ pass: 'wgrad', g }).wgrad, Mg, Q);
+  const chosen = CONV_TILINGS.current({ pass: 'wgrad', g }).wgrad;
+  const t = fitTiling(chosen, Mg, Q);
   const R = g.N * g.Ho * g.Wo;
   const perChunk = Math.ceil(Q / (4 * t.tn4)) * Math.ceil(Mg / t.tm) * g.groups;
   // Enough chunks to fill the device, and never a chunk longer than a CPU adapter's loop budget.
-  const nchunks = Math.max(1, Math.min(Math.ceil(WGRAD_TARGET_INVOCATIONS / perChunk), Math.floor(R / WGRAD_MIN_CHUNK)), Math.ceil(R / loopBudget()));
+  const target = chosen.invocations ?? WGRAD_TARGET_INVOCATIONS;
+  const nchunks = Math.max(1, Math.min(Math.ceil(target / perChunk), Math.floor(R / WGRAD_MIN_CHUNK)), Math.ceil(R / loopBudget()));
   const chunk = Math.ceil(R / nchunks);
   const used = Math.ceil(R / chunk);
   const shape = [g.Cout, Cg, g.KH, g.KW];
