@@ -1,7 +1,8 @@
 // The tuner: it times every candidate of a shape class and keeps the fastest (a test family whose
 // slow variant records forty dispatches where the fast one records one), pins it for the run and
 // writes it to the cache in $XDG_CACHE_HOME/ncl/, which a later run reads; 'off' ignores the
-// cache; --clear empties it; a real family (matmul) is tuned and its winner computes correctly;
+// cache; --clear empties it; real families (matmul, the fused contrastive loss) are tuned and their
+// winners compute correctly;
 // a checkpoint's record with an unknown variant is refused; `ncl tune --clear --json` and NCL_TUNE
 // through the real entry point. (Resume reusing recorded variants: test/ncl-train.test.ts.)
 import { readdirSync, readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import * as ncl from '../src/index.ts';
 import { matmul as refMatmul } from '../src/check/reference.ts';
 import { clearTuneCache, forgetLoadedCache, hasPending, startChoices, tunePending, variantRecord } from '../src/device.ts';
 import { fillKernel } from '../src/kernels/elementwise.ts';
+import { CONTRASTIVE_CANDIDATES } from '../src/kernels/contrastive.ts';
 import { MATMUL_CANDIDATES } from '../src/kernels/matmul.ts';
 import { VariantFamily } from '../src/kernels/variants.ts';
 import { tuneModeFromEnv } from '../src/cli/device-options.ts';
@@ -134,6 +136,30 @@ test("'all' times a matmul class anew over every candidate; the winner's product
   const got = await ncl.matmul(toTensor(a), toTensor(b)).data();
   assert.equal(Object.values(variantRecord().matmul!), [rows[0]!.chosen]);
   assertClose(got, refMatmul(a, b).data, 1e-5, 1e-4, `matmul with ${JSON.stringify(rows[0]!.chosen)}`);
+});
+
+test("'all' times the fused contrastive loss's class over every candidate; the winner's loss matches the default's", async () => {
+  const random = rng(11);
+  const n = 100;
+  const labels = Array.from({ length: n }, (_, i) => i % 7);
+  const z = Float32Array.from({ length: n * 16 }, () => random() * 2 - 1);
+  const loss = async () => {
+    const zt = ncl.tensor(z, [n, 16]);
+    const l = ncl.contrastiveLoss(zt, labels, { tau: 0.1, fused: true });
+    const v = await l.item();
+    for (const t of [l, zt]) t.dispose();
+    return v;
+  };
+  startChoices('off');
+  const before = await loss();
+  startChoices('all');
+  await loss();
+  const rows = (await tunePending({ repeat: 1 })).filter((r) => r.family === 'contrastive');
+  assert.is(rows.length, 1);
+  assert.is(rows[0]!.cls, 'n128 d16');
+  assert.is(rows[0]!.candidates.length, CONTRASTIVE_CANDIDATES.length);
+  for (const c of rows[0]!.candidates) assert.ok(c.ms! > 0, `${JSON.stringify(c.variant)}: ${c.error ?? c.ms}`);
+  assertClose([await loss()], [before], 1e-5, 1e-5, `loss with ${JSON.stringify(rows[0]!.chosen)}`);
 });
 
 test('ncl tune --clear --json empties the cache of $XDG_CACHE_HOME and says what it removed', async () => {
