@@ -1,8 +1,8 @@
 // The tuner: it times every candidate of a shape class and keeps the fastest (a test family whose
 // slow variant records forty dispatches where the fast one records one), pins it for the run and
 // writes it to the cache in $XDG_CACHE_HOME/ncl/, which a later run reads; 'off' ignores the
-// cache; --clear empties it; real families (matmul, the fused contrastive loss) are tuned and their
-// winners compute correctly;
+// cache; --clear empties it; real families (matmul, the fused contrastive loss, batch norm's channel
+// sums) are tuned and their winners compute correctly;
 // a checkpoint's record with an unknown variant is refused; `ncl tune --clear --json` and NCL_TUNE
 // through the real entry point. (Resume reusing recorded variants: test/ncl-train.test.ts.)
 import { readdirSync, readFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import * as ncl from '../src/index.ts';
 import { matmul as refMatmul } from '../src/check/reference.ts';
 import { clearTuneCache, forgetLoadedCache, hasPending, startChoices, tunePending, variantRecord } from '../src/device.ts';
 import { fillKernel } from '../src/kernels/elementwise.ts';
+import { BATCHNORM_ROWS_CANDIDATES } from '../src/kernels/batchnorm.ts';
 import { CONTRASTIVE_CANDIDATES } from '../src/kernels/contrastive.ts';
 import { MATMUL_CANDIDATES } from '../src/kernels/matmul.ts';
 import { VariantFamily } from '../src/kernels/variants.ts';
@@ -160,6 +161,28 @@ test("'all' times the fused contrastive loss's class over every candidate; the w
   assert.is(rows[0]!.candidates.length, CONTRASTIVE_CANDIDATES.length);
   for (const c of rows[0]!.candidates) assert.ok(c.ms! > 0, `${JSON.stringify(c.variant)}: ${c.error ?? c.ms}`);
   assertClose([await loss()], [before], 1e-5, 1e-5, `loss with ${JSON.stringify(rows[0]!.chosen)}`);
+});
+
+test("'all' times batch norm's channel-sum cuts for a class; the winner's statistics match the default's", async () => {
+  const random = rng(12);
+  const x = toTensor(randomArr([2, 3, 33, 35], random));
+  const w = ncl.tensor(new Float32Array([1, 1, 1]), [3]);
+  const b = ncl.tensor(new Float32Array(3), [3]);
+  const normed = async () => {
+    const y = ncl.batchNorm2d(x, w, b, { training: true });
+    const v = await y.data();
+    y.dispose();
+    return v;
+  };
+  startChoices('off');
+  const before = await normed();
+  startChoices('all');
+  await normed();
+  const rows = (await tunePending({ repeat: 1 })).filter((r) => r.family === 'batchnorm-rows');
+  assert.is(rows.length, 1);
+  assert.is(rows[0]!.candidates.length, BATCHNORM_ROWS_CANDIDATES.length);
+  for (const c of rows[0]!.candidates) assert.ok(c.ms! > 0, `${JSON.stringify(c.variant)}: ${c.error ?? c.ms}`);
+  assertClose(await normed(), before, 1e-5, 1e-4, `batch norm with ${JSON.stringify(rows[0]!.chosen)}`);
 });
 
 test('ncl tune --clear --json empties the cache of $XDG_CACHE_HOME and says what it removed', async () => {
