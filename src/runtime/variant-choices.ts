@@ -99,7 +99,3 @@ export function variantRecord(): VariantRecord {
   }
   return out;
 }
-
-export function tunableFamilies(): Tunable[] {
-  return [...families.values()];
-}
