@@ -173,15 +173,16 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
       next = done.next;
       const record = done.record;
       step++;
+      history.push(record);
+      begin();
+      log.append(record);
+      progress.update(record);
+      // Before the host copy and any checkpoint: what they record is what the next steps run.
       if (hasPending()) {
         const t0 = performance.now();
         const tuned = await tunePending();
         progress.note(`tuned ${tuned.length} kernel shape class${tuned.length === 1 ? '' : 'es'} in ${((performance.now() - t0) / 1000).toFixed(1)} s (cached for later runs)`);
       }
-      history.push(record);
-      begin();
-      log.append(record);
-      progress.update(record);
       if (!hostCopy || performance.now() - hostCopy.at >= hostCopySeconds * 1000) await copyToHost(step);
       await o.onStep?.(record);
       if (config.evalEvery > 0 && step % config.evalEvery === 0 && step < lastStep) await runEval(step);
