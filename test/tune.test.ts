@@ -1,25 +1,24 @@
 // The tuner: it times every candidate of a shape class and keeps the fastest (a test family whose
 // slow variant records forty dispatches where the fast one records one), pins it for the run and
-// writes it to the cache in $XDG_CACHE_HOME/ncl/, which a later run reads; 'off' ignores the
-// cache; --clear empties it; real families (matmul, the fused contrastive loss, batch norm's channel
-// sums) are tuned and their winners compute correctly;
-// a checkpoint's record with an unknown variant is refused; `ncl tune --clear --json` and NCL_TUNE
-// through the real entry point. (Resume reusing recorded variants: test/ncl-train.test.ts.)
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// writes it to the cache store, which a later run reads; 'off' ignores the cache; clearing empties
+// it; real families (matmul, the fused contrastive loss, batch norm's channel sums) are tuned and
+// their winners compute correctly; a checkpoint's record with an unknown variant is refused.
+// Runs in the browser suite too: there the store is the page's localStorage, on Node one in memory
+// (the files in $XDG_CACHE_HOME and the CLI: test/tune-cli.test.ts; resume reusing recorded
+// variants: test/ncl-train.test.ts).
+import platform from '#platform';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
 import { matmul as refMatmul } from '../src/check/reference.ts';
-import { clearTuneCache, forgetLoadedCache, hasPending, startChoices, tunePending, variantRecord } from '../src/device.ts';
+import { clearTuneCache, hasPending, startChoices, tunePending, variantRecord } from '../src/device.ts';
+import type { CacheStore } from '../src/platform/platform.ts';
+import { useCacheStore } from '../src/runtime/tune-cache.ts';
 import { fillKernel } from '../src/kernels/elementwise.ts';
 import { BATCHNORM_ROWS_CANDIDATES } from '../src/kernels/batchnorm.ts';
 import { CONTRASTIVE_CANDIDATES } from '../src/kernels/contrastive.ts';
 import { MATMUL_CANDIDATES } from '../src/kernels/matmul.ts';
 import { VariantFamily } from '../src/kernels/variants.ts';
-import { tuneModeFromEnv } from '../src/cli/device-options.ts';
-import { nclWith } from './helpers/cli.ts';
-import { tempDir } from './helpers/data-fixtures.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
 
 interface Fills {
@@ -47,26 +46,31 @@ function fills(n: number): Fills {
   return v;
 }
 
-let dir = '';
-let cleanup: () => Promise<void> = async () => {};
-const savedXdg = process.env.XDG_CACHE_HOME;
+function memoryStore(): CacheStore {
+  const entries = new Map<string, string>();
+  return {
+    location: 'memory',
+    read: (name) => entries.get(name) ?? null,
+    write: (name, text) => void entries.set(name, text),
+    list: () => [...entries.keys()],
+    remove: (name) => void entries.delete(name),
+  };
+}
+
+const store = platform.name === 'browser' ? platform.cacheStore() : memoryStore();
 
 test.before(async () => {
   await device();
-  ({ dir, cleanup } = await tempDir('tune'));
-  process.env.XDG_CACHE_HOME = dir;
-  forgetLoadedCache();
+  useCacheStore(store);
+  clearTuneCache();
 });
 
-test.after(async () => {
+test.after(() => {
   startChoices('off');
-  if (savedXdg === undefined) delete process.env.XDG_CACHE_HOME;
-  else process.env.XDG_CACHE_HOME = savedXdg;
-  forgetLoadedCache();
-  await cleanup();
+  useCacheStore(null);
 });
 
-const cacheFiles = () => readdirSync(join(dir, 'ncl')).filter((f) => f.startsWith('tune-'));
+const cacheEntries = () => store.list().filter((n) => n.startsWith('tune-'));
 
 test('lazy: an unseen class runs the default and waits; the tuner picks the fastest variant and caches it', async () => {
   startChoices('lazy');
@@ -83,16 +87,16 @@ test('lazy: an unseen class runs the default and waits; the tuner picks the fast
   assert.not.ok(hasPending());
   assert.equal(fills(1 << 16), FAST, 'the winner is pinned for the run');
   assert.equal(variantRecord()['test-fills'], { n65536: FAST });
-  const files = cacheFiles();
-  assert.is(files.length, 1);
-  const stored = JSON.parse(readFileSync(join(dir, 'ncl', files[0]!), 'utf8')) as { families: Record<string, Record<string, { variant: unknown }>> };
+  const names = cacheEntries();
+  assert.is(names.length, 1);
+  const stored = JSON.parse(store.read(names[0]!)!) as { families: Record<string, Record<string, { variant: unknown }>> };
   const key = Object.keys(stored.families).find((k) => k.startsWith('test-fills@'));
   assert.ok(key, `family key in ${Object.keys(stored.families).join(', ')}`);
   assert.equal(stored.families[key!]!.n65536!.variant, FAST);
 });
 
 test('a later run reads the cache: the cached class is not tuned again; another class is', () => {
-  forgetLoadedCache();
+  useCacheStore(store);
   startChoices('lazy');
   assert.equal(fills(1 << 16), FAST);
   assert.not.ok(hasPending());
@@ -101,7 +105,7 @@ test('a later run reads the cache: the cached class is not tuned again; another 
 });
 
 test("'off' keeps the default whatever the cache holds, and nothing waits", () => {
-  forgetLoadedCache();
+  useCacheStore(store);
   startChoices('off');
   assert.equal(fills(1 << 16), SLOW);
   assert.not.ok(hasPending());
@@ -117,7 +121,7 @@ test('recorded variants are pinned in any mode; an unknown one is refused, namin
 test('clear empties the cache: the class is unseen again', () => {
   const { removed } = clearTuneCache();
   assert.is(removed.length, 1);
-  assert.is(cacheFiles().length, 0);
+  assert.is(cacheEntries().length, 0);
   startChoices('lazy');
   assert.equal(fills(1 << 16), SLOW);
   assert.ok(hasPending());
@@ -183,27 +187,6 @@ test("'all' times batch norm's channel-sum cuts for a class; the winner's statis
   assert.is(rows[0]!.candidates.length, BATCHNORM_ROWS_CANDIDATES.length);
   for (const c of rows[0]!.candidates) assert.ok(c.ms! > 0, `${JSON.stringify(c.variant)}: ${c.error ?? c.ms}`);
   assertClose(await normed(), before, 1e-5, 1e-4, `batch norm with ${JSON.stringify(rows[0]!.chosen)}`);
-});
-
-test('ncl tune --clear --json empties the cache of $XDG_CACHE_HOME and says what it removed', async () => {
-  startChoices('all');
-  fills(1 << 12);
-  await tunePending({ repeat: 1 });
-  const name = cacheFiles()[0]!;
-  const r = await nclWith({ XDG_CACHE_HOME: dir }, 'tune', '--clear', '--json');
-  assert.is(r.code, 0, r.stderr);
-  assert.equal(JSON.parse(r.stdout), { cleared: [name], location: join(dir, 'ncl') });
-  assert.is(cacheFiles().length, 0);
-});
-
-test("NCL_TUNE: unset or 'on' tunes lazily, 'off' does not, anything else is an error naming it", async () => {
-  assert.is(tuneModeFromEnv({}), 'lazy');
-  assert.is(tuneModeFromEnv({ NCL_TUNE: 'on' }), 'lazy');
-  assert.is(tuneModeFromEnv({ NCL_TUNE: 'off' }), 'off');
-  assert.throws(() => tuneModeFromEnv({ NCL_TUNE: 'maybe' }), /NCL_TUNE must be 'on' or 'off', got 'maybe'/);
-  const r = await nclWith({ NCL_TUNE: 'maybe' }, 'train', '--data', join(dir, 'missing.json'), '--out', join(dir, 'run'));
-  assert.is(r.code, 1);
-  assert.match(r.stderr, /NCL_TUNE must be 'on' or 'off'/);
 });
 
 test.run();

@@ -3,6 +3,7 @@
 // driver and ncl version; within it, a family's winners sit under its name and the hash of its
 // shaders, so changed shaders are tuned anew. Read once per process, written after each tuning.
 import platform from '#platform';
+import type { CacheStore } from '../platform/platform.ts';
 import { runtime } from './context.ts';
 import { expandedSource } from './pipelines.ts';
 import { variantKey, type Tunable } from './tunable.ts';
@@ -29,6 +30,19 @@ interface CacheFile {
   families: Record<string, Record<string, CacheEntry>>;
 }
 
+let storeInUse: CacheStore | null = null;
+
+/** The platform's store, or the one a test put in its place. */
+function store(): CacheStore {
+  return storeInUse ?? platform.cacheStore();
+}
+
+/** Puts a store in place of the platform's (null: the platform's again), forgetting what was read. */
+export function useCacheStore(replacement: CacheStore | null): void {
+  storeInUse = replacement;
+  loaded = null;
+}
+
 /** FNV-1a, 32 bits, as 8 hex digits. */
 function fnv(text: string): string {
   let h = 0x811c9dc5;
@@ -48,7 +62,7 @@ function cacheEntryName(): string {
 
 /** Where the open device's entry lives, for messages. */
 export function tuneCacheFile(): string {
-  return `${platform.cacheStore().location}/${cacheEntryName()}`;
+  return `${store().location}/${cacheEntryName()}`;
 }
 
 /** The family's cache key: its name and the hash of its shaders (with the common prelude). */
@@ -61,8 +75,8 @@ let loaded: { name: string; file: CacheFile } | null = null;
 function load(): CacheFile {
   const name = cacheEntryName();
   if (loaded?.name === name) return loaded.file;
-  const store = platform.cacheStore();
-  const text = store.read(name);
+  const entries = store();
+  const text = entries.read(name);
   let file: CacheFile = { format: FORMAT, ...identity(), families: {} };
   if (text !== null) {
     try {
@@ -70,7 +84,7 @@ function load(): CacheFile {
       if (parsed.format !== FORMAT || typeof parsed.families !== 'object') throw new Error(`format ${JSON.stringify(parsed.format)}, expected '${FORMAT}'`);
       file = parsed;
     } catch (e) {
-      throw new Error(`the tuning cache ${store.location}/${name} is unreadable (${(e as Error).message}); empty it with ncl tune --clear`);
+      throw new Error(`the tuning cache ${entries.location}/${name} is unreadable (${(e as Error).message}); empty it with ncl tune --clear`);
     }
   }
   loaded = { name, file };
@@ -90,16 +104,16 @@ export function storeVariant(family: Tunable, cls: string, entry: CacheEntry): v
   const file = load();
   const key = familyKey(family);
   file.families[key] = { ...file.families[key], [cls]: entry };
-  platform.cacheStore().write(loaded!.name, `${JSON.stringify(file, null, 1)}\n`);
+  store().write(loaded!.name, `${JSON.stringify(file, null, 1)}\n`);
 }
 
 /** Removes every tuning entry of the store (all adapters); returns where they were and how many. */
 export function clearTuneCache(): { location: string; removed: string[] } {
-  const store = platform.cacheStore();
-  const removed = store.list().filter((n) => n.startsWith(PREFIX));
-  for (const n of removed) store.remove(n);
+  const entries = store();
+  const removed = entries.list().filter((n) => n.startsWith(PREFIX));
+  for (const n of removed) entries.remove(n);
   loaded = null;
-  return { location: store.location, removed };
+  return { location: entries.location, removed };
 }
 
 /** Forgets what was read, so the next lookup reads the store again (tests). */
