@@ -1,8 +1,8 @@
 // matmul forward against float64 and gradients against finite differences, for every kernel
 // variant (vec4 and scalar register tiling for CPU adapters, workgroup-memory tiling for GPUs,
-// 128×128 workgroup tiles, split-K), odd sizes that do not divide the tiles, sizes that allow
-// vec4 reads, transposed operands, batches and a shared 2-D operand; several output tiles with
-// remainders and split-K slices with a shorter last slice.
+// 128×128 workgroup tiles, double-buffered tiles, split-K), odd sizes that do not divide the
+// tiles, sizes that allow vec4 reads, transposed operands, batches and a shared 2-D operand;
+// several output tiles with remainders and split-K slices with a shorter last slice.
 // Tolerance: forward atol 1e-5 rtol 1e-4 (K ≤ 70 f32 products), 1e-4 for K ≤ 260 and 1e-3 for
 // K = 5000 and 1e-2 for K = 300 000 (sums of that many f32 products of values in [−1, 1));
 // gradients atol 1e-4 rtol 1e-3.
@@ -40,6 +40,7 @@ const tilings: Record<string, MatmulTiling> = {
   register: { ...MATMUL_TILINGS.defaults.cpu, variant: 'register' },
   'shared 8×8 per invocation, 128×128 tiles': { variant: 'shared', tm: 8, tn4: 2, wgx: 16, wgy: 16 },
   'shared split-K 8': { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16, splitK: 8 },
+  'shared double-buffered': { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16, doubleBuffer: true },
   'vec4 split-K 4': { ...MATMUL_TILINGS.defaults.cpu, splitK: 4 },
   'register split-K 3': { variant: 'register', tm: 8, tn4: 2, wgx: 8, wgy: 8, splitK: 3 },
 };

@@ -4,7 +4,8 @@
 // of 4 — on the CPU profile, transposed operands are first copied row-major, which costs O(K·N)
 // against the product's O(M·N·K)), 'register' (the same tiling with scalar reads and transposes
 // in the index math; any shape), 'shared' (workgroup-memory tiles, for GPUs; 8×8 per invocation
-// with 16×16 invocations makes 128×128 output tiles).
+// with 16×16 invocations makes 128×128 output tiles; double-buffered tiles stage the next slice of
+// K while the current one is multiplied).
 // Split-K (`splitK` > 1, for skinny products whose M·N alone cannot fill a GPU): the inner
 // dimension is cut into that many slices, each summed by its own workgroups into a partial
 // product, and the partials are added in slice order (reduce.ts), so the result is the same on
@@ -23,7 +24,8 @@ import { uniforms } from './uniforms.ts';
 import { VariantFamily } from './variants.ts';
 
 /** Each invocation computes tm×(4·tn4) outputs; a workgroup has wgx×wgy invocations; splitK
- *  slices of the inner dimension are summed apart (absent: 1). */
+ *  slices of the inner dimension are summed apart (absent: 1); doubleBuffer (shared only) stages
+ *  the next tiles while the current ones are multiplied. */
 export interface MatmulTiling {
   variant: 'vec4' | 'register' | 'shared';
   tm: number;
@@ -31,6 +33,7 @@ export interface MatmulTiling {
   wgx: number;
   wgy: number;
   splitK?: number;
+  doubleBuffer?: boolean;
 }
 
 /** The tilings `ncl tune` and `ncl bench matmul --tilings` compare; each profile's default is among them. */
@@ -44,6 +47,7 @@ export const MATMUL_CANDIDATES: readonly MatmulTiling[] = [
   { variant: 'shared', tm: 2, tn4: 1, wgx: 16, wgy: 8 },
   { variant: 'shared', tm: 8, tn4: 2, wgx: 16, wgy: 16 },
   { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16, splitK: 8 },
+  { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16, doubleBuffer: true },
   { variant: 'vec4', tm: 8, tn4: 2, wgx: 8, wgy: 8, splitK: 4 },
 ];
 
@@ -157,12 +161,14 @@ export function matmulKernel({ a, b, transA, transB, alpha = 1 }: MatmulSpec): S
   const tn = 4 * t.tn4;
   const file = { vec4: 'matmul_vec4', register: 'matmul', shared: 'matmul_shared' }[t.variant];
   const transposes: Constants = t.variant === 'vec4' ? {} : { TRANS_A: ta, TRANS_B: tb };
-  const spec = kernel(`matmul:${t.variant}[${t.tm}x${tn},${t.wgx}x${t.wgy}]${ta ? 'ᵀ' : ''}${tb ? 'ᵀ' : ''}`, file, {
+  const buffers: Constants = t.variant === 'shared' ? { NBUF: t.doubleBuffer ? 2 : 1 } : {};
+  const spec = kernel(`matmul:${t.variant}[${t.tm}x${tn},${t.wgx}x${t.wgy}${t.doubleBuffer ? ',double-buffered' : ''}]${ta ? 'ᵀ' : ''}${tb ? 'ᵀ' : ''}`, file, {
     TM: t.tm,
     TN4: t.tn4,
     WGX: t.wgx,
     WGY: t.wgy,
     ...transposes,
+    ...buffers,
   });
   // Chunks within the loop budget (multiples of 16 k), each cut into at most splitK slices.
   const chunk = Math.min(K, Math.max(16, Math.floor(loopBudget() / iterationsPer16k(t)) * 16));
