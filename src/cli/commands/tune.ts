@@ -29,7 +29,7 @@ function short(v: unknown): string {
 
 function line(r: TunedClass): string {
   const ms = (v: unknown) => r.candidates.find((c) => JSON.stringify(c.variant) === JSON.stringify(v))?.ms?.toFixed(2) ?? '-';
-  return `${r.family.padEnd(8)} ${r.cls.padEnd(44)} ${short(r.chosen).padEnd(28)} ${ms(r.chosen).padStart(9)} ms  (default ${ms(r.default)} ms)`;
+  return `${r.family.padEnd(14)} ${r.cls.padEnd(44)} ${short(r.chosen).padEnd(40)} ${ms(r.chosen).padStart(9)} ms  (default ${ms(r.default)} ms)`;
 }
 
 export function registerTune(program: Command): void {
