@@ -18,9 +18,20 @@ interface TuneCommandOptions {
   repeat: number;
 }
 
-/** A variant in a few characters: "vec4 8x8/8x8", "fwd 16x4/8x8". */
+interface Tile {
+  tm: number;
+  tn4: number;
+  wgx: number;
+  wgy: number;
+  splitK?: number;
+  doubleBuffer?: boolean;
+  invocations?: number;
+}
+
+/** A variant in a few characters: "vec4 8x8/8x8 split-K 4", "fwd 16x4/8x8 wgrad 8x8/8x8". */
 function short(v: unknown): string {
-  const t = (x: { tm: number; tn4: number; wgx: number; wgy: number }) => `${x.tm}x${4 * x.tn4}/${x.wgx}x${x.wgy}`;
+  const t = (x: Tile) =>
+    `${x.tm}x${4 * x.tn4}/${x.wgx}x${x.wgy}${x.splitK ? ` split-K ${x.splitK}` : ''}${x.doubleBuffer ? ' double-buffered' : ''}${x.invocations ? ` ${x.invocations} inv.` : ''}`;
   const o = v as Record<string, unknown>;
   if ('variant' in o) return `${String(o.variant)} ${t(o as never)}`;
   if ('fwd' in o) return `fwd ${t(o.fwd as never)} wgrad ${t(o.wgrad as never)}`;
