@@ -12,7 +12,7 @@
 import { backward } from '../src/autograd/backward.ts';
 import { keep, noGrad, tidy } from '../src/autograd/scope.ts';
 import { Tensor } from '../src/autograd/tensor.ts';
-import { CONTRASTIVE_TILINGS, type ContrastiveTiling } from '../src/kernels/contrastive.ts';
+import { CONTRASTIVE_CANDIDATES, CONTRASTIVE_TILINGS, type ContrastiveTiling } from '../src/kernels/contrastive.ts';
 import { matmulKernel } from '../src/kernels/matmul.ts';
 import { contrastiveLoss } from '../src/ncl/method/contrastive.ts';
 import { contrastivePlan } from '../src/ncl/method/contrastive-plan.ts';
@@ -35,18 +35,6 @@ export interface ContrastiveBenchOptions extends PeerOptions {
   tilings: boolean;
   noTfjs?: boolean;
 }
-
-/** Tilings compared by --tilings (each profile's default is among them). */
-const TILINGS: ContrastiveTiling[] = [
-  { tm: 4, tn4: 1, wg: 64, shared: false },
-  { tm: 4, tn4: 2, wg: 64, shared: false },
-  { tm: 8, tn4: 1, wg: 64, shared: false },
-  { tm: 8, tn4: 2, wg: 64, shared: false },
-  { tm: 8, tn4: 2, wg: 32, shared: false },
-  { tm: 8, tn4: 2, wg: 128, shared: false },
-  { tm: 2, tn4: 4, wg: 64, shared: true },
-  { tm: 4, tn4: 2, wg: 64, shared: true },
-];
 
 function tilingName(t: ContrastiveTiling): string {
   return `${t.tm}x${4 * t.tn4}/${t.wg}${t.shared ? 's' : ''}`;
@@ -166,7 +154,7 @@ async function measureN(n: number, options: ContrastiveBenchOptions, tf: { tf: T
     const result = await report.attempt({ impl, pass, n, d, tiling }, run);
     if (result) rows.push({ impl, pass, tiling, ...result });
   };
-  for (const tiling of options.tilings ? TILINGS : [CONTRASTIVE_TILINGS.current()]) {
+  for (const tiling of options.tilings ? CONTRASTIVE_CANDIDATES : [CONTRASTIVE_TILINGS.current()]) {
     CONTRASTIVE_TILINGS.force(tiling);
     for (const withBackward of [false, true]) await measure('fused', withBackward ? 'fwd+bwd' : 'fwd', tilingName(tiling), () => timeNcl(() => nclStep(z, labels, true, withBackward), options));
   }

@@ -4,6 +4,7 @@
 // Flops: the dense 2·N·Cout·Ho·Wo·Cin·k² per pass, padded taps included; total = the three passes.
 import { Tensor } from '../src/autograd/tensor.ts';
 import {
+  CONV_CANDIDATES,
   CONV_TILINGS,
   conv2dForwardKernel,
   conv2dInputGradKernel,
@@ -41,18 +42,6 @@ export const CONV_SHAPES: ConvShape[] = [
 
 type Pass = 'fwd' | 'bwdData' | 'bwdWeight';
 const PASSES: Pass[] = ['fwd', 'bwdData', 'bwdWeight'];
-
-/** Tilings compared by --tilings (forward/input-gradient kernel and weight-gradient kernel alike). */
-const TILINGS: ConvTiling[] = [
-  { tm: 4, tn4: 2, wgx: 8, wgy: 8 },
-  { tm: 8, tn4: 1, wgx: 8, wgy: 8 },
-  { tm: 8, tn4: 1, wgx: 16, wgy: 4 },
-  { tm: 8, tn4: 1, wgx: 4, wgy: 16 },
-  { tm: 8, tn4: 2, wgx: 8, wgy: 8 },
-  { tm: 12, tn4: 1, wgx: 8, wgy: 8 },
-  { tm: 16, tn4: 1, wgx: 8, wgy: 8 },
-  { tm: 16, tn4: 2, wgx: 8, wgy: 8 },
-];
 
 const tilingName = (t: ConvTiling) => `${t.tm}x${4 * t.tn4}/${t.wgx}x${t.wgy}`;
 
@@ -144,7 +133,7 @@ export async function benchConv(options: PeerOptions & { shapes?: string[]; tili
     }
     const peerTotal = torchTotal(s.name);
     if (peerTotal !== null) report.add({ impl: 'pytorch', shape: s.name, pass: 'total', ms: peerTotal, gflops: (3 * flops) / peerTotal / 1e6, vsTorch: 1 });
-    for (const tiling of options.tilings ? TILINGS : [null]) {
+    for (const tiling of options.tilings ? CONV_CANDIDATES : [null]) {
       CONV_TILINGS.force(tiling && { fwd: tiling, wgrad: tiling });
       const impl = tiling ? tilingName(tiling) : 'ncl';
       let total: number | null = 0;

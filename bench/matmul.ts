@@ -2,7 +2,7 @@
 // adapter. Shapes: square 512, 1000, 1024, 2048 and the contrastive similarity N×D · D×N
 // (N = 4096, D = 128). Flops: 2·M·N·K per product.
 import { Tensor } from '../src/autograd/tensor.ts';
-import { matmulKernel, MATMUL_TILINGS, type MatmulTiling } from '../src/kernels/matmul.ts';
+import { matmulKernel, MATMUL_CANDIDATES, MATMUL_TILINGS, type MatmulTiling } from '../src/kernels/matmul.ts';
 import { Report, benchHeader, nclDone, timeRuns } from './harness.ts';
 import { runTorchPeer, type PeerOptions } from './peer.ts';
 import { loadTfjs, tfjsDone } from './tfjs.ts';
@@ -24,17 +24,6 @@ export const MATMUL_SHAPES: MatmulShape[] = [
   { name: '4096x128', M: 4096, K: 128, N: 4096, transB: true },
 ];
 
-/** Tilings compared by --tilings (the default of each profile is among them). */
-const TILINGS: MatmulTiling[] = [
-  { variant: 'vec4', tm: 8, tn4: 2, wgx: 8, wgy: 8 },
-  { variant: 'vec4', tm: 4, tn4: 2, wgx: 8, wgy: 8 },
-  { variant: 'vec4', tm: 4, tn4: 4, wgx: 8, wgy: 8 },
-  { variant: 'vec4', tm: 8, tn4: 2, wgx: 16, wgy: 4 },
-  { variant: 'register', tm: 8, tn4: 2, wgx: 8, wgy: 8 },
-  { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16 },
-  { variant: 'shared', tm: 2, tn4: 1, wgx: 16, wgy: 8 },
-];
-
 function randomTensor(shape: number[]): Tensor {
   return Tensor.fromArray(Float32Array.from({ length: shape[0]! * shape[1]! }, (_, i) => Math.sin(i * 12.9898) * 0.5), shape);
 }
@@ -53,7 +42,7 @@ export async function benchMatmul(options: PeerOptions & { sizes?: string[]; til
   );
   if ('skipped' in tf) report.note(`tfjs skipped: ${tf.skipped}`);
   const torch = new Map(runTorchPeer(report, 'matmul', shapes, options).map((r) => [r.n, r]));
-  const tilings = options.tilings ? TILINGS : [MATMUL_TILINGS.current()];
+  const tilings = options.tilings ? MATMUL_CANDIDATES : [MATMUL_TILINGS.current()];
   for (const s of shapes) {
     const flops = 2 * s.M * s.N * s.K;
     const a = randomTensor([s.M, s.K]);

@@ -11,8 +11,10 @@
 @group(0) @binding(1) var<storage, read> b: array<f32>;
 @group(0) @binding(2) var<storage, read_write> c: array<f32>;
 // The product sums over k in [k0, k0 + kLen) of the K columns of op(A) (all of them unless a
-// long sum is split across dispatches).
-struct Params { M: u32, N: u32, K: u32, strideA: u32, strideB: u32, alpha: f32, k0: u32, kLen: u32 }
+// long sum is split across dispatches). Split-K: z = split · batches + batch, and split s sums
+// k in [k0 + s·kSplit, k0 + (s+1)·kSplit) ∩ [k0, k0 + kLen) into its own partial C at z (the
+// partials are then added in order of s); without a split, kSplit = kLen and z is the batch.
+struct Params { M: u32, N: u32, K: u32, strideA: u32, strideB: u32, alpha: f32, k0: u32, kLen: u32, batches: u32, kSplit: u32 }
 @group(0) @binding(3) var<uniform> params: Params;
 
 const TM: u32 = {{TM}}u;
@@ -43,8 +45,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (row0 >= M || col0 >= N) {
     return;
   }
-  let baseA = gid.z * params.strideA;
-  let baseB = gid.z * params.strideB;
+  let batch = gid.z % params.batches;
+  let kBegin = params.k0 + (gid.z / params.batches) * params.kSplit;
+  let kEnd = min(kBegin + params.kSplit, params.k0 + params.kLen);
+  let baseA = batch * params.strideA;
+  let baseB = batch * params.strideB;
   var rows = array<u32, TM>();
   for (var i = 0u; i < TM; i++) {
     rows[i] = min(row0 + i, M - 1u);
@@ -55,7 +60,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     cols[j] = min(vec4<u32>(c0, c0 + 1u, c0 + 2u, c0 + 3u), vec4<u32>(N - 1u));
   }
   var acc = array<vec4<f32>, TM * TN4>();
-  for (var k = params.k0; k < params.k0 + params.kLen; k++) {
+  for (var k = kBegin; k < kEnd; k++) {
     var bv = array<vec4<f32>, TN4>();
     for (var j = 0u; j < TN4; j++) {
       let cj = cols[j];

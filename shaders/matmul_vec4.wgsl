@@ -9,9 +9,11 @@
 @group(0) @binding(0) var<storage, read> a: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read> b: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read_write> c: array<f32>;
-// The product sums over k in [k0, k0 + kLen) of the K columns of op(A) (all of them unless a
-// long sum is split across dispatches).
-struct Params { M: u32, N: u32, K: u32, strideA: u32, strideB: u32, alpha: f32, k0: u32, kLen: u32 }
+// The product sums over k in [k0, k0 + kLen) of the K columns of A (all of them unless a
+// long sum is split across dispatches). Split-K: z = split · batches + batch, and split s sums
+// k in [k0 + s·kSplit, k0 + (s+1)·kSplit) ∩ [k0, k0 + kLen) into its own partial C at z (the
+// partials are then added in order of s); without a split, kSplit = kLen and z is the batch.
+struct Params { M: u32, N: u32, K: u32, strideA: u32, strideB: u32, alpha: f32, k0: u32, kLen: u32, batches: u32, kSplit: u32 }
 @group(0) @binding(3) var<uniform> params: Params;
 
 const TM: u32 = {{TM}}u;
@@ -27,8 +29,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (row0 >= M || col40 >= N4) {
     return;
   }
-  let baseA = gid.z * params.strideA / 4u;
-  let baseB = gid.z * params.strideB / 4u;
+  let batch = gid.z % params.batches;
+  let kBegin = params.k0 + (gid.z / params.batches) * params.kSplit;
+  let kEnd = min(kBegin + params.kSplit, params.k0 + params.kLen);
+  let baseA = batch * params.strideA / 4u;
+  let baseB = batch * params.strideB / 4u;
   var rows = array<u32, TM>();
   for (var i = 0u; i < TM; i++) {
     rows[i] = baseA + min(row0 + i, M - 1u) * K4;
@@ -38,7 +43,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     cols[j] = baseB + min(col40 + j, N4 - 1u);
   }
   var acc = array<vec4<f32>, TM * TN4>();
-  for (var k4 = params.k0 / 4u; k4 < (params.k0 + params.kLen) / 4u; k4++) {
+  for (var k4 = kBegin / 4u; k4 < kEnd / 4u; k4++) {
     var bv = array<vec4<f32>, 4 * TN4>();
     for (var kk = 0u; kk < 4u; kk++) {
       for (var j = 0u; j < TN4; j++) {

@@ -5,7 +5,8 @@
 //      analytic gradient (atol 1e-4 · max(max|dL/dz|, 1/(τM)), rtol 1e-3), N ∈ {2, 3, 17, 64, 300},
 //      D ∈ {3, 4, 32, 128}; then the special cases: one class, a class of one member, ignore
 //      labels, no kept anchor (loss 0, gradient 0), τ = 0.05 with near-duplicate rows.
-//   3. Fused against unfused on the device (same tolerances), both tilings (CPU and GPU profile).
+//   3. Fused against unfused on the device (same tolerances), every tiling the tuner may choose
+//      (the CPU and GPU profiles' among them).
 //   4. Determinism: two fused runs give bit-identical loss and gradient.
 //   5. Anchor weights a_i (per-kind balancing, docs/method.md §3): the reference gradient against
 //      finite differences, fused and unfused against the reference with weights that differ inside
@@ -17,7 +18,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
-import { CONTRASTIVE_TILINGS } from '../src/kernels/contrastive.ts';
+import { CONTRASTIVE_CANDIDATES, CONTRASTIVE_TILINGS } from '../src/kernels/contrastive.ts';
 import { contrastiveGradRef, contrastiveLossRef, typedRowsRef } from '../src/check/contrastive-reference.ts';
 import { assertClose, device, rng } from './helpers/setup.ts';
 
@@ -147,8 +148,10 @@ for (const fused of [true, false]) {
   });
 }
 
-for (const [profile, tiling] of Object.entries(CONTRASTIVE_TILINGS.defaults)) {
-  test(`fused (${profile} tiling) matches unfused on the device, N=300 and N=1031, D=128`, async () => {
+const profileOf = (t: object) => Object.entries(CONTRASTIVE_TILINGS.defaults).find(([, d]) => d === t)?.[0];
+for (const tiling of CONTRASTIVE_CANDIDATES) {
+  const name = `${tiling.tm}×${4 * tiling.tn4}/${tiling.wg}${tiling.shared ? ' shared' : ''}${profileOf(tiling) ? `, the ${profileOf(tiling)} profile's` : ''}`;
+  test(`fused (${name} tiling) matches unfused on the device, N=300 and N=1031, D=128`, async () => {
     CONTRASTIVE_TILINGS.force(tiling);
     for (const n of [300, 1031]) {
       const z = unitRows(n, 128);

@@ -4,13 +4,13 @@
 // smaller than the padding, channel counts that do not divide the 8-row tile, groups and
 // depthwise, 1×1 as matmul, batch > 1; larger shapes check forward and both gradients against
 // float64 analytic gradients, including a weight gradient split into several chunks, and under
-// each profile's tile shapes.
+// each profile's tile shapes and every candidate tiling of the tuner.
 // Tolerance: forward atol 1e-4 rtol 1e-4; finite-difference gradients atol 1e-4 rtol 1e-3;
 // analytic gradients of the larger shapes atol 2e-4 rtol 1e-3 (sums of up to ~10⁴ f32 products).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
-import { CONV_TILINGS, convGeometry, type Conv2dOptions } from '../src/kernels/conv.ts';
+import { CONV_CANDIDATES, CONV_TILINGS, WGRAD_SPLIT_CANDIDATES, convGeometry, type Conv2dOptions } from '../src/kernels/conv.ts';
 import { checkOp } from './helpers/gradcheck.ts';
 import { arr } from '../src/check/reference.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
@@ -97,8 +97,13 @@ const largeCases: Case[] = [
 ];
 for (const c of largeCases) test(`conv2d larger: ${c.name}`, () => checkLarge(c));
 
-// Every profile's tilings, and a tall narrow one, on shapes that leave partial tiles both ways.
-const tilings = { ...CONV_TILINGS.defaults, narrow: { fwd: { tm: 4, tn4: 2, wgx: 4, wgy: 16 }, wgrad: { tm: 4, tn4: 1, wgx: 16, wgy: 4 } } };
+// Every profile's tilings, a tall narrow one, and every tiling the tuner may choose (for both
+// kernels at once), on shapes that leave partial tiles both ways.
+const tilings = {
+  ...CONV_TILINGS.defaults,
+  narrow: { fwd: { tm: 4, tn4: 2, wgx: 4, wgy: 16 }, wgrad: { tm: 4, tn4: 1, wgx: 16, wgy: 4 } },
+  ...Object.fromEntries(CONV_CANDIDATES.map((t) => [`candidate ${t.tm}×${4 * t.tn4}/${t.wgx}×${t.wgy}`, { fwd: t, wgrad: t }])),
+};
 for (const [name, t] of Object.entries(tilings)) {
   test(`conv2d with the ${name} tilings`, async () => {
     CONV_TILINGS.force(t);
@@ -108,6 +113,20 @@ for (const [name, t] of Object.entries(tilings)) {
       // Two workgroup tiles and a remainder each way for every tiling: 270 output channels, 286
       // output pixels (forward), 180 = 20·3·3 weight columns (weight gradient).
       await checkLarge({ name: `${name}: 2×20×13×11 → 270, 3×3 p1`, x: [2, 20, 13, 11], w: [270, 20, 3, 3], o: { padding: 1 } });
+    } finally {
+      CONV_TILINGS.force(null);
+    }
+  });
+}
+
+// The weight-gradient candidates that split the reduction further: 1150 output pixels in 4 chunks,
+// the last shorter (chunks are at least 256 pixels on shapes this small).
+for (const t of WGRAD_SPLIT_CANDIDATES) {
+  test(`conv2d weight gradient aiming at ${t.invocations} invocations (${t.tm}×${4 * t.tn4}/${t.wgx}×${t.wgy})`, async () => {
+    CONV_TILINGS.force({ fwd: CONV_TILINGS.defaults.cpu.fwd, wgrad: t });
+    try {
+      await checkLarge({ name: 'split: 2×9×25×23 → 17, 3×3 p1', x: [2, 9, 25, 23], w: [17, 9, 3, 3], o: { padding: 1 } });
+      await checkLarge({ name: 'split: 2×20×13×11 → 270, 3×3 p1', x: [2, 20, 13, 11], w: [270, 20, 3, 3], o: { padding: 1 } });
     } finally {
       CONV_TILINGS.force(null);
     }

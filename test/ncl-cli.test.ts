@@ -13,7 +13,7 @@ import { generateSyntheticSet } from '../src/data/synth/generate.ts';
 import { saveSafetensors } from '../src/io/safetensors.ts';
 import { readCheckpoint } from '../src/ncl/train/checkpoint.ts';
 import { tempDir } from './helpers/data-fixtures.ts';
-import { NCL_BIN, ncl } from './helpers/cli.ts';
+import { CLI_ENV, NCL_BIN, ncl } from './helpers/cli.ts';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};
@@ -116,7 +116,7 @@ for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   test(`${signal} (Ctrl-C, or a scheduler's stop): the run finishes its step, writes the checkpoint and exits with ${exitCode}`, async () => {
     const out = join(dir, `interrupted-${signal}`);
     const args = ['train', '--data', join(dir, 'synth', 'train.json'), '--out', out, '--input-size', '64', '--steps', '1000', '--batch-size', '2', '--checkpoint-every', '0', '--no-progress'];
-    const child = spawn(process.execPath, [NCL_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [NCL_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: CLI_ENV });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const log = join(out, 'log.jsonl');

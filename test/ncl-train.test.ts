@@ -1,9 +1,10 @@
 // The trainer on a tiny synthetic set (64 px): L_seg falls and F1 on held-out images (photos no
 // training image uses) beats the all-tampered baseline; the best checkpoint by validation is kept;
-// checkpoint round trip; a resumed run reproduces the uninterrupted one bit for bit; the NaN guard
+// checkpoint round trip; a resumed run reproduces the uninterrupted one bit for bit and computes with
+// the kernel variants its checkpoint recorded, whatever the tuning mode; the NaN guard
 // names the op and the step and keeps the last good checkpoint. (Atomic replacement of a
 // checkpoint by a killed writer: test/checkpoint-io.test.ts, the same writer.)
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -11,6 +12,8 @@ import { noGrad, tensor } from '../src/index.ts';
 import { initDevice, runtime, shutdownDevice } from '../src/runtime/context.ts';
 import { openDataset, type DatasetListing } from '../src/data/dataset.ts';
 import { generateSyntheticSet } from '../src/data/synth/generate.ts';
+import { loadSafetensors, saveSafetensors } from '../src/io/safetensors.ts';
+import { CONV_TILINGS } from '../src/kernels/conv.ts';
 import { loadNetwork, readCheckpoint } from '../src/ncl/train/checkpoint.ts';
 import { DEFAULT_NCL_OPTIONS } from '../src/ncl/method/options.ts';
 import { resolveTrainConfig, type TrainConfig } from '../src/ncl/train/config.ts';
@@ -85,6 +88,49 @@ test('resume: stopping after 2 steps and resuming gives the losses and weights o
   const [a, b] = await Promise.all([whole.net.exportState(), rest.net.exportState()]);
   for (const [name, value] of a) assert.ok(Buffer.from(value.data.buffer).equals(Buffer.from(b.get(name)!.data.buffer)), `${name} differs after resuming`);
   for (const n of [whole.net, rest.net]) n.dispose();
+});
+
+test('resume reuses the recorded kernel variants: pinned in lazy and off modes alike, nothing tuned', async () => {
+  const config = tiny({ steps: 3 });
+  const first = await train({ config, train: set, outDir: join(dir, 'variants'), stopAfter: 2 });
+  first.net.dispose();
+  const path = join(dir, 'variants', 'checkpoint.safetensors');
+  const recorded = readCheckpoint(path).variants;
+  const profile = runtime().profile;
+  const wgradClasses = Object.keys(recorded.conv2d ?? {}).filter((c) => c.startsWith('wgrad'));
+  assert.ok(wgradClasses.length > 0, `conv2d classes recorded: ${Object.keys(recorded.conv2d ?? {}).join(', ')}`);
+  for (const c of wgradClasses) assert.equal(recorded.conv2d![c], CONV_TILINGS.defaults[profile], `${c} ran the default`);
+  // The record rewritten with a weight-gradient tiling of 16 rows (the defaults have at most 8).
+  const tall = { ...CONV_TILINGS.defaults[profile], wgrad: { tm: 16, tn4: 2, wgx: 8, wgy: 8 } };
+  const changed = { ...recorded, conv2d: { ...recorded.conv2d, ...Object.fromEntries(wgradClasses.map((c) => [c, tall])) } };
+  const file = loadSafetensors(path);
+  saveSafetensors(path, file.tensors as never, { ...file.metadata, 'ncl.variants': JSON.stringify(changed) });
+  const cacheHome = join(dir, 'variants-cache');
+  const saved = process.env.XDG_CACHE_HOME;
+  process.env.XDG_CACHE_HOME = cacheHome;
+  const names = new Set<string>();
+  const stop = runtime().observeDispatches((r) => names.add(r.kernel.name));
+  const losses: number[][] = [];
+  try {
+    for (const [mode, out] of [['lazy', 'variants-lazy'], ['off', 'variants-off']] as const) {
+      const copy = join(dir, `${out}.safetensors`);
+      saveSafetensors(copy, file.tensors as never, { ...file.metadata, 'ncl.variants': JSON.stringify(changed) });
+      const rest = await train({ config, train: set, outDir: join(dir, out), resume: copy, tune: mode });
+      losses.push(rest.history.map((h) => h.loss));
+      assert.ok([...names].some((n) => n.startsWith('conv2dWgrad[16x8')), `${mode}: weight-gradient kernels ${[...names].filter((n) => n.startsWith('conv2dWgrad')).join(', ')}`);
+      names.clear();
+      const again = readCheckpoint(join(dir, out, 'checkpoint.safetensors')).variants;
+      for (const c of wgradClasses) assert.equal(again.conv2d![c], tall, `${mode}: ${c} recorded again`);
+      rest.net.dispose();
+    }
+  } finally {
+    stop();
+    if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = saved;
+  }
+  assert.equal(losses[0], losses[1]);
+  // Every class the step used was recorded, so the lazy resume tuned nothing and wrote no cache.
+  assert.throws(() => readdirSync(join(cacheHome, 'ncl')), /ENOENT/);
 });
 
 test('NaN guard: a diverging run stops naming the op and the step; the last good checkpoint stays', async () => {

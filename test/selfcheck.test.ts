@@ -17,7 +17,7 @@ test('every check passes on this adapter, and every kernel family is checked', a
   const families = new Set(results.map((r) => r.family));
   for (const f of ['matmul', 'conv2d', 'batch norm', 'resize', 'pooling', 'losses', 'softmax', 'dropout', 'gather / scatter', 'optimisers', 'patch pooling and labels', 'contrastive (fused)']) assert.ok(families.has(f), f);
   const checks = results.map((r) => r.check).join('\n');
-  for (const part of ['input gradient', 'weight gradient', '(cpu tiling) gradient', '(gpu tiling) gradient', 'workgroup memory', 'align corners false', 'eval ', 'AdamW']) assert.ok(checks.includes(part), part);
+  for (const part of ['input gradient', 'weight gradient', '(cpu tiling) gradient', '(gpu tiling) gradient', 'vec4 8×8 per invocation', 'shared 8×8 per invocation', 'split-K', 'align corners false', 'eval ', 'AdamW']) assert.ok(checks.includes(part), part);
 });
 
 test('a check fails on a wrong element, a non-finite one or a length mismatch', () => {

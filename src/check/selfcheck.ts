@@ -15,7 +15,7 @@ import { Rng } from '../common/rng.ts';
 import * as ncl from '../index.ts';
 import { CONTRASTIVE_TILINGS } from '../kernels/contrastive.ts';
 import { CONV_TILINGS, convGeometry, type Conv2dOptions } from '../kernels/conv.ts';
-import { MATMUL_TILINGS, type MatmulTiling } from '../kernels/matmul.ts';
+import { MATMUL_CANDIDATES, MATMUL_TILINGS, type MatmulTiling } from '../kernels/matmul.ts';
 import type { KernelProfile, Runtime } from '../runtime/runtime.ts';
 import { moments, refNorm } from './batchnorm-reference.ts';
 import { BATCHNORM_ROWS } from '../kernels/batchnorm.ts';
@@ -73,7 +73,8 @@ function matmulCheck(name: string, tiling: MatmulTiling): Check {
     family: 'matmul',
     run: () =>
       MATMUL_TILINGS.with(tiling, async () => {
-        // Two 64-wide tiles and a remainder each way (M 130, N 150), K 260; Bᵀ as the contrastive product reads it.
+        // Two 64-wide tiles (or one 128-wide) and a remainder each way (M 130, N 150), K 260 (split-K:
+        // slices of 48 or 80, the last shorter); Bᵀ as the contrastive product reads it.
         const a = values([130, 260], 1);
         const b = values([150, 260], 2);
         const got = await ncl.matmul(dev(a), dev(b), { transB: true }).data();
@@ -155,9 +156,8 @@ function contrastiveCheck(profile: KernelProfile): Check {
 }
 
 const CHECKS: Check[] = [
-  matmulCheck('vec4 (cpu profile)', MATMUL_TILINGS.defaults.cpu),
-  matmulCheck('register', { ...MATMUL_TILINGS.defaults.cpu, variant: 'register' }),
-  matmulCheck('workgroup memory (gpu profile)', MATMUL_TILINGS.defaults.gpu),
+  // Every tiling the tuner may choose (the profiles' defaults among them).
+  ...MATMUL_CANDIDATES.map((t) => matmulCheck(`${t.variant} ${t.tm}×${4 * t.tn4} per invocation, ${t.wgx}×${t.wgy}${t.splitK ? `, split-K ${t.splitK}` : ''}`, t)),
   ...(['cpu', 'gpu'] as const).flatMap((p) => [
     // 270 output channels, 286 output pixels, 180 weight columns: two tiles and a remainder each way.
     convCheck('2×20×13×11 → 270, 3×3 p1', p, [2, 20, 13, 11], [270, 20, 3, 3], { padding: 1 }),

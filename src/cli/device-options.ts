@@ -1,7 +1,9 @@
 // The global --backend and --debug options, handed to initDevice as options (the environment's
-// NCL_* variables still apply where an option is not given).
+// NCL_* variables still apply where an option is not given); NCL_TUNE, read here and passed to
+// training as its `tune` option.
 import { initDevice } from '../device.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import type { TuneMode } from '../device.ts';
 import { parseBackend, type RuntimeOptions } from '../platform/platform.ts';
 import { debugFromEnv } from '../platform/node.ts';
 
@@ -19,4 +21,13 @@ export function openDevice(): Promise<Runtime> {
 /** Whether --debug or NCL_DEBUG asked for debug mode (stack traces on errors too). */
 export function debugRequested(): boolean {
   return chosen.debug === true || debugFromEnv();
+}
+
+/** Training's kernel tuning: NCL_TUNE=off keeps the profile's defaults; unset or 'on', the tuning
+ *  cache is read and an unseen shape class tuned once. */
+export function tuneModeFromEnv(env: Record<string, string | undefined> = process.env): TuneMode {
+  const v = env.NCL_TUNE;
+  if (v === undefined || v === '' || v === 'on') return 'lazy';
+  if (v === 'off') return 'off';
+  throw new Error(`NCL_TUNE must be 'on' or 'off', got '${v}'`);
 }

@@ -11,6 +11,7 @@ import { registerPredict } from './commands/predict.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerAblate } from './commands/ablate.ts';
 import { registerExport } from './commands/export.ts';
+import { registerTune } from './commands/tune.ts';
 import { debugRequested, setDeviceOptions } from './device-options.ts';
 
 const program = new Command();
@@ -26,6 +27,7 @@ program.hook('preAction', (cmd) => setDeviceOptions(cmd.opts<{ backend?: string;
 registerInfo(program);
 registerSelfcheck(program);
 registerBench(program);
+registerTune(program);
 registerSynth(program);
 registerData(program);
 registerTrain(program);

@@ -32,14 +32,47 @@ export interface ChannelStats {
 /** How the per-channel sums are cut into pieces (batchnorm_rows.wgsl): consecutive pieces as long
  *  as the loop budget allows (`piece` null; CPU adapters), or interleaved pieces of about `piece`
  *  elements whose invocations read neighbouring addresses (GPUs; unmeasured until a GPU is at hand). */
-export const BATCHNORM_ROWS = new VariantFamily<{ interleaved: boolean; piece: number | null }>({
-  cpu: { interleaved: false, piece: null },
-  gpu: { interleaved: true, piece: 64 },
-});
+export interface RowsVariant {
+  interleaved: boolean;
+  piece: number | null;
+}
+
+/** The cuts `ncl tune` compares; each profile's default is among them. */
+export const BATCHNORM_ROWS_CANDIDATES: readonly RowsVariant[] = [
+  { interleaved: false, piece: null },
+  { interleaved: true, piece: 64 },
+  { interleaved: true, piece: 256 },
+  { interleaved: false, piece: 1024 },
+];
+
+const pow2 = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
+
+/** Shape class: N, C and H·W rounded up to powers of two. */
+export const BATCHNORM_ROWS = new VariantFamily<RowsVariant, ChannelLayout>(
+  { cpu: BATCHNORM_ROWS_CANDIDATES[0]!, gpu: BATCHNORM_ROWS_CANDIDATES[1]! },
+  {
+    name: 'batchnorm-rows',
+    files: ['batchnorm_rows', 'reduce'],
+    classify: (l) => `n${pow2(l.N)} c${pow2(l.C)} hw${pow2(l.HW)}`,
+    candidates: () => BATCHNORM_ROWS_CANDIDATES,
+    describe: (l) => `channel sums of [${l.N}, ${l.C}, ${l.HW}]`,
+    trial(l) {
+      const x = fillKernel([l.N, l.C, l.HW], 0.5);
+      const mean = fillKernel([l.C], 0.25);
+      return {
+        run: () => channelSumsKernel(x, x, mean, true, l, 1).dispose(),
+        dispose: () => {
+          x.dispose();
+          mean.dispose();
+        },
+      };
+    },
+  },
+);
 
 /** [2, C] = [Σ g; Σ u·(x − μ)] over batch and space, times scale (see batchnorm_rows.wgsl). */
 export function channelSumsKernel(g: Storage, x: Storage, mean: Storage, centerG: boolean, l: ChannelLayout, scale: number): Storage {
-  const v = BATCHNORM_ROWS.current();
+  const v = BATCHNORM_ROWS.current(l);
   const parts = Math.max(1, Math.ceil(l.HW / loopBudget()), v.piece ? Math.ceil(l.HW / v.piece) : 1);
   const len = Math.ceil(l.HW / parts);
   const rows = Storage.empty([2, l.N * parts, l.C]);

@@ -2,6 +2,7 @@
 // bindings and dispatch sizes. z arrives padded to D4·4 columns (a multiple of 4).
 import { Storage } from '../storage/storage.ts';
 import { runtime } from '../runtime/context.ts';
+import { fillKernel } from './elementwise.ts';
 import { itemKernel, kernel, launch } from './launch.ts';
 import { loopBudget } from './loop-budget.ts';
 import { reduceKernel } from './reduce.ts';
@@ -26,14 +27,82 @@ export interface ContrastiveTiling {
   shared: boolean;
 }
 
-/** Defaults per profile, chosen by `ncl bench contrastive --tilings` (bench/RESULTS.md). */
-export const CONTRASTIVE_TILINGS = new VariantFamily<ContrastiveTiling>({
-  cpu: { tm: 8, tn4: 2, wg: 64, shared: false },
-  gpu: { tm: 2, tn4: 4, wg: 64, shared: true },
-});
+/** The tilings `ncl tune` and `ncl bench contrastive --tilings` compare; each profile's default is among them. */
+export const CONTRASTIVE_CANDIDATES: readonly ContrastiveTiling[] = [
+  { tm: 4, tn4: 1, wg: 64, shared: false },
+  { tm: 4, tn4: 2, wg: 64, shared: false },
+  { tm: 8, tn4: 1, wg: 64, shared: false },
+  { tm: 8, tn4: 2, wg: 64, shared: false },
+  { tm: 8, tn4: 2, wg: 32, shared: false },
+  { tm: 8, tn4: 2, wg: 128, shared: false },
+  { tm: 2, tn4: 4, wg: 64, shared: true },
+  { tm: 4, tn4: 2, wg: 64, shared: true },
+];
 
-function specialise(pass: 'forward' | 'backward', d4: number) {
-  const chosen = CONTRASTIVE_TILINGS.current();
+/** The loss over n rows of z, padded to 4·d4 columns: what the tuner times, forward and backward. */
+interface ContrastiveProblem {
+  n: number;
+  d4: number;
+}
+
+const pow2 = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
+
+/** A plan of n rows in classes of 8 (row i in class i mod C), every row a kept anchor. */
+function syntheticPlan(n: number): { plan: DevicePlan; classes: number; largest: number } {
+  const classes = Math.max(1, Math.floor(n / 8));
+  const size = (c: number) => Math.floor((n - 1 - c) / classes) + 1;
+  const rows = new DataView(new ArrayBuffer(16 * n));
+  const classStart = new Uint32Array(classes + 1);
+  const members: number[] = [];
+  for (let c = 0; c < classes; c++) {
+    classStart[c] = members.length;
+    for (let i = c; i < n; i += classes) members.push(i);
+  }
+  classStart[classes] = n;
+  for (let i = 0; i < n; i++) {
+    rows.setInt32(16 * i, i % classes, true);
+    rows.setFloat32(16 * i + 4, 1 / n, true);
+    rows.setFloat32(16 * i + 8, 1 / Math.max(1, size(i % classes) - 1), true);
+  }
+  const plan = {
+    rows: Storage.fromArray(new Uint32Array(rows.buffer), [n, 4], 'u32'),
+    classStart: Storage.fromArray(classStart, [classes + 1], 'u32'),
+    members: Storage.fromArray(members, [n], 'u32'),
+  };
+  return { plan, classes, largest: size(0) };
+}
+
+/** Defaults per profile, chosen by `ncl bench contrastive --tilings` (bench/RESULTS.md). Shape
+ *  class: the rows rounded up to a power of two and the padded dimension; both passes share it. */
+export const CONTRASTIVE_TILINGS = new VariantFamily<ContrastiveTiling, ContrastiveProblem>(
+  { cpu: CONTRASTIVE_CANDIDATES[3]!, gpu: CONTRASTIVE_CANDIDATES[6]! },
+  {
+    name: 'contrastive',
+    files: ['contrastive_forward', 'contrastive_backward', 'contrastive_class_sums'],
+    classify: ({ n, d4 }) => `n${pow2(n)} d${4 * d4}`,
+    candidates: () => CONTRASTIVE_CANDIDATES,
+    describe: ({ n, d4 }) => `${n} rows of ${4 * d4}, forward and backward`,
+    trial({ n, d4 }) {
+      const { plan, classes, largest } = syntheticPlan(n);
+      const z = fillKernel([n, 4 * d4], 1 / Math.sqrt(4 * d4));
+      const sums = classSumsKernel(z, plan, classes, largest);
+      const weightedSums = classSumsKernel(z, plan, classes, largest, true);
+      const grad = fillKernel([1], 1);
+      return {
+        run() {
+          const { lse, rowLoss } = contrastiveForwardKernel(z, plan, sums, 0.1);
+          for (const t of [lse, rowLoss, contrastiveBackwardKernel(z, plan, sums, weightedSums, lse, grad, 0.1)]) t.dispose();
+        },
+        dispose() {
+          for (const t of [z, sums, weightedSums, grad, plan.rows, plan.classStart, plan.members]) t.dispose();
+        },
+      };
+    },
+  },
+);
+
+function specialise(pass: 'forward' | 'backward', n: number, d4: number) {
+  const chosen = CONTRASTIVE_TILINGS.current({ n, d4 });
   // A column tile too large for workgroup memory (very large D) is read directly instead.
   const fits = 16 * 4 * chosen.tn4 * d4 <= runtime().limits.maxComputeWorkgroupStorageSize;
   const t = { ...chosen, shared: chosen.shared && fits };
@@ -109,7 +178,7 @@ export function classSumsKernel(z: Storage, plan: DevicePlan, classes: number, l
 /** LSE_i (kept for the backward pass) and w_i ℓ_i per row. */
 export function contrastiveForwardKernel(z: Storage, plan: DevicePlan, sums: Storage, tau: number): { lse: Storage; rowLoss: Storage } {
   const [n, d] = z.shape as [number, number];
-  const { kernel: k, tiling, workgroups } = specialise('forward', d / 4);
+  const { kernel: k, tiling, workgroups } = specialise('forward', n, d / 4);
   const lse = Storage.empty([n]);
   const runningSum = Storage.empty([n]);
   const rowLoss = Storage.empty([n]);
@@ -124,7 +193,7 @@ export function contrastiveForwardKernel(z: Storage, plan: DevicePlan, sums: Sto
  *  `weightedSums` W_c from classSumsKernel. */
 export function contrastiveBackwardKernel(z: Storage, plan: DevicePlan, sums: Storage, weightedSums: Storage, lse: Storage, grad: Storage, tau: number): Storage {
   const [n, d] = z.shape as [number, number];
-  const { kernel: k, tiling, workgroups } = specialise('backward', d / 4);
+  const { kernel: k, tiling, workgroups } = specialise('backward', n, d / 4);
   const dz = Storage.empty(z.shape);
   for (const chunk of columnChunks('backward', tiling, d / 4, n)) {
     launch({ op: 'contrastive:backward', kernel: k, reads: [z, plan.rows, sums, weightedSums, lse, grad], writes: [dz], uniforms: params(n, tau, chunk), workgroups: workgroups(n) });

@@ -4,6 +4,7 @@
 // 1×1 convolutions with stride 1 and no padding are plain matmuls over the NCHW layout:
 // Y[n] = W · X[n] with X[n] seen as a C_in × (H·W) matrix.
 import { Storage, formatShape } from '../storage/storage.ts';
+import { fillKernel } from './elementwise.ts';
 import { itemKernel, kernel, launch } from './launch.ts';
 import { matmulKernel } from './matmul.ts';
 import { loopBudget } from './loop-budget.ts';
@@ -79,7 +80,44 @@ export interface ConvTiling {
   tn4: number;
   wgx: number;
   wgy: number;
+  /** Weight gradient only: the invocations its split of the reduction aims for (absent:
+   *  WGRAD_TARGET_INVOCATIONS); a GPU fills with many more than a CPU adapter. */
+  invocations?: number;
 }
+
+/** The tilings `ncl tune` and `ncl bench conv --tilings` compare, for each kernel. */
+export const CONV_CANDIDATES: readonly ConvTiling[] = [
+  { tm: 4, tn4: 2, wgx: 8, wgy: 8 },
+  { tm: 8, tn4: 1, wgx: 8, wgy: 8 },
+  { tm: 8, tn4: 1, wgx: 16, wgy: 4 },
+  { tm: 8, tn4: 1, wgx: 4, wgy: 16 },
+  { tm: 8, tn4: 2, wgx: 8, wgy: 8 },
+  { tm: 12, tn4: 1, wgx: 8, wgy: 8 },
+  { tm: 16, tn4: 1, wgx: 8, wgy: 8 },
+  { tm: 16, tn4: 2, wgx: 8, wgy: 8 },
+  { tm: 4, tn4: 1, wgx: 16, wgy: 16 },
+];
+
+/** Further weight-gradient candidates: the reduction split into more chunks (split-K). */
+export const WGRAD_SPLIT_CANDIDATES: readonly ConvTiling[] = [
+  { tm: 8, tn4: 2, wgx: 8, wgy: 8, invocations: 16384 },
+  { tm: 4, tn4: 1, wgx: 16, wgy: 16, invocations: 65536 },
+];
+
+/** One convolution pass as the tuner sees it: the input gradient shares the forward kernel. */
+interface ConvProblem {
+  pass: 'fwd' | 'igrad' | 'wgrad';
+  g: ConvGeometry;
+}
+
+type ConvTilings = { fwd: ConvTiling; wgrad: ConvTiling };
+
+const pow2 = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
+
+const CONV_DEFAULTS: Record<'cpu' | 'gpu', ConvTilings> = {
+  cpu: { fwd: { tm: 16, tn4: 1, wgx: 8, wgy: 8 }, wgrad: { tm: 8, tn4: 2, wgx: 8, wgy: 8 } },
+  gpu: { fwd: { tm: 4, tn4: 1, wgx: 16, wgy: 16 }, wgrad: { tm: 4, tn4: 1, wgx: 16, wgy: 16 } },
+};
 
 /**
  * Chosen by `ncl bench conv --tilings` on llvmpipe (bench/RESULTS.md): for the forward kernel
@@ -87,10 +125,35 @@ export interface ConvTiling {
  * shapes a, b, d and e; for the weight gradient 8 rows × 8 columns was the fastest on a, b, c
  * and d (the stem e prefers 8×4 there, a few ms). The GPU profile
  * uses the same barrier-free kernels with wider workgroups, unmeasured until a GPU is at hand.
+ * Shape class: the pass, kernel size and stride, dilation and groups if any, and Cin, Cout and
+ * the output pixels of the batch rounded up to powers of two. A class's candidates vary the
+ * tiling of its own pass and keep the profile's default for the other kernel.
  */
-export const CONV_TILINGS = new VariantFamily<{ fwd: ConvTiling; wgrad: ConvTiling }>({
-  cpu: { fwd: { tm: 16, tn4: 1, wgx: 8, wgy: 8 }, wgrad: { tm: 8, tn4: 2, wgx: 8, wgy: 8 } },
-  gpu: { fwd: { tm: 4, tn4: 1, wgx: 16, wgy: 16 }, wgrad: { tm: 4, tn4: 1, wgx: 16, wgy: 16 } },
+export const CONV_TILINGS = new VariantFamily<ConvTilings, ConvProblem>(CONV_DEFAULTS, {
+  name: 'conv2d',
+  files: ['conv2d', 'conv2d_pack', 'conv2d_wgrad'],
+  classify({ pass, g }) {
+    const extra = `${g.dh > 1 || g.dw > 1 ? ' dilated' : ''}${g.groups > 1 ? ` g${g.groups}` : ''}`;
+    return `${pass} k${g.KH}x${g.KW} s${g.sh}x${g.sw}${extra} cin${pow2(g.Cin)} cout${pow2(g.Cout)} px${pow2(g.N * g.Ho * g.Wo)}`;
+  },
+  candidates(profile, cls) {
+    const d = CONV_DEFAULTS[profile];
+    return cls.startsWith('wgrad') ? [...CONV_CANDIDATES, ...WGRAD_SPLIT_CANDIDATES].map((wgrad) => ({ fwd: d.fwd, wgrad })) : CONV_CANDIDATES.map((fwd) => ({ fwd, wgrad: d.wgrad }));
+  },
+  describe: ({ pass, g }) =>
+    `${pass} x[${g.N},${g.Cin},${g.H},${g.W}] w[${g.Cout},${g.Cin / g.groups},${g.KH},${g.KW}] stride ${g.sh},${g.sw} padding ${g.ph},${g.pw} dilation ${g.dh},${g.dw} groups ${g.groups}`,
+  trial({ pass, g }) {
+    const x = fillKernel([g.N, g.Cin, g.H, g.W], 0.5);
+    const w = fillKernel([g.Cout, g.Cin / g.groups, g.KH, g.KW], 0.25);
+    const dy = fillKernel([g.N, g.Cout, g.Ho, g.Wo], 0.125);
+    const kernels = { fwd: () => conv2dForwardKernel(x, w, g), igrad: () => conv2dInputGradKernel(dy, w, g), wgrad: () => conv2dWeightGradKernel(dy, x, g) };
+    return {
+      run: () => kernels[pass]().dispose(),
+      dispose: () => {
+        for (const t of [x, w, dy]) t.dispose();
+      },
+    };
+  },
 });
 
 /** One dispatch of shaders/conv2d.wgsl; the weight fields (W…) index the unpacked weights as in
@@ -138,9 +201,9 @@ function fitTiling(t: ConvTiling, rows: number, cols: number, minTm = 1): ConvTi
   return { tm, tn4: t.tn4, wgx, wgy };
 }
 
-function gatherConv(op: string, x: Storage, w: Storage, y: Storage, N: number, p: GatherConv): void {
+function gatherConv(op: string, x: Storage, w: Storage, y: Storage, N: number, p: GatherConv, tiling: ConvTiling): void {
   // The kernel reads rows of packed weights four at a time: tiles of at least 4 rows.
-  const t = fitTiling(CONV_TILINGS.current().fwd, p.M, p.HG * p.WG, 4);
+  const t = fitTiling(tiling, p.M, p.HG * p.WG, 4);
   const MP = Math.ceil(p.M / 4) * 4;
   const count = p.groups * p.TH * p.TW * p.C * MP;
   // A residue class that no tap reaches packs nothing; its binding still needs one vec4.
@@ -187,7 +250,7 @@ export function conv2dForwardKernel(x: Storage, w: Storage, g: ConvGeometry): St
     SH: g.sh, SW: g.sw, OSH: 1, OSW: 1, ORH: 0, ORW: 0, TH: g.KH, TW: g.KW,
     OFFH: -g.ph, OFFW: -g.pw, DH: g.dh, DW: g.dw,
     WBASE: 0, WSG: Mg * Cg * KK, WSM: Cg * KK, WSC: KK, WSTH: g.KW, WSTW: 1,
-  });
+  }, CONV_TILINGS.current({ pass: 'fwd', g }).fwd);
   return y;
 }
 
@@ -226,6 +289,7 @@ export function conv2dInputGradKernel(dy: Storage, w: Storage, g: ConvGeometry):
   const KK = g.KH * g.KW;
   const Cg = g.Cin / g.groups;
   const Mg = g.Cout / g.groups;
+  const tiling = CONV_TILINGS.current({ pass: 'igrad', g }).fwd;
   for (let rh = 0; rh < Math.min(g.sh, g.H); rh++) {
     const th = residueTaps(rh, g.sh, g.ph, g.dh, g.KH, g.H);
     for (let rw = 0; rw < Math.min(g.sw, g.W); rw++) {
@@ -235,7 +299,7 @@ export function conv2dInputGradKernel(dy: Storage, w: Storage, g: ConvGeometry):
         SH: 1, SW: 1, OSH: g.sh, OSW: g.sw, ORH: rh, ORW: rw, TH: th.taps, TW: tw.taps,
         OFFH: th.off, OFFW: tw.off, DH: th.step, DW: tw.step,
         WBASE: th.k0 * g.KW + tw.k0, WSG: Mg * Cg * KK, WSM: KK, WSC: Cg * KK, WSTH: th.q * g.KW, WSTW: tw.q,
-      });
+      }, tiling);
     }
   }
   return dx;
@@ -251,11 +315,13 @@ export function conv2dWeightGradKernel(dy: Storage, x: Storage, g: ConvGeometry)
   const Cg = g.Cin / g.groups;
   const Mg = g.Cout / g.groups;
   const Q = Cg * g.KH * g.KW;
-  const t = fitTiling(CONV_TILINGS.current().wgrad, Mg, Q);
+  const chosen = CONV_TILINGS.current({ pass: 'wgrad', g }).wgrad;
+  const t = fitTiling(chosen, Mg, Q);
   const R = g.N * g.Ho * g.Wo;
   const perChunk = Math.ceil(Q / (4 * t.tn4)) * Math.ceil(Mg / t.tm) * g.groups;
   // Enough chunks to fill the device, and never a chunk longer than a CPU adapter's loop budget.
-  const nchunks = Math.max(1, Math.min(Math.ceil(WGRAD_TARGET_INVOCATIONS / perChunk), Math.floor(R / WGRAD_MIN_CHUNK)), Math.ceil(R / loopBudget()));
+  const target = chosen.invocations ?? WGRAD_TARGET_INVOCATIONS;
+  const nchunks = Math.max(1, Math.min(Math.ceil(target / perChunk), Math.floor(R / WGRAD_MIN_CHUNK)), Math.ceil(R / loopBudget()));
   const chunk = Math.ceil(R / nchunks);
   const used = Math.ceil(R / chunk);
   const shape = [g.Cout, Cg, g.KH, g.KW];

@@ -3,33 +3,113 @@
 // Variants: 'vec4' (register-tiled, vec4 reads; needs row-major operands with K and N multiples
 // of 4 — on the CPU profile, transposed operands are first copied row-major, which costs O(K·N)
 // against the product's O(M·N·K)), 'register' (the same tiling with scalar reads and transposes
-// in the index math; any shape), 'shared' (workgroup-memory tiles, for GPUs).
+// in the index math; any shape), 'shared' (workgroup-memory tiles, for GPUs; 8×8 per invocation
+// with 16×16 invocations makes 128×128 output tiles; double-buffered tiles stage the next slice of
+// K while the current one is multiplied).
+// Split-K (`splitK` > 1, for skinny products whose M·N alone cannot fill a GPU): the inner
+// dimension is cut into that many slices, each summed by its own workgroups into a partial
+// product, and the partials are added in slice order (reduce.ts), so the result is the same on
+// every run.
 // On a CPU adapter with a loop budget (loop-budget.ts) a long inner dimension is split into
 // chunks, one dispatch each, whose partial products are added in chunk order.
 import { Storage, formatShape } from '../storage/storage.ts';
 import { runtime } from '../runtime/context.ts';
 import type { Constants } from '../runtime/pipelines.ts';
-import { binaryKernel } from './elementwise.ts';
+import { binaryKernel, fillKernel } from './elementwise.ts';
 import { kernel, launch } from './launch.ts';
 import { loopBudget } from './loop-budget.ts';
+import { reduceKernel } from './reduce.ts';
 import { contiguousStrides, gatherStrided } from './strided.ts';
 import { uniforms } from './uniforms.ts';
 import { VariantFamily } from './variants.ts';
 
-/** Each invocation computes tm×(4·tn4) outputs; a workgroup has wgx×wgy invocations. */
+/** Each invocation computes tm×(4·tn4) outputs; a workgroup has wgx×wgy invocations; splitK
+ *  slices of the inner dimension are summed apart (absent: 1); doubleBuffer (shared only) stages
+ *  the next tiles while the current ones are multiplied. */
 export interface MatmulTiling {
   variant: 'vec4' | 'register' | 'shared';
   tm: number;
   tn4: number;
   wgx: number;
   wgy: number;
+  splitK?: number;
+  doubleBuffer?: boolean;
 }
 
-/** Defaults per profile, chosen with `ncl bench matmul --tilings` (bench/RESULTS.md). */
-export const MATMUL_TILINGS = new VariantFamily<MatmulTiling>({
-  cpu: { variant: 'vec4', tm: 8, tn4: 2, wgx: 8, wgy: 8 },
-  gpu: { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16 },
-});
+/** The tilings `ncl tune` and `ncl bench matmul --tilings` compare; each profile's default is among them. */
+export const MATMUL_CANDIDATES: readonly MatmulTiling[] = [
+  { variant: 'vec4', tm: 8, tn4: 2, wgx: 8, wgy: 8 },
+  { variant: 'vec4', tm: 4, tn4: 2, wgx: 8, wgy: 8 },
+  { variant: 'vec4', tm: 4, tn4: 4, wgx: 8, wgy: 8 },
+  { variant: 'vec4', tm: 8, tn4: 2, wgx: 16, wgy: 4 },
+  { variant: 'register', tm: 8, tn4: 2, wgx: 8, wgy: 8 },
+  { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16 },
+  { variant: 'shared', tm: 2, tn4: 1, wgx: 16, wgy: 8 },
+  { variant: 'shared', tm: 8, tn4: 2, wgx: 16, wgy: 16 },
+  { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16, splitK: 8 },
+  { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16, doubleBuffer: true },
+  { variant: 'vec4', tm: 8, tn4: 2, wgx: 8, wgy: 8, splitK: 4 },
+];
+
+/** Loop iterations per invocation for every 16 k (the loop budget's unit; an upper bound: every
+ *  loop as written, whether or not the compiler unrolls it). vec4 reads four k per iteration;
+ *  the shared variant stages its tiles, then runs its 16-k inner loop over TM×TN. */
+function iterationsPer16k(t: MatmulTiling): number {
+  if (t.variant === 'vec4') return 4;
+  if (t.variant === 'register') return 16;
+  const tn = 4 * t.tn4;
+  const invocations = t.wgx * t.wgy;
+  return 1 + Math.ceil((16 * t.wgy * t.tm) / invocations) + Math.ceil((16 * t.wgx * tn) / invocations) + 16 * (1 + tn + t.tm * (1 + tn));
+}
+
+/** One product as the tuner sees it: the operands' shapes and transposes. */
+interface MatmulProblem {
+  a: readonly number[];
+  b: readonly number[];
+  transA: boolean;
+  transB: boolean;
+}
+
+const pow2 = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
+
+function dims(p: MatmulProblem): { M: number; N: number; K: number; batch: number } {
+  const [ar, ac] = p.a.slice(-2) as [number, number];
+  const [br, bc] = p.b.slice(-2) as [number, number];
+  const batch = (p.a.length > 2 ? p.a : p.b).slice(0, -2).reduce((x, y) => x * y, 1);
+  return { M: p.transA ? ac : ar, K: p.transA ? ar : ac, N: p.transB ? br : bc, batch };
+}
+
+/** Defaults per profile, chosen with `ncl bench matmul --tilings` (bench/RESULTS.md). Shape class:
+ *  the transposes, whether vec4 reads apply (K and N multiples of 4), and M, N, K and the batch
+ *  count rounded up to powers of two. */
+export const MATMUL_TILINGS = new VariantFamily<MatmulTiling, MatmulProblem>(
+  {
+    cpu: MATMUL_CANDIDATES[0]!,
+    gpu: MATMUL_CANDIDATES[5]!,
+  },
+  {
+    name: 'matmul',
+    files: ['matmul', 'matmul_vec4', 'matmul_shared'],
+    classify(p) {
+      const { M, N, K, batch } = dims(p);
+      const vec4 = K % 4 === 0 && N % 4 === 0;
+      return `${p.transA ? 'T' : 'N'}${p.transB ? 'T' : 'N'}${vec4 ? '' : ' unaligned'} b${pow2(batch)} m${pow2(M)} n${pow2(N)} k${pow2(K)}`;
+    },
+    candidates: () => MATMUL_CANDIDATES,
+    describe: (p) => `${formatShape(p.a)}${p.transA ? 'ᵀ' : ''} · ${formatShape(p.b)}${p.transB ? 'ᵀ' : ''}`,
+    trial(p) {
+      const a = fillKernel(p.a, 0.5);
+      const b = fillKernel(p.b, 0.25);
+      return {
+        run: () => matmulKernel({ a, b, transA: p.transA, transB: p.transB }).dispose(),
+        dispose: () => {
+          a.dispose();
+          b.dispose();
+        },
+      };
+    },
+  },
+);
 
 export interface MatmulSpec {
   a: Storage;
@@ -72,7 +152,7 @@ export function matmulKernel({ a, b, transA, transB, alpha = 1 }: MatmulSpec): S
   const maxZ = runtime().limits.maxComputeWorkgroupsPerDimension;
   if (nb > maxZ) throw new Error(`matmul: ${nb} batches exceed the adapter's ${maxZ} workgroups per dimension`);
 
-  let t = MATMUL_TILINGS.current();
+  let t = MATMUL_TILINGS.current({ a: a.shape, b: b.shape, transA, transB });
   if (t.variant === 'vec4' && (K % 4 !== 0 || N % 4 !== 0)) t = { ...t, variant: 'register' };
   const copyA = t.variant === 'vec4' && transA ? transposed(a) : null;
   const copyB = t.variant === 'vec4' && transB ? transposed(b) : null;
@@ -81,21 +161,23 @@ export function matmulKernel({ a, b, transA, transB, alpha = 1 }: MatmulSpec): S
   const tn = 4 * t.tn4;
   const file = { vec4: 'matmul_vec4', register: 'matmul', shared: 'matmul_shared' }[t.variant];
   const transposes: Constants = t.variant === 'vec4' ? {} : { TRANS_A: ta, TRANS_B: tb };
-  const spec = kernel(`matmul:${t.variant}[${t.tm}x${tn},${t.wgx}x${t.wgy}]${ta ? 'ᵀ' : ''}${tb ? 'ᵀ' : ''}`, file, {
+  const buffers: Constants = t.variant === 'shared' ? { NBUF: t.doubleBuffer ? 2 : 1 } : {};
+  const spec = kernel(`matmul:${t.variant}[${t.tm}x${tn},${t.wgx}x${t.wgy}${t.doubleBuffer ? ',double-buffered' : ''}]${ta ? 'ᵀ' : ''}${tb ? 'ᵀ' : ''}`, file, {
     TM: t.tm,
     TN4: t.tn4,
     WGX: t.wgx,
     WGY: t.wgy,
     ...transposes,
+    ...buffers,
   });
-  // Loop iterations per k: 1 (register), 1/4 (vec4 reads four k at a time); the shared variant
-  // runs up to ~410 iterations of its tile loops per 16 k. Chunks stay multiples of 16.
-  const budget = loopBudget();
-  const kPerBudget = { vec4: 4 * budget, register: budget, shared: (16 * budget) / 410 }[t.variant];
-  const chunk = Math.min(K, Math.floor(kPerBudget / 16) * 16);
+  // Chunks within the loop budget (multiples of 16 k), each cut into at most splitK slices.
+  const chunk = Math.min(K, Math.max(16, Math.floor(loopBudget() / iterationsPer16k(t)) * 16));
   let out: Storage | null = null;
   for (let k0 = 0; k0 < K; k0 += chunk) {
-    const part = Storage.empty([...batch, M, N]);
+    const len = Math.min(chunk, K - k0);
+    const kSplit = Math.ceil(len / Math.min(t.splitK ?? 1, Math.floor(maxZ / nb)) / 16) * 16;
+    const slices = Math.ceil(len / kSplit);
+    const part = Storage.empty(slices > 1 ? [slices, ...batch, M, N] : [...batch, M, N]);
     launch({
       op: 'matmul',
       kernel: spec,
@@ -104,16 +186,21 @@ export function matmulKernel({ a, b, transA, transB, alpha = 1 }: MatmulSpec): S
       uniforms: uniforms()
         .u32(M, N, K, batchA.length ? M * K : 0, batchB.length ? K * N : 0)
         .f32(alpha)
-        .u32(k0, Math.min(chunk, K - k0))
+        .u32(k0, len, nb, kSplit)
         .finish(),
-      workgroups: [Math.ceil(N / tn / t.wgx), Math.ceil(M / t.tm / t.wgy), nb],
+      workgroups: [Math.ceil(N / tn / t.wgx), Math.ceil(M / t.tm / t.wgy), nb * slices],
     });
-    if (out) {
-      const sum = binaryKernel('add', out, part);
-      out.dispose();
+    let sum = part;
+    if (slices > 1) {
+      sum = reduceKernel('sum', part, 1, slices, nb * M * N, [...batch, M, N]);
       part.dispose();
-      out = sum;
-    } else out = part;
+    }
+    if (out) {
+      const total = binaryKernel('add', out, sum);
+      out.dispose();
+      sum.dispose();
+      out = total;
+    } else out = sum;
   }
   copyA?.dispose();
   copyB?.dispose();

@@ -1,7 +1,20 @@
 // The engine in a browser: the page's navigator.gpu, and the shaders a bundler inlined (the
 // esbuild plugin in src/platform/bundle.ts provides the module 'ncl:shaders').
 import shaders from 'ncl:shaders';
-import type { Platform } from './platform.ts';
+import type { CacheStore, Platform } from './platform.ts';
+
+/** ncl's version, defined at bundle time (bundle.ts). */
+declare const NCL_VERSION: string;
+
+/** Entries in the page's localStorage under 'ncl:'. */
+const PREFIX = 'ncl:';
+const localStore: CacheStore = {
+  location: 'localStorage',
+  read: (name) => localStorage.getItem(PREFIX + name),
+  write: (name, text) => localStorage.setItem(PREFIX + name, text),
+  list: () => Object.keys(localStorage).filter((k) => k.startsWith(PREFIX)).map((k) => k.slice(PREFIX.length)),
+  remove: (name) => localStorage.removeItem(PREFIX + name),
+};
 
 const browser: Platform = {
   name: 'browser',
@@ -17,6 +30,8 @@ const browser: Platform = {
     if (text === undefined) throw new Error(`no shader '${name}' in this bundle (shaders/${name}.wgsl)`);
     return text;
   },
+  nclVersion: () => NCL_VERSION,
+  cacheStore: () => localStore,
   environmentOptions: () => ({}),
 };
 

@@ -1,7 +1,8 @@
 // Bundles engine code for a browser (the browser test adapter, `ncl selfcheck --browser`): esbuild
 // with the "browser" condition, so '#platform' resolves to browser.ts, and a plugin that provides
-// the module 'ncl:shaders' from shaders/*.wgsl as they are at bundle time — nothing is generated
-// on disk that could go stale. Runs on Node; esbuild is a development dependency.
+// the module 'ncl:shaders' from shaders/*.wgsl as they are at bundle time, and ncl's version as the
+// constant NCL_VERSION — nothing is generated on disk that could go stale. Runs on Node; esbuild is
+// a development dependency.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,10 @@ const inlineShaders: Plugin = {
     });
   },
 };
+
+function nclVersion(): string {
+  return (JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
+}
 
 /** Imports named exactly as a key resolve to the file given for it (not its subpaths). */
 function replaceImports(replacements: Record<string, string>): Plugin {
@@ -44,6 +49,7 @@ export async function bundleForBrowser(entry: string, replace: Record<string, st
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
+    define: { NCL_VERSION: JSON.stringify(nclVersion()) },
     plugins: [inlineShaders, ...(Object.keys(replace).length ? [replaceImports(replace)] : [])],
     logLevel: 'silent',
   });

@@ -4,12 +4,12 @@
 // Adapter order: the platform's default adapter (Vulkan, Metal, D3D12); if there is none, Dawn's
 // OpenGL backend on Mesa llvmpipe through EGL with no display (compatibility feature level). A
 // forced backend (`--backend`, NCL_BACKEND) skips the search and opens exactly that one.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create, globals } from 'webgpu';
-import { parseBackend, type AdapterChoice, type FoundAdapter, type KernelProfile, type Platform } from './platform.ts';
+import { parseBackend, type AdapterChoice, type CacheStore, type FoundAdapter, type KernelProfile, type Platform } from './platform.ts';
 
 /** The Debian packages that give Dawn's OpenGL backend a CPU adapter (Mesa llvmpipe). */
 export const MESA_PACKAGES = ['libegl1', 'libegl-mesa0', 'libgl1-mesa-dri'];
@@ -64,6 +64,43 @@ export function debugFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.NCL_DEBUG === '1' || env.NCL_DEBUG === 'true';
 }
 
+/** Files in $XDG_CACHE_HOME/ncl/ (default ~/.cache/ncl/), the folder read from the environment at
+ *  each call; an entry is replaced atomically (written beside it, then renamed). */
+function fileStore(): CacheStore {
+  const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ncl');
+  const missing = (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOENT';
+  return {
+    location: dir,
+    read(name) {
+      try {
+        return readFileSync(join(dir, name), 'utf8');
+      } catch (e) {
+        if (missing(e)) return null;
+        throw new Error(`cannot read the tuning cache ${join(dir, name)}: ${(e as Error).message}`);
+      }
+    },
+    write(name, text) {
+      try {
+        mkdirSync(dir, { recursive: true });
+        const temp = join(dir, `.${name}.${process.pid}.tmp`);
+        writeFileSync(temp, text);
+        renameSync(temp, join(dir, name));
+      } catch (e) {
+        throw new Error(`cannot write the tuning cache ${join(dir, name)} (set XDG_CACHE_HOME to a writable folder): ${(e as Error).message}`);
+      }
+    },
+    list() {
+      try {
+        return readdirSync(dir).filter((f) => !f.startsWith('.'));
+      } catch (e) {
+        if (missing(e)) return [];
+        throw e;
+      }
+    },
+    remove: (name) => rmSync(join(dir, name), { force: true }),
+  };
+}
+
 const node: Platform = {
   name: 'node',
   webgpuVersion() {
@@ -88,6 +125,11 @@ const node: Platform = {
     throw new Error(describeFailure(tried));
   },
   shaderSource: (name) => readFileSync(new URL(`${name}.wgsl`, shaderDir), 'utf8'),
+  nclVersion() {
+    const require = createRequire(import.meta.url);
+    return (require('../../package.json') as { version: string }).version;
+  },
+  cacheStore: fileStore,
   /** NCL_BACKEND, NCL_ADAPTER, NCL_DEBUG=1, NCL_POISON=1, NCL_PROFILE=cpu|gpu. */
   environmentOptions() {
     const env = process.env;

@@ -44,6 +44,17 @@ export interface FoundAdapter {
   backend: string;
 }
 
+/** A small persistent store of named text entries: where the tuner keeps its cache (src/runtime/tune-cache.ts). */
+export interface CacheStore {
+  /** Where the entries live, for messages (a folder, or the browser's localStorage). */
+  readonly location: string;
+  /** The entry's text, or null if there is none. */
+  read(name: string): string | null;
+  write(name: string, text: string): void;
+  list(): string[];
+  remove(name: string): void;
+}
+
 export interface Platform {
   readonly name: 'node' | 'browser';
   /** The WebGPU implementation's version, e.g. "0.6.2" (the `webgpu` package) or "Chrome/156.0…". */
@@ -52,6 +63,10 @@ export interface Platform {
   findAdapter(choice: AdapterChoice): Promise<FoundAdapter>;
   /** The text of shaders/<name>.wgsl. */
   shaderSource(name: string): string;
+  /** ncl's own version (package.json), part of the tuner's cache key. */
+  nclVersion(): string;
+  /** The tuner's cache: Node, files in $XDG_CACHE_HOME/ncl/ (default ~/.cache/ncl/); a browser, localStorage. */
+  cacheStore(): CacheStore;
   /** Runtime options the environment sets (Node: NCL_BACKEND, NCL_DEBUG, …; a browser: none). */
   environmentOptions(): RuntimeOptions;
 }

@@ -142,8 +142,9 @@ export class Runtime {
     if (this.pending.length >= this.maxDispatchesPerSubmit) this.flush();
   }
 
-  /** Submits every recorded dispatch in one compute pass. */
-  flush(): void {
+  /** Submits every recorded dispatch in one compute pass; `timestamps` has the pass write its
+   *  start and end times (timing.ts). */
+  flush(timestamps?: GPUComputePassTimestampWrites): void {
     if (this.pending.length === 0) {
       this.pool.afterSubmit(); // nothing recorded can still use a released buffer
       return;
@@ -154,7 +155,7 @@ export class Runtime {
     const uniforms = this.writeUniforms(batch);
     this.device.pushErrorScope('validation');
     const encoder = this.device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
+    const pass = encoder.beginComputePass(timestamps ? { timestampWrites: timestamps } : {});
     for (const r of batch) {
       const slices = r.request.bindings.map((b) => ({ buffer: b.buffer.buffer, offset: 0, size: Math.max(4, b.bytes) }));
       if (r.request.uniforms && uniforms) slices.push({ buffer: uniforms, offset: r.uniformOffset, size: r.request.uniforms.byteLength });

@@ -30,6 +30,7 @@ const FILES: Record<string, () => Promise<unknown>> = {
   'shape.test.ts': () => import('../shape.test.ts'),
   'softmax.test.ts': () => import('../softmax.test.ts'),
   'storage.test.ts': () => import('../storage.test.ts'),
+  'tune.test.ts': () => import('../tune.test.ts'),
 };
 
 const post = (event: Record<string, unknown>) => fetch('/event', { method: 'POST', body: JSON.stringify(event) });

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { openDataset, type DatasetListing } from '../../data/dataset.ts';
 import { checkedListing } from '../../data/preflight.ts';
 import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../data/mask-options.ts';
-import { openDevice } from '../device-options.ts';
+import { openDevice, tuneModeFromEnv } from '../device-options.ts';
 import { mergeLayers, readConfigFile, resolveTrainConfig } from '../../ncl/train/config.ts';
 import { resumeChangesOf, train } from '../../ncl/train/trainer.ts';
 import { parseNumber } from './parse-number.ts';
@@ -41,6 +41,7 @@ export function registerTrain(program: Command): void {
   addTrainOptions(command);
   addMaskOptions(command);
   command.action(async (o: TrainCommandOptions) => {
+    const tune = tuneModeFromEnv();
     if (o.resume && o.initWeights) throw new Error('--resume and --init-weights exclude each other: a resumed run continues from its own checkpoint');
     const asked = [o.config ? readConfigFile(o.config) : {}, configFromCli(o)];
     // A resumed run keeps its stored config; only what can change safely is taken from the options.
@@ -54,6 +55,7 @@ export function registerTrain(program: Command): void {
     const valSet = listedVal && (await check(listedVal, 'validation set'));
     await openDevice();
     const result = await train({
+      tune,
       ...(config ? { config } : {}),
       ...(resumeChanges ? { resumeChanges } : {}),
       train: trainSet,

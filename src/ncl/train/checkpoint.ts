@@ -1,7 +1,9 @@
 // Checkpoints: one safetensors file holding the network's parameters and buffers (BN running
 // statistics) under their DeepLabV3+ names, the optimiser's state under "optimizer.<param>.<slot>",
-// and in __metadata__ the run's config (JSON), seed and step. Written atomically with a checksum
+// and in __metadata__ the run's config (JSON), seed and step, and the kernel variants the run chose
+// per shape class (a resumed run pins them: src/runtime/variant-choices.ts). Written atomically with a checksum
 // (src/io/safetensors.ts), so a crash mid-write leaves the previous checkpoint readable.
+import { variantRecord, type VariantRecord } from '../../device.ts';
 import type { NamedArray } from '../../io/safetensors.ts';
 import { loadSafetensors, saveSafetensors } from '../../io/safetensors.ts';
 import type { Optimizer } from '../../optim/optimizer.ts';
@@ -19,12 +21,15 @@ export interface Checkpoint {
   model: Map<string, NamedArray>;
   optimizer: Map<string, NamedArray>;
   optimizerSteps: number;
+  /** Kernel variant per family and shape class ({} for a checkpoint written before they were recorded). */
+  variants: VariantRecord;
 }
 
 /** What a checkpoint holds of a run, read back to the host. */
 export interface RunState {
   tensors: Map<string, NamedArray>;
   optimizerSteps: number;
+  variants: VariantRecord;
 }
 
 /** The network's tensors and the optimiser's state, copied from the device. */
@@ -34,7 +39,7 @@ export async function captureState(net: NclNetwork, optimizer: Optimizer | null)
     const names = net.namedParameters().map(([n]) => n);
     for (const [name, value] of await optimizer.exportState(names)) tensors.set(OPTIMIZER_PREFIX + name, value);
   }
-  return { tensors, optimizerSteps: optimizer?.stepCount ?? 0 };
+  return { tensors, optimizerSteps: optimizer?.stepCount ?? 0, variants: variantRecord() };
 }
 
 /** Writes a captured state as the checkpoint of `step` (atomically). */
@@ -45,6 +50,7 @@ export function writeCheckpoint(path: string, state: RunState, config: TrainConf
     'ncl.seed': String(config.seed),
     'ncl.step': String(step),
     'ncl.optimizer.steps': String(state.optimizerSteps),
+    'ncl.variants': JSON.stringify(state.variants),
   });
 }
 
@@ -65,13 +71,19 @@ export function readCheckpoint(path: string): Checkpoint {
   } catch (e) {
     throw new Error(`${path}: the stored training config is unusable: ${(e as Error).message}`);
   }
+  let variants: VariantRecord;
+  try {
+    variants = JSON.parse(file.metadata['ncl.variants'] ?? '{}') as VariantRecord;
+  } catch (e) {
+    throw new Error(`${path}: the stored kernel variants (ncl.variants) are unreadable: ${(e as Error).message}`);
+  }
   const model = new Map<string, NamedArray>();
   const optimizer = new Map<string, NamedArray>();
   for (const [name, value] of file.tensors) {
     if (name.startsWith(OPTIMIZER_PREFIX)) optimizer.set(name.slice(OPTIMIZER_PREFIX.length), value);
     else model.set(name, value);
   }
-  return { config, step: Number(file.metadata['ncl.step'] ?? 0), model, optimizer, optimizerSteps: Number(file.metadata['ncl.optimizer.steps'] ?? 0) };
+  return { config, step: Number(file.metadata['ncl.step'] ?? 0), model, optimizer, optimizerSteps: Number(file.metadata['ncl.optimizer.steps'] ?? 0), variants };
 }
 
 /** The network a config describes (heads as its role switch needs), with freshly seeded weights. */

@@ -16,7 +16,7 @@ import type { DatasetListing } from '../../data/dataset.ts';
 import type { LoadOptions } from '../../data/loader.ts';
 import { Rng } from '../../common/rng.ts';
 import type { Optimizer } from '../../optim/optimizer.ts';
-import { NonFiniteError, findNonFiniteOp } from '../../device.ts';
+import { NonFiniteError, findNonFiniteOp, hasPending, startChoices, tunePending, type TuneMode } from '../../device.ts';
 import { evalJson, evaluate, formatSeparation, type EvalJson } from '../evaluate.ts';
 import type { NclNetwork } from '../method/model/network.ts';
 import { importPytorchDeepLab } from '../pytorch-import.ts';
@@ -59,6 +59,10 @@ export interface TrainOptions {
   /** Copy the weights and optimiser state to the host after a step when this many seconds have
    *  passed since the last copy (default 60): what is saved if the device is lost mid-run. */
   hostCopyEverySeconds?: number;
+  /** Kernel variants: 'lazy' reads the tuning cache and tunes a shape class not in it once, after
+   *  the step that first used it; 'off' (the default; `NCL_TUNE=off` for the CLI) keeps the
+   *  profile's defaults. Either way, variants a resumed checkpoint recorded are reused. */
+  tune?: TuneMode;
   /** Called after each completed step (and awaited). */
   onStep?: (record: StepRecord) => void | Promise<void>;
 }
@@ -91,6 +95,11 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
   const resumed = o.resume ? readCheckpoint(o.resume) : null;
   if (!resumed && !o.config) throw new Error('train: give a config, or a checkpoint to resume');
   const config = resumed ? resumedConfig(resumed.config, resumed.step, o.resumeChanges ?? {}, notice) : o.config!;
+  try {
+    startChoices(o.tune ?? 'off', resumed?.variants);
+  } catch (e) {
+    throw new Error(`${o.resume}: ${(e as Error).message}; resuming would not reproduce the run (continue it with the version of ncl that wrote it)`);
+  }
   const net = buildNetwork(config);
   const paramNames = net.namedParameters().map(([n]) => n);
   const { optimizer, schedule } = createOptimizer(net.parameters(), config);
@@ -180,6 +189,12 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
       begin();
       log.append(record);
       progress.update(record);
+      // Before the host copy and any checkpoint: what they record is what the next steps run.
+      if (hasPending()) {
+        const t0 = performance.now();
+        const tuned = await tunePending();
+        progress.note(`tuned ${tuned.length} kernel shape class${tuned.length === 1 ? '' : 'es'} in ${((performance.now() - t0) / 1000).toFixed(1)} s (cached for later runs)`);
+      }
       if (!hostCopy || performance.now() - hostCopy.at >= hostCopySeconds * 1000) await copyToHost(step);
       await o.onStep?.(record);
       if (config.evalEvery > 0 && step % config.evalEvery === 0 && step < lastStep) await runEval(step);

@@ -1,0 +1,81 @@
+// `ncl tune [--json] [--clear]`: times the kernel variants on this adapter for the shape classes a
+// training step uses and writes the winners to the tuning cache ($XDG_CACHE_HOME/ncl/, default
+// ~/.cache/ncl/), which `ncl train` reads; --clear empties the cache.
+import { Option, type Command } from 'commander';
+import { clearTuneCache, deviceAdapter, tuneCacheFile, type TunedClass } from '../../device.ts';
+import { readConfigFile, resolveTrainConfig } from '../../ncl/train/config.ts';
+import { tuneTrainingStep } from '../../ncl/train/tune-step.ts';
+import { openDevice } from '../device-options.ts';
+import { parseNumber } from './parse-number.ts';
+
+interface TuneCommandOptions {
+  json?: boolean;
+  clear?: boolean;
+  config?: string;
+  preset?: 'tiny' | 'paper';
+  batchSize?: number;
+  inputSize?: number;
+  repeat: number;
+}
+
+interface Tile {
+  tm: number;
+  tn4: number;
+  wgx: number;
+  wgy: number;
+  splitK?: number;
+  doubleBuffer?: boolean;
+  invocations?: number;
+}
+
+/** A variant in a few characters: "vec4 8x8/8x8 split-K 4", "fwd 16x4/8x8 wgrad 8x8/8x8". */
+function short(v: unknown): string {
+  const t = (x: Tile) =>
+    `${x.tm}x${4 * x.tn4}/${x.wgx}x${x.wgy}${x.splitK ? ` split-K ${x.splitK}` : ''}${x.doubleBuffer ? ' double-buffered' : ''}${x.invocations ? ` ${x.invocations} inv.` : ''}`;
+  const o = v as Record<string, unknown>;
+  if ('variant' in o) return `${String(o.variant)} ${t(o as never)}`;
+  if ('fwd' in o) return `fwd ${t(o.fwd as never)} wgrad ${t(o.wgrad as never)}`;
+  return JSON.stringify(v);
+}
+
+function line(r: TunedClass): string {
+  const ms = (v: unknown) => r.candidates.find((c) => JSON.stringify(c.variant) === JSON.stringify(v))?.ms?.toFixed(2) ?? '-';
+  return `${r.family.padEnd(14)} ${r.cls.padEnd(44)} ${short(r.chosen).padEnd(40)} ${ms(r.chosen).padStart(9)} ms  (default ${ms(r.default)} ms)`;
+}
+
+export function registerTune(program: Command): void {
+  program
+    .command('tune')
+    .description('time the kernel variants on this adapter for the shape classes of a training step; the winners go to the tuning cache')
+    .option('--json', 'print the table as one JSON object')
+    .option('--clear', 'empty the tuning cache (every adapter) and stop')
+    .option('--config <file>', 'the training config whose step is tuned (JSON, as for ncl train)')
+    .addOption(new Option('--preset <name>', "network preset (default: the config's)").choices(['tiny', 'paper']))
+    .option('--batch-size <n>', "images per step (default: the config's)", parseNumber('--batch-size', true, 2))
+    .option('--input-size <px>', "input side (default: the preset's)", parseNumber('--input-size', true, 32))
+    .option('--repeat <n>', 'timed runs per variant (the median counts)', parseNumber('--repeat', true, 1), 3)
+    .action(async (o: TuneCommandOptions) => {
+      if (o.clear) {
+        const { location, removed } = clearTuneCache();
+        if (o.json) console.log(JSON.stringify({ cleared: removed, location }));
+        else console.log(`removed ${removed.length} tuning cache entr${removed.length === 1 ? 'y' : 'ies'} from ${location}`);
+        return;
+      }
+      const config = resolveTrainConfig(o.config ? readConfigFile(o.config) : {}, {
+        ...(o.preset ? { preset: o.preset } : {}),
+        ...(o.batchSize ? { batchSize: o.batchSize } : {}),
+        ...(o.inputSize ? { model: { inputSize: o.inputSize } } : {}),
+      });
+      const rt = await openDevice();
+      const a = deviceAdapter();
+      const cache = tuneCacheFile();
+      if (!o.json) console.log(`# adapter: ${a.description} (${a.backend}, ${a.driver}); profile ${rt.profile}; timing: ${rt.device.features.has('timestamp-query') ? 'timestamp-query (host time reported apart)' : 'host clock (no timestamp-query)'}`);
+      const result = await tuneTrainingStep(config, { repeat: o.repeat, ...(o.json ? {} : { onClass: (r: TunedClass) => console.log(line(r)) }) });
+      if (o.json) {
+        console.log(JSON.stringify({ adapter: a.description, backend: a.backend, driver: a.driver, profile: rt.profile, cache, preset: config.preset, batchSize: config.batchSize, stepMs: result.stepMs, tuneMs: result.tuneMs, classes: result.rows }, null, 1));
+        return;
+      }
+      const changed = result.rows.filter((r) => JSON.stringify(r.chosen) !== JSON.stringify(r.default)).length;
+      console.log(`# ${result.rows.length} shape classes tuned in ${(result.tuneMs / 1000).toFixed(1)} s (${changed} differ from the default); written to ${cache}`);
+    });
+}
