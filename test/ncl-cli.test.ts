@@ -141,7 +141,7 @@ test('argument, file and config errors name what is wrong', async () => {
     [['synth', '--out', join(dir, 'never'), '--seed', '-3'], /--seed must be an integer ≥ 0, got "-3"/],
     [['ablate', '--data', data, '--val', data, '--seeds', '0'], /--seeds must be an integer ≥ 1, got "0"/],
     [['demo', '--image-size', '0'], /--image-size must be an integer ≥ 1, got "0"/],
-    [['train', '--data', data, '--role-switch', 'sometimes'], /argument 'sometimes' is invalid.*dual, alternate, drop, off/],
+    [['train', '--data', data, '--role-switch', 'sometimes'], /argument 'sometimes' is invalid.*dual, switch, alternate, drop, off/],
     [['train', '--data', data, '--batch-size', '1'], /batchSize must be an integer ≥ 2, got 1/],
     [['train', '--data', data, '--input-size', '72'], /inputSize must be a multiple of 16/],
     [['train', '--data', join(dir, 'missing.json')], /dataset not found: .*missing\.json/],
