@@ -169,7 +169,7 @@ test('argument, file and config errors name what is wrong', async () => {
   }
   const help = await ncl('train', '--help');
   assert.match(help.stdout, /--steps <n> +optimiser steps \(default 1000\)/);
-  assert.match(help.stdout, /--tau <x> +τ, contrastive temperature \(default 0\.1\)/);
+  assert.match(help.stdout, /--tau <x> +τ, contrastive temperature \(default 0\.5\)/);
   const empty = join(dir, 'empty.json');
   writeFileSync(empty, '[]');
   const checked = await ncl('data', 'check', empty);
