@@ -111,7 +111,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   }
   const calibrate = lap();
 
-  if (o.config.evalEvery === undefined) config = resolveTrainConfig(config, { evalEvery: Math.max(1, Math.floor(config.steps / DEMO_EVALUATIONS)) });
+  if (o.config.evalEvery === undefined) config = resolveTrainConfig(config, { evalEvery: Math.max(1, Math.ceil(config.steps / DEMO_EVALUATIONS)) });
   const run = await train({ config, train: trainSet, val: valSet, outDir: join(o.out, 'run'), existing: 'replace', progress: o.progress });
   const trainSeconds = lap();
   const evaluation = await evaluate(run.net, testSet, { separation: config.ncl });
