@@ -53,6 +53,15 @@ test('ncl demo trains the steps asked for instead of filling its time budget', a
   }
 });
 
+test('too few images is an error naming --images', async () => {
+  await device();
+  const error = await runDemo({ out: '/nonexistent/demo', minutes: 1, seed: 0, images: 4, config: {}, progress: false, log: () => {} }).then(
+    () => null,
+    (e: Error) => e,
+  );
+  assert.match(error?.message ?? 'no error', /--images must be at least 5 .*got 4/);
+});
+
 test('the demo scale follows the adapter: more and larger images on a GPU', () => {
   const [cpu, gpu] = [demoScale(true), demoScale(false)];
   assert.equal([cpu.images, cpu.imageSize, cpu.config], [200, 128, {}]);

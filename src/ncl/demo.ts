@@ -8,7 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openDataset } from '../data/dataset.ts';
-import { generateSyntheticSet } from '../data/synth/generate.ts';
+import { generateSyntheticSet, minimumSyntheticCount } from '../data/synth/generate.ts';
 import { deviceAdapter } from '../device.ts';
 import { evalJson, evaluate, type EvalJson } from './evaluate.ts';
 import { collectSamples, writeReport } from './report/report.ts';
@@ -90,6 +90,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const adapter = deviceAdapter();
   const scale = demoScale(adapter.fallback);
   const [images, imageSize] = [o.images ?? scale.images, o.imageSize ?? scale.imageSize];
+  const least = minimumSyntheticCount();
+  if (images < least) throw new Error(`--images must be at least ${least} (the validation and test splits need a tampered and an authentic image each, training one image), got ${images}`);
   o.log(`${scale.name} (options given win)`);
   o.log(`generating ${images} synthetic images (${imageSize} px) in ${join(o.out, 'synth')}`);
   await generateSyntheticSet({ out: join(o.out, 'synth'), count: images, size: imageSize, seed: o.seed, force: true });

@@ -57,6 +57,14 @@ export interface SynthSummary {
   byKind: Record<SplitName, Record<ManipulationKind, { count: number; meanArea: number }>>;
 }
 
+/** The shares of the val and test splits unless given. */
+export const DEFAULT_SPLIT_SHARES = { val: 0.1, test: 0.2 };
+
+/** The fewest images a set with the default shares can have (val and test need two each). */
+export function minimumSyntheticCount(): number {
+  return minimumCount(DEFAULT_SPLIT_SHARES);
+}
+
 function checkOptions(o: Required<Pick<SynthOptions, 'count' | 'size' | 'seed' | 'testShare' | 'valShare' | 'authenticShare'>>): void {
   if (!Number.isInteger(o.count)) throw new Error(`--count must be an integer, got ${o.count}`);
   if (!Number.isInteger(o.size) || o.size < 32 || o.size > 4096) throw new Error(`--size must be an integer in 32..4096, got ${o.size}`);
@@ -85,8 +93,8 @@ export async function generateSyntheticSet(options: SynthOptions): Promise<Synth
     count: options.count ?? 200,
     size: options.size ?? 256,
     seed: options.seed ?? 0,
-    testShare: options.testShare ?? 0.2,
-    valShare: options.valShare ?? 0.1,
+    testShare: options.testShare ?? DEFAULT_SPLIT_SHARES.test,
+    valShare: options.valShare ?? DEFAULT_SPLIT_SHARES.val,
     authenticShare: options.authenticShare ?? 0.2,
   };
   checkOptions(settings);
