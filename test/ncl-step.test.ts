@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
 import { backward, tensor } from '../src/index.ts';
 import { contrastiveBounds } from '../src/ncl/method/contrastive-bounds.ts';
+import { SeparationAccumulator } from '../src/ncl/method/separation.ts';
 import { Rng } from '../src/common/rng.ts';
 import { pivotConsistentLoss, segmentationLoss } from '../src/ncl/method/losses.ts';
 import { modelConfig } from '../src/ncl/method/model/config.ts';
@@ -61,6 +62,23 @@ test('contrastive bounds: log(N − 1) at collapse, the loss of antipodal class 
   assertClose([await loss([[1, 0], [1, 0], [1, 0], [-1, 0], [-1, 0], ignored])], [bounds.minimum], 1e-5, 1e-5, 'minimum');
   assert.ok((await loss([[1, 0], [0.8, 0.6], [1, 0], [-1, 0], [-0.6, -0.8], ignored])) > bounds.minimum, 'spread classes lose more');
   assert.is(contrastiveBounds([0, 1, 2, -1], tau), null, 'no kept anchor');
+});
+
+test('patch separation: mean cosines within and across kinds, from known patch embeddings', async () => {
+  // a 16 px input, embeddings at stride 4, 8 px patches: four patches of 2×2 cells, each constant
+  const unit = [[1, 0], [0, 1], [0.6, 0.8], [0, 1]];
+  const emb = new Float32Array(2 * 4 * 4);
+  for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) unit[(y >> 1) * 2 + (x >> 1)]!.forEach((v, d) => (emb[d * 16 + y * 4 + x] = v));
+  const masks = new Uint8Array(16 * 16);
+  for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) masks[y * 16 + x] = 1; // patch 0 tampered
+  const out = { logits: tensor(new Float32Array(2 * 256), [1, 2, 16, 16]), pivot: tensor([0], [1]), embeddings: { t: tensor(emb, [1, 2, 4, 4]) } };
+  const acc = new SeparationAccumulator(['t'], { ...DEFAULT_NCL_OPTIONS, patchSize: 8 });
+  await acc.add(out, masks);
+  const s = (await acc.summarise()).t!;
+  assert.equal([s.tampered, s.authentic], [1, 3]);
+  assertClose([s.cosine.authentic!, s.cosine.cross!], [(0.8 + 1 + 0.8) / 3, (0 + 0.6 + 0) / 3], 1e-6, 1e-6, 'within authentic, across');
+  assert.equal([s.cosine.tampered, s.con], [null, null], 'one tampered patch: no pair, no L_con');
+  for (const t of [out.logits, out.pivot, out.embeddings.t]) t.dispose();
 });
 
 test('L_pc = mean(1 − z_T · z_A) over the held rows; L_seg is the pixel softmax cross-entropy, optionally class-weighted', async () => {
