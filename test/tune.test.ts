@@ -129,19 +129,30 @@ test('clear empties the cache: the class is unseen again', () => {
 
 test("'all' times a matmul class anew over every candidate; the winner's product matches float64", async () => {
   const random = rng(9);
-  startChoices('all');
   const a = randomArr([70, 33], random);
   const b = randomArr([33, 50], random);
-  ncl.matmul(toTensor(a), toTensor(b)).dispose();
-  const rows = (await tunePending({ repeat: 1 })).filter((r) => r.family === 'matmul');
-  assert.is(rows.length, 1);
-  assert.is(rows[0]!.candidates.length, MATMUL_CANDIDATES.length);
-  for (const c of rows[0]!.candidates) assert.ok(c.ms! > 0, `${JSON.stringify(c.variant)}: ${c.error ?? c.ms}`);
-  assert.ok(MATMUL_CANDIDATES.includes(rows[0]!.chosen as never));
+  const { row } = await tuneOneClass(async () => ncl.matmul(toTensor(a), toTensor(b)).dispose(), 'matmul', MATMUL_CANDIDATES.length);
+  assert.ok(MATMUL_CANDIDATES.includes(row.chosen as never));
   const got = await ncl.matmul(toTensor(a), toTensor(b)).data();
-  assert.equal(Object.values(variantRecord().matmul!), [rows[0]!.chosen]);
-  assertClose(got, refMatmul(a, b).data, 1e-5, 1e-4, `matmul with ${JSON.stringify(rows[0]!.chosen)}`);
+  assert.equal(Object.values(variantRecord().matmul!), [row.chosen]);
+  assertClose(got, refMatmul(a, b).data, 1e-5, 1e-4, `matmul with ${JSON.stringify(row.chosen)}`);
 });
+
+/**
+ * Runs `work` with the defaults (its result is returned as `before`), then in 'all' mode, and tunes
+ * what that left pending: exactly one class of `family`, every one of its `candidates` timed.
+ */
+async function tuneOneClass<T>(work: () => Promise<T>, family: string, candidates: number) {
+  startChoices('off');
+  const before = await work();
+  startChoices('all');
+  await work();
+  const rows = (await tunePending({ repeat: 1 })).filter((r) => r.family === family);
+  assert.is(rows.length, 1);
+  assert.is(rows[0]!.candidates.length, candidates);
+  for (const c of rows[0]!.candidates) assert.ok(c.ms! > 0, `${JSON.stringify(c.variant)}: ${c.error ?? c.ms}`);
+  return { before, row: rows[0]! };
+}
 
 test("'all' times the fused contrastive loss's class over every candidate; the winner's loss matches the default's", async () => {
   const random = rng(11);
@@ -155,16 +166,9 @@ test("'all' times the fused contrastive loss's class over every candidate; the w
     for (const t of [l, zt]) t.dispose();
     return v;
   };
-  startChoices('off');
-  const before = await loss();
-  startChoices('all');
-  await loss();
-  const rows = (await tunePending({ repeat: 1 })).filter((r) => r.family === 'contrastive');
-  assert.is(rows.length, 1);
-  assert.is(rows[0]!.cls, 'n128 d16');
-  assert.is(rows[0]!.candidates.length, CONTRASTIVE_CANDIDATES.length);
-  for (const c of rows[0]!.candidates) assert.ok(c.ms! > 0, `${JSON.stringify(c.variant)}: ${c.error ?? c.ms}`);
-  assertClose([await loss()], [before], 1e-5, 1e-5, `loss with ${JSON.stringify(rows[0]!.chosen)}`);
+  const { before, row } = await tuneOneClass(loss, 'contrastive', CONTRASTIVE_CANDIDATES.length);
+  assert.is(row.cls, 'n128 d16');
+  assertClose([await loss()], [before], 1e-5, 1e-5, `loss with ${JSON.stringify(row.chosen)}`);
 });
 
 test("'all' times batch norm's channel-sum cuts for a class; the winner's statistics match the default's", async () => {
@@ -178,15 +182,8 @@ test("'all' times batch norm's channel-sum cuts for a class; the winner's statis
     y.dispose();
     return v;
   };
-  startChoices('off');
-  const before = await normed();
-  startChoices('all');
-  await normed();
-  const rows = (await tunePending({ repeat: 1 })).filter((r) => r.family === 'batchnorm-rows');
-  assert.is(rows.length, 1);
-  assert.is(rows[0]!.candidates.length, BATCHNORM_ROWS_CANDIDATES.length);
-  for (const c of rows[0]!.candidates) assert.ok(c.ms! > 0, `${JSON.stringify(c.variant)}: ${c.error ?? c.ms}`);
-  assertClose(await normed(), before, 1e-5, 1e-4, `batch norm with ${JSON.stringify(rows[0]!.chosen)}`);
+  const { before, row } = await tuneOneClass(normed, 'batchnorm-rows', BATCHNORM_ROWS_CANDIDATES.length);
+  assertClose(await normed(), before, 1e-5, 1e-4, `batch norm with ${JSON.stringify(row.chosen)}`);
 });
 
 test.run();

@@ -2,6 +2,8 @@
 // training step uses and writes the winners to the tuning cache ($XDG_CACHE_HOME/ncl/, default
 // ~/.cache/ncl/), which `ncl train` reads; --clear empties the cache.
 import { Option, type Command } from 'commander';
+import type { ConvTiling } from '../../kernels/conv.ts';
+import type { MatmulTiling } from '../../kernels/matmul.ts';
 import { clearTuneCache, deviceAdapter, tuneCacheFile, type TunedClass } from '../../device.ts';
 import { readConfigFile, resolveTrainConfig } from '../../ncl/train/config.ts';
 import { tuneTrainingStep } from '../../ncl/train/tune-step.ts';
@@ -18,15 +20,8 @@ interface TuneCommandOptions {
   repeat: number;
 }
 
-interface Tile {
-  tm: number;
-  tn4: number;
-  wgx: number;
-  wgy: number;
-  splitK?: number;
-  doubleBuffer?: boolean;
-  invocations?: number;
-}
+/** Either tiling: matmul's (its variant aside) or conv's. */
+type Tile = Omit<MatmulTiling, 'variant'> & ConvTiling;
 
 /** A variant in a few characters: "vec4 8x8/8x8 split-K 4", "fwd 16x4/8x8 wgrad 8x8/8x8". */
 function short(v: unknown): string {

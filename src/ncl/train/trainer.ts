@@ -138,9 +138,11 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     hostCopy = { state: await captureState(net, optimizer), step, at: performance.now() };
     return hostCopy.state;
   };
+  /** The state after `step`: the host copy if it is of that step, else a fresh one. */
+  const stateAt = async (step: number) => (hostCopy?.step === step ? hostCopy.state : await copyToHost(step));
   const save = async (step: number) => {
     begin();
-    writeCheckpoint(checkpointPath, hostCopy?.step === step ? hostCopy.state : await copyToHost(step), config, step);
+    writeCheckpoint(checkpointPath, await stateAt(step), config, step);
     savedStep = step;
   };
   const hostCopySeconds = o.hostCopyEverySeconds ?? 60;
@@ -155,7 +157,7 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     log.append({ type: 'eval', step, ...lastEval });
     const f1 = lastEval.pixelF1;
     if (f1 !== null && (!best || f1 > best.pixelF1)) {
-      writeCheckpoint(bestPath, hostCopy?.step === step ? hostCopy.state : await copyToHost(step), config, step);
+      writeCheckpoint(bestPath, await stateAt(step), config, step);
       best = { checkpoint: bestPath, step, pixelF1: f1 };
     }
     progress.note(`eval at step ${step}: pixel F1 ${fmt(lastEval.pixelF1)} AUC ${fmt(lastEval.pixelAUC)} (all-tampered F1 ${fmt(lastEval.baselineAllTamperedF1)})${lastEval.separation ? `; ${formatSeparation(lastEval.separation)}` : ''}`);
