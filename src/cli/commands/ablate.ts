@@ -39,7 +39,7 @@ export function registerAblate(program: Command): void {
     const [trainSet, valSet] = await Promise.all([openDataset(o.data), openDataset(o.val)]);
     await openDevice();
     let base = resolveTrainConfig(o.config ? readConfigFile(o.config) : {}, configFromCli(o));
-    const timing = await measureStepTime(base, trainSet, 2, load);
+    const timing = await measureStepTime(base, trainSet, load);
     if (o.minutes !== undefined) base = resolveTrainConfig(base, { steps: stepsForBudget(o.minutes, timing, warmupOf(base)) });
     const runs = ablationSettings(base.ncl.lambdaPc).length * o.seeds;
     const minutes = (runs * base.steps * timing.secondsPerStep) / 60;

@@ -1,5 +1,7 @@
 // How long a training step takes on this adapter: a few real steps of the same config on the same
-// data (the first one, which compiles the pipelines, is not counted). Time budgets (`ncl demo`,
+// data. The first steps are not counted: the first compiles the pipelines, and the buffer pool and
+// bind-group cache reach their steady state over the next one (bench/RESULTS.md, "train and the
+// demo"); counting it made the demo train about 6 of its 8 minutes. Time budgets (`ncl demo`,
 // `ncl ablate --minutes`) become step counts from it, so the LR schedule spans the whole budget.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,13 +19,17 @@ export interface StepTiming {
   firstStepSeconds: number;
 }
 
-export async function measureStepTime(config: TrainConfig, data: DatasetListing, timedSteps = 2, load: LoadOptions = {}): Promise<StepTiming> {
+/** Steps run before the timed ones, and steps timed. */
+const SETTLING_STEPS = 2;
+const TIMED_STEPS = 5;
+
+export async function measureStepTime(config: TrainConfig, data: DatasetListing, load: LoadOptions = {}): Promise<StepTiming> {
   const outDir = await mkdtemp(join(tmpdir(), 'ncl-calibrate-'));
   try {
-    const steps = timedSteps + 1;
+    const steps = SETTLING_STEPS + TIMED_STEPS;
     const trial = await train({ config: resolveTrainConfig(config, { steps: steps + 1, warmupSteps: 1, checkpointEvery: 0 }), train: data, outDir, stopAfter: steps, load });
     trial.net.dispose();
-    const timed = trial.history.slice(1).map((r) => r.seconds).sort((a, b) => a - b);
+    const timed = trial.history.slice(SETTLING_STEPS).map((r) => r.seconds).sort((a, b) => a - b);
     const secondsPerStep = timed[Math.floor(timed.length / 2)]!;
     return { secondsPerStep, imagesPerSecond: (config.batchSize * config.accumulate) / secondsPerStep, firstStepSeconds: trial.history[0]!.seconds };
   } finally {
