@@ -16,34 +16,44 @@ export function findTorchPython(): { python?: string; reason: string } {
   return { reason: `no python3 with torch among ${candidates.join(', ')} (Debian: apt-get install python3-torch)` };
 }
 
-export type PeerRow = Record<string, string | number | null>;
+export type PeerRow = Record<string, string | number | null | Record<string, number | null>>;
 
 export interface PeerOptions extends BenchOptions {
   /** --no-torch: skip the peer. */
   noTorch?: boolean;
 }
 
-/**
- * The peer's rows for `spec` (the bench's own shapes), with a note naming its device; or an empty
- * list and a note saying why it did not run. A peer that fails is reported, not fatal.
- */
-export function runTorchPeer(report: Report, workload: 'matmul' | 'conv' | 'contrastive', spec: unknown[], options: PeerOptions): PeerRow[] {
+/** The python3 the peer runs on, or null after a note saying why it is skipped. */
+export function torchPeerPython(report: Report, options: PeerOptions): string | null {
   if (options.noTorch) {
     report.note('pytorch skipped: --no-torch');
-    return [];
+    return null;
   }
   const found = findTorchPython();
-  if (!found.python) {
-    report.note(`pytorch skipped: ${found.reason}`);
-    return [];
-  }
+  if (!found.python) report.note(`pytorch skipped: ${found.reason}`);
+  return found.python ?? null;
+}
+
+export type PeerWorkload = 'matmul' | 'conv' | 'contrastive' | 'train';
+
+/**
+ * The peer's rows for `spec` (the bench's own workload), with a note naming its device; an empty
+ * list after a note if it failed, which is reported, not fatal.
+ */
+export function runPeerScript(report: Report, python: string, workload: PeerWorkload, spec: unknown[], options: PeerOptions): PeerRow[] {
   const args = [PEER_SCRIPT, workload, JSON.stringify(spec), '--warmup', String(options.warmup), '--repeat', String(options.repeat)];
-  const r = spawnSync(found.python, args, { encoding: 'utf8', maxBuffer: 2 ** 24 });
+  const r = spawnSync(python, args, { encoding: 'utf8', maxBuffer: 2 ** 24 });
   if (r.status !== 0) {
-    report.note(`pytorch failed (${found.python}): ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
+    report.note(`pytorch failed (${python}): ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
     return [];
   }
   const [header, ...rows] = r.stdout.trim().split('\n').map((line) => JSON.parse(line) as PeerRow);
   report.note(`pytorch ${header!.torch} on ${header!.device} (${header!.threads} threads, ${header!.dtype})`);
   return rows;
+}
+
+/** The peer's rows for `spec`, or none (with a note) when it is skipped or fails. */
+export function runTorchPeer(report: Report, workload: PeerWorkload, spec: unknown[], options: PeerOptions): PeerRow[] {
+  const python = torchPeerPython(report, options);
+  return python ? runPeerScript(report, python, workload, spec, options) : [];
 }

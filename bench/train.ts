@@ -1,11 +1,13 @@
 // `ncl bench train`: one NCL training step (forward, the NCL losses, backward, optimiser update) of a
 // preset on a fixed batch (its patch sample planned once, untimed) from the synthetic set, as
-// images/s; what one step asks of the runtime (dispatches, submits, buffers created, read-backs);
-// then a separate profiling pass that replays the step's dispatches one at a time, each submitted
-// and waited for alone, and sums the
-// time per kernel family. Synchronising per dispatch removes the overlap and batching of a normal
-// step and adds a submit + wait to every kernel, so the profile shows where time goes relative to
-// other kernels, not how long the step takes; its sum exceeds the step time.
+// images/s; the same step in PyTorch where a python3 with torch is found (bench/peer_torch.py on
+// the same initial weights, batch and patch sample; the first step's loss of each side is shown);
+// what one step asks of the runtime (dispatches, submits, buffers created, read-backs); then a
+// separate profiling pass that replays the step's dispatches one at a time, each submitted and
+// waited for alone, and sums the time per kernel family. Synchronising per dispatch removes the
+// overlap and batching of a normal step and adds a submit + wait to every kernel, so the profile
+// shows where time goes relative to other kernels, not how long the step takes; its sum exceeds
+// the step time.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +17,8 @@ import { openDataset } from '../src/data/dataset.ts';
 import { generateSyntheticSet } from '../src/data/synth/generate.ts';
 import { Rng } from '../src/common/rng.ts';
 import { nclStepLosses, planPatches, type PatchPlan, type TrainingBatch } from '../src/ncl/method/step.ts';
+import type { NclOptions } from '../src/ncl/method/options.ts';
+import { contrastiveTerms } from '../src/ncl/method/roles.ts';
 import { buildNetwork } from '../src/ncl/train/checkpoint.ts';
 import { modelConfigOf, resolveTrainConfig, type TrainConfig } from '../src/ncl/train/config.ts';
 import { TrainingData } from '../src/ncl/train/data.ts';
@@ -23,9 +27,11 @@ import type { NclNetwork } from '../src/ncl/method/model/network.ts';
 import type { Optimizer } from '../src/optim/optimizer.ts';
 import { runtime } from '../src/runtime/context.ts';
 import type { DispatchRequest } from '../src/runtime/runtime.ts';
-import { Report, benchHeader, nclDone, timeRuns, type BenchOptions } from './harness.ts';
+import { Report, benchHeader, nclDone, timeRuns } from './harness.ts';
+import { runPeerScript, torchPeerPython, type PeerOptions } from './peer.ts';
+import { writeTrainPeerSpec } from './train-peer.ts';
 
-export interface TrainBenchOptions extends BenchOptions {
+export interface TrainBenchOptions extends PeerOptions {
   preset: TrainConfig['preset'];
   batchSize: number;
   inputSize?: number;
@@ -33,10 +39,55 @@ export interface TrainBenchOptions extends BenchOptions {
   noProfile: boolean;
 }
 
-function step(net: NclNetwork, optimizer: Optimizer, batch: TrainingBatch, plan: PatchPlan | null, config: TrainConfig): void {
-  tidy(() => backward(nclStepLosses(net, batch, config.ncl, 0, plan).total));
-  optimizer.step();
-  optimizer.zeroGrad();
+/** What the bench trains: a preset's network and AdamW on one fixed batch and its patch sample. */
+export interface TrainWorkload {
+  config: TrainConfig;
+  net: NclNetwork;
+  optimizer: Optimizer;
+  batch: TrainingBatch;
+  plan: PatchPlan | null;
+}
+
+/** The workload, its batch drawn from a synthetic set written into `dir` (no augmentation); the
+ *  method's options are the defaults unless `ncl` replaces some. */
+export async function trainWorkload(dir: string, o: { preset: TrainConfig['preset']; batchSize: number; inputSize?: number; ncl?: Partial<NclOptions> }): Promise<TrainWorkload> {
+  const config = resolveTrainConfig({ preset: o.preset, batchSize: o.batchSize, augment: false, ncl: o.ncl ?? {}, ...(o.inputSize ? { model: { inputSize: o.inputSize } } : {}) });
+  const size = modelConfigOf(config).inputSize;
+  await generateSyntheticSet({ out: dir, count: Math.max(10, 2 * o.batchSize), size, seed: 0, testShare: 0.1 });
+  const data = new TrainingData(await openDataset(join(dir, 'train.json')), { seed: 0, batchSize: o.batchSize, accumulate: 1, inputSize: size, augment: false });
+  const batch = await data.batch(0, 0);
+  const plan = await planPatches(batch, modelConfigOf(config).embedDim, config.ncl, Rng.fromSeed(0));
+  const net = buildNetwork(config).train();
+  return { config, net, optimizer: createOptimizer(net.parameters(), config).optimizer, batch, plan };
+}
+
+export function disposeWorkload(w: TrainWorkload): void {
+  w.batch.images.dispose();
+  w.plan?.sample.index.dispose();
+  w.net.dispose();
+  w.optimizer.dispose();
+}
+
+/** One step: forward, the NCL losses (the contrastive terms of step 0), backward, update. */
+export function trainStep(w: TrainWorkload): void {
+  tidy(() => backward(nclStepLosses(w.net, w.batch, w.config.ncl, 0, w.plan).total));
+  w.optimizer.step();
+  w.optimizer.zeroGrad();
+}
+
+/** One step, returning its loss terms as numbers (named as the PyTorch peer names them). */
+export async function trainStepLosses(w: TrainWorkload): Promise<Record<string, number | null>> {
+  const terms = contrastiveTerms(w.config.ncl.roleSwitch, 0, w.config.ncl.switchEvery);
+  const parts = tidy(() => {
+    const l = nclStepLosses(w.net, w.batch, w.config.ncl, 0, w.plan);
+    backward(l.total);
+    return [l.seg, l.pc, l.total, ...l.con];
+  });
+  w.optimizer.step();
+  w.optimizer.zeroGrad();
+  const [seg, pc, total, ...con] = await Promise.all(parts.map((t) => t?.item() ?? null));
+  for (const t of parts) t?.dispose();
+  return { seg: seg!, pc: pc ?? null, total: total!, ...Object.fromEntries(terms.map((t, i) => [`con_${t.head}`, con[i]!])) };
 }
 
 /** The kernel family: the kernel's name up to its specialisation ("matmul[tile=4x4]" → "matmul"). */
@@ -86,39 +137,36 @@ async function profileStep(run: () => void): Promise<Map<string, { ms: number; c
 }
 
 export async function benchTrain(o: TrainBenchOptions): Promise<void> {
-  const config = resolveTrainConfig({ preset: o.preset, batchSize: o.batchSize, augment: false, ...(o.inputSize ? { model: { inputSize: o.inputSize } } : {}) });
-  const size = modelConfigOf(config).inputSize;
   const dir = await mkdtemp(join(tmpdir(), 'ncl-bench-train-'));
   try {
-    await generateSyntheticSet({ out: dir, count: Math.max(10, 2 * o.batchSize), size, seed: 0, testShare: 0.1 });
-    const data = new TrainingData(await openDataset(join(dir, 'train.json')), { seed: 0, batchSize: o.batchSize, accumulate: 1, inputSize: size, augment: false });
-    const batch = await data.batch(0, 0);
-    const plan = await planPatches(batch, modelConfigOf(config).embedDim, config.ncl, Rng.fromSeed(0));
-    const net = buildNetwork(config).train();
-    const { optimizer } = createOptimizer(net.parameters(), config);
+    const w = await trainWorkload(dir, o);
     const report = new Report(
-      benchHeader('train', { preset: o.preset, inputSize: size, batchSize: o.batchSize, roleSwitch: config.ncl.roleSwitch, parameters: net.parameters().reduce((n, p) => n + p.size, 0) }),
-      ['row', 'ms', 'min', 'max', 'imagesPerSecond', 'count', 'share'],
+      benchHeader('train', { preset: o.preset, inputSize: modelConfigOf(w.config).inputSize, batchSize: o.batchSize, roleSwitch: w.config.ncl.roleSwitch, parameters: w.net.parameters().reduce((n, p) => n + p.size, 0) }),
+      ['impl', 'row', 'ms', 'min', 'max', 'imagesPerSecond', 'vsTorch', 'loss', 'count', 'share'],
       o.json,
     );
-    const t = await timeRuns(() => step(net, optimizer, batch, plan, config), nclDone, o);
-    report.add({ row: 'train step', ms: t.ms, min: t.min, max: t.max, imagesPerSecond: (1000 * o.batchSize) / t.ms, count: null, share: null });
-    for (const [row, count] of await stepCounts(() => step(net, optimizer, batch, plan, config))) {
-      report.add({ row, ms: null, min: null, max: null, imagesPerSecond: null, count, share: null });
-    }
+    // The peer starts from the same initial weights; its first step's loss is shown beside ncl's.
+    const python = torchPeerPython(report, o);
+    if (python && modelConfigOf(w.config).dropout.some((p) => p > 0)) report.note('the network has dropout: each side draws its own masks, so the two first-step losses differ');
+    const [peer] = python ? runPeerScript(report, python, 'train', [await writeTrainPeerSpec(dir, w.net, w.config, w.batch, w.plan)], o) : [];
+    // The step that reads its loss back is the first warm-up step: its compilation counts with theirs.
+    const compileBefore = runtime().pipelines.compileMs;
+    const loss = (await trainStepLosses(w)).total;
+    const lossCompileMs = runtime().pipelines.compileMs - compileBefore;
+    const t = await timeRuns(() => trainStep(w), nclDone, o);
+    const torchMs = peer ? (peer.ms as number) : null;
+    const empty = { min: null, max: null, imagesPerSecond: null, vsTorch: null, loss: null };
+    report.add({ impl: 'ncl', row: 'train step', ms: t.ms, min: t.min, max: t.max, imagesPerSecond: (1000 * o.batchSize) / t.ms, vsTorch: torchMs === null ? null : torchMs / t.ms, loss, count: null, share: null });
+    if (peer) report.add({ impl: 'pytorch', row: 'train step', ms: torchMs, min: peer.min as number, max: peer.max as number, imagesPerSecond: peer.imagesPerSecond as number, vsTorch: 1, loss: (peer.loss as Record<string, number>).total!, count: null, share: null });
+    for (const [row, count] of await stepCounts(() => trainStep(w))) report.add({ impl: 'ncl', row, ms: null, ...empty, count, share: null });
     if (!o.noProfile) {
       report.note('profile: each dispatch of one step replayed alone (submit + wait); synchronising per dispatch distorts timings, so read the shares, not the sum');
-      const totals = await profileStep(() => step(net, optimizer, batch, plan, config));
+      const totals = await profileStep(() => trainStep(w));
       const sum = [...totals.values()].reduce((a, e) => a + e.ms, 0);
-      for (const [name, e] of [...totals].sort((a, b) => b[1].ms - a[1].ms)) {
-        report.add({ row: name, ms: e.ms, min: null, max: null, imagesPerSecond: null, count: e.count, share: e.ms / sum });
-      }
+      for (const [name, e] of [...totals].sort((a, b) => b[1].ms - a[1].ms)) report.add({ impl: 'ncl', row: name, ms: e.ms, ...empty, count: e.count, share: e.ms / sum });
     }
-    report.finish({ compileMs: t.compileMs });
-    batch.images.dispose();
-    plan?.sample.index.dispose();
-    net.dispose();
-    optimizer.dispose();
+    report.finish({ compileMs: t.compileMs + lossCompileMs });
+    disposeWorkload(w);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

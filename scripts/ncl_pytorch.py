@@ -10,6 +10,11 @@ The layout follows src/ncl/method/model/*.ts and is built from the model config 
     out['pivot']            # [B, C, S/4, S/4], what the heads read
     out['embeddings']['t']  # [B, D, S/4, S/4] per branch head present
 
+The training losses, as ncl's step computes them (docs/method.md §3-§5), for the sampled patch rows:
+
+    losses = ncl_losses(model.train()(x), masks, rows, json.loads(meta['ncl.config'])['ncl'])
+    losses['total'].backward()   # also 'seg', 'con' (one per contrastive term), 'pc'
+
 Command line (used by ncl's tests; float32 little-endian raw files):
     python3 ncl_pytorch.py MODEL.safetensors                          # load strictly, summarise
     python3 ncl_pytorch.py MODEL.safetensors --forward IN OUT --batch B
@@ -199,6 +204,88 @@ class NclDeepLab(nn.Module):
         pivot, logits = self.decoder(self.aspp(features), low)
         logits = F.interpolate(logits, size=x.shape[2:], mode='bilinear', align_corners=True)
         return {'logits': logits, 'pivot': pivot, 'embeddings': {h: getattr(self, f'branch_{h}')(pivot) for h in self.heads}}
+
+
+# The NCL losses (docs/method.md §3-§5), unfused, as ncl's training step computes them. The patch
+# sample (which patches enter the contrastive terms) is an input: ncl draws it (src/ncl/method/patches.ts).
+PATCH_AUTHENTIC, PATCH_TAMPERED, PATCH_CONTOUR = 0, 1, 2
+
+
+def patch_means(x, cell):
+    """Rows [B·rows·cols, C] of the means of x [B, C, H, W] over cell×cell cells, image by image,
+    then cells row-major; a partial cell at the right or bottom averages over its part inside."""
+    h, w = x.shape[2:]
+    pad = (0, -w % cell, 0, -h % cell)
+    sums = F.avg_pool2d(F.pad(x, pad), cell, divisor_override=1)
+    counts = F.avg_pool2d(F.pad(torch.ones_like(x[:1, :1]), pad), cell, divisor_override=1)
+    return (sums / counts).permute(0, 2, 3, 1).reshape(-1, x.shape[1])
+
+
+def patch_embeddings(embeddings, patch_size, image_size):
+    """(3.1): unit patch embeddings [patches, D] of a branch map [B, D, h, w]."""
+    q = patch_means(embeddings, patch_size * embeddings.shape[2] // image_size)
+    return q / torch.sqrt((q * q).sum(1, keepdim=True) + 1e-12)
+
+
+def patch_kinds(masks, patch_size, epsilon):
+    """(3.2): the kind of every patch of masks [B, H, W] (0/1): authentic if its tampered ratio
+    r ≤ ε, tampered if r ≥ 1 − ε, contour otherwise."""
+    r = patch_means(masks[:, None].float(), patch_size)[:, 0]
+    return torch.where(r <= epsilon, PATCH_AUTHENTIC, torch.where(r >= 1 - epsilon, PATCH_TAMPERED, PATCH_CONTOUR))
+
+
+def supcon_loss(z, labels, tau, anchor_weights=None):
+    """(5.2)-(5.5): Σ a_i ℓ_i / Σ a_i over the kept anchors (label ≥ 0, a positive exists), with
+    ℓ_i = LSE_i − mean_{p ∈ P_i} s_ip; equal weights when anchor_weights is None; 0 with no anchor.
+    Masked pairs take a large finite negative, not −∞, so no case needs a branch on the host."""
+    n = z.shape[0]
+    valid = labels >= 0
+    s = z @ z.t() / tau
+    others = valid[None, :] & ~torch.eye(n, dtype=torch.bool, device=z.device)
+    positives = others & (labels[None, :] == labels[:, None])
+    count = positives.sum(1)
+    kept = valid & (count > 0)
+    lse = torch.logsumexp(s.masked_fill(~others, -1e30), dim=1)
+    mean_pos = (s * positives).sum(1) / count.clamp(min=1)
+    a = kept.to(s.dtype) if anchor_weights is None else anchor_weights * kept
+    loss = torch.where(kept, lse - mean_pos, torch.zeros_like(lse))
+    return (a * loss).sum() / a.sum().clamp(min=1e-30)
+
+
+def contrastive_terms(mode, step, switch_every=1):
+    """(head, class of contour patches) of each contrastive term at a step (docs/method.md §4)."""
+    exchanged = step // switch_every % 2 == 1
+    return {
+        'dual': [('t', PATCH_TAMPERED), ('a', PATCH_AUTHENTIC)],
+        'switch': [('t', PATCH_AUTHENTIC if exchanged else PATCH_TAMPERED), ('a', PATCH_TAMPERED if exchanged else PATCH_AUTHENTIC)],
+        'alternate': [('t', PATCH_TAMPERED if step % 2 == 0 else PATCH_AUTHENTIC)],
+        'drop': [('t', -1)],
+        'off': [],
+    }[mode]
+
+
+def ncl_losses(out, masks, rows, options, step=0):
+    """The loss terms of one training step: {'seg', 'con' (one per term), 'pc' (or None), 'total'}.
+    out: the model's output; masks [B, S, S] (0/1); rows: the sampled patch rows (LongTensor);
+    options: ncl.config's 'ncl' object (roleSwitch, tau, lambdaCon, lambdaPc, ...)."""
+    o = options
+    weight = torch.tensor([1.0, o['segTamperedWeight']], dtype=out['logits'].dtype, device=masks.device)
+    seg = F.cross_entropy(out['logits'], masks.long(), weight=weight)  # (5.1)
+    terms = contrastive_terms(o['roleSwitch'], step, o['switchEvery'])
+    if not terms:
+        return {'seg': seg, 'con': [], 'pc': None, 'total': seg}
+    kinds = patch_kinds(masks, o['patchSize'], o['epsilon'])[rows]
+    counts = torch.bincount(kinds, minlength=3).to(seg.dtype)
+    anchor_weights = 1 / counts[kinds]  # (3.3)
+    z = {h: patch_embeddings(out['embeddings'][h], o['patchSize'], masks.shape[1])[rows] for h, _ in terms}
+    con = [supcon_loss(z[h], torch.where(kinds == PATCH_CONTOUR, contour, kinds), o['tau'], anchor_weights) for h, contour in terms]
+    total = seg + o['lambdaCon'] * sum(con) / len(con)  # (5.8)
+    pc = None
+    if o['roleSwitch'] in ('dual', 'switch'):  # (5.7)
+        held = (kinds != PATCH_CONTOUR if o['pivotConsistency'] == 'non-contour' else torch.ones_like(kinds, dtype=torch.bool)).to(seg.dtype)
+        pc = (held * (1 - (z['t'] * z['a']).sum(1))).sum() / held.sum().clamp(min=1)
+        total = total + o['lambdaPc'] * pc
+    return {'seg': seg, 'con': con, 'pc': pc, 'total': total}
 
 
 def load_ncl_export(path):
