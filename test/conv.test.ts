@@ -170,23 +170,28 @@ test('conv2d refuses a workgroup-memory tiling whose columns do not divide its i
   }
 });
 
-test('conv2d is deterministic: same inputs, same bits', async () => {
-  const x = toTensor(randomArr([2, 6, 15, 15], random), true);
-  const w = toTensor(randomArr([7, 6, 3, 3], random), true);
-  const run = async () => {
-    const y = ncl.tidy(() => {
-      const out = ncl.conv2d(x, w, null, { padding: 1 });
-      ncl.backward(ncl.sum(ncl.mul(out, out)));
-      return out;
-    });
-    const got = [await y.data(), await x.grad!.data(), await w.grad!.data()];
-    y.dispose();
-    x.zeroGrad();
-    w.zeroGrad();
-    return got;
-  };
-  assert.equal(await run(), await run());
-});
+// Under each profile's tilings; 1150 output pixels, so the weight gradient sums several chunks.
+for (const [profile, tilings] of Object.entries(CONV_TILINGS.defaults)) {
+  test(`conv2d is deterministic with the ${profile} tilings: same inputs, same bits`, async () => {
+    const x = toTensor(randomArr([2, 6, 25, 23], random), true);
+    const w = toTensor(randomArr([7, 6, 3, 3], random), true);
+    const run = async () => {
+      const y = ncl.tidy(() => {
+        const out = ncl.conv2d(x, w, null, { padding: 1 });
+        ncl.backward(ncl.sum(ncl.mul(out, out)));
+        return out;
+      });
+      const got = [await y.data(), await x.grad!.data(), await w.grad!.data()];
+      y.dispose();
+      x.zeroGrad();
+      w.zeroGrad();
+      return got;
+    };
+    await CONV_TILINGS.with(tilings, async () => assert.equal(await run(), await run()));
+    x.dispose();
+    w.dispose();
+  });
+}
 
 test('conv2d shape errors name the shapes', () => {
   assert.throws(() => ncl.conv2d(ncl.zeros([1, 3, 5, 5]), ncl.zeros([4, 2, 3, 3])), /weight has 2 input channels, expected 3/);

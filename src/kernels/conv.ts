@@ -299,27 +299,16 @@ function gatherConv(op: string, x: Storage, w: Storage, y: Storage, N: number, p
     .u32(MP)
     .finish();
   const columns = p.HG * p.WG;
-  if (t.shared) {
-    const name = `conv2d:${sharedName(t)}`;
-    checkLoopBudget(name, Math.ceil((p.TH * p.TW * p.C) / SHARED_BK) * sharedIterationsPerSlice(t), `a reduction over ${p.TH * p.TW}·${p.C} taps and channels`);
-    launch({
-      op,
-      kernel: kernel(name, 'conv2d_shared', sharedConstants(t)),
-      reads: [x, packed],
-      writes: [y],
-      uniforms: params,
-      workgroups: [Math.ceil(columns / (4 * t.tn4 * t.wgx)), Math.ceil(p.M / (t.tm * t.wgy)), N * p.groups],
-    });
-  } else {
-    launch({
-      op,
-      kernel: kernel(`conv2d[${t.tm}x${4 * t.tn4},${t.wgx}x${t.wgy}]`, 'conv2d', { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
-      reads: [x, packed],
-      writes: [y],
-      uniforms: params,
-      workgroups: [Math.ceil(columns / (4 * t.tn4) / t.wgx), Math.ceil(p.M / t.tm / t.wgy), N * p.groups],
-    });
-  }
+  const name = t.shared ? `conv2d:${sharedName(t)}` : `conv2d[${t.tm}x${4 * t.tn4},${t.wgx}x${t.wgy}]`;
+  if (t.shared) checkLoopBudget(name, Math.ceil((p.TH * p.TW * p.C) / SHARED_BK) * sharedIterationsPerSlice(t), `a reduction over ${p.TH * p.TW}·${p.C} taps and channels`);
+  launch({
+    op,
+    kernel: t.shared ? kernel(name, 'conv2d_shared', sharedConstants(t)) : kernel(name, 'conv2d', { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
+    reads: [x, packed],
+    writes: [y],
+    uniforms: params,
+    workgroups: [Math.ceil(columns / (4 * t.tn4 * t.wgx)), Math.ceil(p.M / (t.tm * t.wgy)), N * p.groups],
+  });
   packed.dispose();
 }
 
@@ -409,12 +398,13 @@ export function conv2dWeightGradKernel(dy: Storage, x: Storage, g: ConvGeometry)
   const Q = Cg * g.KH * g.KW;
   const chosen = CONV_TILINGS.current({ pass: 'wgrad', g }).wgrad;
   const t = chosen.shared ? fitSharedTiling(chosen, Mg) : fitTiling(chosen, Mg, Q);
-  const name = chosen.shared ? `conv2dWgrad:${sharedName(t)}` : `conv2dWgrad[${t.tm}x${4 * t.tn4},${t.wgx}x${t.wgy}]`;
-  // Invocations of one chunk, and the pixels of the reduction one invocation may sum within a
-  // CPU adapter's loop budget (the register kernel: one loop iteration per pixel).
-  const [blocksX, blocksY, perBlock] = chosen.shared ? [Math.ceil(Q / (4 * t.tn4 * t.wgx)), Math.ceil(Mg / (t.tm * t.wgy)), t.wgx * t.wgy] : [Math.ceil(Q / (4 * t.tn4)), Math.ceil(Mg / t.tm), 1];
-  const perChunk = blocksX * blocksY * perBlock * g.groups;
-  const budget = chosen.shared ? Math.floor(loopBudget() / sharedIterationsPerSlice(t)) * SHARED_BK : loopBudget();
+  const name = t.shared ? `conv2dWgrad:${sharedName(t)}` : `conv2dWgrad[${t.tm}x${4 * t.tn4},${t.wgx}x${t.wgy}]`;
+  const workgroups = [Math.ceil(Q / (4 * t.tn4 * t.wgx)), Math.ceil(Mg / (t.tm * t.wgy))] as const;
+  // Invocations of one chunk (those with a register tile; every one of a workgroup-memory block),
+  // and the pixels one invocation may sum within a CPU adapter's loop budget (the register
+  // kernel: one loop iteration per pixel).
+  const perChunk = g.groups * (t.shared ? workgroups[0] * workgroups[1] * t.wgx * t.wgy : Math.ceil(Q / (4 * t.tn4)) * Math.ceil(Mg / t.tm));
+  const budget = t.shared ? Math.floor(loopBudget() / sharedIterationsPerSlice(t)) * SHARED_BK : loopBudget();
   const R = g.N * g.Ho * g.Wo;
   // Enough chunks to fill the device, and never a chunk longer than a CPU adapter's loop budget.
   const target = chosen.invocations ?? WGRAD_TARGET_INVOCATIONS;
@@ -425,14 +415,14 @@ export function conv2dWeightGradKernel(dy: Storage, x: Storage, g: ConvGeometry)
   const part = Storage.empty(used === 1 ? shape : [used, g.Cout * Q]);
   launch({
     op: 'conv2d-weight-grad',
-    kernel: chosen.shared ? kernel(name, 'conv2d_wgrad_shared', sharedConstants(t)) : kernel(name, 'conv2d_wgrad', { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
+    kernel: t.shared ? kernel(name, 'conv2d_wgrad_shared', sharedConstants(t)) : kernel(name, 'conv2d_wgrad', { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
     reads: [dy, x],
     writes: [part],
     uniforms: uniforms()
       .u32(Cg, Mg, g.groups, g.N, g.H, g.W, g.Ho, g.Wo, g.KH, g.KW, g.sh, g.sw, chunk)
       .i32(g.ph, g.pw, g.dh, g.dw)
       .finish(),
-    workgroups: chosen.shared ? [blocksX, blocksY, used * g.groups] : [Math.ceil(blocksX / t.wgx), Math.ceil(blocksY / t.wgy), used * g.groups],
+    workgroups: [...workgroups, used * g.groups],
   });
   if (used === 1) return part;
   const dw = reduceKernel('sum', part, 1, used, g.Cout * Q, shape);
