@@ -6,6 +6,7 @@ import { Tensor } from '../src/autograd/tensor.ts';
 import {
   CONV_CANDIDATES,
   CONV_TILINGS,
+  WGRAD_SHARED_CANDIDATES,
   conv2dForwardKernel,
   conv2dInputGradKernel,
   conv2dWeightGradKernel,
@@ -43,7 +44,7 @@ export const CONV_SHAPES: ConvShape[] = [
 type Pass = 'fwd' | 'bwdData' | 'bwdWeight';
 const PASSES: Pass[] = ['fwd', 'bwdData', 'bwdWeight'];
 
-const tilingName = (t: ConvTiling) => `${t.tm}x${4 * t.tn4}/${t.wgx}x${t.wgy}`;
+const tilingName = (t: ConvTiling) => `${t.shared ? 'shared:' : ''}${t.tm}x${4 * t.tn4}/${t.wgx}x${t.wgy}${t.doubleBuffer ? ',double-buffered' : ''}${t.shared && t.invocations ? `,${t.invocations}` : ''}`;
 
 function filled(shape: number[], seed: number): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -133,7 +134,8 @@ export async function benchConv(options: PeerOptions & { shapes?: string[]; tili
     }
     const peerTotal = torchTotal(s.name);
     if (peerTotal !== null) report.add({ impl: 'pytorch', shape: s.name, pass: 'total', ms: peerTotal, gflops: (3 * flops) / peerTotal / 1e6, vsTorch: 1 });
-    for (const tiling of options.tilings ? CONV_CANDIDATES : [null]) {
+    // The workgroup-memory tilings from the weight gradient's list, which holds every forward one.
+    for (const tiling of options.tilings ? [...CONV_CANDIDATES, ...WGRAD_SHARED_CANDIDATES] : [null]) {
       CONV_TILINGS.force(tiling && { fwd: tiling, wgrad: tiling });
       const impl = tiling ? tilingName(tiling) : 'ncl';
       let total: number | null = 0;

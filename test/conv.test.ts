@@ -4,13 +4,14 @@
 // smaller than the padding, channel counts that do not divide the 8-row tile, groups and
 // depthwise, 1×1 as matmul, batch > 1; larger shapes check forward and both gradients against
 // float64 analytic gradients, including a weight gradient split into several chunks, and under
-// each profile's tile shapes and every candidate tiling of the tuner.
+// each profile's tile shapes and every candidate tiling of the tuner, the workgroup-memory ones
+// included (on every adapter, though the tuner offers them to GPUs only).
 // Tolerance: forward atol 1e-4 rtol 1e-4; finite-difference gradients atol 1e-4 rtol 1e-3;
 // analytic gradients of the larger shapes atol 2e-4 rtol 1e-3 (sums of up to ~10⁴ f32 products).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
-import { CONV_CANDIDATES, CONV_TILINGS, WGRAD_SPLIT_CANDIDATES, convGeometry, type Conv2dOptions } from '../src/kernels/conv.ts';
+import { CONV_CANDIDATES, CONV_TILINGS, WGRAD_SHARED_CANDIDATES, WGRAD_SPLIT_CANDIDATES, convGeometry, type Conv2dOptions, type ConvTiling } from '../src/kernels/conv.ts';
 import { checkOp } from './helpers/gradcheck.ts';
 import { arr } from '../src/check/reference.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
@@ -133,23 +134,64 @@ for (const t of WGRAD_SPLIT_CANDIDATES) {
   });
 }
 
-test('conv2d is deterministic: same inputs, same bits', async () => {
-  const x = toTensor(randomArr([2, 6, 15, 15], random), true);
-  const w = toTensor(randomArr([7, 6, 3, 3], random), true);
-  const run = async () => {
-    const y = ncl.tidy(() => {
-      const out = ncl.conv2d(x, w, null, { padding: 1 });
-      ncl.backward(ncl.sum(ncl.mul(out, out)));
-      return out;
-    });
-    const got = [await y.data(), await x.grad!.data(), await w.grad!.data()];
-    y.dispose();
-    x.zeroGrad();
-    w.zeroGrad();
-    return got;
-  };
-  assert.equal(await run(), await run());
+// The workgroup-memory tilings for every pass (forward and input gradient share a kernel; the
+// weight gradient's list holds every forward tiling, with a target for its split of the reduction):
+// blocks of 64×64 and 128×128 with a remainder each way (a 1×3 kernel, 90 → 270 channels: 270
+// rows; 272 output pixels per image in the forward pass and 270 weight columns in the weight
+// gradient; reductions over 270 and 810 taps × channels and 544 pixels, none a multiple of the
+// 16-deep slices, and short enough for llvmpipe's loop budget), stride 2 on odd sizes, dilation,
+// groups, depthwise, a 3-channel stem (3 rows in the input gradient), and a strided 1×1
+// convolution (one tap).
+const sharedName = (t: ConvTiling) => `${t.tm}×${4 * t.tn4}/${t.wgx}×${t.wgy}${t.doubleBuffer ? ' double-buffered' : ''}, ${t.invocations} invocations`;
+for (const t of WGRAD_SHARED_CANDIDATES) {
+  test(`conv2d with the workgroup-memory tiling ${sharedName(t)}`, async () => {
+    CONV_TILINGS.force({ fwd: t, wgrad: t });
+    try {
+      await checkLarge({ name: 'shared: 2×90×17×16 → 270, 1×3 p(0,1)', x: [2, 90, 17, 16], w: [270, 90, 1, 3], o: { padding: [0, 1] } });
+      await checkLarge({ name: 'shared: 2×13×17×15 → 21, 3×3 s2 p1', x: [2, 13, 17, 15], w: [21, 13, 3, 3], o: { stride: 2, padding: 1 } });
+      await checkLarge({ name: 'shared: 1×16×12×12 → 24, dilation 12 p12', x: [1, 16, 12, 12], w: [24, 16, 3, 3], o: { padding: 12, dilation: 12 } });
+      await checkLarge({ name: 'shared: 1×6×9×7 → 5, stride 3 dilation 2 p2', x: [1, 6, 9, 7], w: [5, 6, 3, 3], o: { stride: 3, padding: 2, dilation: 2 } });
+      await checkLarge({ name: 'shared: groups 2, 2×8×9×11 → 10', x: [2, 8, 9, 11], w: [10, 4, 3, 3], o: { padding: 1, groups: 2 } });
+      await checkLarge({ name: 'shared: depthwise 6 channels, stride 2', x: [1, 6, 11, 9], w: [6, 1, 3, 3], o: { stride: 2, padding: 1, groups: 6 } });
+      await checkLarge({ name: 'shared: stem 2×3×33×31 → 32, 3×3 s2 p1', x: [2, 3, 33, 31], w: [32, 3, 3, 3], o: { stride: 2, padding: 1 } });
+      await checkLarge({ name: 'shared: 1×1 stride 2, 2×20×13×11 → 9', x: [2, 20, 13, 11], w: [9, 20, 1, 1], o: { stride: 2 } });
+    } finally {
+      CONV_TILINGS.force(null);
+    }
+  });
+}
+
+test('conv2d refuses a workgroup-memory tiling whose columns do not divide its invocations', () => {
+  CONV_TILINGS.force({ fwd: { shared: true, tm: 4, tn4: 2, wgx: 16, wgy: 4 }, wgrad: CONV_TILINGS.defaults.cpu.wgrad });
+  try {
+    assert.throws(() => ncl.conv2d(ncl.zeros([1, 3, 5, 5]), ncl.zeros([4, 3, 3, 3])), /workgroup-memory tiling .* needs .*4·tn4 ≤ wgy/);
+  } finally {
+    CONV_TILINGS.force(null);
+  }
 });
+
+// Under each profile's tilings; 1150 output pixels, so the weight gradient sums several chunks.
+for (const [profile, tilings] of Object.entries(CONV_TILINGS.defaults)) {
+  test(`conv2d is deterministic with the ${profile} tilings: same inputs, same bits`, async () => {
+    const x = toTensor(randomArr([2, 6, 25, 23], random), true);
+    const w = toTensor(randomArr([7, 6, 3, 3], random), true);
+    const run = async () => {
+      const y = ncl.tidy(() => {
+        const out = ncl.conv2d(x, w, null, { padding: 1 });
+        ncl.backward(ncl.sum(ncl.mul(out, out)));
+        return out;
+      });
+      const got = [await y.data(), await x.grad!.data(), await w.grad!.data()];
+      y.dispose();
+      x.zeroGrad();
+      w.zeroGrad();
+      return got;
+    };
+    await CONV_TILINGS.with(tilings, async () => assert.equal(await run(), await run()));
+    x.dispose();
+    w.dispose();
+  });
+}
 
 test('conv2d shape errors name the shapes', () => {
   assert.throws(() => ncl.conv2d(ncl.zeros([1, 3, 5, 5]), ncl.zeros([4, 2, 3, 3])), /weight has 2 input channels, expected 3/);

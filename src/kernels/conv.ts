@@ -1,13 +1,19 @@
 // 2-D convolution kernels: geometry, tile shapes per adapter profile, and the dispatches of the
 // forward pass, the input gradient and the weight gradient (shaders/conv2d*.wgsl).
 //
+// Every pass is an implicit GEMM: patches are read from the input where the product needs them,
+// so strides and dilations cost index arithmetic, never a copy. Two kernels per GEMM: register
+// tiles without workgroup memory (conv2d.wgsl, conv2d_wgrad.wgsl; CPU adapters, where a barrier
+// costs more than the reuse it buys) and workgroup-memory tiles shaped like matmul_shared.wgsl's
+// (conv2d_shared.wgsl, conv2d_wgrad_shared.wgsl; GPUs).
 // 1×1 convolutions with stride 1 and no padding are plain matmuls over the NCHW layout:
-// Y[n] = W · X[n] with X[n] seen as a C_in × (H·W) matrix.
+// Y[n] = W · X[n] with X[n] seen as a C_in × (H·W) matrix. A strided 1×1 convolution runs the
+// implicit GEMM with one tap, which reads every stride-th pixel in place.
 import { Storage, formatShape } from '../storage/storage.ts';
 import { fillKernel } from './elementwise.ts';
 import { itemKernel, kernel, launch } from './launch.ts';
 import { matmulKernel } from './matmul.ts';
-import { loopBudget } from './loop-budget.ts';
+import { checkLoopBudget, loopBudget } from './loop-budget.ts';
 import { reduceKernel } from './reduce.ts';
 import { gatherStrided } from './strided.ts';
 import { uniforms } from './uniforms.ts';
@@ -83,6 +89,11 @@ export interface ConvTiling {
   /** Weight gradient only: the invocations its split of the reduction aims for (absent:
    *  WGRAD_TARGET_INVOCATIONS); a GPU fills with many more than a CPU adapter. */
   invocations?: number;
+  /** Workgroup-memory tiles (the GPU kernels; absent: register tiles without barriers); see
+   *  checkSharedTiling for the shapes they take. */
+  shared?: boolean;
+  /** Shared only: the next slices staged while the current ones are multiplied. */
+  doubleBuffer?: boolean;
 }
 
 /** The tilings `ncl tune` and `ncl bench conv --tilings` compare, for each kernel. */
@@ -104,6 +115,25 @@ export const WGRAD_SPLIT_CANDIDATES: readonly ConvTiling[] = [
   { tm: 4, tn4: 1, wgx: 16, wgy: 16, invocations: 65536 },
 ];
 
+/**
+ * Workgroup-memory tilings, the GPU profile's further candidates for every pass: 64×64 blocks
+ * (4×4 per invocation), 128×128 blocks (8×8 per invocation, matmul's largest tile) and 64×64
+ * double-buffered.
+ */
+export const CONV_SHARED_CANDIDATES: readonly ConvTiling[] = [
+  { shared: true, tm: 4, tn4: 1, wgx: 16, wgy: 16 },
+  { shared: true, tm: 8, tn4: 2, wgx: 16, wgy: 16 },
+  { shared: true, tm: 4, tn4: 1, wgx: 16, wgy: 16, doubleBuffer: true },
+];
+
+/** The weight gradient's: the reduction split until the blocks of all chunks together have
+ *  about 8 workgroups of 256 invocations on each of ~128 multiprocessors (131 072), or a
+ *  quarter of that. */
+export const WGRAD_SHARED_CANDIDATES: readonly ConvTiling[] = [
+  ...CONV_SHARED_CANDIDATES.map((t) => ({ ...t, invocations: 131072 })),
+  { ...CONV_SHARED_CANDIDATES[0]!, invocations: 32768 },
+];
+
 /** One convolution pass as the tuner sees it: the input gradient shares the forward kernel. */
 interface ConvProblem {
   pass: 'fwd' | 'igrad' | 'wgrad';
@@ -116,15 +146,18 @@ const pow2 = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
 
 const CONV_DEFAULTS: Record<'cpu' | 'gpu', ConvTilings> = {
   cpu: { fwd: { tm: 16, tn4: 1, wgx: 8, wgy: 8 }, wgrad: { tm: 8, tn4: 2, wgx: 8, wgy: 8 } },
-  gpu: { fwd: { tm: 4, tn4: 1, wgx: 16, wgy: 16 }, wgrad: { tm: 4, tn4: 1, wgx: 16, wgy: 16 } },
+  gpu: { fwd: CONV_SHARED_CANDIDATES[0]!, wgrad: WGRAD_SHARED_CANDIDATES[0]! },
 };
 
 /**
  * Chosen by `ncl bench conv --tilings` on llvmpipe (bench/RESULTS.md): for the forward kernel
  * (also the input gradient) 16 rows × 4 points was the fastest, or within the noise of 12×4, on
  * shapes a, b, d and e; for the weight gradient 8 rows × 8 columns was the fastest on a, b, c
- * and d (the stem e prefers 8×4 there, a few ms). The GPU profile
- * uses the same barrier-free kernels with wider workgroups, unmeasured until a GPU is at hand.
+ * and d (the stem e prefers 8×4 there, a few ms). The workgroup-memory kernels are several times
+ * slower there and are not candidates on CPU adapters. The GPU profile's default is the 64×64
+ * workgroup-memory tiling, matmul's GPU default: each staged value serves 64 rows or columns
+ * where the register kernels read every operand from memory per invocation (unmeasured on a
+ * GPU so far; the tuner times it against the register tilings there).
  * Shape class: the pass, kernel size and stride, dilation and groups if any, and Cin, Cout and
  * the output pixels of the batch rounded up to powers of two. A class's candidates vary the
  * tiling of its own pass and keep the profile's default for the other kernel.
@@ -138,7 +171,10 @@ export const CONV_TILINGS = new VariantFamily<ConvTilings, ConvProblem>(CONV_DEF
   },
   candidates(profile, cls) {
     const d = CONV_DEFAULTS[profile];
-    return cls.startsWith('wgrad') ? [...CONV_CANDIDATES, ...WGRAD_SPLIT_CANDIDATES].map((wgrad) => ({ fwd: d.fwd, wgrad })) : CONV_CANDIDATES.map((fwd) => ({ fwd, wgrad: d.wgrad }));
+    const gpu = profile === 'gpu';
+    return cls.startsWith('wgrad')
+      ? [...CONV_CANDIDATES, ...WGRAD_SPLIT_CANDIDATES, ...(gpu ? WGRAD_SHARED_CANDIDATES : [])].map((wgrad) => ({ fwd: d.fwd, wgrad }))
+      : [...CONV_CANDIDATES, ...(gpu ? CONV_SHARED_CANDIDATES : [])].map((fwd) => ({ fwd, wgrad: d.wgrad }));
   },
   describe: ({ pass, g }) =>
     `${pass} x[${g.N},${g.Cin},${g.H},${g.W}] w[${g.Cout},${g.Cin / g.groups},${g.KH},${g.KW}] stride ${g.sh},${g.sw} padding ${g.ph},${g.pw} dilation ${g.dh},${g.dw} groups ${g.groups}`,
@@ -194,16 +230,50 @@ interface GatherConv {
  * the columns need (the weight gradient of a stem has 27 columns), so no invocation idles.
  */
 function fitTiling(t: ConvTiling, rows: number, cols: number, minTm = 1): ConvTiling {
-  const pow2 = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
   const tm = Math.max(minTm, Math.min(t.tm, pow2(rows)));
   const wgy = Math.min(t.wgy, pow2(Math.ceil(rows / tm)));
   const wgx = Math.min((t.wgx * t.wgy) / wgy, pow2(Math.ceil(cols / (4 * t.tn4))));
   return { tm, tn4: t.tn4, wgx, wgy };
 }
 
-function gatherConv(op: string, x: Storage, w: Storage, y: Storage, N: number, p: GatherConv, tiling: ConvTiling): void {
-  // The kernel reads rows of packed weights four at a time: tiles of at least 4 rows.
-  const t = fitTiling(tiling, p.M, p.HG * p.WG, 4);
+/** Rows of a workgroup-memory tile staged and multiplied per barrier (BK in the shaders). */
+const SHARED_BK = 16;
+
+/**
+ * The shapes the workgroup-memory kernels take: tm a multiple of 4 (rows in vec4 groups), wgx
+ * and wgy powers of two, 4·tn4 ≤ wgy ≤ 64·tn4 (a block's 4·tn4·wgx columns divide its
+ * invocations and fill a BK-deep slice in whole rows) and wgx dividing 16·tm (the weight
+ * gradient's invocations fill BK-deep slices of its tm·wgy rows the same way).
+ */
+function checkSharedTiling(t: ConvTiling): void {
+  const isPow2 = (v: number) => Number.isInteger(v) && v > 0 && (v & (v - 1)) === 0;
+  const fits = t.tm % 4 === 0 && isPow2(t.tn4) && isPow2(t.wgx) && isPow2(t.wgy) && 4 * t.tn4 <= t.wgy && t.wgy <= 64 * t.tn4 && (SHARED_BK * t.tm) % t.wgx === 0 && t.wgx * t.wgy >= SHARED_BK;
+  if (!fits) throw new Error(`conv2d: workgroup-memory tiling ${JSON.stringify(t)} needs tm a multiple of 4, powers of two tn4, wgx and wgy, 4·tn4 ≤ wgy ≤ 64·tn4, wgx dividing 16·tm and at least ${SHARED_BK} invocations`);
+}
+
+/** A workgroup-memory tiling fitted to the rows: no taller than they need, but at least 4·tn4 tall. */
+function fitSharedTiling(t: ConvTiling, rows: number): ConvTiling {
+  checkSharedTiling(t);
+  return { ...t, wgy: Math.max(4 * t.tn4, Math.min(t.wgy, pow2(Math.ceil(rows / t.tm)))) };
+}
+
+/** Loop iterations of one BK-deep slice of a workgroup-memory kernel, an upper bound for
+ *  llvmpipe's loop budget: the staging loops, then BK steps over the register tile. */
+function sharedIterationsPerSlice(t: ConvTiling): number {
+  const invocations = t.wgx * t.wgy;
+  const tm4 = t.tm / 4;
+  const staged = Math.ceil((SHARED_BK * t.tm * t.wgy) / invocations) + Math.ceil((SHARED_BK * 4 * t.tn4 * t.wgx) / invocations);
+  return 1 + staged + SHARED_BK * (1 + t.tn4 + tm4 * (1 + 4 * (1 + t.tn4)));
+}
+
+/** The workgroup-memory kernels' specialisation: tile and workgroup shape, buffers. */
+function sharedConstants(t: ConvTiling) {
+  return { TM4: t.tm / 4, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy, NBUF: t.doubleBuffer ? 2 : 1 };
+}
+
+const sharedName = (t: ConvTiling) => `shared:${t.tm}x${4 * t.tn4},${t.wgx}x${t.wgy}${t.doubleBuffer ? ',double-buffered' : ''}`;
+
+function packWeights(op: string, w: Storage, p: GatherConv): { packed: Storage; MP: number } {
   const MP = Math.ceil(p.M / 4) * 4;
   const count = p.groups * p.TH * p.TW * p.C * MP;
   // A residue class that no tap reaches packs nothing; its binding still needs one vec4.
@@ -216,17 +286,28 @@ function gatherConv(op: string, x: Storage, w: Storage, y: Storage, N: number, p
     uniforms: uniforms().u32(count, p.C, p.M, MP, p.TH, p.TW, p.WBASE, p.WSG, p.WSM, p.WSC, p.WSTH, p.WSTW).finish(),
     items: count,
   });
+  return { packed, MP };
+}
+
+function gatherConv(op: string, x: Storage, w: Storage, y: Storage, N: number, p: GatherConv, tiling: ConvTiling): void {
+  // Rows are read four at a time from the packed weights: tiles of at least 4 rows.
+  const t = tiling.shared ? fitSharedTiling(tiling, p.M) : fitTiling(tiling, p.M, p.HG * p.WG, 4);
+  const { packed, MP } = packWeights(op, w, p);
+  const params = uniforms()
+    .u32(p.C, p.M, p.groups, p.HX, p.WX, p.HG, p.WG, p.HY, p.WY, p.SH, p.SW, p.OSH, p.OSW, p.ORH, p.ORW, p.TH, p.TW)
+    .i32(p.OFFH, p.OFFW, p.DH, p.DW)
+    .u32(MP)
+    .finish();
+  const columns = p.HG * p.WG;
+  const name = t.shared ? `conv2d:${sharedName(t)}` : `conv2d[${t.tm}x${4 * t.tn4},${t.wgx}x${t.wgy}]`;
+  if (t.shared) checkLoopBudget(name, Math.ceil((p.TH * p.TW * p.C) / SHARED_BK) * sharedIterationsPerSlice(t), `a reduction over ${p.TH * p.TW}·${p.C} taps and channels`);
   launch({
     op,
-    kernel: kernel(`conv2d[${t.tm}x${4 * t.tn4},${t.wgx}x${t.wgy}]`, 'conv2d', { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
+    kernel: t.shared ? kernel(name, 'conv2d_shared', sharedConstants(t)) : kernel(name, 'conv2d', { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
     reads: [x, packed],
     writes: [y],
-    uniforms: uniforms()
-      .u32(p.C, p.M, p.groups, p.HX, p.WX, p.HG, p.WG, p.HY, p.WY, p.SH, p.SW, p.OSH, p.OSW, p.ORH, p.ORW, p.TH, p.TW)
-      .i32(p.OFFH, p.OFFW, p.DH, p.DW)
-      .u32(MP)
-      .finish(),
-    workgroups: [Math.ceil((p.HG * p.WG) / (4 * t.tn4) / t.wgx), Math.ceil(p.M / t.tm / t.wgy), N * p.groups],
+    uniforms: params,
+    workgroups: [Math.ceil(columns / (4 * t.tn4 * t.wgx)), Math.ceil(p.M / (t.tm * t.wgy)), N * p.groups],
   });
   packed.dispose();
 }
@@ -316,26 +397,32 @@ export function conv2dWeightGradKernel(dy: Storage, x: Storage, g: ConvGeometry)
   const Mg = g.Cout / g.groups;
   const Q = Cg * g.KH * g.KW;
   const chosen = CONV_TILINGS.current({ pass: 'wgrad', g }).wgrad;
-  const t = fitTiling(chosen, Mg, Q);
+  const t = chosen.shared ? fitSharedTiling(chosen, Mg) : fitTiling(chosen, Mg, Q);
+  const name = t.shared ? `conv2dWgrad:${sharedName(t)}` : `conv2dWgrad[${t.tm}x${4 * t.tn4},${t.wgx}x${t.wgy}]`;
+  const workgroups = [Math.ceil(Q / (4 * t.tn4 * t.wgx)), Math.ceil(Mg / (t.tm * t.wgy))] as const;
+  // Invocations of one chunk (those with a register tile; every one of a workgroup-memory block),
+  // and the pixels one invocation may sum within a CPU adapter's loop budget (the register
+  // kernel: one loop iteration per pixel).
+  const perChunk = g.groups * (t.shared ? workgroups[0] * workgroups[1] * t.wgx * t.wgy : Math.ceil(Q / (4 * t.tn4)) * Math.ceil(Mg / t.tm));
+  const budget = t.shared ? Math.floor(loopBudget() / sharedIterationsPerSlice(t)) * SHARED_BK : loopBudget();
   const R = g.N * g.Ho * g.Wo;
-  const perChunk = Math.ceil(Q / (4 * t.tn4)) * Math.ceil(Mg / t.tm) * g.groups;
   // Enough chunks to fill the device, and never a chunk longer than a CPU adapter's loop budget.
   const target = chosen.invocations ?? WGRAD_TARGET_INVOCATIONS;
-  const nchunks = Math.max(1, Math.min(Math.ceil(target / perChunk), Math.floor(R / WGRAD_MIN_CHUNK)), Math.ceil(R / loopBudget()));
+  const nchunks = Math.max(1, Math.min(Math.ceil(target / perChunk), Math.floor(R / WGRAD_MIN_CHUNK)), Math.ceil(R / budget));
   const chunk = Math.ceil(R / nchunks);
   const used = Math.ceil(R / chunk);
   const shape = [g.Cout, Cg, g.KH, g.KW];
   const part = Storage.empty(used === 1 ? shape : [used, g.Cout * Q]);
   launch({
     op: 'conv2d-weight-grad',
-    kernel: kernel(`conv2dWgrad[${t.tm}x${4 * t.tn4},${t.wgx}x${t.wgy}]`, 'conv2d_wgrad', { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
+    kernel: t.shared ? kernel(name, 'conv2d_wgrad_shared', sharedConstants(t)) : kernel(name, 'conv2d_wgrad', { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
     reads: [dy, x],
     writes: [part],
     uniforms: uniforms()
       .u32(Cg, Mg, g.groups, g.N, g.H, g.W, g.Ho, g.Wo, g.KH, g.KW, g.sh, g.sw, chunk)
       .i32(g.ph, g.pw, g.dh, g.dw)
       .finish(),
-    workgroups: [Math.ceil(Q / (4 * t.tn4) / t.wgx), Math.ceil(Mg / t.tm / t.wgy), used * g.groups],
+    workgroups: [...workgroups, used * g.groups],
   });
   if (used === 1) return part;
   const dw = reduceKernel('sum', part, 1, used, g.Cout * Q, shape);

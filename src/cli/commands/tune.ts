@@ -26,7 +26,7 @@ type Tile = Omit<MatmulTiling, 'variant'> & ConvTiling;
 /** A variant in a few characters: "vec4 8x8/8x8 split-K 4", "fwd 16x4/8x8 wgrad 8x8/8x8". */
 function short(v: unknown): string {
   const t = (x: Tile) =>
-    `${x.tm}x${4 * x.tn4}/${x.wgx}x${x.wgy}${x.splitK ? ` split-K ${x.splitK}` : ''}${x.doubleBuffer ? ' double-buffered' : ''}${x.invocations ? ` ${x.invocations} inv.` : ''}`;
+    `${x.shared ? 'shared ' : ''}${x.tm}x${4 * x.tn4}/${x.wgx}x${x.wgy}${x.splitK ? ` split-K ${x.splitK}` : ''}${x.doubleBuffer ? ' double-buffered' : ''}${x.invocations ? ` ${x.invocations} inv.` : ''}`;
   const o = v as Record<string, unknown>;
   if ('variant' in o) return `${String(o.variant)} ${t(o as never)}`;
   if ('fwd' in o) return `fwd ${t(o.fwd as never)} wgrad ${t(o.wgrad as never)}`;
