@@ -7,18 +7,16 @@
 import {
   batchNormInputGradKernel,
   batchNormKernel,
+  batchNormParamGradKernel,
   batchStatsKernel,
   channelLayout,
   channelSumsKernel,
   runningStatsKernel,
   type ChannelStats,
 } from '../../kernels/batchnorm.ts';
-import { unaryKernel } from '../../kernels/elementwise.ts';
 import { defineOp } from '../registry.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { Tensor } from '../tensor.ts';
-import { addScalar, mul } from './elementwise.ts';
-import { slice } from './shape.ts';
 
 export interface BatchNormOptions {
   /** Batch statistics (and a running-statistics update) when true; running statistics when false. */
@@ -45,14 +43,6 @@ function statistics(batch: Storage | null, a: BatchNormAttrs, C: number): Channe
   return { mean: batch, variance: batch, varOffset: C };
 }
 
-/** Row r of a [2, C] tensor as a [C] tensor. */
-function row(t: Tensor, r: number, C: number): Tensor {
-  const s = slice(t, [r, 0], [1, C]);
-  const v = s.view([C]);
-  s.dispose();
-  return v;
-}
-
 const batchNormOp = defineOp<BatchNormAttrs>({
   name: 'batchNorm2d',
   forward: ([x, w, b], a) => {
@@ -68,19 +58,10 @@ const batchNormOp = defineOp<BatchNormAttrs>({
     const stats = statistics(batch?.storage ?? null, a, l.C);
     const sums = Tensor.wrap(channelSumsKernel(g.storage, xs, stats.mean, false, l, 1));
     const dx = x!.requiresGrad ? Tensor.wrap(batchNormInputGradKernel(xs, g.storage, stats, w!.storage, sums.storage, a.eps, a.training, l)) : null;
-    const db = b!.requiresGrad ? row(sums, 0, l.C) : null;
-    let dw: Tensor | null = null;
-    if (w!.requiresGrad) {
-      const variance = batch ? row(batch, 1, l.C) : a.runningVar!;
-      const shifted = addScalar(variance, a.eps);
-      const invStd = Tensor.wrap(unaryKernel('rsqrt', shifted.storage));
-      const s1 = row(sums, 1, l.C);
-      dw = mul(s1, invStd);
-      for (const t of [shifted, invStd, s1]) t.dispose();
-      if (variance !== a.runningVar) variance.dispose();
-    }
+    const paramGrads = batchNormParamGradKernel(sums.storage, stats, a.eps, l);
     sums.dispose();
-    return [dx, dw, db];
+    const [dw, db] = [w!, b!].map((p, i) => (p.requiresGrad ? Tensor.wrap(paramGrads[i]!) : (paramGrads[i]!.dispose(), null)));
+    return [dx, dw!, db!];
   },
 });
 

@@ -1,0 +1,51 @@
+// Per-channel sums for batch normalisation over x, g of shape [N, C, HW], first level of a
+// two-level tree. The n·HW elements of channel c, numbered e = n·HW + hw, are cut into `pieces`
+// pieces of {{WG}}·per consecutive e; workgroup (c, p) sums piece p:
+//   out[0, p, c] = scale · Σ_{e in piece p} g[n, c, hw]
+//   out[1, p, c] = scale · Σ_{e in piece p} u(n, c, hw) · (x[n, c, hw] − mean[c])
+// with u = g − mean[c] when CENTER_G, else u = g. Calls:
+//   g = x, mean = 0:              Σ x (→ batch mean μ)
+//   g = x, mean = μ, CENTER_G:    Σ x and Σ (x − μ)² (→ μ again and the biased batch variance)
+//   g = dL/dy, mean = μ:          Σ g and Σ g·(x − μ) (→ bias and weight gradients)
+// Invocation lid sums e = p·{{WG}}·per + k·{{WG}} + lid for k = 0, 1, … in increasing order
+// (neighbouring invocations read neighbouring addresses), then the workgroup sums its invocations
+// in a fixed tree. With one piece per channel `out` holds the result; with more, the caller sums
+// the pieces in increasing p (reduce.wgsl). Every statistic has one fixed order of accumulation.
+@group(0) @binding(0) var<storage, read> g: array<f32>;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> mean: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+struct Params { C: u32, HW: u32, count: u32, pieces: u32, per: u32, scale: f32 }
+@group(0) @binding(4) var<uniform> params: Params;
+
+const CENTER_G: bool = {{CENTER_G}};
+
+//! include workgroup_sum
+
+@compute @workgroup_size({{WG}})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let w = flat_workgroup(wid, nwg);
+  if (w >= params.C * params.pieces) {
+    return;
+  }
+  let c = w % params.C;
+  let p = w / params.C;
+  let mu = mean[c];
+  var acc = vec2<f32>(0.0, 0.0);
+  var e = p * {{WG}}u * params.per + lid;
+  for (var k = 0u; k < params.per; k++) {
+    if (e < params.count) {
+      let at = ((e / params.HW) * params.C + c) * params.HW + e % params.HW;
+      let xc = x[at] - mu;
+      let gi = g[at];
+      acc = vec2<f32>(acc.x + gi, fma(select(gi, xc, CENTER_G), xc, acc.y));
+    }
+    e += {{WG}}u;
+  }
+  let total = workgroup_sum(lid, acc) * params.scale;
+  if (lid == 0u) {
+    out[p * params.C + c] = total.x;
+    out[(params.pieces + p) * params.C + c] = total.y;
+  }
+}
