@@ -3,10 +3,13 @@
 // pieces of {{WG}}·per consecutive e; workgroup (c, p) sums piece p:
 //   out[0, p, c] = scale · Σ_{e in piece p} g[n, c, hw]
 //   out[1, p, c] = scale · Σ_{e in piece p} u(n, c, hw) · (x[n, c, hw] − mean[c])
-// with u = g − mean[c] when CENTER_G, else u = g. Calls:
+// with u = g − mean[c] when CENTER_G, else u = g. With MASK (the gradient of a batch norm fused
+// with a ReLU, y its output) g counts only where y > 0: g·[y > 0] is the gradient at the
+// normalisation's output. Calls:
 //   g = x, mean = 0:              Σ x (→ batch mean μ)
 //   g = x, mean = μ, CENTER_G:    Σ x and Σ (x − μ)² (→ μ again and the biased batch variance)
 //   g = dL/dy, mean = μ:          Σ g and Σ g·(x − μ) (→ bias and weight gradients)
+// Without MASK, y is bound to g and not read.
 // Invocation lid sums e = p·{{WG}}·per + k·{{WG}} + lid for k = 0, 1, … in increasing order
 // (neighbouring invocations read neighbouring addresses), then the workgroup sums its invocations
 // in a fixed tree. With one piece per channel `out` holds the result; with more, the caller sums
@@ -14,11 +17,13 @@
 @group(0) @binding(0) var<storage, read> g: array<f32>;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> mean: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<storage, read> y: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
 struct Params { C: u32, HW: u32, count: u32, pieces: u32, per: u32, scale: f32 }
-@group(0) @binding(4) var<uniform> params: Params;
+@group(0) @binding(5) var<uniform> params: Params;
 
 const CENTER_G: bool = {{CENTER_G}};
+const MASK: bool = {{MASK}};
 
 //! include workgroup_sum
 
@@ -38,7 +43,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     if (e < params.count) {
       let at = ((e / params.HW) * params.C + c) * params.HW + e % params.HW;
       let xc = x[at] - mu;
-      let gi = g[at];
+      let gi = select(g[at], 0.0, MASK && !(y[at] > 0.0));
       acc = vec2<f32>(acc.x + gi, fma(select(gi, xc, CENTER_G), xc, acc.y));
     }
     e += {{WG}}u;

@@ -73,9 +73,10 @@ export const BATCHNORM_SUMS = new VariantFamily<SumsVariant, ChannelLayout>(
   },
 );
 
-/** [2, C] = [Σ g; Σ u·(x − μ)] over batch and space, times scale (see batchnorm_sums.wgsl): one
- *  dispatch where a channel is one piece, else one more (or two) to sum the pieces. */
-export function channelSumsKernel(g: Storage, x: Storage, mean: Storage, centerG: boolean, l: ChannelLayout, scale: number): Storage {
+/** [2, C] = [Σ g; Σ u·(x − μ)] over batch and space, times scale (see batchnorm_sums.wgsl), with
+ *  g counted only where reluOut > 0 when a fused ReLU's output is given: one dispatch where a
+ *  channel is one piece, else one more (or two) to sum the pieces. */
+export function channelSumsKernel(g: Storage, x: Storage, mean: Storage, centerG: boolean, l: ChannelLayout, scale: number, reluOut: Storage | null = null): Storage {
   const v = BATCHNORM_SUMS.current(l);
   const count = l.N * l.HW;
   const wanted = v.per ?? Math.ceil(count / v.wg);
@@ -84,8 +85,8 @@ export function channelSumsKernel(g: Storage, x: Storage, mean: Storage, centerG
   const partial = Storage.empty([2, pieces, l.C]);
   launch({
     op: 'batchNorm2d-sums',
-    kernel: kernel(`batchNormSums${centerG ? ':centered' : ''}[wg=${v.wg}]`, 'batchnorm_sums', { CENTER_G: centerG, WG: v.wg }),
-    reads: [g, x, mean],
+    kernel: kernel(`batchNormSums${centerG ? ':centered' : ''}${reluOut ? ':relu' : ''}[wg=${v.wg}]`, 'batchnorm_sums', { CENTER_G: centerG, MASK: !!reluOut, WG: v.wg }),
+    reads: [g, x, mean, reluOut ?? g],
     writes: [partial],
     uniforms: uniforms()
       .u32(l.C, l.HW, count, pieces, per)
@@ -109,11 +110,12 @@ export function batchStatsKernel(x: Storage, l: ChannelLayout): Storage {
   return stats;
 }
 
-export function batchNormKernel(x: Storage, s: ChannelStats, w: Storage, b: Storage, eps: number, l: ChannelLayout): Storage {
+/** The normalisation, followed by a ReLU in the same pass when `relu`. */
+export function batchNormKernel(x: Storage, s: ChannelStats, w: Storage, b: Storage, eps: number, l: ChannelLayout, relu = false): Storage {
   const y = Storage.empty(x.shape);
   launch({
-    op: 'batchNorm2d',
-    kernel: itemKernel('batchNorm', 'batchnorm'),
+    op: relu ? 'batchNorm2d-relu' : 'batchNorm2d',
+    kernel: itemKernel(relu ? 'batchNorm:relu' : 'batchNorm', 'batchnorm', { RELU: relu }),
     reads: [x, s.mean, s.variance, w, b],
     writes: [y],
     uniforms: uniforms().u32(x.size, l.C, l.HW, s.varOffset).f32(eps).finish(),
@@ -122,13 +124,14 @@ export function batchNormKernel(x: Storage, s: ChannelStats, w: Storage, b: Stor
   return y;
 }
 
-/** dx given g, the statistics, and sums = [Σ g; Σ g·(x − μ)]; `training` when μ, σ² are the batch's. */
-export function batchNormInputGradKernel(x: Storage, g: Storage, s: ChannelStats, w: Storage, sums: Storage, eps: number, training: boolean, l: ChannelLayout): Storage {
+/** dx given g, the statistics, and sums = [Σ g; Σ g·(x − μ)]; `training` when μ, σ² are the
+ *  batch's; g counted only where reluOut > 0 when a fused ReLU's output is given. */
+export function batchNormInputGradKernel(x: Storage, g: Storage, s: ChannelStats, w: Storage, sums: Storage, eps: number, training: boolean, l: ChannelLayout, reluOut: Storage | null = null): Storage {
   const dx = Storage.empty(x.shape);
   launch({
     op: 'batchNorm2d-input-grad',
-    kernel: itemKernel('batchNormGrad', 'batchnorm_grad'),
-    reads: [x, g, s.mean, s.variance, w, sums],
+    kernel: itemKernel(reluOut ? 'batchNormGrad:relu' : 'batchNormGrad', 'batchnorm_grad', { MASK: !!reluOut }),
+    reads: [x, g, s.mean, s.variance, w, sums, reluOut ?? g],
     writes: [dx],
     uniforms: uniforms()
       .u32(x.size, l.C, l.HW, s.varOffset)
