@@ -6,10 +6,11 @@
 // with u = g − mean[c] when CENTER_G, else u = g. With MASK (the gradient of a batch norm fused
 // with a ReLU, y its output) g counts only where y > 0: g·[y > 0] is the gradient at the
 // normalisation's output. Calls:
-//   g = x, mean = 0:              Σ x (→ batch mean μ)
+//   g = x, no MEAN (mean = 0):     Σ x (→ batch mean μ)
 //   g = x, mean = μ, CENTER_G:    Σ x and Σ (x − μ)² (→ μ again and the biased batch variance)
 //   g = dL/dy, mean = μ:          Σ g and Σ g·(x − μ) (→ bias and weight gradients)
-// Without MASK, y is bound to g and not read.
+// Without MEAN the mean is 0 and `mean` is not read; without MASK `y` is not read (both are then
+// bound to another input).
 // Invocation lid sums e = p·{{WG}}·per + k·{{WG}} + lid for k = 0, 1, … in increasing order
 // (neighbouring invocations read neighbouring addresses), then the workgroup sums its invocations
 // in a fixed tree. With one piece per channel `out` holds the result; with more, the caller sums
@@ -23,6 +24,7 @@ struct Params { C: u32, HW: u32, count: u32, pieces: u32, per: u32, scale: f32 }
 @group(0) @binding(5) var<uniform> params: Params;
 
 const CENTER_G: bool = {{CENTER_G}};
+const MEAN: bool = {{MEAN}};
 const MASK: bool = {{MASK}};
 
 //! include workgroup_sum
@@ -36,7 +38,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   let c = w % params.C;
   let p = w / params.C;
-  let mu = mean[c];
+  var mu = 0.0;
+  if (MEAN) {
+    mu = mean[c];
+  }
   var acc = vec2<f32>(0.0, 0.0);
   var e = p * {{WG}}u * params.per + lid;
   for (var k = 0u; k < params.per; k++) {

@@ -74,9 +74,9 @@ export const BATCHNORM_SUMS = new VariantFamily<SumsVariant, ChannelLayout>(
 );
 
 /** [2, C] = [Σ g; Σ u·(x − μ)] over batch and space, times scale (see batchnorm_sums.wgsl), with
- *  g counted only where reluOut > 0 when a fused ReLU's output is given: one dispatch where a
- *  channel is one piece, else one more (or two) to sum the pieces. */
-export function channelSumsKernel(g: Storage, x: Storage, mean: Storage, centerG: boolean, l: ChannelLayout, scale: number, reluOut: Storage | null = null): Storage {
+ *  μ = 0 when mean is null, and g counted only where reluOut > 0 when a fused ReLU's output is
+ *  given: one dispatch where a channel is one piece, else one more (or two) to sum the pieces. */
+export function channelSumsKernel(g: Storage, x: Storage, mean: Storage | null, centerG: boolean, l: ChannelLayout, scale: number, reluOut: Storage | null = null): Storage {
   const v = BATCHNORM_SUMS.current(l);
   const count = l.N * l.HW;
   const wanted = v.per ?? Math.ceil(count / v.wg);
@@ -85,8 +85,8 @@ export function channelSumsKernel(g: Storage, x: Storage, mean: Storage, centerG
   const partial = Storage.empty([2, pieces, l.C]);
   launch({
     op: 'batchNorm2d-sums',
-    kernel: kernel(`batchNormSums${centerG ? ':centered' : ''}${reluOut ? ':relu' : ''}[wg=${v.wg}]`, 'batchnorm_sums', { CENTER_G: centerG, MASK: !!reluOut, WG: v.wg }),
-    reads: [g, x, mean, reluOut ?? g],
+    kernel: kernel(`batchNormSums${mean ? '' : ':zero-mean'}${centerG ? ':centered' : ''}${reluOut ? ':relu' : ''}[wg=${v.wg}]`, 'batchnorm_sums', { CENTER_G: centerG, MEAN: !!mean, MASK: !!reluOut, WG: v.wg }),
+    reads: [g, x, mean ?? x, reluOut ?? g],
     writes: [partial],
     uniforms: uniforms()
       .u32(l.C, l.HW, count, pieces, per)
@@ -102,10 +102,8 @@ export function channelSumsKernel(g: Storage, x: Storage, mean: Storage, centerG
 /** Batch statistics [μ; σ²] as a [2, C] tensor (two passes: the mean, then centred squares). */
 export function batchStatsKernel(x: Storage, l: ChannelLayout): Storage {
   const scale = 1 / (l.N * l.HW);
-  const zero = fillKernel([l.C], 0);
-  const first = channelSumsKernel(x, x, zero, false, l, scale);
+  const first = channelSumsKernel(x, x, null, false, l, scale);
   const stats = channelSumsKernel(x, x, first, true, l, scale);
-  zero.dispose();
   first.dispose();
   return stats;
 }
