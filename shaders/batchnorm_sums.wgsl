@@ -20,7 +20,7 @@
 @group(0) @binding(2) var<storage, read> mean: array<f32>;
 @group(0) @binding(3) var<storage, read> y: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
-struct Params { C: u32, HW: u32, count: u32, pieces: u32, per: u32, scale: f32 }
+struct Params { N: u32, C: u32, HW: u32, pieces: u32, per: u32, scale: f32 }
 @group(0) @binding(5) var<uniform> params: Params;
 
 const CENTER_G: bool = {{CENTER_G}};
@@ -42,16 +42,31 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (MEAN) {
     mu = mean[c];
   }
+  // e = n·HW + hw and its address (n·C + c)·HW + hw, advanced by {{WG}} values a step with no
+  // integer division in the loop (x86 has no vector integer division for CPU adapters to use).
+  let HW = params.HW;
+  let image = params.C * HW;
+  let e = p * {{WG}}u * params.per + lid;
+  var n = e / HW;
+  var hw = e % HW;
+  var at = (n * params.C + c) * HW + hw;
+  let dn = {{WG}}u / HW;
+  let dhw = {{WG}}u % HW;
   var acc = vec2<f32>(0.0, 0.0);
-  var e = p * {{WG}}u * params.per + lid;
   for (var k = 0u; k < params.per; k++) {
-    if (e < params.count) {
-      let at = ((e / params.HW) * params.C + c) * params.HW + e % params.HW;
+    if (n < params.N) {
       let xc = x[at] - mu;
       let gi = select(g[at], 0.0, MASK && !(y[at] > 0.0));
       acc = vec2<f32>(acc.x + gi, fma(select(gi, xc, CENTER_G), xc, acc.y));
     }
-    e += {{WG}}u;
+    n += dn;
+    hw += dhw;
+    at += dn * image + dhw;
+    if (hw >= HW) {
+      n++;
+      hw -= HW;
+      at += image - HW;
+    }
   }
   let total = workgroup_sum(lid, acc) * params.scale;
   if (lid == 0u) {

@@ -89,7 +89,7 @@ export function channelSumsKernel(g: Storage, x: Storage, mean: Storage | null, 
     reads: [g, x, mean ?? x, reluOut ?? g],
     writes: [partial],
     uniforms: uniforms()
-      .u32(l.C, l.HW, count, pieces, per)
+      .u32(l.N, l.C, l.HW, pieces, per)
       .f32(pieces === 1 ? scale : 1)
       .finish(),
     workgroups: l.C * pieces,
