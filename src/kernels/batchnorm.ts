@@ -40,17 +40,19 @@ export interface SumsVariant {
 
 /** The cuts `ncl tune` compares; each profile's default is among them. */
 export const BATCHNORM_SUMS_CANDIDATES: readonly SumsVariant[] = [
-  { wg: 64, per: null },
+  { wg: 8, per: null },
   { wg: 256, per: 16 },
+  { wg: 64, per: null },
   { wg: 64, per: 16 },
   { wg: 64, per: 64 },
-  { wg: 256, per: null },
 ];
 
 const pow2 = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
 
-/** Shape class: N, C and H·W rounded up to powers of two. The GPU default is unmeasured: many
- *  pieces of 4096 values give a GPU enough workgroups whatever the layer. */
+/** Shape class: N, C and H·W rounded up to powers of two. CPU default: one piece per channel
+ *  for a workgroup of 8 (llvmpipe's vector width; wider workgroups measured slower on the tiny
+ *  preset's layers, bench/RESULTS.md). The GPU default is unmeasured: pieces of 4096 values give
+ *  a GPU enough workgroups whatever the layer. */
 export const BATCHNORM_SUMS = new VariantFamily<SumsVariant, ChannelLayout>(
   { cpu: BATCHNORM_SUMS_CANDIDATES[0]!, gpu: BATCHNORM_SUMS_CANDIDATES[1]! },
   {
