@@ -11,9 +11,9 @@
 //   g = dL/dy, mean = μ:          Σ g and Σ g·(x − μ) (→ bias and weight gradients)
 // Without MEAN the mean is 0 and `mean` is not read; without MASK `y` is not read (both are then
 // bound to another input).
-// Invocation lid sums e = p·{{WG}}·per + k·{{WG}} + lid for k = 0, 1, … in increasing order
-// (neighbouring invocations read neighbouring addresses), then the workgroup sums its invocations
-// in a fixed tree. With one piece per channel `out` holds the result; with more, the caller sums
+// Invocation lid sums, image by image in increasing n, every {{WG}}-th value of the piece's part
+// of the image from its own offset lid (neighbouring invocations read neighbouring addresses),
+// then the workgroup sums its invocations in a fixed tree. With one piece per channel `out` holds the result; with more, the caller sums
 // the pieces in increasing p (reduce.wgsl). Every statistic has one fixed order of accumulation.
 @group(0) @binding(0) var<storage, read> g: array<f32>;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -42,30 +42,19 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (MEAN) {
     mu = mean[c];
   }
-  // e = n·HW + hw and its address (n·C + c)·HW + hw, advanced by {{WG}} values a step with no
-  // integer division in the loop (x86 has no vector integer division for CPU adapters to use).
+  // The piece [e0, e1) crosses images n = e0 / HW …; in each, invocation lid takes the positions
+  // lid, lid + {{WG}}, … of the piece's part of that image, in increasing order.
   let HW = params.HW;
-  let image = params.C * HW;
-  let e = p * {{WG}}u * params.per + lid;
-  var n = e / HW;
-  var hw = e % HW;
-  var at = (n * params.C + c) * HW + hw;
-  let dn = {{WG}}u / HW;
-  let dhw = {{WG}}u % HW;
+  let e0 = p * {{WG}}u * params.per;
+  let e1 = min(e0 + {{WG}}u * params.per, params.N * HW);
   var acc = vec2<f32>(0.0, 0.0);
-  for (var k = 0u; k < params.per; k++) {
-    if (n < params.N) {
-      let xc = x[at] - mu;
-      let gi = select(g[at], 0.0, MASK && !(y[at] > 0.0));
+  for (var n = e0 / HW; n * HW < e1; n++) {
+    let base = (n * params.C + c) * HW;
+    let last = min(e1 - n * HW, HW);
+    for (var hw = max(e0, n * HW) - n * HW + lid; hw < last; hw += {{WG}}u) {
+      let xc = x[base + hw] - mu;
+      let gi = select(g[base + hw], 0.0, MASK && !(y[base + hw] > 0.0));
       acc = vec2<f32>(acc.x + gi, fma(select(gi, xc, CENTER_G), xc, acc.y));
-    }
-    n += dn;
-    hw += dhw;
-    at += dn * image + dhw;
-    if (hw >= HW) {
-      n++;
-      hw -= HW;
-      at += image - HW;
     }
   }
   let total = workgroup_sum(lid, acc) * params.scale;

@@ -82,7 +82,7 @@ export function channelSumsKernel(g: Storage, x: Storage, mean: Storage | null, 
   const v = BATCHNORM_SUMS.current(l);
   const count = l.N * l.HW;
   const wanted = v.per ?? Math.ceil(count / v.wg);
-  const per = Math.max(1, Math.min(wanted, loopBudget() - Math.log2(v.wg) - 1)); // the tree's loop counts too
+  const per = Math.max(1, Math.min(wanted, loopBudget() - l.N - Math.log2(v.wg) - 1)); // the loop over images and the tree's count too
   const pieces = Math.ceil(count / (v.wg * per));
   const partial = Storage.empty([2, pieces, l.C]);
   launch({
