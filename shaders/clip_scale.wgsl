@@ -1,17 +1,24 @@
-// Clipping by global norm: given the per-tensor sums of squared gradients, in a fixed order,
-//   norm = sqrt(Σ_k sumsq[k]),   out = [min(1, maxNorm / (norm + 1e-6)), norm]
-@group(0) @binding(0) var<storage, read> sumsq: array<f32>;
+// Second pass of clipping by global norm (sum_squares.wgsl is the first): one workgroup sums the
+// partial sums of squares of all gradients, invocation lid those at lid, lid + {{WG}}, … in
+// increasing order and then the workgroup in a fixed tree (a fixed order of accumulation):
+//   norm = sqrt(Σ_k partials[k]),   out = [min(1, maxNorm / (norm + 1e-6)), norm]
+@group(0) @binding(0) var<storage, read> partials: array<f32>;
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 struct Params { count: u32, maxNorm: f32 }
 @group(0) @binding(2) var<uniform> params: Params;
 
-@compute @workgroup_size(1)
-fn main() {
-  var total = 0.0;
-  for (var k = 0u; k < params.count; k++) {
-    total += sumsq[k];
+//! include workgroup_sum
+
+@compute @workgroup_size({{WG}})
+fn main(@builtin(local_invocation_index) lid: u32) {
+  var acc = 0.0;
+  for (var k = lid; k < params.count; k += {{WG}}u) {
+    acc += partials[k];
   }
-  let norm = sqrt(total);
-  out[0] = min(1.0, params.maxNorm / (norm + 1e-6));
-  out[1] = norm;
+  let total = workgroup_sum(lid, vec2<f32>(acc, 0.0)).x;
+  if (lid == 0u) {
+    let norm = sqrt(total);
+    out[0] = min(1.0, params.maxNorm / (norm + 1e-6));
+    out[1] = norm;
+  }
 }

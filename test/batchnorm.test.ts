@@ -1,6 +1,7 @@
 // batchNorm2d in training mode (batch statistics, gradients through them) and eval mode (running
 // statistics), forward against float64 and gradients of input, weight and bias against central
-// finite differences; running mean/variance over several training steps against float64.
+// finite differences; running mean/variance over several training steps against float64; the
+// fused batch norm + ReLU against the float64 composition and against the unfused ops (same bits).
 // Tolerance: forward atol 1e-5 rtol 1e-4; gradients atol 1e-4 rtol 1e-3; running statistics
 // atol 1e-6 rtol 1e-5.
 import { test } from 'uvu';
@@ -10,7 +11,7 @@ import { checkOp } from './helpers/gradcheck.ts';
 import type { Arr } from '../src/check/reference.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
 import { moments, refNorm } from '../src/check/batchnorm-reference.ts';
-import { BATCHNORM_ROWS, BATCHNORM_ROWS_CANDIDATES } from '../src/kernels/batchnorm.ts';
+import { BATCHNORM_SUMS, BATCHNORM_SUMS_CANDIDATES } from '../src/kernels/batchnorm.ts';
 
 const random = rng(41);
 const FWD = { fwdAtol: 1e-5, fwdRtol: 1e-4 };
@@ -41,17 +42,17 @@ for (const shape of [
   });
 }
 
-// The GPU profile's interleaved pieces, with remainder pieces (HW 35 in pieces of 4; HW 99 in 64s),
-// and every cut the tuner may choose on HW 1155 (19 pieces of 64, 5 of 256, 2 of 1024: the last short).
+// Every cut the tuner may choose on N·H·W = 2310 (three pieces of 1024 for 64×16, the last short;
+// one piece for the others), four pieces of 64 with a short last one, and 162 pieces of one value
+// (workgroups of one invocation), whose sum over pieces runs in two passes (reduce.wgsl's chunks).
 for (const [variant, shape] of [
-  [{ interleaved: true, piece: 4 }, [2, 3, 5, 7]],
-  [BATCHNORM_ROWS.defaults.gpu, [2, 3, 9, 11]],
-  [{ interleaved: false, piece: 4 }, [2, 3, 5, 7]],
-  ...BATCHNORM_ROWS_CANDIDATES.map((v) => [v, [2, 3, 33, 35]] as const),
+  ...BATCHNORM_SUMS_CANDIDATES.map((v) => [v, [2, 3, 33, 35]] as const),
+  [{ wg: 64, per: 1 }, [2, 3, 9, 11]],
+  [{ wg: 1, per: 1 }, [2, 2, 9, 9]],
 ] as const) {
   test(`training mode ${JSON.stringify(shape)}, channel sums cut ${JSON.stringify(variant)}`, async () => {
     const C = shape[1];
-    await BATCHNORM_ROWS.with(variant, () =>
+    await BATCHNORM_SUMS.with(variant, () =>
       checkOp({
         name: `batchNorm2d train ${JSON.stringify(variant)}`,
         inputs: [randomArr([...shape], random, -2, 2), randomArr([C], random, 0.5, 1.5), randomArr([C], random)],
@@ -62,6 +63,51 @@ for (const [variant, shape] of [
     );
   });
 }
+
+const reluRef = (y: Arr): Arr => ({ shape: y.shape, data: y.data.map((v) => Math.max(v, 0)) });
+
+for (const [variant, shape] of [
+  [BATCHNORM_SUMS.defaults.cpu, [2, 3, 4, 5]],
+  [{ wg: 64, per: 1 }, [3, 2, 9, 11]],
+] as const) {
+  test(`training mode with a fused ReLU ${JSON.stringify(shape)}, channel sums cut ${JSON.stringify(variant)}`, async () => {
+    const C = shape[1];
+    await BATCHNORM_SUMS.with(variant, () =>
+      checkOp({
+        name: 'batchNorm2d + relu train',
+        inputs: [randomArr([...shape], random, -2, 2), randomArr([C], random, 0.5, 1.5), randomArr([C], random, -0.5, 0.5)],
+        gpu: ([x, w, b]) => ncl.batchNorm2d(x!, w!, b!, { training: true, relu: true }),
+        ref: (xs) => reluRef(refTrain(xs)),
+        ...FWD,
+      }),
+    );
+  });
+}
+
+test('fused batch norm + ReLU: the same bits as batchNorm2d then relu, forward and gradients, both modes', async () => {
+  const C = 5;
+  const x = randomArr([3, C, 7, 9], random, -2, 2);
+  const w = randomArr([C], random, 0.5, 1.5);
+  const b = randomArr([C], random, -0.5, 0.5);
+  const R = toTensor(randomArr([3, C, 7, 9], random));
+  const rm = randomArr([C], random);
+  const rv = randomArr([C], random, 0.2, 2);
+  for (const training of [true, false]) {
+    const run = async (fused: boolean) => {
+      const ts = [x, w, b].map((a) => toTensor(a, true));
+      const options = { training, runningMean: training ? null : toTensor(rm), runningVar: training ? null : toTensor(rv) };
+      const y = ncl.tidy(() => {
+        const out = fused ? ncl.batchNorm2d(ts[0]!, ts[1]!, ts[2]!, { ...options, relu: true }) : ncl.relu(ncl.batchNorm2d(ts[0]!, ts[1]!, ts[2]!, options));
+        ncl.backward(ncl.sum(ncl.mul(out, R)));
+        return out;
+      });
+      return [await y.data(), ...(await Promise.all(ts.map((t) => t.grad!.data())))].map((a) => Array.from(a));
+    };
+    const [fused, unfused] = [await run(true), await run(false)];
+    assert.ok(fused[0]!.some((v) => v === 0) && fused[0]!.some((v) => v > 0), 'the ReLU clips some values and passes others');
+    ['output', 'dx', 'dw', 'db'].forEach((what, i) => assert.equal(fused[i], unfused[i], `${what}, ${training ? 'training' : 'eval'}`));
+  }
+});
 
 test('eval mode: running statistics, gradient w·g/sqrt(var + eps)', async () => {
   const C = 3;

@@ -4,6 +4,7 @@
 // ~70 000 terms, rtol 1e-4). (The matmul and softmax cases are in their own test files.)
 import { test } from 'uvu';
 import * as ncl from '../src/index.ts';
+import { BATCHNORM_SUMS } from '../src/kernels/batchnorm.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
 
 const random = rng(9);
@@ -12,21 +13,25 @@ test.before(async () => {
   await device();
 });
 
-test('batch statistics over 264×264 = 69 696 pixels per channel', async () => {
-  const x = randomArr([1, 2, 264, 264], random, 0, 2);
-  const y = ncl.batchNorm2d(toTensor(x), ncl.ones([2]), ncl.zeros([2]), { training: true });
-  // A normalised channel has mean 0 and (biased) variance 1 up to ε.
-  const v = await y.data();
-  const hw = 264 * 264;
-  for (let c = 0; c < 2; c++) {
-    let m = 0;
-    let s = 0;
-    for (let i = 0; i < hw; i++) m += v[c * hw + i]!;
-    m /= hw;
-    for (let i = 0; i < hw; i++) s += (v[c * hw + i]! - m) ** 2;
-    assertClose([m, s / hw], [0, 1], 1e-4, 1e-3, `channel ${c} after batch norm`);
-  }
-});
+// The CPU default (workgroups of 8: 8712 values per invocation), and workgroups of one invocation,
+// whose one piece per channel the loop budget cuts in two.
+for (const variant of [null, { wg: 1, per: null }]) {
+  test(`batch statistics over 264×264 = 69 696 pixels per channel, channel sums ${variant ? JSON.stringify(variant) : 'default'}`, async () => {
+    const x = randomArr([1, 2, 264, 264], random, 0, 2);
+    const run = () => ncl.batchNorm2d(toTensor(x), ncl.ones([2]), ncl.zeros([2]), { training: true }).data();
+    const y = variant ? await BATCHNORM_SUMS.with(variant, run) : await run();
+    // A normalised channel has mean 0 and (biased) variance 1 up to ε.
+    const hw = 264 * 264;
+    for (let c = 0; c < 2; c++) {
+      let m = 0;
+      let s = 0;
+      for (let i = 0; i < hw; i++) m += y[c * hw + i]!;
+      m /= hw;
+      for (let i = 0; i < hw; i++) s += (y[c * hw + i]! - m) ** 2;
+      assertClose([m, s / hw], [0, 1], 1e-4, 1e-3, `channel ${c} after batch norm`);
+    }
+  });
+}
 
 test('conv2d weight gradient summed over 262² = 68 644 output pixels', async () => {
   const H = 264;

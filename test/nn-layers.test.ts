@@ -1,10 +1,12 @@
 // Layers of the NCL network around the engine's ops: the BatchNorm2d layer (training statistics,
-// running-statistic update, eval mode) against a float64 reference, and seeded dropout.
+// running-statistic update, eval mode) against a float64 reference, Sequential's fused batch norm +
+// ReLU step against the two steps, and seeded dropout.
 // Tolerance atol 1e-4 rtol 1e-4.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { tensor } from '../src/index.ts';
+import { relu, tensor } from '../src/index.ts';
 import { BatchNorm2d } from '../src/nn/batchnorm.ts';
+import { Sequential } from '../src/nn/sequential.ts';
 import { Dropout, dropoutStream } from '../src/nn/dropout.ts';
 import { DropoutGenerator } from '../src/autograd/ops/dropout.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
@@ -53,6 +55,31 @@ test('BatchNorm2d: batch statistics in training, running statistics updated, the
     return ((v - runMean[ch]!) / Math.sqrt(runVar[ch]! + 1e-5)) * [1, 2, 0.5][ch]! + [0, -1, 3][ch]!;
   });
   assertClose(z, wantEval, 1e-4, 1e-4, 'eval output');
+});
+
+test('Sequential runs BatchNorm2d then relu as one fused step: the same bits, one kernel instead of two; a prefix ending at the batch norm has no ReLU', async () => {
+  const rt = await device();
+  const x = toTensor(randomArr([2, 3, 5, 4], random, -2, 2));
+  const bn = new BatchNorm2d(3);
+  bn.eval(); // fixed statistics: both paths see the same running statistics
+  bn.runningMean.assign(Float32Array.from([0.1, -0.2, 0.3]));
+  const seq = new Sequential([bn, relu]);
+  let before = rt.dispatches;
+  const fused = seq.forward(x);
+  const fusedDispatches = rt.dispatches - before;
+  before = rt.dispatches;
+  const normed = bn.forward(x);
+  const twoSteps = relu(normed);
+  const twoStepDispatches = rt.dispatches - before;
+  const got = await fused.data();
+  assert.equal(Array.from(got), Array.from(await twoSteps.data()));
+  assert.ok(got.some((v) => v === 0) && got.some((v) => v > 0), 'the ReLU clips some values and passes others');
+  const perKernel = rt.pool.poison ? 2 : 1; // with poisoning, each output is first filled with NaN
+  assert.is(fusedDispatches, perKernel, 'one kernel');
+  assert.is(twoStepDispatches, 2 * perKernel, 'two kernels');
+  const prefix = seq.forwardPrefix(x, 1);
+  assert.equal(Array.from(await prefix.data()), Array.from(await normed.data()));
+  for (const t of [fused, normed, twoSteps, prefix, x]) t.dispose();
 });
 
 test('Dropout layer: masks from the shared stream, the same seed → the same mask; identity in eval', async () => {

@@ -58,6 +58,28 @@ for (const maxGradNorm of [undefined, 0.5]) {
   });
 }
 
+test('global gradient norm of 17 tensors of odd sizes (three dispatches of partial sums): float64 reference (rtol 1e-5), the same bits twice, a few dispatches', async () => {
+  // Sizes below, at and above the 1024-element tile, and a count that leaves a remainder group.
+  const sizes = [1, 3, 1023, 1024, 1025, 2049, 5000, 7, 64, 65, 999, 3001, 17, 4096, 4097, 2, 33];
+  const grads = sizes.map((n) => randomArr([n], random, -2, 2).data);
+  const tensors = grads.map((g) => ncl.keep(ncl.tensor(Float32Array.from(g), [g.length])));
+  const rt = await device();
+  const before = rt.dispatches;
+  const result = ncl.globalNormScale(tensors, 0.5);
+  const poisonFills = rt.pool.poison ? 2 : 0; // the partials and the result
+  assert.is(rt.dispatches - before, Math.ceil(sizes.length / 7) + 1 + poisonFills, 'dispatches');
+  const got = await result.data();
+  let squares = 0;
+  for (const g of grads) for (const v of g) squares += v * v;
+  assertClose([got[1]!], [Math.sqrt(squares)], 0, 1e-5, 'norm');
+  assertClose([got[0]!], [clipScaleRef(grads, 0.5)], 0, 1e-5, 'scale');
+  const again = ncl.globalNormScale(tensors, 0.5);
+  assert.equal(Array.from(await again.data()), Array.from(got), 'the same bits on a second run');
+  const unclipped = ncl.globalNormScale(tensors, 1e6);
+  assert.is((await unclipped.data())[0], 1, 'no scaling below maxNorm');
+  for (const t of [result, again, unclipped, ...tensors]) t.dispose();
+});
+
 test('a parameter without a gradient is left unchanged', async () => {
   const a = ncl.tensor([1, 2], [2], { requiresGrad: true });
   const b = ncl.tensor([3, 4], [2], { requiresGrad: true });

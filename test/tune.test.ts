@@ -15,7 +15,7 @@ import { clearTuneCache, hasPending, startChoices, tunePending, variantRecord } 
 import type { CacheStore } from '../src/platform/platform.ts';
 import { useCacheStore } from '../src/runtime/tune-cache.ts';
 import { fillKernel } from '../src/kernels/elementwise.ts';
-import { BATCHNORM_ROWS_CANDIDATES } from '../src/kernels/batchnorm.ts';
+import { BATCHNORM_SUMS_CANDIDATES } from '../src/kernels/batchnorm.ts';
 import { CONTRASTIVE_CANDIDATES } from '../src/kernels/contrastive.ts';
 import { MATMUL_CANDIDATES } from '../src/kernels/matmul.ts';
 import { VariantFamily } from '../src/kernels/variants.ts';
@@ -182,7 +182,7 @@ test("'all' times batch norm's channel-sum cuts for a class; the winner's statis
     y.dispose();
     return v;
   };
-  const { before, row } = await tuneOneClass(normed, 'batchnorm-rows', BATCHNORM_ROWS_CANDIDATES.length);
+  const { before, row } = await tuneOneClass(normed, 'batchnorm-sums', BATCHNORM_SUMS_CANDIDATES.length);
   assertClose(await normed(), before, 1e-5, 1e-4, `batch norm with ${JSON.stringify(row.chosen)}`);
 });
 

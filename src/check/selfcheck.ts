@@ -18,7 +18,7 @@ import { CONV_TILINGS, convGeometry, type Conv2dOptions } from '../kernels/conv.
 import { MATMUL_CANDIDATES, MATMUL_TILINGS, type MatmulTiling } from '../kernels/matmul.ts';
 import type { KernelProfile, Runtime } from '../runtime/runtime.ts';
 import { moments, refNorm } from './batchnorm-reference.ts';
-import { BATCHNORM_ROWS } from '../kernels/batchnorm.ts';
+import { BATCHNORM_SUMS } from '../kernels/batchnorm.ts';
 import { contrastiveGradRef, contrastiveLossRef } from './contrastive-reference.ts';
 import { eachTap, refConv } from './conv-reference.ts';
 import { keptCpu } from './dropout-reference.ts';
@@ -166,8 +166,8 @@ const CHECKS: Check[] = [
   ...(['cpu', 'gpu'] as const).map((profile): Check => ({
     family: 'batch norm',
     run: () =>
-      BATCHNORM_ROWS.with(BATCHNORM_ROWS.defaults[profile], async () => {
-        const x = values([3, 20, 9, 17], 41, -2, 2); // 153 pixels: three interleaved pieces of up to 64
+      BATCHNORM_SUMS.with(BATCHNORM_SUMS.defaults[profile], async () => {
+        const x = values([3, 20, 45, 37], 41, -2, 2); // 4995 values per channel: one piece (cpu), two of 4096 (gpu)
         const w = values([20], 42, 0.5, 1.5);
         const b = values([20], 43);
         const runningMean = values([20], 44);
@@ -176,8 +176,8 @@ const CHECKS: Check[] = [
         const train = await ncl.batchNorm2d(dev(x), dev(w), dev(b), { training: true }).data();
         const evalMode = await ncl.batchNorm2d(dev(x), dev(w), dev(b), { training: false, runningMean: dev(runningMean), runningVar: dev(runningVar) }).data();
         return [
-          { name: `train 3×20×9×17 (batch statistics), ${profile} profile's channel sums`, got: train, want: refNorm(x, w, b, m.mean, m.variance).data, atol: 1e-4, rtol: 1e-4 },
-          { name: `eval 3×20×9×17 (running statistics), ${profile} profile`, got: evalMode, want: refNorm(x, w, b, runningMean.data, runningVar.data).data, atol: 1e-5, rtol: 1e-5 },
+          { name: `train 3×20×45×37 (batch statistics), ${profile} profile's channel sums`, got: train, want: refNorm(x, w, b, m.mean, m.variance).data, atol: 1e-4, rtol: 1e-4 },
+          { name: `eval 3×20×45×37 (running statistics), ${profile} profile`, got: evalMode, want: refNorm(x, w, b, runningMean.data, runningVar.data).data, atol: 1e-5, rtol: 1e-5 },
         ];
       }),
   })),

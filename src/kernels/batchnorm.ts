@@ -1,10 +1,11 @@
-// Batch normalisation kernels (shaders/batchnorm*.wgsl): per-channel statistics in two levels —
-// sums over pieces of each image's H·W (one invocation per piece), then over the pieces and images
-// in increasing order — so each variant (BATCHNORM_ROWS) has one fixed order of accumulation;
-// normalisation, its input gradient and the running-statistics update.
+// Batch normalisation kernels (shaders/batchnorm*.wgsl): per-channel sums as a two-level tree —
+// one workgroup per piece of each channel's N·H·W values summing in a fixed tree, then, where a
+// channel has several pieces, a sum over them in increasing order — so each variant
+// (BATCHNORM_SUMS) has one fixed order of accumulation; normalisation, its input gradient, the
+// weight and bias gradients, and the running-statistics update.
 import { Storage, formatShape, type Shape } from '../storage/storage.ts';
 import { fillKernel } from './elementwise.ts';
-import { itemKernel, launch } from './launch.ts';
+import { itemKernel, kernel, launch } from './launch.ts';
 import { loopBudget } from './loop-budget.ts';
 import { reduceKernel } from './reduce.ts';
 import { uniforms } from './uniforms.ts';
@@ -29,32 +30,36 @@ export interface ChannelStats {
   varOffset: number;
 }
 
-/** How the per-channel sums are cut into pieces (batchnorm_rows.wgsl): consecutive pieces as long
- *  as the loop budget allows (`piece` null; CPU adapters), or interleaved pieces of about `piece`
- *  elements whose invocations read neighbouring addresses (GPUs; unmeasured until a GPU is at hand). */
-export interface RowsVariant {
-  interleaved: boolean;
-  piece: number | null;
+/** How batchnorm_sums.wgsl cuts a channel's N·H·W values: workgroups of `wg` invocations, each
+ *  invocation summing `per` values of its piece, or (`per` null) one piece per channel, as long as
+ *  the loop budget allows, and no second pass. */
+export interface SumsVariant {
+  wg: number;
+  per: number | null;
 }
 
 /** The cuts `ncl tune` compares; each profile's default is among them. */
-export const BATCHNORM_ROWS_CANDIDATES: readonly RowsVariant[] = [
-  { interleaved: false, piece: null },
-  { interleaved: true, piece: 64 },
-  { interleaved: true, piece: 256 },
-  { interleaved: false, piece: 1024 },
+export const BATCHNORM_SUMS_CANDIDATES: readonly SumsVariant[] = [
+  { wg: 8, per: null },
+  { wg: 256, per: 16 },
+  { wg: 64, per: null },
+  { wg: 64, per: 16 },
+  { wg: 64, per: 64 },
 ];
 
 const pow2 = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
 
-/** Shape class: N, C and H·W rounded up to powers of two. */
-export const BATCHNORM_ROWS = new VariantFamily<RowsVariant, ChannelLayout>(
-  { cpu: BATCHNORM_ROWS_CANDIDATES[0]!, gpu: BATCHNORM_ROWS_CANDIDATES[1]! },
+/** Shape class: N, C and H·W rounded up to powers of two. CPU default: one piece per channel
+ *  for a workgroup of 8 (llvmpipe's vector width; wider workgroups measured slower on the tiny
+ *  preset's layers, bench/RESULTS.md). The GPU default is unmeasured: pieces of 4096 values give
+ *  a GPU enough workgroups whatever the layer. */
+export const BATCHNORM_SUMS = new VariantFamily<SumsVariant, ChannelLayout>(
+  { cpu: BATCHNORM_SUMS_CANDIDATES[0]!, gpu: BATCHNORM_SUMS_CANDIDATES[1]! },
   {
-    name: 'batchnorm-rows',
-    files: ['batchnorm_rows', 'reduce'],
+    name: 'batchnorm-sums',
+    files: ['batchnorm_sums', 'workgroup_sum', 'reduce'],
     classify: (l) => `n${pow2(l.N)} c${pow2(l.C)} hw${pow2(l.HW)}`,
-    candidates: () => BATCHNORM_ROWS_CANDIDATES,
+    candidates: () => BATCHNORM_SUMS_CANDIDATES,
     describe: (l) => `channel sums of [${l.N}, ${l.C}, ${l.HW}]`,
     trial(l) {
       const x = fillKernel([l.N, l.C, l.HW], 0.5);
@@ -70,41 +75,47 @@ export const BATCHNORM_ROWS = new VariantFamily<RowsVariant, ChannelLayout>(
   },
 );
 
-/** [2, C] = [Σ g; Σ u·(x − μ)] over batch and space, times scale (see batchnorm_rows.wgsl). */
-export function channelSumsKernel(g: Storage, x: Storage, mean: Storage, centerG: boolean, l: ChannelLayout, scale: number): Storage {
-  const v = BATCHNORM_ROWS.current(l);
-  const parts = Math.max(1, Math.ceil(l.HW / loopBudget()), v.piece ? Math.ceil(l.HW / v.piece) : 1);
-  const len = Math.ceil(l.HW / parts);
-  const rows = Storage.empty([2, l.N * parts, l.C]);
+/** [2, C] = [Σ g; Σ u·(x − μ)] over batch and space, times scale (see batchnorm_sums.wgsl), with
+ *  μ = 0 when mean is null, and g counted only where reluOut > 0 when a fused ReLU's output is
+ *  given: one dispatch where a channel is one piece, else one more (or two) to sum the pieces. */
+export function channelSumsKernel(g: Storage, x: Storage, mean: Storage | null, centerG: boolean, l: ChannelLayout, scale: number, reluOut: Storage | null = null): Storage {
+  const v = BATCHNORM_SUMS.current(l);
+  const count = l.N * l.HW;
+  const wanted = v.per ?? Math.ceil(count / v.wg);
+  const per = Math.max(1, Math.min(wanted, loopBudget() - l.N - Math.log2(v.wg) - 1)); // the loop over images and the tree's count too
+  const pieces = Math.ceil(count / (v.wg * per));
+  const partial = Storage.empty([2, pieces, l.C]);
   launch({
     op: 'batchNorm2d-sums',
-    kernel: itemKernel(`batchNormRows${centerG ? ':centered' : ''}${v.interleaved ? ':interleaved' : ''}`, 'batchnorm_rows', { CENTER_G: centerG, INTERLEAVED: v.interleaved }, 64),
-    reads: [g, x, mean],
-    writes: [rows],
-    uniforms: uniforms().u32(l.N, l.C, l.HW, parts, len).finish(),
-    items: l.N * parts * l.C,
+    kernel: kernel(`batchNormSums${mean ? '' : ':zero-mean'}${centerG ? ':centered' : ''}${reluOut ? ':relu' : ''}[wg=${v.wg}]`, 'batchnorm_sums', { CENTER_G: centerG, MEAN: !!mean, MASK: !!reluOut, WG: v.wg }),
+    reads: [g, x, mean ?? x, reluOut ?? g],
+    writes: [partial],
+    uniforms: uniforms()
+      .u32(l.N, l.C, l.HW, pieces, per)
+      .f32(pieces === 1 ? scale : 1)
+      .finish(),
+    workgroups: l.C * pieces,
   });
-  const sums = reduceKernel('sum', rows, 2, l.N * parts, l.C, [2, l.C], scale);
-  rows.dispose();
+  const sums = pieces === 1 ? partial.view([2, l.C]) : reduceKernel('sum', partial, 2, pieces, l.C, [2, l.C], scale);
+  partial.dispose();
   return sums;
 }
 
 /** Batch statistics [μ; σ²] as a [2, C] tensor (two passes: the mean, then centred squares). */
 export function batchStatsKernel(x: Storage, l: ChannelLayout): Storage {
   const scale = 1 / (l.N * l.HW);
-  const zero = fillKernel([l.C], 0);
-  const first = channelSumsKernel(x, x, zero, false, l, scale);
+  const first = channelSumsKernel(x, x, null, false, l, scale);
   const stats = channelSumsKernel(x, x, first, true, l, scale);
-  zero.dispose();
   first.dispose();
   return stats;
 }
 
-export function batchNormKernel(x: Storage, s: ChannelStats, w: Storage, b: Storage, eps: number, l: ChannelLayout): Storage {
+/** The normalisation, followed by a ReLU in the same pass when `relu`. */
+export function batchNormKernel(x: Storage, s: ChannelStats, w: Storage, b: Storage, eps: number, l: ChannelLayout, relu = false): Storage {
   const y = Storage.empty(x.shape);
   launch({
-    op: 'batchNorm2d',
-    kernel: itemKernel('batchNorm', 'batchnorm'),
+    op: relu ? 'batchNorm2d-relu' : 'batchNorm2d',
+    kernel: itemKernel(relu ? 'batchNorm:relu' : 'batchNorm', 'batchnorm', { RELU: relu }),
     reads: [x, s.mean, s.variance, w, b],
     writes: [y],
     uniforms: uniforms().u32(x.size, l.C, l.HW, s.varOffset).f32(eps).finish(),
@@ -113,13 +124,14 @@ export function batchNormKernel(x: Storage, s: ChannelStats, w: Storage, b: Stor
   return y;
 }
 
-/** dx given g, the statistics, and sums = [Σ g; Σ g·(x − μ)]; `training` when μ, σ² are the batch's. */
-export function batchNormInputGradKernel(x: Storage, g: Storage, s: ChannelStats, w: Storage, sums: Storage, eps: number, training: boolean, l: ChannelLayout): Storage {
+/** dx given g, the statistics, and sums = [Σ g; Σ g·(x − μ)]; `training` when μ, σ² are the
+ *  batch's; g counted only where reluOut > 0 when a fused ReLU's output is given. */
+export function batchNormInputGradKernel(x: Storage, g: Storage, s: ChannelStats, w: Storage, sums: Storage, eps: number, training: boolean, l: ChannelLayout, reluOut: Storage | null = null): Storage {
   const dx = Storage.empty(x.shape);
   launch({
     op: 'batchNorm2d-input-grad',
-    kernel: itemKernel('batchNormGrad', 'batchnorm_grad'),
-    reads: [x, g, s.mean, s.variance, w, sums],
+    kernel: itemKernel(reluOut ? 'batchNormGrad:relu' : 'batchNormGrad', 'batchnorm_grad', { MASK: !!reluOut }),
+    reads: [x, g, s.mean, s.variance, w, sums, reluOut ?? g],
     writes: [dx],
     uniforms: uniforms()
       .u32(x.size, l.C, l.HW, s.varOffset)
@@ -128,6 +140,21 @@ export function batchNormInputGradKernel(x: Storage, g: Storage, s: ChannelStats
     items: x.size,
   });
   return dx;
+}
+
+/** [dw, db] = [Σ g·x̂, Σ g] per channel from sums = [Σ g; Σ g·(x − μ)] and the variance. */
+export function batchNormParamGradKernel(sums: Storage, s: ChannelStats, eps: number, l: ChannelLayout): [Storage, Storage] {
+  const dw = Storage.empty([l.C]);
+  const db = Storage.empty([l.C]);
+  launch({
+    op: 'batchNorm2d-param-grad',
+    kernel: itemKernel('batchNormParamGrad', 'batchnorm_param_grad', {}, 64),
+    reads: [sums, s.variance],
+    writes: [dw, db],
+    uniforms: uniforms().u32(l.C, s.varOffset).f32(eps).finish(),
+    items: l.C,
+  });
+  return [dw, db];
 }
 
 /** Updates running mean and variance in place from batch statistics [μ; σ²]. */

@@ -1,7 +1,10 @@
 // Layers applied in order, numbered from 0 like PyTorch's nn.Sequential: parameterless steps (ReLU,
 // dropout, pooling) take a number too, so the numbering of the parameters matches a PyTorch state
-// dict ("decoder.last_conv.4.weight" is the fifth step of last_conv).
+// dict ("decoder.last_conv.4.weight" is the fifth step of last_conv). A batch norm followed by
+// relu runs as one fused step (BatchNorm2d.forwardRelu).
+import { relu } from '../autograd/ops/elementwise.ts';
 import type { Tensor } from '../autograd/tensor.ts';
+import { BatchNorm2d } from './batchnorm.ts';
 import { Module } from './module.ts';
 
 /** A module with a single-input forward pass. */
@@ -40,7 +43,15 @@ export class Sequential extends Module {
   /** Applies the first `count` steps only. */
   forwardPrefix(x: Tensor, count: number): Tensor {
     let y = x;
-    for (const s of this.steps.slice(0, count)) y = s instanceof Module ? s.forward(y) : s(y);
+    for (let i = 0; i < Math.min(count, this.steps.length); i++) {
+      const s = this.steps[i]!;
+      if (s instanceof BatchNorm2d && i + 1 < count && this.steps[i + 1] === relu) {
+        y = s.forwardRelu(y);
+        i++;
+      } else {
+        y = s instanceof Module ? s.forward(y) : s(y);
+      }
+    }
     return y;
   }
 }

@@ -4,21 +4,21 @@
 // place with momentum m (running ← (1 − m)·running + m·batch, unbiased variance as in PyTorch).
 // Eval: μ, σ² are the running statistics.
 // Training saves the batch statistics [μ; σ²] for the backward pass; dw = Σ g·x̂, db = Σ g.
+// With `relu` the op is relu(batchNorm2d(x)) in one pass, and its backward takes g·[y > 0] (y the
+// op's output) inside the same kernels.
 import {
   batchNormInputGradKernel,
   batchNormKernel,
+  batchNormParamGradKernel,
   batchStatsKernel,
   channelLayout,
   channelSumsKernel,
   runningStatsKernel,
   type ChannelStats,
 } from '../../kernels/batchnorm.ts';
-import { unaryKernel } from '../../kernels/elementwise.ts';
 import { defineOp } from '../registry.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { Tensor } from '../tensor.ts';
-import { addScalar, mul } from './elementwise.ts';
-import { slice } from './shape.ts';
 
 export interface BatchNormOptions {
   /** Batch statistics (and a running-statistics update) when true; running statistics when false. */
@@ -29,6 +29,8 @@ export interface BatchNormOptions {
   /** Weight of the new batch in the running statistics (PyTorch's default 0.1). */
   momentum?: number;
   eps?: number;
+  /** Follow with a ReLU in the same kernels (forward and backward). */
+  relu?: boolean;
 }
 
 interface BatchNormAttrs {
@@ -37,6 +39,7 @@ interface BatchNormAttrs {
   runningVar: Tensor | null;
   momentum: number;
   eps: number;
+  relu: boolean;
 }
 
 /** The statistics to normalise with: the batch's [2, C] (training) or the running ones. */
@@ -45,46 +48,31 @@ function statistics(batch: Storage | null, a: BatchNormAttrs, C: number): Channe
   return { mean: batch, variance: batch, varOffset: C };
 }
 
-/** Row r of a [2, C] tensor as a [C] tensor. */
-function row(t: Tensor, r: number, C: number): Tensor {
-  const s = slice(t, [r, 0], [1, C]);
-  const v = s.view([C]);
-  s.dispose();
-  return v;
-}
-
 const batchNormOp = defineOp<BatchNormAttrs>({
   name: 'batchNorm2d',
   forward: ([x, w, b], a) => {
     const l = channelLayout(x!);
     const batch = a.training ? batchStatsKernel(x!, l) : null;
     if (batch && a.runningMean && a.runningVar) runningStatsKernel(batch, a.runningMean.storage, a.runningVar.storage, a.momentum, l);
-    const y = batchNormKernel(x!, statistics(batch, a, l.C), w!, b!, a.eps, l);
+    const y = batchNormKernel(x!, statistics(batch, a, l.C), w!, b!, a.eps, l, a.relu);
     return { output: y, saved: batch ? [batch] : [] };
   },
-  backward: (g, { inputs: [x, w, b], attrs: a, saved: [batch] }) => {
+  backward: (g, { inputs: [x, w, b], output, attrs: a, saved: [batch] }) => {
     const xs = x!.storage;
     const l = channelLayout(xs);
     const stats = statistics(batch?.storage ?? null, a, l.C);
-    const sums = Tensor.wrap(channelSumsKernel(g.storage, xs, stats.mean, false, l, 1));
-    const dx = x!.requiresGrad ? Tensor.wrap(batchNormInputGradKernel(xs, g.storage, stats, w!.storage, sums.storage, a.eps, a.training, l)) : null;
-    const db = b!.requiresGrad ? row(sums, 0, l.C) : null;
-    let dw: Tensor | null = null;
-    if (w!.requiresGrad) {
-      const variance = batch ? row(batch, 1, l.C) : a.runningVar!;
-      const shifted = addScalar(variance, a.eps);
-      const invStd = Tensor.wrap(unaryKernel('rsqrt', shifted.storage));
-      const s1 = row(sums, 1, l.C);
-      dw = mul(s1, invStd);
-      for (const t of [shifted, invStd, s1]) t.dispose();
-      if (variance !== a.runningVar) variance.dispose();
-    }
+    const reluOut = a.relu ? output.storage : null;
+    const sums = Tensor.wrap(channelSumsKernel(g.storage, xs, stats.mean, false, l, 1, reluOut));
+    const dx = x!.requiresGrad ? Tensor.wrap(batchNormInputGradKernel(xs, g.storage, stats, w!.storage, sums.storage, a.eps, a.training, l, reluOut)) : null;
+    const paramGrads = batchNormParamGradKernel(sums.storage, stats, a.eps, l);
     sums.dispose();
-    return [dx, dw, db];
+    const [dw, db] = [w!, b!].map((p, i) => (p.requiresGrad ? Tensor.wrap(paramGrads[i]!) : (paramGrads[i]!.dispose(), null)));
+    return [dx, dw!, db!];
   },
 });
 
-/** batchNorm2d(x [N, C, H, W], weight [C], bias [C], options) → [N, C, H, W]. */
+/** batchNorm2d(x [N, C, H, W], weight [C], bias [C], options) → [N, C, H, W] (with options.relu:
+ *  relu of that). */
 export function batchNorm2d(x: Tensor, weight: Tensor, bias: Tensor, options: BatchNormOptions): Tensor {
   const { C } = channelLayout(x);
   for (const [name, t] of [['weight', weight], ['bias', bias], ['runningMean', options.runningMean], ['runningVar', options.runningVar]] as const) {
@@ -100,5 +88,6 @@ export function batchNorm2d(x: Tensor, weight: Tensor, bias: Tensor, options: Ba
     runningVar: options.runningVar ?? null,
     momentum: options.momentum ?? 0.1,
     eps: options.eps ?? 1e-5,
+    relu: options.relu ?? false,
   });
 }

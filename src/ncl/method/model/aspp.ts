@@ -28,7 +28,7 @@ class AtrousBranch extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return relu(this.bn.forward(this.atrousConv.forward(x)));
+    return this.bn.forwardRelu(this.atrousConv.forward(x));
   }
 }
 
@@ -55,6 +55,6 @@ export class ASPP extends Module {
     // Upsampling a 1×1 map to h×w (bilinear or not) is a broadcast.
     const imageBranch = expand(pooled, [n, pooled.shape[1]!, h, w]);
     const y = concat([...this.branches.map((b) => b.forward(x)), imageBranch], 1);
-    return this.dropout.forward(relu(this.bn1.forward(this.conv1.forward(y))));
+    return this.dropout.forward(this.bn1.forwardRelu(this.conv1.forward(y)));
   }
 }

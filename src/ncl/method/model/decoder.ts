@@ -59,7 +59,7 @@ export class Decoder extends Module {
   }
 
   forward(aspp: Tensor, lowLevel: Tensor): DecoderOutput {
-    const skip = relu(this.bn1.forward(this.conv1.forward(lowLevel)));
+    const skip = this.bn1.forwardRelu(this.conv1.forward(lowLevel));
     const [, , h, w] = skip.shape as [number, number, number, number];
     const up = resizeBilinear(aspp, [h, w], { alignCorners: true });
     const pivot = this.lastConv.forwardPrefix(concat([up, skip], 1), PIVOT_STEPS);

@@ -41,7 +41,7 @@ class BasicBlock extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const y = this.bn2.forward(this.conv2.forward(relu(this.bn1.forward(this.conv1.forward(x)))));
+    const y = this.bn2.forward(this.conv2.forward(this.bn1.forwardRelu(this.conv1.forward(x))));
     return relu(add(y, this.downsample ? this.downsample.forward(x) : x));
   }
 }
@@ -71,8 +71,8 @@ class Bottleneck extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    let y = relu(this.bn1.forward(this.conv1.forward(x)));
-    y = relu(this.bn2.forward(this.conv2.forward(y)));
+    let y = this.bn1.forwardRelu(this.conv1.forward(x));
+    y = this.bn2.forwardRelu(this.conv2.forward(y));
     y = this.bn3.forward(this.conv3.forward(y));
     return relu(add(y, this.downsample ? this.downsample.forward(x) : x));
   }
@@ -121,7 +121,7 @@ export class ResNetEncoder extends Module {
   }
 
   forward(x: Tensor): EncoderOutput {
-    let y = relu(this.bn1.forward(this.conv1.forward(x)));
+    let y = this.bn1.forwardRelu(this.conv1.forward(x));
     y = maxPool2d(y, { kernel: 3, stride: 2, padding: 1 });
     const lowLevel = this.stages[0]!.forward(y);
     let features = lowLevel;

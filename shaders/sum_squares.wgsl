@@ -1,0 +1,65 @@
+// First pass of the global gradient norm (clip_scale.wgsl is the second): partial sums of
+// squares of up to 7 tensors t0 … t6 in one dispatch, one partial per workgroup:
+//   partials[first + w] = Σ_{i in tile j of tensor s} t_s[i]²
+// Tensor s owns workgroups w in [start[s], start[s + 1]) of the dispatch, and workgroup w takes its
+// tile j = w − start[s]: the {{WG}}·{{PER}} elements from j·{{WG}}·{{PER}} (fewer in the last tile).
+// Invocation lid sums elements lid, lid + {{WG}}, … of the tile in increasing order (neighbouring
+// invocations read neighbouring addresses), then the workgroup sums the invocations in a fixed
+// tree: one fixed order of accumulation. Unused slots are bound to t0 with size 0.
+@group(0) @binding(0) var<storage, read> t0: array<f32>;
+@group(0) @binding(1) var<storage, read> t1: array<f32>;
+@group(0) @binding(2) var<storage, read> t2: array<f32>;
+@group(0) @binding(3) var<storage, read> t3: array<f32>;
+@group(0) @binding(4) var<storage, read> t4: array<f32>;
+@group(0) @binding(5) var<storage, read> t5: array<f32>;
+@group(0) @binding(6) var<storage, read> t6: array<f32>;
+@group(0) @binding(7) var<storage, read_write> partials: array<f32>;
+// sizes[s / 4][s % 4]: elements of tensor s; start[s / 4][s % 4]: its first workgroup
+// (start[7] = all workgroups of the dispatch); first: where the dispatch's partials begin.
+struct Params { sizes: array<vec4<u32>, 2>, start: array<vec4<u32>, 2>, first: u32 }
+@group(0) @binding(8) var<uniform> params: Params;
+
+//! include workgroup_sum
+
+fn load(s: u32, i: u32) -> f32 {
+  switch s {
+    case 0u: { return t0[i]; }
+    case 1u: { return t1[i]; }
+    case 2u: { return t2[i]; }
+    case 3u: { return t3[i]; }
+    case 4u: { return t4[i]; }
+    case 5u: { return t5[i]; }
+    default: { return t6[i]; }
+  }
+}
+
+fn start(s: u32) -> u32 {
+  return params.start[s / 4u][s % 4u];
+}
+
+@compute @workgroup_size({{WG}})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let w = flat_workgroup(wid, nwg);
+  if (w >= start(7u)) {
+    return;
+  }
+  var s = 0u;
+  while (w >= start(s + 1u)) {
+    s++;
+  }
+  let size = params.sizes[s / 4u][s % 4u];
+  let tile = (w - start(s)) * {{WG}}u * {{PER}}u;
+  var acc = 0.0;
+  for (var k = 0u; k < {{PER}}u; k++) {
+    let i = tile + k * {{WG}}u + lid;
+    if (i < size) {
+      let v = load(s, i);
+      acc = fma(v, v, acc);
+    }
+  }
+  let total = workgroup_sum(lid, vec2<f32>(acc, 0.0));
+  if (lid == 0u) {
+    partials[params.first + w] = total.x;
+  }
+}

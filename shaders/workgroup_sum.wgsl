@@ -1,0 +1,17 @@
+// Sum of one vec2<f32> per invocation over a workgroup of {{WG}} invocations ({{WG}} a power of
+// two), in a fixed tree: at each level invocation i adds the value of i + stride to its own, so
+// the order of additions depends only on {{WG}} and the result is the same on every run.
+// Called by every invocation of the workgroup (it contains barriers); all of them get the sum.
+var<workgroup> tree: array<vec2<f32>, {{WG}}>;
+
+fn workgroup_sum(lid: u32, v: vec2<f32>) -> vec2<f32> {
+  tree[lid] = v;
+  workgroupBarrier();
+  for (var stride = {{WG}}u / 2u; stride > 0u; stride /= 2u) {
+    if (lid < stride) {
+      tree[lid] += tree[lid + stride];
+    }
+    workgroupBarrier();
+  }
+  return tree[0];
+}
