@@ -51,10 +51,10 @@ export interface TrainWorkload {
 /** The workload, its batch drawn from a synthetic set written into `dir` (no augmentation); the
  *  method's options are the defaults unless `ncl` replaces some. */
 export async function trainWorkload(dir: string, o: { preset: TrainConfig['preset']; batchSize: number; inputSize?: number; ncl?: Partial<NclOptions> }): Promise<TrainWorkload> {
-  const config = resolveTrainConfig({ preset: o.preset, batchSize: o.batchSize, augment: false, ncl: o.ncl ?? {}, ...(o.inputSize ? { model: { inputSize: o.inputSize } } : {}) });
+  const config = resolveTrainConfig({ preset: o.preset, batchSize: o.batchSize, augment: 'none', ncl: o.ncl ?? {}, ...(o.inputSize ? { model: { inputSize: o.inputSize } } : {}) });
   const size = modelConfigOf(config).inputSize;
   await generateSyntheticSet({ out: dir, count: Math.max(10, 2 * o.batchSize), size, seed: 0, testShare: 0.1 });
-  const data = new TrainingData(await openDataset(join(dir, 'train.json')), { seed: 0, batchSize: o.batchSize, accumulate: 1, inputSize: size, augment: false });
+  const data = new TrainingData(await openDataset(join(dir, 'train.json')), { seed: 0, batchSize: o.batchSize, accumulate: 1, inputSize: size, augment: 'none' });
   const batch = await data.batch(0, 0);
   const plan = await planPatches(batch, modelConfigOf(config).embedDim, config.ncl, Rng.fromSeed(0));
   const net = buildNetwork(config).train();

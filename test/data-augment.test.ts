@@ -2,7 +2,7 @@
 // the seeded generator's determinism and state round trip.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { augment, flipHorizontal, flipVertical, rotate90, scaleCrop, type Pair } from '../src/data/augment.ts';
+import { augment, AUGMENT_SETTINGS, flipHorizontal, flipVertical, rotate90, scaleCrop, type Pair } from '../src/data/augment.ts';
 import { addGaussianNoise, gaussianBlur, sigmaForKernelSize } from '../src/data/filters.ts';
 import { imageToChw } from '../src/data/image.ts';
 import { Rng } from '../src/common/rng.ts';
@@ -65,6 +65,21 @@ test('augment: same seed, same result; output has the requested size and mask st
     assert.is(out.mask.data.length, 24 * 24);
     assert.ok(out.applied.every((s) => !/jpeg|blur|noise/.test(s)));
   }
+});
+
+test('geometric augmentation of an image at the input size only moves its pixels; full changes their values', async () => {
+  const pair = positionPair(32, 32);
+  const sorted = (data: Float32Array) => Array.from(data).sort((a, b) => a - b);
+  const source = sorted(pair.image.data);
+  let changed = 0;
+  for (let seed = 0; seed < 12; seed++) {
+    const geometric = await augment(pair, Rng.fromSeed(seed), { size: 32, ...AUGMENT_SETTINGS.geometric });
+    assert.equal(sorted(geometric.image.data), source, `seed ${seed}: ${geometric.applied.join(', ')}`);
+    assertAligned(geometric);
+    const full = await augment(pair, Rng.fromSeed(seed), { size: 32, ...AUGMENT_SETTINGS.full });
+    if (sorted(full.image.data).some((v, i) => v !== source[i])) changed++;
+  }
+  assert.ok(changed >= 6, `full changed pixel values in ${changed} of 12 draws`);
 });
 
 test('blur: kernel weights sum to one (a flat image stays flat), OpenCV sigma rule', () => {

@@ -38,4 +38,11 @@ test('bad values are errors naming the option', () => {
   for (const [layer, message] of cases) assert.throws(() => resolveTrainConfig(layer), message);
 });
 
+test('configs written with augment true or false read as full or none', () => {
+  assert.is(resolveTrainConfig({ augment: true as never }).augment, 'full');
+  assert.is(resolveTrainConfig({ augment: false as never }).augment, 'none');
+  assert.is(resolveTrainConfig({}).augment, 'geometric');
+  assert.throws(() => resolveTrainConfig({ augment: 'some' as never }), /augment must be one of full, geometric, none, got 'some'/);
+});
+
 test.run();

@@ -39,7 +39,7 @@ test.before(async () => {
 test.after(() => cleanup());
 
 const tiny = (overrides: Partial<TrainConfig> = {}) =>
-  resolveTrainConfig({ model: { inputSize: 64 }, batchSize: 4, warmupSteps: 1, checkpointEvery: 0, augment: false, lr: 2e-3, ...overrides });
+  resolveTrainConfig({ model: { inputSize: 64 }, batchSize: 4, warmupSteps: 1, checkpointEvery: 0, augment: 'none', lr: 2e-3, ...overrides });
 
 test('a short run on the synthetic set: L_seg falls and held-out pixel F1 beats the all-tampered baseline', async () => {
   const r = await train({ config: tiny({ steps: 40, evalEvery: 20, lr: 6e-3, ncl: { ...DEFAULT_NCL_OPTIONS, segTamperedWeight: 3 } }), train: set, val: heldOut, outDir: join(dir, 'e2e') });
@@ -77,7 +77,7 @@ test('checkpoint round trip: save → load → the same outputs', async () => {
 });
 
 test('resume: stopping after 2 steps and resuming gives the losses and weights of an uninterrupted 4-step run', async () => {
-  const config = tiny({ steps: 4, augment: true, model: { inputSize: 64, dropout: [0.1, 0.1, 0.1] }, optimizer: 'adamw' });
+  const config = tiny({ steps: 4, augment: 'full', model: { inputSize: 64, dropout: [0.1, 0.1, 0.1] }, optimizer: 'adamw' });
   const whole = await train({ config, train: set, outDir: join(dir, 'whole') });
   const first = await train({ config, train: set, outDir: join(dir, 'parts'), stopAfter: 2 });
   first.net.dispose();

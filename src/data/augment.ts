@@ -94,6 +94,33 @@ export const DEFAULT_AUGMENT: Required<Omit<AugmentOptions, 'size'>> = {
   noise: { probability: 0.2, sigma: [1, 5] },
 };
 
+/**
+ * Training-time augmentation, by name (TrainConfig.augment):
+ * - `full`: DEFAULT_AUGMENT: flips, quarter turns, a random zoom of 1–1.5× with a crop, JPEG
+ *   re-compression, blur and noise;
+ * - `geometric`: flips, quarter turns and a crop at zoom 1: pixels move but are not resampled
+ *   (beyond the resize to the input size that evaluation makes too) or re-compressed, so the
+ *   low-level traces that tell a tampered region from the rest survive (bench/RESULTS.md, "Which
+ *   augmentation keeps the traces");
+ * - `none`: the resize to the input size alone.
+ */
+export type Augmentation = 'full' | 'geometric' | 'none';
+
+export const AUGMENTATIONS: readonly Augmentation[] = ['full', 'geometric', 'none'];
+
+const off = { probability: 0 };
+
+export const AUGMENT_SETTINGS: Record<Exclude<Augmentation, 'none'>, Required<Omit<AugmentOptions, 'size'>>> = {
+  full: DEFAULT_AUGMENT,
+  geometric: {
+    ...DEFAULT_AUGMENT,
+    scale: [1, 1],
+    jpeg: { ...DEFAULT_AUGMENT.jpeg, ...off },
+    blur: { ...DEFAULT_AUGMENT.blur, ...off },
+    noise: { ...DEFAULT_AUGMENT.noise, ...off },
+  },
+};
+
 /** Draws and applies the augmentation steps; returns the pair and the names of the steps applied. */
 export async function augment(pair: Pair, rng: Rng, options: AugmentOptions): Promise<Pair & { applied: string[] }> {
   const o = { ...DEFAULT_AUGMENT, ...options };

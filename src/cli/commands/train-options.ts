@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { parseNumber } from './parse-number.ts';
 import { ANCHOR_BALANCES, DEFAULT_NCL_OPTIONS, PIVOT_CONSISTENCIES, ROLE_SWITCHES, type NclOptions } from '../../ncl/method/options.ts';
 import { DEFAULT_TRAIN_CONFIG, OPTIMIZER_DEFAULTS, type TrainConfig, type TrainConfigLayer } from '../../ncl/train/config.ts';
+import { AUGMENTATIONS } from '../../data/augment.ts';
 
 const D = DEFAULT_TRAIN_CONFIG;
 const N = DEFAULT_NCL_OPTIONS;
@@ -21,7 +22,7 @@ export interface TrainCliOptions {
   warmup?: number;
   maxGradNorm?: number;
   seed?: number;
-  augment?: boolean;
+  augment?: string | false;
   evalEvery?: number;
   checkpointEvery?: number;
   roleSwitch?: string;
@@ -52,7 +53,8 @@ export function addTrainOptions(command: Command): Command {
     .option('--warmup <n>', 'warm-up steps of the cosine schedule (default: 5 % of the steps, at most 50)', parseNumber('--warmup', true, 0))
     .option('--max-grad-norm <x>', `clip gradients to this global norm, 0 = off (default ${D.maxGradNorm})`, parseNumber('--max-grad-norm'))
     .option('--seed <n>', `seed of initialisation, data order, augmentation, sampling and dropout (default ${D.seed})`, parseNumber('--seed', true))
-    .option('--no-augment', 'train without augmentation (resize only)')
+    .addOption(new Option('--augment <how>', `training-time augmentation: full (flips, quarter turns, zoom 1–1.5×, JPEG, blur, noise), geometric (flips, quarter turns, crops; nothing resampled or re-compressed) or none (default ${D.augment})`).choices(AUGMENTATIONS))
+    .option('--no-augment', 'train without augmentation (resize only), as --augment none')
     .option('--eval-every <n>', `evaluate on --val every n steps, 0 = at the end only (default ${D.evalEvery})`, parseNumber('--eval-every', true))
     .option('--checkpoint-every <n>', `write the checkpoint every n steps, 0 = at the end and on Ctrl-C (default ${D.checkpointEvery})`, parseNumber('--checkpoint-every', true))
     .addOption(new Option('--role-switch <mode>', `contour patches: ${ROLE_SWITCHES.join(', ')} (docs/method.md §4; default ${N.roleSwitch})`).choices(ROLE_SWITCHES))
@@ -85,7 +87,7 @@ export function configFromCli(o: TrainCliOptions): TrainConfigLayer {
       warmupSteps: o.warmup,
       maxGradNorm: o.maxGradNorm,
       seed: o.seed,
-      augment: o.augment === false ? false : undefined,
+      augment: o.augment === false ? 'none' : (o.augment as TrainConfig['augment'] | undefined),
       evalEvery: o.evalEvery,
       checkpointEvery: o.checkpointEvery,
     }),

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { checkModelConfig, isPresetName, modelConfig, PRESETS, type ModelConfig, type PresetName } from '../method/model/config.ts';
 import { checkNclOptions, DEFAULT_NCL_OPTIONS, type NclOptions } from '../method/options.ts';
+import { AUGMENTATIONS, type Augmentation } from '../../data/augment.ts';
 
 /**
  * Optimisers of the protocol (docs/method.md §7):
@@ -43,8 +44,8 @@ export interface TrainConfig {
   accumulate: number;
   /** Clip gradients to this global L2 norm (0 = off). */
   maxGradNorm: number;
-  /** Training-time augmentation (flips, rotations, scale-crop, JPEG, blur, noise; src/data/augment.ts). */
-  augment: boolean;
+  /** Training-time augmentation: full, geometric or none (src/data/augment.ts, Augmentation). */
+  augment: Augmentation;
   seed: number;
   /** Evaluate on the validation set every this many steps (0 = only at the end). */
   evalEvery: number;
@@ -64,7 +65,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   batchSize: 8,
   accumulate: 1,
   maxGradNorm: 0,
-  augment: true,
+  augment: 'geometric',
   seed: 0,
   evalEvery: 0,
   checkpointEvery: 100,
@@ -80,9 +81,16 @@ export function mergeLayers(layers: TrainConfigLayer[]): TrainConfigLayer {
 
 /** Defaults, then a config file's fields, then explicit overrides (command-line options). */
 export function resolveTrainConfig(...layers: TrainConfigLayer[]): TrainConfig {
-  const c = mergeLayers([structuredClone(DEFAULT_TRAIN_CONFIG), ...layers]) as TrainConfig;
+  const c = mergeLayers([structuredClone(DEFAULT_TRAIN_CONFIG), ...layers.map(namedAugmentation)]) as TrainConfig;
   checkTrainConfig(c);
   return c;
+}
+
+/** Configs written before augmentation had names (checkpoints among them) say true or false: the
+ *  full augmentation of then, or none. */
+function namedAugmentation(layer: TrainConfigLayer): TrainConfigLayer {
+  const augment: unknown = layer.augment;
+  return typeof augment === 'boolean' ? { ...layer, augment: augment ? 'full' : 'none' } : layer;
 }
 
 export function readConfigFile(path: string): TrainConfigLayer {
@@ -129,6 +137,7 @@ export function checkTrainConfig(c: TrainConfig): void {
   if (!isPresetName(c.preset)) fail(`preset must be one of ${Object.keys(PRESETS).join(', ')}, got '${c.preset}'`);
   checkModelConfig(modelConfigOf(c));
   checkNclOptions(c.ncl);
+  if (!AUGMENTATIONS.includes(c.augment)) fail(`augment must be one of ${AUGMENTATIONS.join(', ')}, got '${c.augment}'`);
   if (c.optimizer !== 'adamw' && c.optimizer !== 'sgd') fail(`optimizer must be 'adamw' or 'sgd', got '${c.optimizer}'`);
   if (c.lr !== null && !(c.lr > 0)) fail(`lr must be > 0, got ${c.lr}`);
   if (c.weightDecay !== null && !(c.weightDecay >= 0)) fail(`weightDecay must be ≥ 0, got ${c.weightDecay}`);

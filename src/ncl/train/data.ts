@@ -1,7 +1,7 @@
 // Training batches, as a pure function of (seed, step, micro-batch): the epoch's order is a seeded
 // shuffle of the samples, and each image's augmentation draws from a generator keyed by its
 // position in the run. So a run resumed at step s sees exactly the batches it would have seen.
-import { augment } from '../../data/augment.ts';
+import { augment, AUGMENT_SETTINGS, type Augmentation } from '../../data/augment.ts';
 import type { DatasetListing } from '../../data/dataset.ts';
 import { loadSample, type LoadOptions } from '../../data/loader.ts';
 import { Rng } from '../../common/rng.ts';
@@ -15,7 +15,7 @@ export interface BatchPlan {
   batchSize: number;
   accumulate: number;
   inputSize: number;
-  augment: boolean;
+  augment: Augmentation;
 }
 
 export class TrainingData {
@@ -58,7 +58,7 @@ export class TrainingData {
     for (let k = 0; k < ids.length; k++) {
       const loaded = await loadSample(this.listing.samples[ids[k]!]!, this.load);
       let pair = { image: loaded.image, mask: loaded.mask };
-      if (this.plan.augment) pair = await augment(pair, Rng.fromSeed(this.plan.seed, STREAM.augment, step, micro, k), { size });
+      if (this.plan.augment !== 'none') pair = await augment(pair, Rng.fromSeed(this.plan.seed, STREAM.augment, step, micro, k), { size, ...AUGMENT_SETTINGS[this.plan.augment] });
       else pair = { image: resizeImage(pair.image, size, size), mask: resizeMask(pair.mask, size) };
       normaliseInto(pair.image, images, k * 3 * size * size);
       masks.set(pair.mask.data, k * size * size);
