@@ -12,7 +12,7 @@
 import { backward } from '../src/autograd/backward.ts';
 import { keep, noGrad, tidy } from '../src/autograd/scope.ts';
 import { Tensor } from '../src/autograd/tensor.ts';
-import { CONTRASTIVE_CANDIDATES, CONTRASTIVE_TILINGS, type ContrastiveTiling } from '../src/kernels/contrastive.ts';
+import { CONTRASTIVE_CANDIDATES, CONTRASTIVE_TILINGS, tilingName } from '../src/kernels/contrastive.ts';
 import { matmulKernel } from '../src/kernels/matmul.ts';
 import { contrastiveLoss } from '../src/ncl/method/contrastive.ts';
 import { contrastivePlan } from '../src/ncl/method/contrastive-plan.ts';
@@ -34,10 +34,6 @@ export interface ContrastiveBenchOptions extends PeerOptions {
   /** Compare the fused kernel's tilings. */
   tilings: boolean;
   noTfjs?: boolean;
-}
-
-function tilingName(t: ContrastiveTiling): string {
-  return `${t.tm}x${4 * t.tn4}/${t.wg}${t.shared ? 's' : ''}`;
 }
 
 /** N unit rows of dimension d, the same on every run. */

@@ -18,7 +18,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
-import { CONTRASTIVE_CANDIDATES, CONTRASTIVE_TILINGS } from '../src/kernels/contrastive.ts';
+import { CONTRASTIVE_CANDIDATES, CONTRASTIVE_TILINGS, tilingName } from '../src/kernels/contrastive.ts';
 import { contrastiveGradRef, contrastiveLossRef, typedRowsRef } from '../src/check/contrastive-reference.ts';
 import { assertClose, device, rng } from './helpers/setup.ts';
 
@@ -150,7 +150,7 @@ for (const fused of [true, false]) {
 
 const profileOf = (t: object) => Object.entries(CONTRASTIVE_TILINGS.defaults).find(([, d]) => d === t)?.[0];
 for (const tiling of CONTRASTIVE_CANDIDATES) {
-  const name = `${tiling.tm}×${4 * tiling.tn4}/${tiling.wg}${tiling.shared ? ' shared' : ''}${profileOf(tiling) ? `, the ${profileOf(tiling)} profile's` : ''}`;
+  const name = `${tilingName(tiling)}${profileOf(tiling) ? `, the ${profileOf(tiling)} profile's` : ''}`;
   test(`fused (${name} tiling) matches unfused on the device, N=300 and N=1031, D=128`, async () => {
     CONTRASTIVE_TILINGS.force(tiling);
     for (const n of [300, 1031]) {
