@@ -15,7 +15,8 @@ import type { DevicePlan } from './contrastive.ts';
 
 /** A workgroup of ty×tx invocations, each an rm×rn register block of z_i · z_j: ty·rm anchor rows
  *  per workgroup, column tiles of tx·rn rows staged in workgroup memory, the anchor rows staged dk4
- *  vec4s of D at a time. */
+ *  vec4s of D at a time. The columns are split until row blocks × splits reach `fill` workgroups
+ *  (a few per compute unit of a large GPU; 1: only where the loop budget needs it). */
 export interface FlashTiling {
   flash: true;
   rm: number;
@@ -23,13 +24,11 @@ export interface FlashTiling {
   ty: number;
   tx: number;
   dk4: number;
+  fill: number;
 }
 
-/** Workgroups a dispatch should have: the columns are split until rows × splits reach it (about
- *  one wave of resident workgroups on a large GPU: 132 SMs × 7 of these at 29 KiB each). */
-const FILL_WORKGROUPS = 1024;
 /** The backward pass's parts (splits × N × D floats) are summed in rounds of at most this size. */
-const PARTS_BYTES = 32 * 2 ** 20;
+const PARTS_BYTES = 16 * 2 ** 20;
 
 /** Workgroup memory the kernels of a tiling need for d4 vec4s of D (backward, the larger). */
 export function flashWorkgroupBytes(t: FlashTiling, d4: number): number {
@@ -77,7 +76,7 @@ function columnSplits(pass: Pass, t: FlashTiling, d4: number, n: number): Splits
   const { perTile, perDispatch } = loopIterations(pass, t, d4);
   const maxTiles = Math.floor((loopBudget() - perDispatch) / perTile);
   if (maxTiles < 1) throw new Error(`contrastive ${pass}: D = ${4 * d4} is too large for one column tile within the loop budget of CPU adapters`);
-  const wanted = Math.max(Math.ceil(tiles / maxTiles), Math.ceil(FILL_WORKGROUPS / rowBlocks));
+  const wanted = Math.max(Math.ceil(tiles / maxTiles), Math.ceil(t.fill / rowBlocks));
   const tilesPerSplit = Math.ceil(tiles / Math.min(tiles, wanted));
   return { rowBlocks, splits: Math.ceil(tiles / tilesPerSplit), splitCols: tilesPerSplit * bn };
 }

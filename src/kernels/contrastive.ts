@@ -43,13 +43,14 @@ export const CONTRASTIVE_CANDIDATES: readonly ContrastiveTiling[] = [
   { tm: 8, tn4: 2, wg: 128, shared: false },
   { tm: 2, tn4: 4, wg: 64, shared: true },
   { tm: 4, tn4: 2, wg: 64, shared: true },
-  { flash: true, rm: 4, rn: 4, ty: 16, tx: 8, dk4: 4 },
-  { flash: true, rm: 4, rn: 4, ty: 8, tx: 8, dk4: 4 },
+  { flash: true, rm: 4, rn: 4, ty: 16, tx: 8, dk4: 4, fill: 512 },
+  { flash: true, rm: 4, rn: 4, ty: 8, tx: 8, dk4: 4, fill: 256 },
+  { flash: true, rm: 4, rn: 4, ty: 16, tx: 8, dk4: 4, fill: 1 },
 ];
 
-/** A tiling in a few characters: "8x8/64", "2x16/64 shared", "flash 4x4/16x8". */
+/** A tiling in a few characters: "8x8/64", "2x16/64 shared", "flash 4x4/16x8 fill 512". */
 export function tilingName(t: ContrastiveTiling): string {
-  if ('flash' in t) return `flash ${t.rm}x${t.rn}/${t.ty}x${t.tx}`;
+  if ('flash' in t) return `flash ${t.rm}x${t.rn}/${t.ty}x${t.tx} fill ${t.fill}`;
   return `${t.tm}x${4 * t.tn4}/${t.wg}${t.shared ? ' shared' : ''}`;
 }
 
