@@ -96,7 +96,7 @@ export const CONTRASTIVE_TILINGS = new VariantFamily<ContrastiveTiling, Contrast
   { cpu: CONTRASTIVE_CANDIDATES[3]!, gpu: CONTRASTIVE_CANDIDATES[8]! },
   {
     name: 'contrastive',
-    files: ['contrastive_forward', 'contrastive_backward', 'contrastive_class_sums'],
+    files: ['contrastive_forward', 'contrastive_backward', 'contrastive_class_sums', 'contrastive_flash_forward', 'contrastive_flash_backward', 'contrastive_flash_finish'],
     classify: ({ n, d4 }) => `n${pow2(n)} d${4 * d4}`,
     candidates: () => CONTRASTIVE_CANDIDATES,
     describe: ({ n, d4 }) => `${n} rows of ${4 * d4}, forward and backward`,
