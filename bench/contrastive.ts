@@ -9,16 +9,22 @@
 // --max-n: from N = 4096 (D as given), doubling while forward + backward completes (read back,
 // finite loss and gradient); each implementation has its own time budget and stops before a size
 // whose predicted time (4× the last, as the work is N²) would exceed what is left of it.
+// The fused kernel runs in both profiles' default tilings (the streaming kernels and the
+// flash-style ones), or with --tilings in every candidate. With tuning on (`NCL_TUNE` unset or
+// 'on', as for training) the matmul classes of the unfused path are tuned, or read from the tuning
+// cache, before anything is timed: the baseline and `matmulGflops` use ncl's tuned matmul.
 import { backward } from '../src/autograd/backward.ts';
 import { keep, noGrad, tidy } from '../src/autograd/scope.ts';
 import { Tensor } from '../src/autograd/tensor.ts';
-import { CONTRASTIVE_CANDIDATES, CONTRASTIVE_TILINGS, type ContrastiveTiling } from '../src/kernels/contrastive.ts';
+import { CONTRASTIVE_CANDIDATES, CONTRASTIVE_TILINGS, tilingName } from '../src/kernels/contrastive.ts';
 import { matmulKernel } from '../src/kernels/matmul.ts';
 import { contrastiveLoss } from '../src/ncl/method/contrastive.ts';
 import { contrastivePlan } from '../src/ncl/method/contrastive-plan.ts';
 import { MASKED } from '../src/ncl/method/contrastive-unfused.ts';
 import { runtime } from '../src/runtime/context.ts';
-import { Report, benchHeader, nclDone, timeRuns, type BenchOptions, type Row, type Timing } from './harness.ts';
+import { startChoices } from '../src/runtime/variant-choices.ts';
+import { tunePending } from '../src/runtime/tuner.ts';
+import { Report, benchHeader, nclDone, reasonOf, timeRuns, type BenchOptions, type Row, type Timing } from './harness.ts';
 import { runTorchPeer, type PeerOptions } from './peer.ts';
 import { loadTfjs, tfjsDone, type Tf } from './tfjs.ts';
 
@@ -33,11 +39,9 @@ export interface ContrastiveBenchOptions extends PeerOptions {
   budget: number;
   /** Compare the fused kernel's tilings. */
   tilings: boolean;
+  /** Tune the unfused path's matmul classes before timing. */
+  tune: boolean;
   noTfjs?: boolean;
-}
-
-function tilingName(t: ContrastiveTiling): string {
-  return `${t.tm}x${4 * t.tn4}/${t.wg}${t.shared ? 's' : ''}`;
 }
 
 /** N unit rows of dimension d, the same on every run. */
@@ -141,12 +145,26 @@ async function timeTfjs(tf: Tf, data: Float32Array, labels: number[], options: B
   }
 }
 
+/** Tunes (or reads from the tuning cache) the matmul classes the unfused path uses at this size, so
+ *  that it is timed on ncl's tuned matmul; a size it cannot run is left to its own row. */
+async function tuneUnfused(z: Tensor, labels: number[], report: Report): Promise<void> {
+  try {
+    nclStep(z, labels, false, true);
+    await nclDone();
+    for (const row of await tunePending()) report.note(`tuned ${row.family} ${row.cls}: ${JSON.stringify(row.chosen)}`);
+  } catch (e) {
+    runtime().pool.trim();
+    report.note(`N=${labels.length}: the unfused path's matmul is not tuned (${reasonOf(e)})`);
+  }
+}
+
 /** Every implementation at size n; one that cannot run it is reported at once with the reason. */
 async function measureN(n: number, options: ContrastiveBenchOptions, tf: { tf: Tf } | { skipped: string }, report: Report): Promise<{ rows: Measured[]; matmulGflops: number | null }> {
   const d = options.d;
   const data = embeddings(n, d);
   const labels = labelsFor(n);
   const z = Tensor.fromArray(data, [n, d], { requiresGrad: true });
+  if (options.tune) await tuneUnfused(z, labels, report);
   const product = await report.attempt({ impl: 'matmul', pass: 'fwd', n, d }, () => timeRuns(() => matmulKernel({ a: z.storage, b: z.storage, transA: false, transB: true }).dispose(), nclDone, options));
   const matmulGflops = product && (2 * n * n * d) / product.ms / 1e6;
   const rows: Measured[] = [];
@@ -154,7 +172,8 @@ async function measureN(n: number, options: ContrastiveBenchOptions, tf: { tf: T
     const result = await report.attempt({ impl, pass, n, d, tiling }, run);
     if (result) rows.push({ impl, pass, tiling, ...result });
   };
-  for (const tiling of options.tilings ? CONTRASTIVE_CANDIDATES : [CONTRASTIVE_TILINGS.current()]) {
+  const { cpu, gpu } = CONTRASTIVE_TILINGS.defaults;
+  for (const tiling of options.tilings ? CONTRASTIVE_CANDIDATES : [cpu, gpu]) {
     CONTRASTIVE_TILINGS.force(tiling);
     for (const withBackward of [false, true]) await measure('fused', withBackward ? 'fwd+bwd' : 'fwd', tilingName(tiling), () => timeNcl(() => nclStep(z, labels, true, withBackward), options));
   }
@@ -257,13 +276,15 @@ export async function benchContrastive(options: ContrastiveBenchOptions): Promis
       tau: TAU,
       labels: 'two classes, every seventh row ignored',
       tiling: tilingName(CONTRASTIVE_TILINGS.current()),
+      unfusedMatmul: options.tune ? 'tuned (tuning cache, else timed now)' : "the profile's default (NCL_TUNE=off)",
       maxStorageBindingMiB: limits.maxStorageBufferBindingSize / MIB,
       tfjs: 'version' in tf ? tf.version : null,
     }),
-    ['impl', 'pass', 'n', 'd', 'ms', 'min', 'max', 'gflops', 'ofMatmul', 'vsUnfused', 'vsTfjs', 'vsTorch', 'peakMiB', ...(options.tilings ? ['tiling'] : [])],
+    ['impl', 'pass', 'n', 'd', 'ms', 'min', 'max', 'gflops', 'ofMatmul', 'vsUnfused', 'vsTfjs', 'vsTorch', 'peakMiB', 'tiling'],
     options.json,
   );
   if ('skipped' in tf) report.note(`tfjs skipped: ${tf.skipped}`);
+  if (options.tune) startChoices('lazy');
   // The usual unfused loss in PyTorch (its N×N matrices; peak memory where it runs on CUDA).
   const peer = runTorchPeer(report, 'contrastive', options.ns.map((n) => ({ n, d: options.d, tau: TAU })), options);
   const matmulByN: Record<string, number | null> = {};

@@ -15,7 +15,7 @@
 // (p ≤ 1), so a row whose weight is 0 never contributes an overflow.
 // Columns come in chunks [col_begin, col_end), one dispatch each (see the forward kernel): between
 // chunks dz holds the running sum Σ_j (w_k p_kj + w_j p_jk) z_j; the last chunk finishes dz_k.
-// SHARED: the column tile is staged in workgroup memory (GPU profile); see the forward kernel.
+// SHARED: the column tile is staged in workgroup memory (tilings for GPUs); see the forward kernel.
 // Every function-scope `var` is declared with its initial value: the WGSL→SPIR-V path (Vulkan,
 // SwiftShader) zeroes a loop-local `var x: T;` once per invocation, not on each iteration.
 struct RowInfo { class_id: i32, weight: f32, pos_scale: f32, unused: f32 }

@@ -14,8 +14,9 @@
 // Columns come in chunks [col_begin, col_end), one dispatch each (CPU adapters stop an invocation's
 // loops after 65535 iterations in all, see src/kernels/loop-budget.ts): between chunks lse[i] holds
 // the running maximum m_i and run_sum[i] the running sum l_i; the last chunk writes LSE_i there.
-// SHARED (GPU profile): the column tile is staged in workgroup memory once per workgroup;
-// otherwise (CPU profile, where barriers cost more than the reuse buys) each invocation reads it.
+// SHARED (tilings for GPUs): the column tile is staged in workgroup memory once per workgroup;
+// otherwise (the CPU profile's, where barriers cost more than the reuse buys) each invocation
+// reads it. The GPU profile's default is the flash-style pair (contrastive_flash_*.wgsl).
 // Every function-scope `var` is declared with its initial value: the WGSL→SPIR-V path (Vulkan,
 // SwiftShader) zeroes a loop-local `var x: T;` once per invocation, not on each iteration.
 struct RowInfo { class_id: i32, weight: f32, pos_scale: f32, unused: f32 }

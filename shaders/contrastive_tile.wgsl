@@ -1,7 +1,7 @@
-// Shared by the contrastive kernels (included): the tile constants and how an invocation reads
-// the current column tile — staged in workgroup memory once per workgroup when SHARED (GPU
-// profile), otherwise read from z directly (CPU profile). The including kernel declares
-// `z: array<vec4<f32>>` and `params.n`.
+// Shared by the streaming contrastive kernels (included): the tile constants and how an invocation
+// reads the current column tile — staged in workgroup memory once per workgroup when SHARED
+// (tilings for GPUs), otherwise read from z directly (the CPU profile's). The including kernel
+// declares `z: array<vec4<f32>>` and `params.n`.
 const TM: u32 = {{TM}}u;
 const TN4: u32 = {{TN4}}u;   // TN / 4
 const TN: u32 = 4u * TN4;

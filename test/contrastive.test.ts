@@ -6,19 +6,22 @@
 //      D ∈ {3, 4, 32, 128}; then the special cases: one class, a class of one member, ignore
 //      labels, no kept anchor (loss 0, gradient 0), τ = 0.05 with near-duplicate rows.
 //   3. Fused against unfused on the device (same tolerances), every tiling the tuner may choose
-//      (the CPU and GPU profiles' among them).
-//   4. Determinism: two fused runs give bit-identical loss and gradient.
+//      (the CPU and GPU profiles' among them); each flash-style tiling also against the float64
+//      reference with anchor weights, ignored rows and a class of one, at N = 17 and 1031 (no
+//      multiple of any tile; one or several column splits of one or several tiles), D = 5 and 128.
+//   4. Determinism: two fused runs give bit-identical loss and gradient (this adapter's tiling and
+//      the gpu profile's).
 //   5. Anchor weights a_i (per-kind balancing, docs/method.md §3): the reference gradient against
 //      finite differences, fused and unfused against the reference with weights that differ inside
 //      a class and a kept anchor of weight 0, same tolerances as 2.
 //   6. Large N, where one invocation would pass the 65535-iteration loop budget of llvmpipe
-//      (N = 8192, D = 128) and a class has more members than one class-sum invocation takes
-//      (N = 21000): rows are copies of a few typed rows, against the reference summed over types
-//      (loss atol 1e-5 rtol 1e-4; gradient atol 1e-4 · max(max|dL/dz|, 1/(τM)), rtol 1e-3).
+//      (N = 8192, D = 128; also with the gpu profile's tiling) and a class has more members than one
+//      class-sum invocation takes (N = 21000): rows are copies of a few typed rows, against the
+//      reference summed over types (loss atol 1e-5 rtol 1e-4; gradient atol 1e-4 · max(max|dL/dz|, 1/(τM)), rtol 1e-3).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
-import { CONTRASTIVE_CANDIDATES, CONTRASTIVE_TILINGS } from '../src/kernels/contrastive.ts';
+import { CONTRASTIVE_CANDIDATES, CONTRASTIVE_TILINGS, tilingName } from '../src/kernels/contrastive.ts';
 import { contrastiveGradRef, contrastiveLossRef, typedRowsRef } from '../src/check/contrastive-reference.ts';
 import { assertClose, device, rng } from './helpers/setup.ts';
 
@@ -150,7 +153,7 @@ for (const fused of [true, false]) {
 
 const profileOf = (t: object) => Object.entries(CONTRASTIVE_TILINGS.defaults).find(([, d]) => d === t)?.[0];
 for (const tiling of CONTRASTIVE_CANDIDATES) {
-  const name = `${tiling.tm}×${4 * tiling.tn4}/${tiling.wg}${tiling.shared ? ' shared' : ''}${profileOf(tiling) ? `, the ${profileOf(tiling)} profile's` : ''}`;
+  const name = `${tilingName(tiling)}${profileOf(tiling) ? `, the ${profileOf(tiling)} profile's` : ''}`;
   test(`fused (${name} tiling) matches unfused on the device, N=300 and N=1031, D=128`, async () => {
     CONTRASTIVE_TILINGS.force(tiling);
     for (const n of [300, 1031]) {
@@ -165,17 +168,37 @@ for (const tiling of CONTRASTIVE_CANDIDATES) {
   });
 }
 
-test('fused: same input, same bits (loss and gradient)', async () => {
-  const z = unitRows(777, 32);
-  const labels = mixedLabels(777);
-  const a = await runLoss(z, labels, 32, 0.1, true);
-  const b = await runLoss(z, labels, 32, 0.1, true);
-  assert.is(a.loss, b.loss);
-  assert.equal(Array.from(a.grad), Array.from(b.grad));
-});
+for (const tiling of CONTRASTIVE_CANDIDATES.filter((t) => 'flash' in t)) {
+  test(`fused (${tilingName(tiling)}) against the float64 reference: N ∈ {17, 1031}, D ∈ {5, 128}, anchor weights, ignored rows, a class of one`, async () => {
+    CONTRASTIVE_TILINGS.force(tiling);
+    for (const n of [17, 1031]) {
+      // row 5 alone in its class: in every denominator, but not an anchor
+      const labels = mixedLabels(n).map((y, i) => (i === 5 ? 2 : y));
+      for (const d of [5, 128]) await checkAgainstReference(`${tilingName(tiling)} N=${n} D=${d}`, unitRows(n, d), labels, d, 0.1, true, unevenWeights(n));
+    }
+    CONTRASTIVE_TILINGS.force(null);
+  });
+}
 
-for (const [n, d, types] of [[8192, 128, 14], [21000, 4, 5]] as const) {
-  test(`fused at N=${n}, D=${d}: rows copied from ${types} typed rows`, async () => {
+for (const tiling of [null, CONTRASTIVE_TILINGS.defaults.gpu]) {
+  test(`fused (${tiling ? `${tilingName(tiling)}, the gpu profile's` : "this adapter's tiling"}): same input, same bits (loss and gradient)`, async () => {
+    CONTRASTIVE_TILINGS.force(tiling);
+    const z = unitRows(777, 32);
+    const labels = mixedLabels(777);
+    const a = await runLoss(z, labels, 32, 0.1, true);
+    const b = await runLoss(z, labels, 32, 0.1, true);
+    assert.is(a.loss, b.loss);
+    assert.equal(Array.from(a.grad), Array.from(b.grad));
+    CONTRASTIVE_TILINGS.force(null);
+  });
+}
+
+// The gpu profile's flash-style tiling at N = 8192: 4 column splits of 64 column tiles each; on
+// llvmpipe (its loop budget) the backward pass takes 8 splits, whose parts are summed in two rounds.
+const largeCases = [[8192, 128, 14, null], [21000, 4, 5, null], [8192, 128, 14, CONTRASTIVE_TILINGS.defaults.gpu]] as const;
+for (const [n, d, types, tiling] of largeCases) {
+  test(`fused (${tiling ? tilingName(tiling) : "this adapter's tiling"}) at N=${n}, D=${d}: rows copied from ${types} typed rows`, async () => {
+    CONTRASTIVE_TILINGS.force(tiling);
     const vectors = Array.from({ length: types }, () => Array.from(unitRows(1, d)));
     const typeLabels = Array.from({ length: types }, (_, t) => (t === 3 ? -1 : types === 5 ? 0 : t % 2));
     const z = new Float64Array(n * d);
@@ -186,6 +209,7 @@ for (const [n, d, types] of [[8192, 128, 14], [21000, 4, 5]] as const) {
     const wantGrad = Float64Array.from({ length: n * d }, (_, e) => want.grad[Math.floor(e / d) % types]![e % d]!);
     assertClose([loss], [want.loss], 1e-5, 1e-4, `N=${n} loss`);
     assertClose(grad, wantGrad, gradTolerance(wantGrad, labels, 0.1), 1e-3, `N=${n} gradient`);
+    CONTRASTIVE_TILINGS.force(null);
   });
 }
 

@@ -130,7 +130,8 @@ function contrastiveCheck(profile: KernelProfile): Check {
     family: 'contrastive (fused)',
     run: () =>
       CONTRASTIVE_TILINGS.with(CONTRASTIVE_TILINGS.defaults[profile], async () => {
-        // N = 1100 rows: two 512-row workgroup tiles and a remainder; three classes, every ninth ignored.
+        // N = 1100 rows: two of the cpu tiling's 512-row workgroups and a remainder, 17 of the gpu
+        // tiling's 64-row blocks and a remainder, in several column splits; three classes, every ninth ignored.
         const n = 1100;
         const d = 32;
         const z = values([n, d], 31);

@@ -1,5 +1,6 @@
-// The fused contrastive kernels (shaders/contrastive_*.wgsl): specialisation per adapter profile,
-// bindings and dispatch sizes. z arrives padded to D4·4 columns (a multiple of 4).
+// The fused contrastive kernels (shaders/contrastive_*.wgsl): the variant family, specialisation
+// per adapter profile, bindings and dispatch sizes of the streaming kernels (the flash-style ones
+// are in contrastive-flash.ts). z arrives padded to D4·4 columns (a multiple of 4).
 import { Storage } from '../storage/storage.ts';
 import { runtime } from '../runtime/context.ts';
 import { fillKernel } from './elementwise.ts';
@@ -8,6 +9,7 @@ import { loopBudget } from './loop-budget.ts';
 import { reduceKernel } from './reduce.ts';
 import { uniforms } from './uniforms.ts';
 import { VariantFamily } from './variants.ts';
+import { flashBackward, flashForward, flashWorkgroupBytes, type FlashTiling } from './contrastive-flash.ts';
 
 /** Who counts and how much, per row, on the device (built by src/ncl/method/contrastive-plan.ts). */
 export interface DevicePlan {
@@ -18,14 +20,18 @@ export interface DevicePlan {
   readonly members: Storage;
 }
 
-/** Each invocation owns tm anchor rows and streams column tiles of 4·tn4 rows; wg invocations
- *  per workgroup; shared: the column tile goes through workgroup memory. */
-export interface ContrastiveTiling {
+/** The streaming kernels (contrastive_forward/backward.wgsl): each invocation owns tm anchor rows
+ *  and streams column tiles of 4·tn4 rows; wg invocations per workgroup; shared: the column tile
+ *  goes through workgroup memory. */
+export interface StreamTiling {
   tm: number;
   tn4: number;
   wg: number;
   shared: boolean;
 }
+
+/** Either kernel pair: the streaming kernels or the flash-style ones (contrastive-flash.ts). */
+export type ContrastiveTiling = StreamTiling | FlashTiling;
 
 /** The tilings `ncl tune` and `ncl bench contrastive --tilings` compare; each profile's default is among them. */
 export const CONTRASTIVE_CANDIDATES: readonly ContrastiveTiling[] = [
@@ -37,7 +43,16 @@ export const CONTRASTIVE_CANDIDATES: readonly ContrastiveTiling[] = [
   { tm: 8, tn4: 2, wg: 128, shared: false },
   { tm: 2, tn4: 4, wg: 64, shared: true },
   { tm: 4, tn4: 2, wg: 64, shared: true },
+  { flash: true, rm: 4, rn: 4, ty: 16, tx: 8, dk4: 4, fill: 512 },
+  { flash: true, rm: 4, rn: 4, ty: 8, tx: 8, dk4: 4, fill: 256 },
+  { flash: true, rm: 4, rn: 4, ty: 16, tx: 8, dk4: 4, fill: 1 },
 ];
+
+/** A tiling in a few characters: "8x8/64", "2x16/64 shared", "flash 4x4/16x8 fill 512". */
+export function tilingName(t: ContrastiveTiling): string {
+  if ('flash' in t) return `flash ${t.rm}x${t.rn}/${t.ty}x${t.tx} fill ${t.fill}`;
+  return `${t.tm}x${4 * t.tn4}/${t.wg}${t.shared ? ' shared' : ''}`;
+}
 
 /** The loss over n rows of z, padded to 4·d4 columns: what the tuner times, forward and backward. */
 interface ContrastiveProblem {
@@ -72,13 +87,16 @@ function syntheticPlan(n: number): { plan: DevicePlan; classes: number; largest:
   return { plan, classes, largest: size(0) };
 }
 
-/** Defaults per profile, chosen by `ncl bench contrastive --tilings` (bench/RESULTS.md). Shape
- *  class: the rows rounded up to a power of two and the padded dimension; both passes share it. */
+/** Defaults per profile. cpu: chosen by `ncl bench contrastive --tilings` (bench/RESULTS.md). gpu:
+ *  the flash-style kernels, from their structure (bench/RESULTS.md, "The flash-style kernels"): the
+ *  streaming kernels launch N/128 workgroups of 64 invocations, 32 at N = 4096 for a GPU of over a
+ *  hundred compute units, while the column splits fill it at any N. Shape class: the rows rounded
+ *  up to a power of two and the padded dimension; both passes share it. */
 export const CONTRASTIVE_TILINGS = new VariantFamily<ContrastiveTiling, ContrastiveProblem>(
-  { cpu: CONTRASTIVE_CANDIDATES[3]!, gpu: CONTRASTIVE_CANDIDATES[6]! },
+  { cpu: CONTRASTIVE_CANDIDATES[3]!, gpu: CONTRASTIVE_CANDIDATES[8]! },
   {
     name: 'contrastive',
-    files: ['contrastive_forward', 'contrastive_backward', 'contrastive_class_sums'],
+    files: ['contrastive_forward', 'contrastive_backward', 'contrastive_class_sums', 'contrastive_flash_forward', 'contrastive_flash_backward', 'contrastive_flash_finish'],
     classify: ({ n, d4 }) => `n${pow2(n)} d${4 * d4}`,
     candidates: () => CONTRASTIVE_CANDIDATES,
     describe: ({ n, d4 }) => `${n} rows of ${4 * d4}, forward and backward`,
@@ -101,11 +119,16 @@ export const CONTRASTIVE_TILINGS = new VariantFamily<ContrastiveTiling, Contrast
   },
 );
 
-function specialise(pass: 'forward' | 'backward', n: number, d4: number) {
+/** The tiling in force, as this adapter can run it: one whose workgroup memory does not fit (very
+ *  large D) reads the column tiles directly instead (the streaming kernels without `shared`). */
+function tilingFor(n: number, d4: number): ContrastiveTiling {
   const chosen = CONTRASTIVE_TILINGS.current({ n, d4 });
-  // A column tile too large for workgroup memory (very large D) is read directly instead.
-  const fits = 16 * 4 * chosen.tn4 * d4 <= runtime().limits.maxComputeWorkgroupStorageSize;
-  const t = { ...chosen, shared: chosen.shared && fits };
+  const limit = runtime().limits.maxComputeWorkgroupStorageSize;
+  if ('flash' in chosen) return flashWorkgroupBytes(chosen, d4) <= limit ? chosen : CONTRASTIVE_TILINGS.defaults.cpu;
+  return { ...chosen, shared: chosen.shared && 16 * 4 * chosen.tn4 * d4 <= limit };
+}
+
+function specialise(pass: 'forward' | 'backward', t: StreamTiling, d4: number) {
   const name = `contrastive:${pass}[${t.tm}x${4 * t.tn4},wg${t.wg}${t.shared ? ',shared' : ''},d4=${d4}]`;
   const k = kernel(name, `contrastive_${pass}`, {
     TM: t.tm,
@@ -115,7 +138,7 @@ function specialise(pass: 'forward' | 'backward', n: number, d4: number) {
     SHARED: t.shared,
     TILE_VEC4: t.shared ? 4 * t.tn4 * d4 : 1,
   });
-  return { kernel: k, tiling: t, workgroups: (n: number) => Math.ceil(n / (t.tm * t.wg)) };
+  return { kernel: k, workgroups: (n: number) => Math.ceil(n / (t.tm * t.wg)) };
 }
 
 /**
@@ -123,7 +146,7 @@ function specialise(pass: 'forward' | 'backward', n: number, d4: number) {
  * budget. The count is an upper bound: every loop of the kernel as written, per column tile and
  * once per dispatch, whether or not the compiler unrolls it.
  */
-function columnChunks(pass: 'forward' | 'backward', t: ContrastiveTiling, d4: number, n: number): Array<[number, number]> {
+function columnChunks(pass: 'forward' | 'backward', t: StreamTiling, d4: number, n: number): Array<[number, number]> {
   const tn = 4 * t.tn4;
   const stage = t.shared ? Math.ceil((tn * d4) / t.wg) : 0;
   const dotProducts = d4 * (1 + t.tn4 + t.tm + t.tm * t.tn4);
@@ -178,7 +201,9 @@ export function classSumsKernel(z: Storage, plan: DevicePlan, classes: number, l
 /** LSE_i (kept for the backward pass) and w_i ℓ_i per row. */
 export function contrastiveForwardKernel(z: Storage, plan: DevicePlan, sums: Storage, tau: number): { lse: Storage; rowLoss: Storage } {
   const [n, d] = z.shape as [number, number];
-  const { kernel: k, tiling, workgroups } = specialise('forward', n, d / 4);
+  const tiling = tilingFor(n, d / 4);
+  if ('flash' in tiling) return flashForward(tiling, z, plan, sums, tau);
+  const { kernel: k, workgroups } = specialise('forward', tiling, d / 4);
   const lse = Storage.empty([n]);
   const runningSum = Storage.empty([n]);
   const rowLoss = Storage.empty([n]);
@@ -193,7 +218,9 @@ export function contrastiveForwardKernel(z: Storage, plan: DevicePlan, sums: Sto
  *  `weightedSums` W_c from classSumsKernel. */
 export function contrastiveBackwardKernel(z: Storage, plan: DevicePlan, sums: Storage, weightedSums: Storage, lse: Storage, grad: Storage, tau: number): Storage {
   const [n, d] = z.shape as [number, number];
-  const { kernel: k, tiling, workgroups } = specialise('backward', n, d / 4);
+  const tiling = tilingFor(n, d / 4);
+  if ('flash' in tiling) return flashBackward(tiling, z, plan, sums, weightedSums, lse, grad, tau);
+  const { kernel: k, workgroups } = specialise('backward', tiling, d / 4);
   const dz = Storage.empty(z.shape);
   for (const chunk of columnChunks('backward', tiling, d / 4, n)) {
     launch({ op: 'contrastive:backward', kernel: k, reads: [z, plan.rows, sums, weightedSums, lse, grad], writes: [dz], uniforms: params(n, tau, chunk), workgroups: workgroups(n) });

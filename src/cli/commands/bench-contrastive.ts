@@ -1,5 +1,7 @@
-// `ncl bench contrastive`: the fused contrastive kernel against the unfused ops and tfjs.
+// `ncl bench contrastive`: the fused contrastive kernel against the unfused ops and tfjs. As for
+// training, NCL_TUNE=off keeps the profile's default matmul for the unfused path; otherwise it is tuned.
 import type { Command } from 'commander';
+import { tuneModeFromEnv } from '../device-options.ts';
 import { benchOptions, withBenchOptions, withTorchPeer } from './bench-options.ts';
 import { parseNumber } from './parse-number.ts';
 
@@ -17,10 +19,10 @@ export function registerContrastiveBench(bench: Command): void {
     .option('--d <n>', 'embedding dimension', parseNumber('--d', true, 1), 128)
     .option('--max-n', 'also find the largest N (doubling from 4096) each implementation completes forward+backward')
     .option('--budget <s>', 'seconds per implementation for --max-n', parseNumber('--budget', true, 1), 600)
-    .option('--tilings', "compare the fused kernel's tilings instead of the default one")
+    .option('--tilings', "compare every tiling of the fused kernel instead of the two profiles' defaults")
     .option('--no-tfjs', 'skip the tfjs baseline')
     .action(async (o: { json?: boolean; warmup: number; repeat: number; n: number[]; d: number; maxN?: boolean; budget: number; tilings?: boolean; tfjs: boolean; torch: boolean }) => {
       const { benchContrastive } = await import('../../../bench/contrastive.ts');
-      await benchContrastive({ ...(await benchOptions(o)), ns: o.n, d: o.d, maxN: !!o.maxN, budget: o.budget, tilings: !!o.tilings, noTfjs: !o.tfjs });
+      await benchContrastive({ ...(await benchOptions(o)), ns: o.n, d: o.d, maxN: !!o.maxN, budget: o.budget, tilings: !!o.tilings, tune: tuneModeFromEnv() !== 'off', noTfjs: !o.tfjs });
     });
 }
