@@ -11,7 +11,7 @@ import { itemKernel, kernel, launch } from './launch.ts';
 import { loopBudget } from './loop-budget.ts';
 import { reduceKernel } from './reduce.ts';
 import { uniforms } from './uniforms.ts';
-import type { DevicePlan } from './contrastive.ts';
+import type { DevicePlan } from './contrastive-device-plan.ts';
 
 /** A workgroup of ty×tx invocations, each an rm×rn register block of z_i · z_j: ty·rm anchor rows
  *  per workgroup, column tiles of tx·rn rows staged in workgroup memory, the anchor rows staged dk4

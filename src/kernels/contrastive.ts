@@ -9,16 +9,8 @@ import { loopBudget } from './loop-budget.ts';
 import { reduceKernel } from './reduce.ts';
 import { uniforms } from './uniforms.ts';
 import { VariantFamily } from './variants.ts';
+import type { DevicePlan } from './contrastive-device-plan.ts';
 import { flashBackward, flashForward, flashWorkgroupBytes, type FlashTiling } from './contrastive-flash.ts';
-
-/** Who counts and how much, per row, on the device (built by src/ncl/method/contrastive-plan.ts). */
-export interface DevicePlan {
-  /** Per row: class index (i32, −1 = ignored), weight w_i, 1/|P_i|, unused — the WGSL struct RowInfo. */
-  readonly rows: Storage;
-  /** Members of class c are members[classStart[c] .. classStart[c + 1]), increasing (u32). */
-  readonly classStart: Storage;
-  readonly members: Storage;
-}
 
 /** The streaming kernels (contrastive_forward/backward.wgsl): each invocation owns tm anchor rows
  *  and streams column tiles of 4·tn4 rows; wg invocations per workgroup; shared: the column tile

@@ -10,7 +10,8 @@ import type { Storage } from '../../storage/storage.ts';
 import { fillKernel } from '../../kernels/elementwise.ts';
 import { reduceKernel } from '../../kernels/reduce.ts';
 import { gatherStrided, scatterStrided } from '../../kernels/strided.ts';
-import { classSumsKernel, contrastiveBackwardKernel, contrastiveForwardKernel, type DevicePlan } from '../../kernels/contrastive.ts';
+import { classSumsKernel, contrastiveBackwardKernel, contrastiveForwardKernel } from '../../kernels/contrastive.ts';
+import type { DevicePlan } from '../../kernels/contrastive-device-plan.ts';
 import { uploadPlan, type ContrastivePlan } from './contrastive-plan.ts';
 
 interface FusedAttrs {
