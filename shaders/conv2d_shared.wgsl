@@ -38,6 +38,8 @@ const INVOCATIONS: u32 = WGX * WGY;
 const BM4: u32 = WGY * TM4;
 const BN4: u32 = WGX * TN4;
 const BN: u32 = 4u * BN4;
+const ROW_A: u32 = BM4;   // tile rows, in vec4s
+const ROW_B: u32 = BN4;
 const BK: u32 = 16u;
 // Rows of the B slice one invocation stages: k = kFirst + r·B_ROW_STEP for r < B_ROWS.
 const B_ROW_STEP: u32 = INVOCATIONS / BN;
@@ -45,6 +47,7 @@ const B_ROWS: u32 = BK / B_ROW_STEP;
 
 var<workgroup> tileA: array<vec4<f32>, NBUF * BK * BM4>;   // [buf][k][row group]
 var<workgroup> tileB: array<vec4<f32>, NBUF * BK * BN4>;   // [buf][k][column group]
+//! include tile_block
 
 // Where the invocation's staging column reads X: the top-left tap of its grid point.
 struct Column {
@@ -98,7 +101,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let q = min(p, P - 1u);
   let col = Column(i32((q / params.WG) * params.SH) + params.OFFH, i32((q % params.WG) * params.SW) + params.OFFW, p < P);
 
-  var acc = array<vec4<f32>, TM4 * 4u * TN4>();
+  var acc = array<vec4<f32>, BLOCK>();
   let slices = (K + BK - 1u) / BK;
   stage_a(0u, wBase, rowGroup0, 0u, K, tid);
   stage_b(0u, image, col, colInTile, 0u, K, tid);
@@ -109,21 +112,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       stage_a(1u - buf, wBase, rowGroup0, (s + 1u) * BK, K, tid);
       stage_b(1u - buf, image, col, colInTile, (s + 1u) * BK, K, tid);
     }
-    for (var kk = 0u; kk < BK; kk++) {
-      var bv = array<vec4<f32>, TN4>();
-      for (var j = 0u; j < TN4; j++) {
-        bv[j] = tileB[(buf * BK + kk) * BN4 + lid.x + j * WGX];
-      }
-      for (var i = 0u; i < TM4; i++) {
-        let av = tileA[(buf * BK + kk) * BM4 + lid.y + i * WGY];
-        for (var l = 0u; l < 4u; l++) {
-          let a = vec4<f32>(av[l]);
-          for (var j = 0u; j < TN4; j++) {
-            acc[(4u * i + l) * TN4 + j] = fma(a, bv[j], acc[(4u * i + l) * TN4 + j]);
-          }
-        }
-      }
-    }
+    multiply_slice(&acc, buf, lid);
     workgroupBarrier();
     if (NBUF == 1u && s + 1u < slices) {
       stage_a(0u, wBase, rowGroup0, (s + 1u) * BK, K, tid);

@@ -47,6 +47,7 @@ const B_COLS: u32 = 4u * BN4 / STEP;
 
 var<workgroup> tileA: array<vec4<f32>, NBUF * BK * ROW_A>;   // [buf][r][row group]
 var<workgroup> tileB: array<vec4<f32>, NBUF * BK * ROW_B>;   // [buf][r][column group]
+//! include tile_block
 
 // The invocation's staging columns of B: channel plane and tap offset (from oh·SH, ow·SW).
 struct Columns {
@@ -107,7 +108,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     cols.inside[e] = q < Q;
   }
 
-  var acc = array<vec4<f32>, TM4 * 4u * TN4>();
+  var acc = array<vec4<f32>, BLOCK>();
   let slices = (r1 - r0 + BK - 1u) / BK;
   let kk = tid % BK;
   stage(0u, r0 + kk, r1, g, row0, cols, tid);
@@ -117,21 +118,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     if (NBUF == 2u && s + 1u < slices) {
       stage(1u - buf, r0 + (s + 1u) * BK + kk, r1, g, row0, cols, tid);
     }
-    for (var k = 0u; k < BK; k++) {
-      var bv = array<vec4<f32>, TN4>();
-      for (var j = 0u; j < TN4; j++) {
-        bv[j] = tileB[(buf * BK + k) * ROW_B + lid.x + j * WGX];
-      }
-      for (var i = 0u; i < TM4; i++) {
-        let av = tileA[(buf * BK + k) * ROW_A + lid.y + i * WGY];
-        for (var l = 0u; l < 4u; l++) {
-          let a = vec4<f32>(av[l]);
-          for (var j = 0u; j < TN4; j++) {
-            acc[(4u * i + l) * TN4 + j] = fma(a, bv[j], acc[(4u * i + l) * TN4 + j]);
-          }
-        }
-      }
-    }
+    multiply_slice(&acc, buf, lid);
     workgroupBarrier();
     if (NBUF == 1u && s + 1u < slices) {
       stage(0u, r0 + (s + 1u) * BK + kk, r1, g, row0, cols, tid);
