@@ -56,7 +56,7 @@ export async function trainWorkload(dir: string, o: { preset: TrainConfig['prese
   await generateSyntheticSet({ out: dir, count: Math.max(10, 2 * o.batchSize), size, seed: 0, testShare: 0.1 });
   const data = new TrainingData(await openDataset(join(dir, 'train.json')), { seed: 0, batchSize: o.batchSize, accumulate: 1, inputSize: size, augment: 'none' });
   const batch = await data.batch(0, 0);
-  const plan = await planPatches(batch, modelConfigOf(config).embedDim, config.ncl, Rng.fromSeed(0));
+  const plan = planPatches(batch, modelConfigOf(config).embedDim, config.ncl, Rng.fromSeed(0));
   const net = buildNetwork(config).train();
   return { config, net, optimizer: createOptimizer(net.parameters(), config).optimizer, batch, plan };
 }

@@ -47,7 +47,7 @@ const fixed = values.fixed ? await data.batch(0, 0) : null;
 console.log(`step  L_con  collapse  minimum  gap closed   (${values.fixed ? 'one fixed batch' : 'fresh batches'}, ${values['with-seg'] ? 'whole loss' : 'L_con alone'}, augment ${config.augment})`);
 for (let step = 1; step <= steps; step++) {
   const batch = fixed ?? (await data.batch(step, 0));
-  const plan = (await planPatches(batch, modelConfigOf(config).embedDim, config.ncl, Rng.fromSeed(0, step)))!;
+  const plan = planPatches(batch, modelConfigOf(config).embedDim, config.ncl, Rng.fromSeed(0, step))!;
   optimizer.lr = schedule(step);
   const { con, bounds } = tidy(() => {
     const losses = nclStepLosses(net, batch, config.ncl, step, plan);

@@ -1,4 +1,4 @@
-// The cell of patch p, shared by the patch kernels (included; their params hold gh, gw, cell, h, w):
+// The cell of patch p, shared by the patch pooling kernels (included; their params hold gh, gw, cell, h, w):
 // p = (b·gh + gy)·gw + gx covers rows [y0, y1) × columns [x0, x1) of image b of the h×w map, with
 // y0 = gy·cell, x0 = gx·cell; border cells stop at the map's edge and are partial.
 struct PatchCell { b: u32, y0: u32, x0: u32, y1: u32, x1: u32 }

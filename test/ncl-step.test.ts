@@ -98,7 +98,7 @@ test('L_pc = mean(1 − z_T · z_A) over the held rows; L_seg is the pixel softm
 test('patch plan: every patch of the batch is kept under the cap, with the kinds of the masks', async () => {
   const size = 64;
   const images = tensor(new Float32Array(2 * 3 * size * size), [2, 3, size, size]);
-  const plan = (await planPatches({ images, masks: squareMasks(2, size, 16, 48) }, 8, DEFAULT_NCL_OPTIONS, Rng.fromSeed(0)))!;
+  const plan = planPatches({ images, masks: squareMasks(2, size, 16, 48) }, 8, DEFAULT_NCL_OPTIONS, Rng.fromSeed(0))!;
   assert.is(plan.sample.rows.length, 2 * 4 * 4);
   const kinds = Array.from(plan.sample.kinds);
   assert.equal([PATCH_AUTHENTIC, PATCH_TAMPERED, PATCH_CONTOUR].map((k) => kinds.filter((x) => x === k).length), [24, 8, 0]);
@@ -113,7 +113,7 @@ test('each mode: the loss terms it defines, finite, and a gradient for every par
     const config = modelConfig('tiny', { inputSize: size });
     const net = new NclNetwork(config, headsFor(mode), 1);
     const options = { ...DEFAULT_NCL_OPTIONS, roleSwitch: mode };
-    const plan = await planPatches({ images, masks }, config.embedDim, options, Rng.fromSeed(0));
+    const plan = planPatches({ images, masks }, config.embedDim, options, Rng.fromSeed(0));
     assert.is(plan === null, mode === 'off', mode);
     const losses = nclStepLosses(net, { images, masks }, options, 0, plan);
     assert.equal(losses.con.length, { dual: 2, switch: 2, alternate: 1, drop: 1, off: 0 }[mode], mode);
@@ -144,7 +144,7 @@ test('L_con alone separates a fixed batch: 15 AdamW steps close most of the gap 
   const config = modelConfig('tiny', { inputSize: size });
   const net = new NclNetwork(config, headsFor('drop'), 1);
   const optimizer = new AdamW(net.parameters(), { lr: 6e-3, weightDecay: 0 });
-  const plan = (await planPatches({ images, masks }, config.embedDim, options, Rng.fromSeed(0)))!;
+  const plan = planPatches({ images, masks }, config.embedDim, options, Rng.fromSeed(0))!;
   const closed: number[] = [];
   for (let step = 0; step < 15; step++) {
     const { con, bounds } = tidy(() => {

@@ -2,8 +2,8 @@
 //   Pooling: forward against a float64 reference (atol 1e-5, rtol 1e-4), gradient against central
 //   finite differences of it (atol 1e-4, rtol 1e-3), on maps whose sides are and are not multiples
 //   of the cell (partial border cells average over the part inside the map).
-//   Labels: ratio (atol 1e-6) and kind exactly, against a reference, with ε = 0 and ε = 0.1,
-//   including partial border cells.
+//   Labels (on the host): ratio (atol 1e-6) and kind exactly, against a reference, with ε = 0 and
+//   ε = 0.1, including partial border cells.
 //   Sampling: budget, contour cap, balance between authentic and tampered, seeded reproducibility,
 //   increasing rows, and the gather/scatter of sampled rows.
 import { test } from 'uvu';
@@ -54,27 +54,26 @@ test('labels: ratio and kind with ε = 0 and ε = 0.1, including partial border 
         const stray = y === 0 && x % 4 === 1;
         mask.data[(n * h + y) * w + x] = block !== stray ? 1 : 0;
       }
-  const m = toTensor(mask);
   const grid = ncl.patchGrid([b, 8, h, w], [h, w], 4);
   for (const epsilon of [0, 0.1]) {
-    const { ratio, kind } = ncl.patchLabels(m, grid, epsilon);
+    const { ratio, kind } = ncl.patchLabels(mask.data, grid, epsilon);
     const want = labelsRef(mask, 4, epsilon);
-    assertClose(await ratio.data(), want.ratio, 1e-6, 0, `ratio ε=${epsilon}`);
-    assert.equal(Array.from(await kind.values()), want.kind, `kind ε=${epsilon}`);
+    assertClose(ratio, want.ratio, 1e-6, 0, `ratio ε=${epsilon}`);
+    assert.equal(Array.from(kind), want.kind, `kind ε=${epsilon}`);
     const kinds = new Set(want.kind);
     assert.is(kinds.size, 3, 'the mask gives all three kinds');
   }
 });
 
-test('patchPool: embeddings, ratios and kinds in one call; shape and loop-budget errors', async () => {
+test('patch grid, pooling and labels: shapes, errors and the loop budget', async () => {
   const x = toTensor(randomArr([1, 4, 6, 6], random));
-  const mask = ncl.zeros([1, 1, 24, 24]);
-  const out = ncl.patchPool(x, mask, { patchSize: 8 });
-  assert.equal(out.embeddings.shape, [9, 4]);
-  assert.equal(Array.from(await out.kind.values()), new Array(9).fill(ncl.PATCH_AUTHENTIC));
+  const grid = ncl.patchGrid(x.shape, [24, 24], 8);
+  assert.equal(ncl.poolPatchEmbeddings(x, grid).shape, [9, 4]);
+  assert.equal(Array.from(ncl.patchLabels(new Uint8Array(24 * 24), grid).kind), new Array(9).fill(ncl.PATCH_AUTHENTIC));
   assert.throws(() => ncl.patchGrid([1, 4, 6, 6], [24, 20], 8), /24×20 image and a 6×6 embedding map/);
   assert.throws(() => ncl.patchGrid([1, 4, 6, 6], [24, 24], 6), /patch size 6 px is not a whole number/);
-  assert.throws(() => ncl.patchLabels(ncl.zeros([1, 1, 24, 23]), out.grid), /mask \[1,1,24,23\]/);
+  assert.throws(() => ncl.patchLabels(new Uint8Array(24 * 23), grid), /552 mask values do not match the grid's \[1, 1, 24, 24\]/);
+  assert.throws(() => ncl.patchLabels(new Uint8Array(24 * 24), grid, 0.5), /ε must be in \[0, 0.5\)/);
   const wide = ncl.zeros([1, 512, 16, 16]);
   const pool = () => ncl.poolPatchEmbeddings(wide, ncl.patchGrid(wide.shape, [64, 64], 64));
   if (runtime().adapter.loopIterationCap !== null) assert.throws(pool, /stop every shader loop after 65535/);

@@ -1,5 +1,4 @@
-// Patch pooling and patch labels (shaders/patch_pool*.wgsl, shaders/patch_labels.wgsl): bindings
-// and dispatch sizes, one invocation per patch.
+// Patch pooling (shaders/patch_pool*.wgsl): bindings and dispatch sizes, one invocation per patch.
 import { Storage } from '../storage/storage.ts';
 import { itemKernel, launch } from './launch.ts';
 import { checkLoopBudget } from './loop-budget.ts';
@@ -57,20 +56,4 @@ export function patchPoolBackwardKernel(grad: Storage, unit: Storage, norms: Sto
     items: patchesOf(g),
   });
   return dx;
-}
-
-/** Tampered ratio (f32) and kind (u32: 0 authentic, 1 tampered, 2 contour) per patch of mask [B, 1, H, W]. */
-export function patchLabelsKernel(mask: Storage, g: CellGrid, epsilon: number): { ratio: Storage; kind: Storage } {
-  checkLoopBudget('patch labels', g.cell * (1 + g.cell), `${g.cell}×${g.cell}-pixel patches`);
-  const ratio = Storage.empty([patchesOf(g)]);
-  const kind = Storage.empty([patchesOf(g)], 'u32');
-  launch({
-    op: 'patchLabels',
-    kernel: itemKernel('patchLabels', 'patch_labels', {}, 64),
-    reads: [mask],
-    writes: [ratio, kind],
-    uniforms: uniforms().u32(patchesOf(g), g.h, g.w, g.gh, g.gw, g.cell).f32(epsilon).finish(),
-    items: patchesOf(g),
-  });
-  return { ratio, kind };
 }

@@ -1,4 +1,5 @@
-// Patches and their labels (docs/method.md §3), on the device.
+// Patches and their embeddings (docs/method.md §3), on the device; their labels are made on the
+// host (patch-labels.ts).
 //
 // A patch is a p×p-pixel cell of the input image, i.e. a (p/s)×(p/s) cell of an embedding map at
 // stride s (s = H/h; the NCL pivot has s = 4, so the default p = 16 is a 4×4 cell). Its embedding
@@ -13,7 +14,7 @@
 // the same composed of engine ops (reshape, mean, permute, l2Normalize) in bench/RESULTS.md.
 import { defineOp } from '../../autograd/registry.ts';
 import { Tensor, formatShape, type Shape } from '../../autograd/tensor.ts';
-import { patchLabelsKernel, patchPoolBackwardKernel, patchPoolKernel, type CellGrid } from '../../kernels/patch-pool.ts';
+import { patchPoolBackwardKernel, patchPoolKernel, type CellGrid } from '../../kernels/patch-pool.ts';
 
 /** Patch kinds, as stored in the kind tensor. */
 export const PATCH_AUTHENTIC = 0;
@@ -81,29 +82,4 @@ export function poolPatchEmbeddings(embeddings: Tensor, grid: PatchGrid): Tensor
     throw new Error(`patch pooling: ${embeddings.describe()} does not match the grid's [${e.batch}, D, ${e.h}, ${e.w}]`);
   }
   return poolOp([embeddings], { grid });
-}
-
-/** Tampered ratio r and kind (PATCH_AUTHENTIC, PATCH_TAMPERED, PATCH_CONTOUR) per patch of mask [B, 1, H, W]. */
-export function patchLabels(mask: Tensor, grid: PatchGrid, epsilon = 0): { ratio: Tensor; kind: Tensor } {
-  const m = grid.maskCells;
-  if (formatShape(mask.shape) !== formatShape([m.batch, 1, m.h, m.w])) {
-    throw new Error(`patch labels: mask ${formatShape(mask.shape)} does not match the grid's [${m.batch}, 1, ${m.h}, ${m.w}]`);
-  }
-  if (!(epsilon >= 0 && epsilon < 0.5)) throw new Error(`patch labels: ε must be in [0, 0.5), got ${epsilon}`);
-  const { ratio, kind } = patchLabelsKernel(mask.storage, m, epsilon);
-  return { ratio: Tensor.wrap(ratio), kind: Tensor.wrap(kind) };
-}
-
-export interface PatchPoolOptions {
-  /** p in input pixels (default 16). */
-  patchSize?: number;
-  /** ε of the labels (default 0). */
-  epsilon?: number;
-}
-
-/** Patch embeddings, tampered ratios and kinds of one branch map and its masks (§3). */
-export function patchPool(embeddings: Tensor, mask: Tensor, options: PatchPoolOptions = {}): { embeddings: Tensor; ratio: Tensor; kind: Tensor; grid: PatchGrid } {
-  if (mask.rank !== 4) throw new Error(`patch pooling: mask must be [B, 1, H, W], got ${mask.describe()}`);
-  const grid = patchGrid(embeddings.shape, [mask.shape[2]!, mask.shape[3]!], options.patchSize ?? 16);
-  return { embeddings: poolPatchEmbeddings(embeddings, grid), ...patchLabels(mask, grid, options.epsilon ?? 0), grid };
 }

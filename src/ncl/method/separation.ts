@@ -14,7 +14,8 @@ import { contrastiveBounds } from './contrastive-bounds.ts';
 import { contrastiveLoss } from './contrastive.ts';
 import type { Branch, NetworkOutput } from './model/network.ts';
 import type { NclOptions } from './options.ts';
-import { PATCH_AUTHENTIC, PATCH_TAMPERED, patchGrid, patchLabels, poolPatchEmbeddings } from './patch-pool.ts';
+import { patchLabels } from './patch-labels.ts';
+import { PATCH_AUTHENTIC, PATCH_TAMPERED, patchGrid, poolPatchEmbeddings } from './patch-pool.ts';
 
 export interface HeadSeparation {
   /** Patches seen of each kind (contour patches are not counted). */
@@ -55,17 +56,11 @@ export class SeparationAccumulator {
   /** Adds the patches of one forward pass: its output and the B × S × S 0/1 masks at the input size. */
   async add(out: NetworkOutput, masks: Uint8Array): Promise<void> {
     if (this.heads.length === 0) return;
-    const [b, , size] = out.logits.shape as [number, number, number, number];
+    const size = out.logits.shape[2]!;
     const grid = patchGrid(out.embeddings[this.heads[0]!]!.shape, [size, size], this.options.patchSize);
-    const { kind, pooled } = noGrad(() =>
-      tidy(() => ({
-        kind: patchLabels(Tensor.fromArray(Float32Array.from(masks), [b, 1, size, size]), grid, this.options.epsilon).kind,
-        pooled: this.heads.map((h) => poolPatchEmbeddings(out.embeddings[h]!, grid)),
-      })),
-    );
-    const kinds = await kind.values();
+    const kinds = patchLabels(masks, grid, this.options.epsilon).kind;
+    const pooled = noGrad(() => tidy(() => this.heads.map((h) => poolPatchEmbeddings(out.embeddings[h]!, grid))));
     const rows = await Promise.all(pooled.map((t) => t.data()));
-    kind.dispose();
     for (const t of pooled) t.dispose();
     // One draw per patch, shared by the heads, so every head keeps the same patches.
     const draws = Array.from(kinds, (k) => (k === PATCH_AUTHENTIC || k === PATCH_TAMPERED ? this.rng.next() : -1));

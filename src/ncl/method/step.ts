@@ -1,12 +1,11 @@
 // One NCL training step's losses (docs/method.md §3–§5), in two parts:
-// - planPatches (async, before the forward pass): the patch grid of the batch, each patch's kind
-//   from the masks (on the device, read back), and the sample that enters the contrastive loss;
+// - planPatches (before the forward pass, on the host): the patch grid of the batch, each patch's
+//   kind from the masks, and the sample that enters the contrastive loss;
 // - nclStepLosses: forward the batch, pool each branch's embeddings over the patches, keep the
 //   sampled rows, apply this step's role switch, and combine L_seg, the contrastive terms (each
 //   anchor weighted by its kind, §3) and L_pc; with each term come its reference values (bounds).
 // The caller runs backward and the optimiser.
 import { gatherRows } from '../../autograd/ops/gather.ts';
-import { tidy } from '../../autograd/scope.ts';
 import { Tensor } from '../../autograd/tensor.ts';
 import type { Rng } from '../../common/rng.ts';
 import { contrastiveBounds, type ContrastiveBounds } from './contrastive-bounds.ts';
@@ -15,7 +14,8 @@ import { pivotConsistentLoss, segmentationLoss, totalLoss, type LossTerms } from
 import { EMBEDDING_STRIDE } from './model/config.ts';
 import type { Branch, NclNetwork } from './model/network.ts';
 import type { NclOptions } from './options.ts';
-import { PATCH_CONTOUR, patchGrid, patchLabels, poolPatchEmbeddings, type PatchGrid } from './patch-pool.ts';
+import { patchLabels } from './patch-labels.ts';
+import { PATCH_CONTOUR, patchGrid, poolPatchEmbeddings, type PatchGrid } from './patch-pool.ts';
 import { samplePatches, type PatchSample } from './patches.ts';
 import { branchLabels, contrastiveTerms, hasTwoHeads } from './roles.ts';
 
@@ -32,13 +32,11 @@ export interface PatchPlan {
 }
 
 /** The patches of a batch that enter the contrastive terms (null when the mode has none). */
-export async function planPatches(batch: TrainingBatch, embedDim: number, options: NclOptions, rng: Rng): Promise<PatchPlan | null> {
+export function planPatches(batch: TrainingBatch, embedDim: number, options: NclOptions, rng: Rng): PatchPlan | null {
   if (options.roleSwitch === 'off') return null;
   const [b, , h, w] = batch.images.shape as [number, number, number, number];
   const grid = patchGrid([b, embedDim, h / EMBEDDING_STRIDE, w / EMBEDDING_STRIDE], [h, w], options.patchSize);
-  const kindTensor = tidy(() => patchLabels(Tensor.fromArray(Float32Array.from(batch.masks), [b, 1, h, w]), grid, options.epsilon).kind);
-  const kinds = await kindTensor.values();
-  kindTensor.dispose();
+  const kinds = patchLabels(batch.masks, grid, options.epsilon).kind;
   const contour = options.roleSwitch === 'drop' ? { contourCap: 0 } : {};
   return { grid, sample: samplePatches(kinds, rng, { maxPatches: options.maxPatches, balance: options.anchorBalance, ...contour }) };
 }

@@ -265,12 +265,11 @@ interface MicroBatch {
   plan: PatchPlan | null;
 }
 
-/** A micro-batch and its patch plan (which reads the patch kinds back from the device). */
+/** A micro-batch and its patch plan (made on the host, from the masks). */
 async function loadMicroBatch(data: TrainingData, config: TrainConfig, step: number, micro: number, loaded?: Promise<TrainingBatch>): Promise<MicroBatch> {
   const batch = await (loaded ?? data.batch(step, micro));
   try {
-    const plan = await planPatches(batch, modelConfigOf(config).embedDim, config.ncl, Rng.fromSeed(config.seed, STREAM.sampler, step, micro));
-    return { batch, plan };
+    return { batch, plan: planPatches(batch, modelConfigOf(config).embedDim, config.ncl, Rng.fromSeed(config.seed, STREAM.sampler, step, micro)) };
   } catch (e) {
     batch.images.dispose();
     throw e;
@@ -295,8 +294,7 @@ function disposeMicroBatch(b: MicroBatch): void {
 }
 
 /** The next step's first batch, decoded, augmented and uploaded while the device works. It reads
- *  nothing back (its patch plan is made when its step starts), so it cannot take a read-back's
- *  errors or debug reports from the step in flight. */
+ *  nothing back, so it cannot take a read-back's errors or debug reports from the step in flight. */
 type Prefetch = Promise<TrainingBatch> | null;
 
 /** Starts loading a step's first batch. A failure (a lost device) surfaces when the step awaits
@@ -331,8 +329,8 @@ function discard(next: Prefetch): void {
 }
 
 /**
- * One optimiser step. Its micro-batches and their patch plans (a read-back of the patch kinds
- * each) are loaded first; then everything is recorded before anything is read back: the
+ * One optimiser step. Its micro-batches and their patch plans (made on the host) are loaded
+ * first; then everything is recorded before anything is read back: the
  * micro-batches' forward and backward, and an update that the device skips unless the losses and
  * the gradient norm (which the optimiser computes for clipping) are finite (Optimizer.step's
  * guard). Meanwhile the next step's first batch is loaded (`prefetchNext`). Then the losses and the

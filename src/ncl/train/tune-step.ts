@@ -31,7 +31,7 @@ export async function tuneTrainingStep(config: TrainConfig, o: { repeat?: number
     await generateSyntheticSet({ out: dir, count: Math.max(10, 2 * config.batchSize), size, seed: 0, testShare: 0.1 });
     const data = new TrainingData(await openDataset(join(dir, 'train.json')), { seed: 0, batchSize: config.batchSize, accumulate: 1, inputSize: size, augment: 'none' });
     const batch = await data.batch(0, 0);
-    const plan = await planPatches(batch, modelConfigOf(config).embedDim, config.ncl, Rng.fromSeed(0));
+    const plan = planPatches(batch, modelConfigOf(config).embedDim, config.ncl, Rng.fromSeed(0));
     const net = buildNetwork(config).train();
     startChoices('all');
     const loss = tidy(() => {
