@@ -1,5 +1,6 @@
 // The trainer on a tiny synthetic set (64 px): L_seg falls and F1 on held-out images (photos no
 // training image uses) beats the all-tampered baseline; the best checkpoint by validation is kept;
+// a step in the steady state is one submit and one read-back and creates no buffer;
 // checkpoint round trip; a resumed run reproduces the uninterrupted one bit for bit and computes with
 // the kernel variants its checkpoint recorded, whatever the tuning mode; the NaN guard
 // names the op and the step and keeps the last good checkpoint. (Atomic replacement of a
@@ -61,6 +62,18 @@ test('a short run on the synthetic set: L_seg falls and held-out pixel F1 beats 
   assert.equal([r.best?.step, r.best?.pixelF1], [best.step, best.pixelF1]);
   assert.is(readCheckpoint(r.best!.checkpoint).step, best.step, 'best.safetensors holds the best step');
   r.net.dispose();
+});
+
+test('a training step in the steady state: one submit, one read-back (its losses), no buffer created', async () => {
+  const rt = runtime();
+  const counters = () => ({ submits: rt.submits, readBacks: rt.readBacks, created: rt.pool.stats().created + rt.buffersCreated });
+  const seen: Array<ReturnType<typeof counters>> = [];
+  const onStep = () => void seen.push(counters());
+  await train({ config: tiny({ steps: 6 }), train: set, outDir: join(dir, 'counters'), hostCopyEverySeconds: 1e9, onStep });
+  for (let i = 3; i < seen.length; i++) {
+    const [a, b] = [seen[i - 1]!, seen[i]!];
+    assert.equal({ submits: b.submits - a.submits, readBacks: b.readBacks - a.readBacks, created: b.created - a.created }, { submits: 1, readBacks: 1, created: 0 }, `step ${i + 1}`);
+  }
 });
 
 test('checkpoint round trip: save → load → the same outputs', async () => {

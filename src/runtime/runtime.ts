@@ -1,7 +1,8 @@
 // The runtime: one device, its buffer pool and pipeline cache, and the queue of recorded dispatches.
 //
 // Dispatches are recorded, not submitted: many go into one compute pass and one submit (at most
-// `maxDispatchesPerSubmit`, or whenever results are read back), so a training step is one submit.
+// `maxDispatchesPerSubmit`, or whenever results are read back: the copy for the read-back goes into
+// the same submit), so a training step and the read-back of its losses are one submit.
 // Uniform parameters of all the dispatches of a submit live in one buffer written just before that
 // submit; bind groups come from a cache (bind-groups.ts), so a repeated step creates none.
 import type { KernelProfile, RuntimeOptions } from '../platform/platform.ts';
@@ -11,6 +12,7 @@ import { BufferPool, type PooledBuffer } from './buffer-pool.ts';
 import { CompileError, KernelError, PipelineCache, type Constants, type Kernel } from './pipelines.ts';
 import { DebugChecker } from './debug.ts';
 import type { DispatchRequest } from './dispatch.ts';
+import { StagingBuffers } from './staging.ts';
 
 export type { KernelProfile, RuntimeOptions } from '../platform/platform.ts';
 export type { Binding, DispatchRequest } from './dispatch.ts';
@@ -44,7 +46,11 @@ export class Runtime {
   dispatches = 0;
   readBacks = 0;
   /** Buffers the runtime made itself (uniform arena, read-back staging); the pool counts its own. */
-  buffersCreated = 0;
+  get buffersCreated(): number {
+    return this.uniformBuffersCreated + this.staging.created;
+  }
+  private uniformBuffersCreated = 0;
+  private readonly staging: StagingBuffers;
 
   constructor(
     readonly adapter: AcquiredDevice,
@@ -59,6 +65,7 @@ export class Runtime {
     );
     this.pipelines = new PipelineCache(this.device, (found) => this.watch(found));
     this.bindGroups = new BindGroupCache(this.device);
+    this.staging = new StagingBuffers(this.device);
     this.profile = options.profile ?? (adapter.fallback ? 'cpu' : 'gpu');
     this.device.addEventListener('uncapturederror', (ev) => {
       this.errors.push(new Error(`WebGPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`));
@@ -145,7 +152,12 @@ export class Runtime {
   /** Submits every recorded dispatch in one compute pass; `timestamps` has the pass write its
    *  start and end times (timing.ts). */
   flush(timestamps?: GPUComputePassTimestampWrites): void {
-    if (this.pending.length === 0) {
+    this.submit({ ...(timestamps ? { timestamps } : {}) });
+  }
+
+  /** One submit: the recorded dispatches in one compute pass, then `copy` (a read-back's), if any. */
+  private submit(o: { timestamps?: GPUComputePassTimestampWrites; copy?: (encoder: GPUCommandEncoder) => void }): void {
+    if (this.pending.length === 0 && !o.copy) {
       this.pool.afterSubmit(); // nothing recorded can still use a released buffer
       return;
     }
@@ -155,18 +167,21 @@ export class Runtime {
     const uniforms = this.writeUniforms(batch);
     this.device.pushErrorScope('validation');
     const encoder = this.device.createCommandEncoder();
-    const pass = encoder.beginComputePass(timestamps ? { timestampWrites: timestamps } : {});
-    for (const r of batch) {
-      const slices = r.request.bindings.map((b) => ({ buffer: b.buffer.buffer, offset: 0, size: Math.max(4, b.bytes) }));
-      if (r.request.uniforms && uniforms) slices.push({ buffer: uniforms, offset: r.uniformOffset, size: r.request.uniforms.byteLength });
-      pass.setPipeline(r.request.kernel.pipeline);
-      pass.setBindGroup(0, this.bindGroups.get(r.request.kernel.pipeline, slices));
-      pass.dispatchWorkgroups(r.grid[0], r.grid[1], r.grid[2]);
+    if (batch.length > 0) {
+      const pass = encoder.beginComputePass(o.timestamps ? { timestampWrites: o.timestamps } : {});
+      for (const r of batch) {
+        const slices = r.request.bindings.map((b) => ({ buffer: b.buffer.buffer, offset: 0, size: Math.max(4, b.bytes) }));
+        if (r.request.uniforms && uniforms) slices.push({ buffer: uniforms, offset: r.uniformOffset, size: r.request.uniforms.byteLength });
+        pass.setPipeline(r.request.kernel.pipeline);
+        pass.setBindGroup(0, this.bindGroups.get(r.request.kernel.pipeline, slices));
+        pass.dispatchWorkgroups(r.grid[0], r.grid[1], r.grid[2]);
+      }
+      pass.end();
     }
-    pass.end();
+    o.copy?.(encoder);
     this.device.queue.submit([encoder.finish()]);
     this.submits++;
-    const names = [...new Set(batch.map((r) => r.request.kernel.name))];
+    const names = [...new Set(batch.map((r) => r.request.kernel.name)), ...(o.copy ? ['read-back copy'] : [])];
     this.watch(
       this.device.popErrorScope().then((error) =>
         error ? new KernelError(`a dispatch failed validation (kernels in that submit: ${names.join(', ')}): ${error.message}`) : null,
@@ -181,7 +196,7 @@ export class Runtime {
     this.uniformBytes = 0;
     if (!this.uniformBuffer || this.uniformBuffer.size < size) {
       this.uniformBuffer?.destroy();
-      this.buffersCreated++;
+      this.uniformBuffersCreated++;
       this.uniformBuffer = this.device.createBuffer({
         size: Math.max(4096, 2 ** Math.ceil(Math.log2(size))),
         usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
@@ -215,23 +230,20 @@ export class Runtime {
 
   /** Copies a buffer back without checking for errors (the debug checker's own read). */
   async readRaw(buffer: PooledBuffer, bytes: number): Promise<ArrayBuffer> {
-    this.flush();
     this.readBacks++;
-    this.buffersCreated++;
-    const staging = this.device.createBuffer({ size: Math.max(4, bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const encoder = this.device.createCommandEncoder();
-    encoder.copyBufferToBuffer(buffer.buffer, 0, staging, 0, Math.max(4, bytes));
-    this.device.queue.submit([encoder.finish()]);
-    this.submits++;
+    const size = Math.max(4, Math.ceil(bytes / 4) * 4); // copies and mappings are in 4-byte units
+    const staging = this.staging.take(size);
+    this.submit({ copy: (encoder) => encoder.copyBufferToBuffer(buffer.buffer, 0, staging, 0, size) });
     try {
-      await staging.mapAsync(GPUMapMode.READ);
+      await staging.mapAsync(GPUMapMode.READ, 0, size);
     } catch (e) {
+      staging.destroy();
       this.throwIfBroken();
       throw e;
     }
-    const out = staging.getMappedRange().slice(0, bytes);
+    const out = staging.getMappedRange(0, size).slice(0, bytes);
     staging.unmap();
-    staging.destroy();
+    this.staging.give(staging);
     return out;
   }
 
@@ -278,6 +290,7 @@ export class Runtime {
     this.pending = [];
     this.pool.trim();
     this.uniformBuffer?.destroy();
+    this.staging.destroy();
     this.device.destroy();
   }
 }
