@@ -23,7 +23,11 @@ async function main(): Promise<number> {
   let skipped = 0;
   const done = new Map<string, boolean>();
   const failures: string[] = [];
+  const durations: Array<{ ms: number; test: string }> = [];
   let currentFile = '';
+  let fileStarted = 0;
+  // Each file's line ends with the seconds from its first result to the next file's first.
+  const endFile = () => currentFile && process.stdout.write(` ${((performance.now() - fileStarted) / 1000).toFixed(1)} s\n`);
   const why = await runInChromium(chromium, {
     entry: fileURLToPath(new URL('./entry.ts', import.meta.url)),
     replace: { uvu: fileURLToPath(new URL('./uvu.ts', import.meta.url)) },
@@ -45,10 +49,13 @@ async function main(): Promise<number> {
         case 'result': {
           const file = String(event.file);
           if (file !== currentFile) {
-            process.stdout.write(`${currentFile ? '\n' : ''}${file} (browser)\n`);
+            endFile();
+            process.stdout.write(`${file} (browser)\n`);
             currentFile = file;
+            fileStarted = performance.now();
           }
           done.set(`${file}\u0000${String(event.name)}`, event.ok === true);
+          durations.push({ ms: Number(event.ms), test: `${file} "${String(event.name)}"` });
           process.stdout.write(event.ok ? '• ' : '✘ ');
           if (!event.ok) failures.push(`   FAIL  ${file} "${String(event.name)}"\n    ${String(event.error).replace(/\n/g, '\n    ')}`);
           break;
@@ -56,7 +63,7 @@ async function main(): Promise<number> {
       }
     },
   });
-  if (currentFile) process.stdout.write('\n');
+  endFile();
   const passed = [...done.values()].filter(Boolean).length;
   const neverRan = planned.filter((t) => !done.has(`${t.file}\u0000${t.name}`));
   if (why) console.log(`\nbrowser adapter: ${why}`);
@@ -64,6 +71,8 @@ async function main(): Promise<number> {
   // A page that never planned anything counts as one failure.
   const total = Math.max(planned.length, done.size, why ? 1 : 0);
   for (const f of failures) console.log(`\n${f}`);
+  const slowest = durations.sort((a, b) => b.ms - a.ms).slice(0, 5);
+  if (slowest.length) console.log(`\n  Slowest:\n${slowest.map((d) => `    ${(d.ms / 1000).toFixed(1)} s  ${d.test}`).join('\n')}`);
   console.log(`\n  Total:     ${total}\n  Passed:    ${passed}\n  Skipped:   ${skipped}`);
   console.log(`browser adapter: ${passed} passed, ${total - passed} failed`);
   return passed === total ? 0 : 1;
