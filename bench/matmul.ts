@@ -14,6 +14,8 @@ interface MatmulShape {
   N: number;
   /** B is given transposed (the N×D embeddings times their transpose). */
   transB: boolean;
+  /** Only when named in --sizes (too long for a CPU adapter's default run). */
+  onRequest?: boolean;
 }
 
 export const MATMUL_SHAPES: MatmulShape[] = [
@@ -22,7 +24,16 @@ export const MATMUL_SHAPES: MatmulShape[] = [
   { name: '1024', M: 1024, K: 1024, N: 1024, transB: false },
   { name: '2048', M: 2048, K: 2048, N: 2048, transB: false },
   { name: '4096x128', M: 4096, K: 128, N: 4096, transB: true },
+  { name: '4096', M: 4096, K: 4096, N: 4096, transB: false, onRequest: true },
 ];
+
+/** The shapes named in `sizes` (an unknown name is an error), or the default run's. */
+function chosenShapes(sizes?: string[]): MatmulShape[] {
+  if (!sizes) return MATMUL_SHAPES.filter((s) => !s.onRequest);
+  const unknown = sizes.filter((n) => !MATMUL_SHAPES.some((s) => s.name === n));
+  if (unknown.length) throw new Error(`bench matmul: unknown size ${unknown.join(', ')}; choose from ${MATMUL_SHAPES.map((s) => s.name).join(', ')}`);
+  return MATMUL_SHAPES.filter((s) => sizes.includes(s.name));
+}
 
 function randomTensor(shape: number[]): Tensor {
   return Tensor.fromArray(Float32Array.from({ length: shape[0]! * shape[1]! }, (_, i) => Math.sin(i * 12.9898) * 0.5), shape);
@@ -33,7 +44,7 @@ function tilingName(t: MatmulTiling): string {
 }
 
 export async function benchMatmul(options: PeerOptions & { sizes?: string[]; tilings?: boolean }): Promise<void> {
-  const shapes = options.sizes ? MATMUL_SHAPES.filter((s) => options.sizes!.includes(s.name)) : MATMUL_SHAPES;
+  const shapes = chosenShapes(options.sizes);
   const tf = await loadTfjs();
   const report = new Report(
     benchHeader('matmul', { flops: '2·M·N·K per product', tfjs: 'version' in tf ? tf.version : null, tiling: tilingName(MATMUL_TILINGS.current()) }),

@@ -18,7 +18,7 @@ declare -A limit=([selfcheck]=60 [tune]=150 [matmul]=60 [conv]=90 [contrastive]=
 declare -A args=(
   [selfcheck]='selfcheck --json'
   [tune]='tune --json --preset paper --batch-size 8 --input-size 512'
-  [matmul]='bench matmul --json --sizes 2048,4096x128'
+  [matmul]='bench matmul --json --sizes 2048,4096,4096x128'
   [conv]='bench conv --json --no-tfjs'
   [contrastive]='bench contrastive --json --no-tfjs --n 4096,16384,65536'
   [train-paper]='bench train --json --preset paper --batch-size 8 --input-size 512'
