@@ -1,5 +1,5 @@
-// The runtime: pipeline cache, batching of dispatches into submits, buffer size classes, and the
-// command line's view of the adapter.
+// The runtime: pipeline cache, buffer size classes, and the command line's view of the adapter
+// (submits and read-backs: test/queue.test.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -53,37 +53,6 @@ test('a compile error points at the file and line the code came from', async () 
     // Line 6 of the text is line 3 of "kernel" (after three lines of "lib").
     assert.match((e as Error).message, /shaders\/kernel\.wgsl:3:\d+/);
   }
-});
-
-test('many dispatches share one submit', async () => {
-  await runtime().sync();
-  const rt = runtime();
-  const submits = rt.submits;
-  const dispatches = rt.dispatches;
-  const x = ncl.full([64], 1);
-  let y = x;
-  for (let i = 0; i < 100; i++) y = ncl.mulScalar(y, 1.01);
-  const v = await y.data();
-  assert.ok(Math.abs(v[0]! - 1.01 ** 100) < 1e-4);
-  assert.ok(rt.dispatches - dispatches >= 100);
-  // 100+ dispatches and the read-back's copy in one submit.
-  assert.is(rt.submits - submits, 1);
-});
-
-test('a read-back reuses its staging buffer: the second of the same size creates none', async () => {
-  const rt = runtime();
-  const x = ncl.tensor(Float32Array.from({ length: 3001 }, (_, i) => i), [3001]);
-  assert.is((await x.data())[3000], 3000);
-  const created = rt.buffersCreated;
-  const y = ncl.mulScalar(x, 2);
-  assert.is((await y.data())[3000], 6000);
-  assert.is((await Promise.all([x.data(), y.data()]))[1][1], 2, 'two at once');
-  const again = rt.buffersCreated;
-  assert.is((await y.data())[3000], 6000);
-  assert.is(rt.buffersCreated - again, 0, 'in the steady state no staging buffer is made');
-  assert.ok(rt.buffersCreated - created <= 1, 'two read-backs in flight need at most one more');
-  x.dispose();
-  y.dispose();
 });
 
 test('with poisoning on, a buffer handed out holds NaN until a kernel writes it', async () => {

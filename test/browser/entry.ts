@@ -24,6 +24,7 @@ const FILES: Record<string, () => Promise<unknown>> = {
   'optim.test.ts': () => import('../optim.test.ts'),
   'patch.test.ts': () => import('../patch.test.ts'),
   'pool.test.ts': () => import('../pool.test.ts'),
+  'queue.test.ts': () => import('../queue.test.ts'),
   'reduce.test.ts': () => import('../reduce.test.ts'),
   'selfcheck.test.ts': () => import('../selfcheck.test.ts'),
   'resize.test.ts': () => import('../resize.test.ts'),
