@@ -1,6 +1,7 @@
 // The trainer on a tiny synthetic set (64 px): L_seg falls and F1 on held-out images (photos no
 // training image uses) beats the all-tampered baseline; the best checkpoint by validation is kept;
-// a step in the steady state is one submit and one read-back and creates no buffer;
+// a step in the steady state is one submit and one read-back and creates no buffer; a time budget
+// re-plans the total of steps from the run's pace and stops after the step that passes it;
 // checkpoint round trip; a resumed run reproduces the uninterrupted one bit for bit and computes with
 // the kernel variants its checkpoint recorded, whatever the tuning mode; the NaN guard
 // names the op and the step and keeps the last good checkpoint. (Atomic replacement of a
@@ -20,6 +21,7 @@ import { DEFAULT_NCL_OPTIONS } from '../src/ncl/method/options.ts';
 import { resolveTrainConfig, type TrainConfig } from '../src/ncl/train/config.ts';
 import { readLog } from '../src/ncl/train/log.ts';
 import { NonFiniteLossError } from '../src/ncl/train/nan-guard.ts';
+import { scheduleOf } from '../src/ncl/train/optimizer.ts';
 import { train } from '../src/ncl/train/trainer.ts';
 import { tempDir } from './helpers/data-fixtures.ts';
 import { device } from './helpers/setup.ts';
@@ -74,6 +76,26 @@ test('a training step in the steady state: one submit, one read-back (its losses
     const [a, b] = [seen[i - 1]!, seen[i]!];
     assert.equal({ submits: b.submits - a.submits, readBacks: b.readBacks - a.readBacks, created: b.created - a.created }, { submits: 1, readBacks: 1, created: 0 }, `step ${i + 1}`);
   }
+});
+
+test('a time budget: a deadline already past stops the run after its first step, saved and evaluated', async () => {
+  const r = await train({ config: tiny({ steps: 5, evalEvery: 1 }), train: set, val: heldOut, valLimit: 4, outDir: join(dir, 'deadline'), timeBudget: { deadline: performance.now(), replanAfter: 3 } });
+  assert.is(r.step, 1);
+  assert.is(readCheckpoint(r.checkpoint).step, 1);
+  assert.equal(readLog(join(dir, 'deadline', 'log.jsonl')).map((x) => `${x.type} ${x.step}`), ['step 1', 'eval 1']);
+  r.net.dispose();
+});
+
+test('a time budget: after replanAfter steps the total becomes what fits the deadline, and the schedule follows it', async () => {
+  const config = tiny({ steps: 5 });
+  const r = await train({ config, train: set, outDir: join(dir, 'replan'), stopAfter: 5, timeBudget: { deadline: performance.now() + 3_600_000, replanAfter: 3 } });
+  assert.ok(r.config.steps > 1000, `an hour holds far more than 5 steps: ${r.config.steps}`);
+  assert.is(r.step, 5);
+  const lr = readLog(join(dir, 'replan', 'log.jsonl')).flatMap((x) => (x.type === 'step' ? [x.lr] : []));
+  assert.equal(lr.slice(0, 3), [0, 1, 2].map(scheduleOf(config)), 'steps 1–3 on the planned schedule');
+  assert.equal(lr.slice(3), [3, 4].map(scheduleOf(r.config)), 'steps 4–5 on the schedule over the new total');
+  assert.is(readCheckpoint(r.checkpoint).config.steps, r.config.steps, 'the checkpoint records the new total');
+  r.net.dispose();
 });
 
 test('checkpoint round trip: save → load → the same outputs', async () => {

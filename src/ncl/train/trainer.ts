@@ -56,6 +56,11 @@ export interface TrainOptions {
   progress?: boolean;
   /** Stop after this step even if the config's schedule goes further (tests, time budgets). */
   stopAfter?: number;
+  /** A time budget (`ncl demo`): after `replanAfter` steps, the total of steps (and with it the
+   *  learning-rate schedule) becomes what fits before `deadline` (a `performance.now()` time, ms)
+   *  at the median pace of those steps (the first two, which compile and settle, not counted);
+   *  the run stops after the first step that ends past the deadline. */
+  timeBudget?: { deadline: number; replanAfter: number };
   /** Copy the weights and optimiser state to the host after a step when this many seconds have
    *  passed since the last copy (default 60): what is saved if the device is lost mid-run. */
   hostCopyEverySeconds?: number;
@@ -94,7 +99,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
 async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string) => void): Promise<TrainResult> {
   const resumed = o.resume ? readCheckpoint(o.resume) : null;
   if (!resumed && !o.config) throw new Error('train: give a config, or a checkpoint to resume');
-  const config = resumed ? resumedConfig(resumed.config, resumed.step, o.resumeChanges ?? {}, notice) : o.config!;
+  let config = resumed ? resumedConfig(resumed.config, resumed.step, o.resumeChanges ?? {}, notice) : o.config!;
   try {
     startChoices(o.tune ?? 'off', resumed?.variants);
   } catch (e) {
@@ -102,7 +107,9 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
   }
   const net = buildNetwork(config);
   const paramNames = net.namedParameters().map(([n]) => n);
-  const { optimizer, schedule } = createOptimizer(net.parameters(), config);
+  const created = createOptimizer(net.parameters(), config);
+  const optimizer = created.optimizer;
+  let schedule = created.schedule;
   if (resumed) {
     net.loadState(resumed.model, { source: o.resume });
     optimizer.loadState(resumed.optimizer, paramNames, resumed.optimizerSteps);
@@ -121,7 +128,7 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     log.start(resumed ? resumed.step : null);
   };
   const data = new TrainingData(o.train, { seed: config.seed, batchSize: config.batchSize, accumulate: config.accumulate, inputSize: modelConfigOf(config).inputSize, augment: config.augment }, o.load);
-  const lastStep = Math.min(config.steps, o.stopAfter ?? config.steps);
+  let lastStep = Math.min(config.steps, o.stopAfter ?? config.steps);
   const progress = createProgress(config.steps, resumed?.step ?? 0, o.progress ?? false);
   const history: StepRecord[] = [];
   let lastEval: EvalJson | null = null;
@@ -181,7 +188,8 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
   net.train();
   let next: Prefetch = step < lastStep ? prefetch(data, step) : null;
   try {
-    while (step < lastStep && !interrupted) {
+    let pastDeadline = false;
+    while (step < lastStep && !interrupted && !pastDeadline) {
       const following = step + 1;
       const done = await trainStep(net, optimizer, data, config, step, schedule(step), next!, () => (following < lastStep ? prefetch(data, following) : null));
       next = done.next;
@@ -199,7 +207,18 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
       }
       if (!hostCopy || performance.now() - hostCopy.at >= hostCopySeconds * 1000) await copyToHost(step);
       await o.onStep?.(record);
-      if (config.evalEvery > 0 && step % config.evalEvery === 0 && step < lastStep) await runEval(step);
+      if (o.timeBudget) {
+        const left = o.timeBudget.deadline - performance.now();
+        pastDeadline = left < 0;
+        if (step === o.timeBudget.replanAfter && !pastDeadline) {
+          const pace = medianSeconds(history.length > 2 ? history.slice(2) : history);
+          config = resolveTrainConfig(config, { steps: Math.max(step + 1, step + Math.floor(left / 1000 / pace)) });
+          schedule = scheduleOf(config);
+          lastStep = Math.min(config.steps, o.stopAfter ?? config.steps);
+          progress.note(`${pace.toFixed(2)} s per step over steps 3–${step}: ${config.steps} steps fit the time budget`);
+        }
+      }
+      if (config.evalEvery > 0 && step % config.evalEvery === 0 && step < lastStep && !pastDeadline) await runEval(step);
       if (config.checkpointEvery > 0 && step % config.checkpointEvery === 0) await save(step);
     }
     await save(step);
@@ -220,6 +239,12 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
 }
 
 const fmt = (v: number | null) => (v === null ? '-' : v.toFixed(4));
+
+/** The median of the steps' seconds. */
+function medianSeconds(records: StepRecord[]): number {
+  const seconds = records.map((r) => r.seconds).sort((a, b) => a - b);
+  return seconds[Math.floor(seconds.length / 2)]!;
+}
 
 /** The config fields a resumed run may change: they do not alter what was already computed. */
 export const RESUME_CHANGEABLE = ['steps', 'evalEvery', 'checkpointEvery'] as const;
