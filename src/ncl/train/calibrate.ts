@@ -2,10 +2,10 @@
 // data. The first steps are not counted: the first compiles the pipelines, and the buffer pool and
 // bind-group cache reach their steady state over the next one (bench/RESULTS.md, "train and the
 // demo"); counting it made the demo train about 6 of its 8 minutes. On a shared machine the pace
-// still moves by ±15 % from one minute to the next (calibrations of 1.33 and 1.02 s for demo runs
-// whose steps then took a median of 1.15 and 1.12 s), so `ncl demo` also stops at its budget
-// (trainer.ts, `deadline`). Time budgets (`ncl demo`,
-// `ncl ablate --minutes`) become step counts from it, so the LR schedule spans the whole budget.
+// still moves by tens of per cent from one minute to the next (calibrations of 1.33 and 1.02 s for
+// demo runs whose steps then took a median of 1.15 and 1.12 s), so `ncl demo` takes this as a plan
+// and trains for its budget itself (trainer.ts, `timeBudget`). `ncl ablate --minutes` gives every
+// run the step count planned from it, so all its runs train the same steps.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

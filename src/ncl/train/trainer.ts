@@ -56,11 +56,13 @@ export interface TrainOptions {
   progress?: boolean;
   /** Stop after this step even if the config's schedule goes further (tests, time budgets). */
   stopAfter?: number;
-  /** A time budget (`ncl demo`): after `replanAfter` steps, the total of steps (and with it the
-   *  learning-rate schedule) becomes what fits before `deadline` (a `performance.now()` time, ms)
-   *  at the median pace of those steps (the first two, which compile and settle, not counted);
-   *  the run stops after the first step that ends past the deadline. */
-  timeBudget?: { deadline: number; replanAfter: number };
+  /** A time budget (`ncl demo`): the run trains until `seconds` have passed since `start` (a
+   *  `performance.now()` time, ms), stopping after the first step that ends past it, and the
+   *  learning-rate schedule runs on the share of the budget used instead of the share of
+   *  `config.steps` done (a step taken at share f has the rate of step ⌊f·steps⌋). The steps
+   *  that fit then follow the machine's pace as it comes; `config.steps` stays the plan, and the
+   *  checkpoint's step says how many ran. */
+  timeBudget?: { start: number; seconds: number };
   /** Copy the weights and optimiser state to the host after a step when this many seconds have
    *  passed since the last copy (default 60): what is saved if the device is lost mid-run. */
   hostCopyEverySeconds?: number;
@@ -99,7 +101,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
 async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string) => void): Promise<TrainResult> {
   const resumed = o.resume ? readCheckpoint(o.resume) : null;
   if (!resumed && !o.config) throw new Error('train: give a config, or a checkpoint to resume');
-  let config = resumed ? resumedConfig(resumed.config, resumed.step, o.resumeChanges ?? {}, notice) : o.config!;
+  const config = resumed ? resumedConfig(resumed.config, resumed.step, o.resumeChanges ?? {}, notice) : o.config!;
   try {
     startChoices(o.tune ?? 'off', resumed?.variants);
   } catch (e) {
@@ -107,9 +109,7 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
   }
   const net = buildNetwork(config);
   const paramNames = net.namedParameters().map(([n]) => n);
-  const created = createOptimizer(net.parameters(), config);
-  const optimizer = created.optimizer;
-  let schedule = created.schedule;
+  const { optimizer, schedule } = createOptimizer(net.parameters(), config);
   if (resumed) {
     net.loadState(resumed.model, { source: o.resume });
     optimizer.loadState(resumed.optimizer, paramNames, resumed.optimizerSteps);
@@ -128,7 +128,8 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     log.start(resumed ? resumed.step : null);
   };
   const data = new TrainingData(o.train, { seed: config.seed, batchSize: config.batchSize, accumulate: config.accumulate, inputSize: modelConfigOf(config).inputSize, augment: config.augment }, o.load);
-  let lastStep = Math.min(config.steps, o.stopAfter ?? config.steps);
+  const lastStep = o.timeBudget ? (o.stopAfter ?? Infinity) : Math.min(config.steps, o.stopAfter ?? config.steps);
+  const budgetShare = () => (o.timeBudget ? (performance.now() - o.timeBudget.start) / (o.timeBudget.seconds * 1000) : 0);
   const progress = createProgress(config.steps, resumed?.step ?? 0, o.progress ?? false);
   const history: StepRecord[] = [];
   let lastEval: EvalJson | null = null;
@@ -191,7 +192,8 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     let pastDeadline = false;
     while (step < lastStep && !interrupted && !pastDeadline) {
       const following = step + 1;
-      const done = await trainStep(net, optimizer, data, config, step, schedule(step), next!, () => (following < lastStep ? prefetch(data, following) : null));
+      const lr = schedule(o.timeBudget ? Math.floor(Math.min(1, budgetShare()) * config.steps) : step);
+      const done = await trainStep(net, optimizer, data, config, step, lr, next!, () => (following < lastStep ? prefetch(data, following) : null));
       next = done.next;
       const record = done.record;
       step++;
@@ -207,17 +209,7 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
       }
       if (!hostCopy || performance.now() - hostCopy.at >= hostCopySeconds * 1000) await copyToHost(step);
       await o.onStep?.(record);
-      if (o.timeBudget) {
-        const left = o.timeBudget.deadline - performance.now();
-        pastDeadline = left < 0;
-        if (step === o.timeBudget.replanAfter && !pastDeadline) {
-          const pace = medianSeconds(history.length > 2 ? history.slice(2) : history);
-          config = resolveTrainConfig(config, { steps: Math.max(step + 1, step + Math.floor(left / 1000 / pace)) });
-          schedule = scheduleOf(config);
-          lastStep = Math.min(config.steps, o.stopAfter ?? config.steps);
-          progress.note(`${pace.toFixed(2)} s per step over steps 3–${step}: ${config.steps} steps fit the time budget`);
-        }
-      }
+      pastDeadline = o.timeBudget !== undefined && budgetShare() >= 1;
       if (config.evalEvery > 0 && step % config.evalEvery === 0 && step < lastStep && !pastDeadline) await runEval(step);
       if (config.checkpointEvery > 0 && step % config.checkpointEvery === 0) await save(step);
     }
@@ -240,11 +232,7 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
 
 const fmt = (v: number | null) => (v === null ? '-' : v.toFixed(4));
 
-/** The median of the steps' seconds. */
-function medianSeconds(records: StepRecord[]): number {
-  const seconds = records.map((r) => r.seconds).sort((a, b) => a - b);
-  return seconds[Math.floor(seconds.length / 2)]!;
-}
+
 
 /** The config fields a resumed run may change: they do not alter what was already computed. */
 export const RESUME_CHANGEABLE = ['steps', 'evalEvery', 'checkpointEvery'] as const;
