@@ -4,8 +4,9 @@
 // on the test split, and write model.safetensors, metrics.json and report.html. The number of
 // steps is planned from the measured time of a few calibration steps (train/calibrate.ts); the run
 // then trains for the budget itself, its learning-rate schedule following the share of the
-// budget used, so a machine whose pace changes still gets the whole schedule. The scale (images, their size, the recipe) follows the adapter:
-// a CPU adapter gets the recipe that fits 10 minutes on 2 cores, a GPU a larger one (demoScale).
+// budget used, so a machine whose pace changes still gets the whole schedule. The scale (images,
+// their size, the recipe) follows the adapter: a CPU adapter gets the recipe that fits 10 minutes
+// on 2 cores, a GPU a larger one (demoScale).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openDataset } from '../data/dataset.ts';
@@ -122,7 +123,6 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const run = await train({ config, train: trainSet, val: valSet, outDir: join(o.out, 'run'), existing: 'replace', progress: o.progress, ...budget });
   const trainSeconds = lap();
   if (!stepsAsked) o.log(`${run.step} steps fit the ${o.minutes}-minute budget (${config.steps} planned)`);
-  config = run.config;
   const evaluation = await evaluate(run.net, testSet, { separation: config.ncl });
   const metrics = evalJson(evaluation);
   await saveCheckpoint(join(o.out, 'model.safetensors'), run.net, null, config, run.step);

@@ -16,7 +16,7 @@ import { defineOp } from '../../autograd/registry.ts';
 import { Tensor, formatShape, type Shape } from '../../autograd/tensor.ts';
 import { patchPoolBackwardKernel, patchPoolKernel, type CellGrid } from '../../kernels/patch-pool.ts';
 
-/** Patch kinds, as stored in the kind tensor. */
+/** Patch kinds, as patchLabels (patch-labels.ts) gives them. */
 export const PATCH_AUTHENTIC = 0;
 export const PATCH_TAMPERED = 1;
 export const PATCH_CONTOUR = 2;

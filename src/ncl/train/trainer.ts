@@ -130,6 +130,8 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
   const data = new TrainingData(o.train, { seed: config.seed, batchSize: config.batchSize, accumulate: config.accumulate, inputSize: modelConfigOf(config).inputSize, augment: config.augment }, o.load);
   const lastStep = o.timeBudget ? (o.stopAfter ?? Infinity) : Math.min(config.steps, o.stopAfter ?? config.steps);
   const budgetShare = () => (o.timeBudget ? (performance.now() - o.timeBudget.start) / (o.timeBudget.seconds * 1000) : 0);
+  /** Where the run is on its schedule, in planned steps: the step, or under a time budget ⌊f·steps⌋. */
+  const schedulePosition = (step: number) => (o.timeBudget ? Math.floor(Math.min(1, budgetShare()) * config.steps) : step);
   const progress = createProgress(config.steps, resumed?.step ?? 0, o.progress ?? false);
   const history: StepRecord[] = [];
   let lastEval: EvalJson | null = null;
@@ -192,15 +194,14 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     let pastDeadline = false;
     while (step < lastStep && !interrupted && !pastDeadline) {
       const following = step + 1;
-      const lr = schedule(o.timeBudget ? Math.floor(Math.min(1, budgetShare()) * config.steps) : step);
-      const done = await trainStep(net, optimizer, data, config, step, lr, next!, () => (following < lastStep ? prefetch(data, following) : null));
+      const done = await trainStep(net, optimizer, data, config, step, schedule(schedulePosition(step)), next!, () => (following < lastStep ? prefetch(data, following) : null));
       next = done.next;
       const record = done.record;
       step++;
       history.push(record);
       begin();
       log.append(record);
-      progress.update(record);
+      progress.update(record, schedulePosition(step));
       // Before the host copy and any checkpoint: what they record is what the next steps run.
       if (hasPending()) {
         const t0 = performance.now();
@@ -231,8 +232,6 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
 }
 
 const fmt = (v: number | null) => (v === null ? '-' : v.toFixed(4));
-
-
 
 /** The config fields a resumed run may change: they do not alter what was already computed. */
 export const RESUME_CHANGEABLE = ['steps', 'evalEvery', 'checkpointEvery'] as const;
