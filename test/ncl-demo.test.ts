@@ -62,9 +62,9 @@ test('too few images is an error naming --images', async () => {
   assert.match(error?.message ?? 'no error', /--images must be at least 5 .*got 4/);
 });
 
-test('the demo scale follows the adapter: more and larger images on a GPU', () => {
+test('the demo scale follows the adapter: more and larger images and tuned kernels on a GPU', () => {
   const [cpu, gpu] = [demoScale(true), demoScale(false)];
-  assert.equal([cpu.images, cpu.imageSize, cpu.config], [200, 128, {}]);
+  assert.equal([cpu.images, cpu.imageSize, cpu.config, cpu.tune, gpu.tune], [200, 128, {}, 'off', 'lazy']);
   assert.ok(gpu.images > cpu.images && gpu.imageSize > cpu.imageSize && gpu.config.model?.inputSize === gpu.imageSize);
 });
 

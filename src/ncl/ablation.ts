@@ -5,6 +5,7 @@
 // that holds 0 reads "no difference".
 import { join } from 'node:path';
 import type { DatasetListing } from '../data/dataset.ts';
+import type { TuneMode } from '../device.ts';
 import type { LoadOptions } from '../data/loader.ts';
 import { evalJson, evaluate, type EvalJson } from './evaluate.ts';
 import type { NclOptions } from './method/options.ts';
@@ -43,6 +44,8 @@ export interface AblationOptions {
   val: DatasetListing;
   load?: LoadOptions;
   outDir: string;
+  /** Kernel tuning for every run (the trainer's `tune`; the first run fills the cache). */
+  tune?: TuneMode;
   onRun?: (run: AblationRun, done: number, total: number) => void;
 }
 
@@ -54,7 +57,7 @@ export async function runAblation(o: AblationOptions): Promise<AblationRun[]> {
     for (const seed of o.seeds) {
       const start = performance.now();
       const config = resolveTrainConfig(o.base, { seed, ncl: setting.ncl });
-      const result = await train({ config, train: o.train, outDir: join(o.outDir, `setting-${i}-seed-${seed}`), existing: 'replace', ...(o.load ? { load: o.load } : {}) });
+      const result = await train({ config, train: o.train, outDir: join(o.outDir, `setting-${i}-seed-${seed}`), existing: 'replace', ...(o.tune ? { tune: o.tune } : {}), ...(o.load ? { load: o.load } : {}) });
       const metrics = evalJson(await evaluate(result.net, o.val, { separation: config.ncl, ...(o.load ? { load: o.load } : {}) }));
       result.net.dispose();
       const run = { setting: setting.name, seed, metrics, seconds: (performance.now() - start) / 1000 };

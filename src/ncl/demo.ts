@@ -11,7 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openDataset } from '../data/dataset.ts';
 import { generateSyntheticSet, minimumSyntheticCount } from '../data/synth/generate.ts';
-import { deviceAdapter } from '../device.ts';
+import { deviceAdapter, type TuneMode } from '../device.ts';
 import { evalJson, evaluate, type EvalJson } from './evaluate.ts';
 import { collectSamples, writeReport } from './report/report.ts';
 import { saveCheckpoint } from './train/checkpoint.ts';
@@ -32,6 +32,8 @@ export interface DemoOptions {
   imageSize?: number;
   /** Config fields over the demo's defaults. */
   config: TrainConfigLayer;
+  /** Kernel tuning (the trainer's `tune`); absent: the adapter's scale decides (demoScale). */
+  tune?: TuneMode;
   progress: boolean;
   log: (line: string) => void;
 }
@@ -53,17 +55,21 @@ export interface DemoScale {
   imageSize: number;
   /** Config fields over DEMO_CONFIG. */
   config: TrainConfigLayer;
+  /** Kernel tuning: read the tuning cache and tune an unseen shape class once ('lazy'), or not. */
+  tune: TuneMode;
 }
 
 /**
- * CPU adapters: 200 images of 128 px and DEMO_CONFIG, measured to fit 10 minutes on 2 cores. GPU
- * adapters: 800 images of 256 px, the tiny preset at 256 px input, batch 16: four times the data
- * at twice the resolution, for the same budget (not yet measured on a GPU; bench/RESULTS.md).
+ * CPU adapters: 200 images of 128 px and DEMO_CONFIG, measured to fit 10 minutes on 2 cores, with
+ * the profile's kernels: tuning takes 1–2 minutes there and a tuned step is no faster on llvmpipe
+ * (bench/RESULTS.md, "`ncl tune` on llvmpipe"). GPU adapters: 800 images of 256 px, the tiny
+ * preset at 256 px input, batch 16: four times the data at twice the resolution, for the same
+ * budget (not yet measured on a GPU; bench/RESULTS.md), with tuned kernels.
  */
 export function demoScale(cpuAdapter: boolean): DemoScale {
   return cpuAdapter
-    ? { name: 'CPU adapter: 200 images of 128 px, tiny preset at 128 px, batch 8', images: 200, imageSize: 128, config: {} }
-    : { name: 'GPU adapter: 800 images of 256 px, tiny preset at 256 px, batch 16', images: 800, imageSize: 256, config: { batchSize: 16, model: { inputSize: 256 } } };
+    ? { name: 'CPU adapter: 200 images of 128 px, tiny preset at 128 px, batch 8', images: 200, imageSize: 128, config: {}, tune: 'off' }
+    : { name: 'GPU adapter: 800 images of 256 px, tiny preset at 256 px, batch 16', images: 800, imageSize: 256, config: { batchSize: 16, model: { inputSize: 256 } }, tune: 'lazy' };
 }
 
 /** Evaluations on the validation split during the demo's training. */
@@ -94,7 +100,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const [images, imageSize] = [o.images ?? scale.images, o.imageSize ?? scale.imageSize];
   const least = minimumSyntheticCount();
   if (images < least) throw new Error(`--images must be at least ${least} (the validation and test splits need a tampered and an authentic image each, training one image), got ${images}`);
-  o.log(`${scale.name} (options given win)`);
+  const tune = o.tune ?? scale.tune;
+  o.log(`${scale.name}, ${tune === 'off' ? "the profile's kernels" : 'tuned kernels'} (options given win)`);
   o.log(`generating ${images} synthetic images (${imageSize} px) in ${join(o.out, 'synth')}`);
   await generateSyntheticSet({ out: join(o.out, 'synth'), count: images, size: imageSize, seed: o.seed, force: true });
   const split = (name: string) => openDataset(join(o.out, 'synth', `${name}.json`));
@@ -120,7 +127,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   // trains for the budget itself, its schedule following the share of the budget used; the
   // calibrated steps only scale it (warm-up, evaluation cadence).
   const budget = stepsAsked ? {} : { timeBudget: { start: performance.now(), seconds: o.minutes * 60 } };
-  const run = await train({ config, train: trainSet, val: valSet, outDir: join(o.out, 'run'), existing: 'replace', progress: o.progress, ...budget });
+  const run = await train({ config, train: trainSet, val: valSet, outDir: join(o.out, 'run'), existing: 'replace', progress: o.progress, tune, ...budget });
   const trainSeconds = lap();
   if (!stepsAsked) o.log(`${run.step} steps fit the ${o.minutes}-minute budget (${config.steps} planned)`);
   const evaluation = await evaluate(run.net, testSet, { separation: config.ncl });

@@ -10,7 +10,7 @@ import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../d
 import { ablationSettings, ablationTable, runAblation } from '../../ncl/ablation.ts';
 import { measureStepTime, stepsForBudget } from '../../ncl/train/calibrate.ts';
 import { readConfigFile, resolveTrainConfig, warmupOf } from '../../ncl/train/config.ts';
-import { openDevice } from '../device-options.ts';
+import { openDevice, tuneModeFromEnv } from '../device-options.ts';
 import { parseNumber } from './parse-number.ts';
 import { addTrainOptions, configFromCli, type TrainCliOptions } from './train-options.ts';
 
@@ -52,6 +52,7 @@ export function registerAblate(program: Command): void {
       val: valSet,
       load,
       outDir: o.out,
+      tune: tuneModeFromEnv(),
       onRun: (run, done, total) => process.stderr.write(`[${done}/${total}] ${run.setting}, seed ${run.seed}: pixel F1 ${run.metrics.pixelF1?.toFixed(4) ?? '—'} (${run.seconds.toFixed(0)} s)\n`),
     });
     const table = ablationTable(results);

@@ -2,7 +2,7 @@
 // tiny preset for --minutes → held-out metrics, model.safetensors, metrics.json, report.html.
 import type { Command } from 'commander';
 import { DEMO_CONFIG, runDemo } from '../../ncl/demo.ts';
-import { openDevice } from '../device-options.ts';
+import { openDevice, tuneModeFromEnv } from '../device-options.ts';
 import { parseNumber } from './parse-number.ts';
 import { addTrainOptions, configFromCli, type TrainCliOptions } from './train-options.ts';
 import { readConfigFile } from '../../ncl/train/config.ts';
@@ -39,6 +39,8 @@ export function registerDemo(program: Command): void {
       ...(o.images !== undefined ? { images: o.images } : {}),
       ...(o.imageSize !== undefined ? { imageSize: o.imageSize } : {}),
       config: { ...(o.config ? readConfigFile(o.config) : {}), ...configFromCli(o) },
+      // NCL_TUNE, when set, wins over the adapter's choice (demoScale).
+      ...(process.env.NCL_TUNE ? { tune: tuneModeFromEnv() } : {}),
       progress: o.progress,
       log: (line) => process.stderr.write(`${line}\n`),
     });
