@@ -49,6 +49,9 @@ export const BATCHNORM_SUMS_CANDIDATES: readonly SumsVariant[] = [
 
 const pow2 = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
 
+/** The channel sums' shader (it includes workgroup_sum). */
+const SUMS_SHADER = 'batchnorm_sums';
+
 /** Shape class: N, C and H·W rounded up to powers of two. CPU default: one piece per channel
  *  for a workgroup of 8 (llvmpipe's vector width; wider workgroups measured slower on the tiny
  *  preset's layers, bench/RESULTS.md). The GPU default is unmeasured: pieces of 4096 values give
@@ -57,7 +60,8 @@ export const BATCHNORM_SUMS = new VariantFamily<SumsVariant, ChannelLayout>(
   { cpu: BATCHNORM_SUMS_CANDIDATES[0]!, gpu: BATCHNORM_SUMS_CANDIDATES[1]! },
   {
     name: 'batchnorm-sums',
-    files: ['batchnorm_sums', 'workgroup_sum', 'reduce'],
+    // Beside its own: the sum over a channel's pieces.
+    files: [SUMS_SHADER, 'reduce'],
     classify: (l) => `n${pow2(l.N)} c${pow2(l.C)} hw${pow2(l.HW)}`,
     candidates: () => BATCHNORM_SUMS_CANDIDATES,
     describe: (l) => `channel sums of [${l.N}, ${l.C}, ${l.HW}]`,
@@ -87,7 +91,7 @@ export function channelSumsKernel(g: Storage, x: Storage, mean: Storage | null, 
   const partial = Storage.empty([2, pieces, l.C]);
   launch({
     op: 'batchNorm2d-sums',
-    kernel: kernel(`batchNormSums${mean ? '' : ':zero-mean'}${centerG ? ':centered' : ''}${reluOut ? ':relu' : ''}[wg=${v.wg}]`, 'batchnorm_sums', { CENTER_G: centerG, MEAN: !!mean, MASK: !!reluOut, WG: v.wg }),
+    kernel: kernel(`batchNormSums${mean ? '' : ':zero-mean'}${centerG ? ':centered' : ''}${reluOut ? ':relu' : ''}[wg=${v.wg}]`, SUMS_SHADER, { CENTER_G: centerG, MEAN: !!mean, MASK: !!reluOut, WG: v.wg }),
     reads: [g, x, mean ?? x, reluOut ?? g],
     writes: [partial],
     uniforms: uniforms()

@@ -27,6 +27,9 @@ export interface FlashTiling {
   fill: number;
 }
 
+/** The shader of each flash-style kernel. */
+export const FLASH_SHADERS = { forward: 'contrastive_flash_forward', backward: 'contrastive_flash_backward', finish: 'contrastive_flash_finish' } as const;
+
 /** The backward pass's parts (splits × N × D floats) are summed in rounds of at most this size. */
 const PARTS_BYTES = 16 * 2 ** 20;
 
@@ -84,7 +87,7 @@ function columnSplits(pass: Pass, t: FlashTiling, d4: number, n: number): Splits
 function specialise(pass: Pass, t: FlashTiling, d4: number) {
   const dk4 = dk4For(t, d4);
   const name = `contrastive:flash-${pass}[${t.rm}x${t.rn},${t.ty}x${t.tx},dk4=${dk4},d4=${d4}]`;
-  return kernel(name, `contrastive_flash_${pass}`, { RM: t.rm, RN: t.rn, TY: t.ty, TX: t.tx, D4: d4, DK4: dk4 });
+  return kernel(name, FLASH_SHADERS[pass], { RM: t.rm, RN: t.rn, TY: t.ty, TX: t.tx, D4: d4, DK4: dk4 });
 }
 
 /** LSE_i (kept for the backward pass) and w_i ℓ_i per row: the splits' partial maxima and sums,
@@ -107,7 +110,7 @@ export function flashForward(t: FlashTiling, z: Storage, plan: DevicePlan, sums:
   const rowLoss = Storage.empty([n]);
   launch({
     op: 'contrastive:flash-finish',
-    kernel: itemKernel('contrastive:flash-finish', 'contrastive_flash_finish', {}, 64),
+    kernel: itemKernel('contrastive:flash-finish', FLASH_SHADERS.finish, {}, 64),
     reads: [z, plan.rows, sums, partMax, partSum],
     writes: [lse, rowLoss],
     uniforms: uniforms().u32(n).f32(1 / tau).u32(splits, d4).finish(),

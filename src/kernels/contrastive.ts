@@ -10,7 +10,7 @@ import { reduceKernel } from './reduce.ts';
 import { uniforms } from './uniforms.ts';
 import { VariantFamily } from './variants.ts';
 import type { DevicePlan } from './contrastive-device-plan.ts';
-import { flashBackward, flashForward, flashWorkgroupBytes, type FlashTiling } from './contrastive-flash.ts';
+import { FLASH_SHADERS, flashBackward, flashForward, flashWorkgroupBytes, type FlashTiling } from './contrastive-flash.ts';
 
 /** The streaming kernels (contrastive_forward/backward.wgsl): each invocation owns tm anchor rows
  *  and streams column tiles of 4·tn4 rows; wg invocations per workgroup; shared: the column tile
@@ -45,6 +45,9 @@ export function tilingName(t: ContrastiveTiling): string {
   if ('flash' in t) return `flash ${t.rm}x${t.rn}/${t.ty}x${t.tx} fill ${t.fill}`;
   return `${t.tm}x${4 * t.tn4}/${t.wg}${t.shared ? ' shared' : ''}`;
 }
+
+/** The shader of each streaming kernel and of the class sums. */
+const STREAM_SHADERS = { forward: 'contrastive_forward', backward: 'contrastive_backward', classSums: 'contrastive_class_sums' } as const;
 
 /** The loss over n rows of z, padded to 4·d4 columns: what the tuner times, forward and backward. */
 interface ContrastiveProblem {
@@ -88,7 +91,8 @@ export const CONTRASTIVE_TILINGS = new VariantFamily<ContrastiveTiling, Contrast
   { cpu: CONTRASTIVE_CANDIDATES[3]!, gpu: CONTRASTIVE_CANDIDATES[8]! },
   {
     name: 'contrastive',
-    files: ['contrastive_forward', 'contrastive_backward', 'contrastive_class_sums', 'contrastive_flash_forward', 'contrastive_flash_backward', 'contrastive_flash_finish'],
+    // Beside the kernels' own: the flash backward's sum of its splits' parts, and of its rounds.
+    files: [...Object.values(STREAM_SHADERS), ...Object.values(FLASH_SHADERS), 'reduce', 'binary'],
     classify: ({ n, d4 }) => `n${pow2(n)} d${4 * d4}`,
     candidates: () => CONTRASTIVE_CANDIDATES,
     describe: ({ n, d4 }) => `${n} rows of ${4 * d4}, forward and backward`,
@@ -122,7 +126,7 @@ function tilingFor(n: number, d4: number): ContrastiveTiling {
 
 function specialise(pass: 'forward' | 'backward', t: StreamTiling, d4: number) {
   const name = `contrastive:${pass}[${t.tm}x${4 * t.tn4},wg${t.wg}${t.shared ? ',shared' : ''},d4=${d4}]`;
-  const k = kernel(name, `contrastive_${pass}`, {
+  const k = kernel(name, STREAM_SHADERS[pass], {
     TM: t.tm,
     TN4: t.tn4,
     D4: d4,
@@ -174,7 +178,7 @@ export function classSumsKernel(z: Storage, plan: DevicePlan, classes: number, l
   const name = `contrastive:classSums${weighted ? '[weighted]' : ''}`;
   launch({
     op: name,
-    kernel: itemKernel(name, 'contrastive_class_sums', { WEIGHTED: weighted }, 64),
+    kernel: itemKernel(name, STREAM_SHADERS.classSums, { WEIGHTED: weighted }, 64),
     reads: [z, plan.rows, plan.classStart, plan.members],
     writes: [partial],
     uniforms: uniforms().u32(classes, parts, CLASS_SUM_CHUNK, d / 4).finish(),

@@ -134,6 +134,10 @@ export const WGRAD_SHARED_CANDIDATES: readonly ConvTiling[] = [
   { ...CONV_SHARED_CANDIDATES[0]!, invocations: 32768 },
 ];
 
+/** The shader of each kernel: register tiles, workgroup-memory tiles (which include tile_block),
+ *  the weight packing of the forward and input-gradient GEMMs. */
+const CONV_SHADERS = { gemm: 'conv2d', gemmShared: 'conv2d_shared', pack: 'conv2d_pack', wgrad: 'conv2d_wgrad', wgradShared: 'conv2d_wgrad_shared' } as const;
+
 /** One convolution pass as the tuner sees it: the input gradient shares the forward kernel. */
 interface ConvProblem {
   pass: 'fwd' | 'igrad' | 'wgrad';
@@ -164,7 +168,8 @@ const CONV_DEFAULTS: Record<'cpu' | 'gpu', ConvTilings> = {
  */
 export const CONV_TILINGS = new VariantFamily<ConvTilings, ConvProblem>(CONV_DEFAULTS, {
   name: 'conv2d',
-  files: ['conv2d', 'conv2d_pack', 'conv2d_wgrad'],
+  // Beside the kernels' own: the sum of the weight gradient's chunks.
+  files: [...Object.values(CONV_SHADERS), 'reduce'],
   classify({ pass, g }) {
     const extra = `${g.dh > 1 || g.dw > 1 ? ' dilated' : ''}${g.groups > 1 ? ` g${g.groups}` : ''}`;
     return `${pass} k${g.KH}x${g.KW} s${g.sh}x${g.sw}${extra} cin${pow2(g.Cin)} cout${pow2(g.Cout)} px${pow2(g.N * g.Ho * g.Wo)}`;
@@ -280,7 +285,7 @@ function packWeights(op: string, w: Storage, p: GatherConv): { packed: Storage; 
   const packed = Storage.empty([Math.max(4, count)]);
   launch({
     op: `${op}-pack-weights`,
-    kernel: itemKernel('conv2dPack', 'conv2d_pack'),
+    kernel: itemKernel('conv2dPack', CONV_SHADERS.pack),
     reads: [w],
     writes: [packed],
     uniforms: uniforms().u32(count, p.C, p.M, MP, p.TH, p.TW, p.WBASE, p.WSG, p.WSM, p.WSC, p.WSTH, p.WSTW).finish(),
@@ -303,7 +308,7 @@ function gatherConv(op: string, x: Storage, w: Storage, y: Storage, N: number, p
   if (t.shared) checkLoopBudget(name, Math.ceil((p.TH * p.TW * p.C) / SHARED_BK) * sharedIterationsPerSlice(t), `a reduction over ${p.TH * p.TW}·${p.C} taps and channels`);
   launch({
     op,
-    kernel: t.shared ? kernel(name, 'conv2d_shared', sharedConstants(t)) : kernel(name, 'conv2d', { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
+    kernel: t.shared ? kernel(name, CONV_SHADERS.gemmShared, sharedConstants(t)) : kernel(name, CONV_SHADERS.gemm, { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
     reads: [x, packed],
     writes: [y],
     uniforms: params,
@@ -415,7 +420,7 @@ export function conv2dWeightGradKernel(dy: Storage, x: Storage, g: ConvGeometry)
   const part = Storage.empty(used === 1 ? shape : [used, g.Cout * Q]);
   launch({
     op: 'conv2d-weight-grad',
-    kernel: t.shared ? kernel(name, 'conv2d_wgrad_shared', sharedConstants(t)) : kernel(name, 'conv2d_wgrad', { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
+    kernel: t.shared ? kernel(name, CONV_SHADERS.wgradShared, sharedConstants(t)) : kernel(name, CONV_SHADERS.wgrad, { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
     reads: [dy, x],
     writes: [part],
     uniforms: uniforms()

@@ -79,6 +79,9 @@ function dims(p: MatmulProblem): { M: number; N: number; K: number; batch: numbe
   return { M: p.transA ? ac : ar, K: p.transA ? ar : ac, N: p.transB ? br : bc, batch };
 }
 
+/** The shader of each variant. */
+const MATMUL_SHADERS = { vec4: 'matmul_vec4', register: 'matmul', shared: 'matmul_shared' } as const;
+
 /** Defaults per profile, chosen with `ncl bench matmul --tilings` (bench/RESULTS.md). Shape class:
  *  the transposes, whether vec4 reads apply (K and N multiples of 4), and M, N, K and the batch
  *  count rounded up to powers of two. */
@@ -89,7 +92,9 @@ export const MATMUL_TILINGS = new VariantFamily<MatmulTiling, MatmulProblem>(
   },
   {
     name: 'matmul',
-    files: ['matmul', 'matmul_vec4', 'matmul_shared'],
+    // Beside the variants' own: the row-major copy of a transposed operand (vec4), the sum of
+    // split-K's slices and of a loop budget's chunks.
+    files: [...Object.values(MATMUL_SHADERS), 'strided', 'reduce', 'binary'],
     classify(p) {
       const { M, N, K, batch } = dims(p);
       const vec4 = K % 4 === 0 && N % 4 === 0;
@@ -159,7 +164,7 @@ export function matmulKernel({ a, b, transA, transB, alpha = 1 }: MatmulSpec): S
   const ta = t.variant === 'vec4' ? false : transA;
   const tb = t.variant === 'vec4' ? false : transB;
   const tn = 4 * t.tn4;
-  const file = { vec4: 'matmul_vec4', register: 'matmul', shared: 'matmul_shared' }[t.variant];
+  const file = MATMUL_SHADERS[t.variant];
   const transposes: Constants = t.variant === 'vec4' ? {} : { TRANS_A: ta, TRANS_B: tb };
   const buffers: Constants = t.variant === 'shared' ? { NBUF: t.doubleBuffer ? 2 : 1 } : {};
   const spec = kernel(`matmul:${t.variant}[${t.tm}x${tn},${t.wgx}x${t.wgy}${t.doubleBuffer ? ',double-buffered' : ''}]${ta ? 'ᵀ' : ''}${tb ? 'ᵀ' : ''}`, file, {

@@ -11,7 +11,7 @@ export interface Trial {
 /** What the tuner needs of a kernel family with variants. */
 export interface Tunable {
   readonly name: string;
-  /** The family's shader files: their text is part of the cache key. */
+  /** Every shader the family's variants dispatch: their text is part of the cache key. */
   readonly files: readonly string[];
   defaultFor(profile: KernelProfile): unknown;
   /** The variants timed for a shape class, the profile's default among them. */

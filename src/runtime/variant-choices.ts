@@ -36,6 +36,11 @@ export function registerTunable(family: Tunable): void {
   families.set(family.name, family);
 }
 
+/** Every family registered. */
+export function tunableFamilies(): Tunable[] {
+  return [...families.values()];
+}
+
 function set(table: Map<string, Map<string, unknown>>, family: string, cls: string, v: unknown): void {
   let m = table.get(family);
   if (!m) table.set(family, (m = new Map()));
