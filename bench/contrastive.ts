@@ -12,7 +12,8 @@
 // The fused kernel runs in both profiles' default tilings (the streaming kernels and the
 // flash-style ones), or with --tilings in every candidate. With tuning on (`NCL_TUNE` unset or
 // 'on', as for training) the matmul classes of the unfused path are tuned, or read from the tuning
-// cache, before anything is timed: the baseline and `matmulGflops` use ncl's tuned matmul.
+// cache, before anything is timed (bench/tuned.ts): the baseline and `matmulGflops` use ncl's tuned
+// matmul, and the unfused row says which variants ran.
 import { backward } from '../src/autograd/backward.ts';
 import { keep, noGrad, tidy } from '../src/autograd/scope.ts';
 import { Tensor } from '../src/autograd/tensor.ts';
@@ -22,11 +23,10 @@ import { contrastiveLoss } from '../src/ncl/method/contrastive.ts';
 import { contrastivePlan } from '../src/ncl/method/contrastive-plan.ts';
 import { MASKED } from '../src/ncl/method/contrastive-unfused.ts';
 import { runtime } from '../src/runtime/context.ts';
-import { startChoices } from '../src/runtime/variant-choices.ts';
-import { tunePending } from '../src/runtime/tuner.ts';
-import { Report, benchHeader, nclDone, reasonOf, timeRuns, type BenchOptions, type Row, type Timing } from './harness.ts';
+import { Report, benchHeader, nclDone, timeRuns, type BenchOptions, type Row, type Timing } from './harness.ts';
 import { runTorchPeer, type PeerOptions } from './peer.ts';
 import { loadTfjs, tfjsDone, type Tf } from './tfjs.ts';
+import { startBenchChoices, tuneClassesOf, tuneDescription } from './tuned.ts';
 
 const TAU = 0.1;
 const MIB = 2 ** 20;
@@ -39,8 +39,6 @@ export interface ContrastiveBenchOptions extends PeerOptions {
   budget: number;
   /** Compare the fused kernel's tilings. */
   tilings: boolean;
-  /** Tune the unfused path's matmul classes before timing. */
-  tune: boolean;
   noTfjs?: boolean;
 }
 
@@ -145,26 +143,14 @@ async function timeTfjs(tf: Tf, data: Float32Array, labels: number[], options: B
   }
 }
 
-/** Tunes (or reads from the tuning cache) the matmul classes the unfused path uses at this size, so
- *  that it is timed on ncl's tuned matmul; a size it cannot run is left to its own row. */
-async function tuneUnfused(z: Tensor, labels: number[], report: Report): Promise<void> {
-  try {
-    nclStep(z, labels, false, true);
-    await nclDone();
-    for (const row of await tunePending()) report.note(`tuned ${row.family} ${row.cls}: ${JSON.stringify(row.chosen)}`);
-  } catch (e) {
-    runtime().pool.trim();
-    report.note(`N=${labels.length}: the unfused path's matmul is not tuned (${reasonOf(e)})`);
-  }
-}
-
 /** Every implementation at size n; one that cannot run it is reported at once with the reason. */
 async function measureN(n: number, options: ContrastiveBenchOptions, tf: { tf: Tf } | { skipped: string }, report: Report): Promise<{ rows: Measured[]; matmulGflops: number | null }> {
   const d = options.d;
   const data = embeddings(n, d);
   const labels = labelsFor(n);
   const z = Tensor.fromArray(data, [n, d], { requiresGrad: true });
-  if (options.tune) await tuneUnfused(z, labels, report);
+  // A size the unfused path cannot run is left to its own row.
+  if (options.tune) await tuneClassesOf(`N=${n}: the unfused path's matmul`, () => nclStep(z, labels, false, true), (text) => report.note(text));
   const product = await report.attempt({ impl: 'matmul', pass: 'fwd', n, d }, () => timeRuns(() => matmulKernel({ a: z.storage, b: z.storage, transA: false, transB: true }).dispose(), nclDone, options));
   const matmulGflops = product && (2 * n * n * d) / product.ms / 1e6;
   const rows: Measured[] = [];
@@ -208,6 +194,7 @@ function rowOf(m: Measured, n: number, d: number, matmulGflops: number | null, a
     peakMiB: m.peak === null ? null : m.peak / MIB,
     tiling: m.tiling,
     compileMs: m.impl === 'tfjs' || m.impl === 'pytorch' ? null : m.timing.compileMs,
+    variant: m.timing.variants,
   };
 }
 
@@ -276,22 +263,22 @@ export async function benchContrastive(options: ContrastiveBenchOptions): Promis
       tau: TAU,
       labels: 'two classes, every seventh row ignored',
       tiling: tilingName(CONTRASTIVE_TILINGS.current()),
-      unfusedMatmul: options.tune ? 'tuned (tuning cache, else timed now)' : "the profile's default (NCL_TUNE=off)",
+      unfusedMatmul: tuneDescription(options.tune),
       maxStorageBindingMiB: limits.maxStorageBufferBindingSize / MIB,
       tfjs: 'version' in tf ? tf.version : null,
     }),
-    ['impl', 'pass', 'n', 'd', 'ms', 'min', 'max', 'gflops', 'ofMatmul', 'vsUnfused', 'vsTfjs', 'vsTorch', 'peakMiB', 'tiling'],
+    ['impl', 'pass', 'n', 'd', 'ms', 'min', 'max', 'gflops', 'ofMatmul', 'vsUnfused', 'vsTfjs', 'vsTorch', 'peakMiB', 'tiling', 'variant'],
     options.json,
   );
   if ('skipped' in tf) report.note(`tfjs skipped: ${tf.skipped}`);
-  if (options.tune) startChoices('lazy');
+  startBenchChoices(options.tune);
   // The usual unfused loss in PyTorch (its N×N matrices; peak memory where it runs on CUDA).
   const peer = runTorchPeer(report, 'contrastive', options.ns.map((n) => ({ n, d: options.d, tau: TAU })), options);
   const matmulByN: Record<string, number | null> = {};
   for (const n of options.ns) {
     const { rows, matmulGflops } = await measureN(n, options, tf, report);
     for (const r of peer.filter((p) => p.n === n)) {
-      const timing = { ms: r.ms as number, min: r.min as number, max: r.max as number, compileMs: 0 };
+      const timing = { ms: r.ms as number, min: r.min as number, max: r.max as number, compileMs: 0, variants: null };
       rows.push({ impl: 'pytorch', pass: r.pass as Measured['pass'], tiling: null, timing, peak: r.peakMiB === null ? null : (r.peakMiB as number) * MIB });
     }
     matmulByN[n] = matmulGflops;

@@ -2,6 +2,8 @@
 // tfjs-backend-webgpu's conv2d, Conv2DBackpropInput and Conv2DBackpropFilter on the same adapter.
 // ncl runs NCHW/OIHW as in training; tfjs its own NHWC/HWIO, no transposes timed.
 // Flops: the dense 2·N·Cout·Ho·Wo·Cin·k² per pass, padded taps included; total = the three passes.
+// Each pass runs its tuned variant (or, with NCL_TUNE=off, the profile's default: bench/tuned.ts);
+// --tilings times every tiling instead.
 import { Tensor } from '../src/autograd/tensor.ts';
 import {
   CONV_CANDIDATES,
@@ -13,13 +15,14 @@ import {
   convFlops,
   convGeometry,
   type ConvGeometry,
-  type ConvTiling,
 } from '../src/kernels/conv.ts';
 import { matmulKernel } from '../src/kernels/matmul.ts';
 import { runtime } from '../src/runtime/context.ts';
 import { Report, benchHeader, nclDone, timeRuns, type BenchOptions, type Timing } from './harness.ts';
 import { runTorchPeer, type PeerOptions } from './peer.ts';
 import { loadTfjs, tfjsDone, type Tf } from './tfjs.ts';
+import { startBenchChoices, tuneClassesOf, tuneDescription } from './tuned.ts';
+import { convTilingName } from './variant-names.ts';
 
 interface ConvShape {
   name: string;
@@ -44,8 +47,6 @@ export const CONV_SHAPES: ConvShape[] = [
 type Pass = 'fwd' | 'bwdData' | 'bwdWeight';
 const PASSES: Pass[] = ['fwd', 'bwdData', 'bwdWeight'];
 
-const tilingName = (t: ConvTiling) => `${t.shared ? 'shared:' : ''}${t.tm}x${4 * t.tn4}/${t.wgx}x${t.wgy}${t.doubleBuffer ? ',double-buffered' : ''}${t.shared && t.invocations ? `,${t.invocations}` : ''}`;
-
 function filled(shape: number[], seed: number): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   return Tensor.fromArray(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 0.5), shape);
@@ -68,11 +69,14 @@ function tfjsPass(tf: Tf, pass: Pass, s: ConvShape, g: ConvGeometry, t: { x: Tf;
   return () => tf.engine().runKernel('Conv2DBackpropFilter', { x: t.x, dy: t.dy }, { ...attrs, filterShape: [g.KH, g.KW, g.Cin, g.Cout] }).dispose();
 }
 
-/** ncl's register-tiled matmul at 1024³ in the same run: the reference rate for `ofMatmul`. */
-async function matmulRate(options: BenchOptions): Promise<number> {
+/** ncl's matmul at 1024³ in the same run (tuned like the convolutions): the reference rate for
+ *  `ofMatmul`. */
+async function matmulRate(options: BenchOptions, note: (text: string) => void): Promise<number> {
   const a = filled([1024, 1024], 1);
   const b = filled([1024, 1024], 2);
-  const t = await timeRuns(() => matmulKernel({ a: a.storage, b: b.storage, transA: false, transB: false }).dispose(), nclDone, options);
+  const product = () => matmulKernel({ a: a.storage, b: b.storage, transA: false, transB: false }).dispose();
+  if (options.tune) await tuneClassesOf('matmul 1024', product, note);
+  const t = await timeRuns(product, nclDone, options);
   a.dispose();
   b.dispose();
   return (2 * 1024 ** 3) / t.ms / 1e6;
@@ -81,17 +85,22 @@ async function matmulRate(options: BenchOptions): Promise<number> {
 export async function benchConv(options: PeerOptions & { shapes?: string[]; tilings?: boolean; noTfjs?: boolean }): Promise<void> {
   const shapes = options.shapes ? CONV_SHAPES.filter((s) => options.shapes!.includes(s.name)) : CONV_SHAPES;
   const tf = options.noTfjs ? { skipped: '--no-tfjs' } : await loadTfjs();
-  const matmul = await matmulRate(options);
+  startBenchChoices(options.tune);
+  // Its tuning notes follow the header, which holds its rate.
+  const notes: string[] = [];
+  const matmul = await matmulRate(options, (text) => notes.push(text));
   const report = new Report(
     benchHeader('conv', {
       flops: '2·N·Cout·Ho·Wo·Cin·k² per pass (padded taps included); total = the three passes',
       tfjs: 'version' in tf ? tf.version : null,
       tiling: CONV_TILINGS.defaults[runtime().profile],
       matmul1024Gflops: matmul,
+      variants: options.tilings ? 'every tiling (--tilings)' : tuneDescription(options.tune),
     }),
-    ['impl', 'shape', 'pass', 'ms', 'min', 'max', 'gflops', 'vsTfjs', 'vsTorch', 'ofMatmul', 'compileMs'],
+    ['impl', 'shape', 'pass', 'ms', 'min', 'max', 'gflops', 'vsTfjs', 'vsTorch', 'ofMatmul', 'compileMs', 'variant'],
     options.json,
   );
+  for (const text of notes) report.note(text);
   if ('skipped' in tf) report.note(`tfjs skipped: ${tf.skipped}`);
   const torchMs = new Map(runTorchPeer(report, 'conv', shapes, options).map((r) => [`${r.shape} ${r.pass}`, r.ms as number]));
   const torchTotal = (shape: string) => (PASSES.every((p) => torchMs.has(`${shape} ${p}`)) ? PASSES.reduce((a, p) => a + torchMs.get(`${shape} ${p}`)!, 0) : null);
@@ -108,6 +117,7 @@ export async function benchConv(options: PeerOptions & { shapes?: string[]; tili
       vsTorch: t && torchMs.has(`${shape} ${pass}`) ? torchMs.get(`${shape} ${pass}`)! / t.ms : null,
       ofMatmul: t ? flops / t.ms / 1e6 / matmul : null,
       compileMs: t?.compileMs ?? null,
+      variant: t?.variants ?? null,
     });
   for (const s of shapes) {
     const o = { stride: s.stride, padding: s.padding, dilation: s.dilation };
@@ -134,10 +144,11 @@ export async function benchConv(options: PeerOptions & { shapes?: string[]; tili
     }
     const peerTotal = torchTotal(s.name);
     if (peerTotal !== null) report.add({ impl: 'pytorch', shape: s.name, pass: 'total', ms: peerTotal, gflops: (3 * flops) / peerTotal / 1e6, vsTorch: 1 });
+    if (options.tune && !options.tilings) await tuneClassesOf(`conv ${s.name}`, () => PASSES.forEach((pass) => nclPass(pass, g, t)()), (text) => report.note(text));
     // The workgroup-memory tilings from the weight gradient's list, which holds every forward one.
     for (const tiling of options.tilings ? [...CONV_CANDIDATES, ...WGRAD_SHARED_CANDIDATES] : [null]) {
       CONV_TILINGS.force(tiling && { fwd: tiling, wgrad: tiling });
-      const impl = tiling ? tilingName(tiling) : 'ncl';
+      const impl = tiling ? convTilingName(tiling) : 'ncl';
       let total: number | null = 0;
       for (const pass of PASSES) {
         const timing = await report.attempt({ impl, shape: s.name, pass }, () => timeRuns(nclPass(pass, g, t), nclDone, options));

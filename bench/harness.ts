@@ -4,11 +4,15 @@
 // llvmpipe has no timestamp queries). Warm-up runs compile the pipelines; their compile time is
 // reported apart and never counted in a timed run.
 import { runtime } from '../src/runtime/context.ts';
+import { watchChoices, type Choice } from '../src/runtime/variant-choices.ts';
+import { describeChoices } from './variant-names.ts';
 
 export interface BenchOptions {
   warmup: number;
   repeat: number;
   json: boolean;
+  /** Time the tuned kernel variants (NCL_TUNE unset or 'on'; bench/tuned.ts), else the defaults. */
+  tune: boolean;
 }
 
 export interface Timing {
@@ -18,6 +22,9 @@ export interface Timing {
   max: number;
   /** Pipeline compilation during warm-up, in ms. */
   compileMs: number;
+  /** The kernel variants the timed runs used: 'tuned: …', 'default', or null where none was
+   *  chosen (bench/variant-names.ts). */
+  variants: string | null;
 }
 
 export const TIMING_METHOD = 'wall clock around record + submit + onSubmittedWorkDone; median of repeats after warm-up; compile time excluded';
@@ -37,13 +44,19 @@ export async function timeRuns(run: () => unknown, finish: () => Promise<void>, 
   }
   const compileMs = runtime().pipelines.compileMs - compileBefore;
   const samples: number[] = [];
-  for (let i = 0; i < options.repeat; i++) {
-    const t0 = performance.now();
-    await run();
-    await finish();
-    samples.push(performance.now() - t0);
+  const choices: Choice[] = [];
+  const stopWatching = watchChoices((c) => choices.push(c));
+  try {
+    for (let i = 0; i < options.repeat; i++) {
+      const t0 = performance.now();
+      await run();
+      await finish();
+      samples.push(performance.now() - t0);
+    }
+  } finally {
+    stopWatching();
   }
-  return { ms: median(samples), min: Math.min(...samples), max: Math.max(...samples), compileMs };
+  return { ms: median(samples), min: Math.min(...samples), max: Math.max(...samples), compileMs, variants: describeChoices(choices) };
 }
 
 /** Waits for ncl's recorded work. */

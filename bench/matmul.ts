@@ -1,11 +1,14 @@
 // `ncl bench matmul`: f32 matmul GFLOP/s of ncl's kernel against tfjs-backend-webgpu on the same
 // adapter. Shapes: square 512, 1000, 1024, 2048 and the contrastive similarity N×D · D×N
-// (N = 4096, D = 128). Flops: 2·M·N·K per product.
+// (N = 4096, D = 128). Flops: 2·M·N·K per product. Each shape runs its tuned variant (or, with
+// NCL_TUNE=off, the profile's default: bench/tuned.ts); --tilings times every candidate instead.
 import { Tensor } from '../src/autograd/tensor.ts';
-import { matmulKernel, MATMUL_CANDIDATES, MATMUL_TILINGS, type MatmulTiling } from '../src/kernels/matmul.ts';
+import { matmulKernel, MATMUL_CANDIDATES, MATMUL_TILINGS } from '../src/kernels/matmul.ts';
 import { Report, benchHeader, nclDone, timeRuns } from './harness.ts';
 import { runTorchPeer, type PeerOptions } from './peer.ts';
 import { loadTfjs, tfjsDone } from './tfjs.ts';
+import { startBenchChoices, tuneClassesOf, tuneDescription } from './tuned.ts';
+import { matmulTilingName } from './variant-names.ts';
 
 interface MatmulShape {
   name: string;
@@ -39,21 +42,24 @@ function randomTensor(shape: number[]): Tensor {
   return Tensor.fromArray(Float32Array.from({ length: shape[0]! * shape[1]! }, (_, i) => Math.sin(i * 12.9898) * 0.5), shape);
 }
 
-function tilingName(t: MatmulTiling): string {
-  return `${t.variant}:${t.tm}x${4 * t.tn4}/${t.wgx}x${t.wgy}`;
-}
-
 export async function benchMatmul(options: PeerOptions & { sizes?: string[]; tilings?: boolean }): Promise<void> {
   const shapes = chosenShapes(options.sizes);
   const tf = await loadTfjs();
   const report = new Report(
-    benchHeader('matmul', { flops: '2·M·N·K per product', tfjs: 'version' in tf ? tf.version : null, tiling: tilingName(MATMUL_TILINGS.current()) }),
-    ['impl', 'n', 'ms', 'min', 'max', 'gflops', 'vsTfjs', 'vsTorch', 'compileMs'],
+    benchHeader('matmul', {
+      flops: '2·M·N·K per product',
+      tfjs: 'version' in tf ? tf.version : null,
+      tiling: matmulTilingName(MATMUL_TILINGS.current()),
+      variants: options.tilings ? 'every candidate (--tilings)' : tuneDescription(options.tune),
+    }),
+    ['impl', 'n', 'ms', 'min', 'max', 'gflops', 'vsTfjs', 'vsTorch', 'compileMs', 'variant'],
     options.json,
   );
   if ('skipped' in tf) report.note(`tfjs skipped: ${tf.skipped}`);
   const torch = new Map(runTorchPeer(report, 'matmul', shapes, options).map((r) => [r.n, r]));
-  const tilings = options.tilings ? MATMUL_CANDIDATES : [MATMUL_TILINGS.current()];
+  // null: the variant the run's choices give the shape (tuned, or the default).
+  const tilings = options.tilings ? MATMUL_CANDIDATES : [null];
+  startBenchChoices(options.tune);
   for (const s of shapes) {
     const flops = 2 * s.M * s.N * s.K;
     const a = randomTensor([s.M, s.K]);
@@ -72,10 +78,12 @@ export async function benchMatmul(options: PeerOptions & { sizes?: string[]; til
     }
     const peer = torch.get(s.name);
     if (peer) report.add({ impl: 'pytorch', n: s.name, ms: peer.ms!, min: peer.min!, max: peer.max!, gflops: peer.gflops!, vsTfjs: null, vsTorch: 1, compileMs: null });
+    const product = () => matmulKernel({ a: a.storage, b: b.storage, transA: false, transB: s.transB }).dispose();
+    if (options.tune && !options.tilings) await tuneClassesOf(`matmul ${s.name}`, product, (text) => report.note(text));
     for (const tiling of tilings) {
       MATMUL_TILINGS.force(tiling);
-      const impl = options.tilings ? tilingName(tiling) : 'ncl';
-      const t = await report.attempt({ impl, n: s.name }, () => timeRuns(() => matmulKernel({ a: a.storage, b: b.storage, transA: false, transB: s.transB }).dispose(), nclDone, options));
+      const impl = tiling ? matmulTilingName(tiling) : 'ncl';
+      const t = await report.attempt({ impl, n: s.name }, () => timeRuns(product, nclDone, options));
       if (!t) continue;
       report.add({
         impl,
@@ -87,6 +95,7 @@ export async function benchMatmul(options: PeerOptions & { sizes?: string[]; til
         vsTfjs: tfjsMs === null ? null : tfjsMs / t.ms,
         vsTorch: peer ? (peer.ms as number) / t.ms : null,
         compileMs: t.compileMs,
+        variant: t.variants,
       });
     }
     MATMUL_TILINGS.force(null);

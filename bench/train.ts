@@ -7,7 +7,8 @@
 // waited for alone, and sums the time per kernel family. Synchronising per dispatch removes the
 // overlap and batching of a normal step and adds a submit + wait to every kernel, so the profile
 // shows where time goes relative to other kernels, not how long the step takes; its sum exceeds
-// the step time.
+// the step time. The step runs the tuned kernel variants (or, with NCL_TUNE=off, the profile's
+// defaults: bench/tuned.ts), tuned after the first step, whose loss is the one compared.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,7 @@ import type { DispatchRequest } from '../src/runtime/runtime.ts';
 import { Report, benchHeader, nclDone, timeRuns } from './harness.ts';
 import { runPeerScript, torchPeerPython, type PeerOptions } from './peer.ts';
 import { writeTrainPeerSpec } from './train-peer.ts';
+import { startBenchChoices, tuneClassesOf, tuneDescription } from './tuned.ts';
 
 export interface TrainBenchOptions extends PeerOptions {
   preset: TrainConfig['preset'];
@@ -141,8 +143,15 @@ export async function benchTrain(o: TrainBenchOptions): Promise<void> {
   try {
     const w = await trainWorkload(dir, o);
     const report = new Report(
-      benchHeader('train', { preset: o.preset, inputSize: modelConfigOf(w.config).inputSize, batchSize: o.batchSize, roleSwitch: w.config.ncl.roleSwitch, parameters: w.net.parameters().reduce((n, p) => n + p.size, 0) }),
-      ['impl', 'row', 'ms', 'min', 'max', 'imagesPerSecond', 'vsTorch', 'loss', 'count', 'share'],
+      benchHeader('train', {
+        preset: o.preset,
+        inputSize: modelConfigOf(w.config).inputSize,
+        batchSize: o.batchSize,
+        roleSwitch: w.config.ncl.roleSwitch,
+        parameters: w.net.parameters().reduce((n, p) => n + p.size, 0),
+        variants: tuneDescription(o.tune),
+      }),
+      ['impl', 'row', 'ms', 'min', 'max', 'imagesPerSecond', 'vsTorch', 'loss', 'count', 'share', 'variant'],
       o.json,
     );
     // The peer starts from the same initial weights; its first step's loss is shown beside ncl's.
@@ -150,13 +159,15 @@ export async function benchTrain(o: TrainBenchOptions): Promise<void> {
     if (python && modelConfigOf(w.config).dropout.some((p) => p > 0)) report.note('the network has dropout: each side draws its own masks, so the two first-step losses differ');
     const [peer] = python ? runPeerScript(report, python, 'train', [await writeTrainPeerSpec(dir, w.net, w.config, w.batch, w.plan)], o) : [];
     // The step that reads its loss back is the first warm-up step: its compilation counts with theirs.
+    startBenchChoices(o.tune);
     const compileBefore = runtime().pipelines.compileMs;
     const loss = (await trainStepLosses(w)).total;
     const lossCompileMs = runtime().pipelines.compileMs - compileBefore;
+    if (o.tune) await tuneClassesOf('train step', () => trainStep(w), (text) => report.note(text));
     const t = await timeRuns(() => trainStep(w), nclDone, o);
     const torchMs = peer ? (peer.ms as number) : null;
     const empty = { min: null, max: null, imagesPerSecond: null, vsTorch: null, loss: null };
-    report.add({ impl: 'ncl', row: 'train step', ms: t.ms, min: t.min, max: t.max, imagesPerSecond: (1000 * o.batchSize) / t.ms, vsTorch: torchMs === null ? null : torchMs / t.ms, loss, count: null, share: null });
+    report.add({ impl: 'ncl', row: 'train step', ms: t.ms, min: t.min, max: t.max, imagesPerSecond: (1000 * o.batchSize) / t.ms, vsTorch: torchMs === null ? null : torchMs / t.ms, loss, count: null, share: null, variant: t.variants });
     if (peer) report.add({ impl: 'pytorch', row: 'train step', ms: torchMs, min: peer.min as number, max: peer.max as number, imagesPerSecond: peer.imagesPerSecond as number, vsTorch: 1, loss: (peer.loss as Record<string, number>).total!, count: null, share: null });
     for (const [row, count] of await stepCounts(() => trainStep(w))) report.add({ impl: 'ncl', row, ms: null, ...empty, count, share: null });
     if (!o.noProfile) {

@@ -5,12 +5,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { forgetLoadedCache, startChoices, tunePending, tuneCacheFile } from '../src/device.ts';
+import { startChoices, tunePending, tuneCacheFile } from '../src/device.ts';
 import { fillKernel } from '../src/kernels/elementwise.ts';
 import { VariantFamily } from '../src/kernels/variants.ts';
 import { tuneModeFromEnv } from '../src/cli/device-options.ts';
 import { nclWith } from './helpers/cli.ts';
-import { tempDir } from './helpers/data-fixtures.ts';
+import { tempCacheHome } from './helpers/cache-home.ts';
 import { device } from './helpers/setup.ts';
 
 /** A family of two variants that record one fill or two. */
@@ -31,23 +31,18 @@ const FILLS = new VariantFamily<number, number>(
   },
 );
 
+const cacheHome = tempCacheHome('tune-cli');
 let dir = '';
-let cleanup: () => Promise<void> = async () => {};
-const savedXdg = process.env.XDG_CACHE_HOME;
 
 test.before(async () => {
   await device();
-  ({ dir, cleanup } = await tempDir('tune-cli'));
-  process.env.XDG_CACHE_HOME = dir;
-  forgetLoadedCache();
+  await cacheHome.set();
+  dir = cacheHome.dir();
 });
 
 test.after(async () => {
   startChoices('off');
-  if (savedXdg === undefined) delete process.env.XDG_CACHE_HOME;
-  else process.env.XDG_CACHE_HOME = savedXdg;
-  forgetLoadedCache();
-  await cleanup();
+  await cacheHome.restore();
 });
 
 test('the tuner writes its winners to $XDG_CACHE_HOME/ncl/; ncl tune --clear --json empties it and says what it removed', async () => {

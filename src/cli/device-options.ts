@@ -1,6 +1,6 @@
 // The global --backend and --debug options, handed to initDevice as options (the environment's
 // NCL_* variables still apply where an option is not given); NCL_TUNE, read here and passed to
-// training as its `tune` option.
+// training and the benches as their `tune` option.
 import { initDevice } from '../device.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { TuneMode } from '../device.ts';
@@ -23,8 +23,8 @@ export function debugRequested(): boolean {
   return chosen.debug === true || debugFromEnv();
 }
 
-/** Training's kernel tuning: NCL_TUNE=off keeps the profile's defaults; unset or 'on', the tuning
- *  cache is read and an unseen shape class tuned once. */
+/** Kernel tuning for training and the benches: NCL_TUNE=off keeps the profile's defaults; unset or
+ *  'on', the tuning cache is read and an unseen shape class tuned once. */
 export function tuneModeFromEnv(env: Record<string, string | undefined> = process.env): TuneMode {
   const v = env.NCL_TUNE;
   if (v === undefined || v === '' || v === 'on') return 'lazy';

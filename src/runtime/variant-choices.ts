@@ -25,11 +25,21 @@ export interface PendingClass {
   problem: unknown;
 }
 
+/** One choice `choose` made; `byDefault`: nothing pinned or cached chose it, the profile's
+ *  default did. */
+export interface Choice {
+  family: Tunable;
+  cls: string;
+  variant: unknown;
+  byDefault: boolean;
+}
+
 const families = new Map<string, Tunable>();
 let mode: TuneMode = 'off';
 let pinned = new Map<string, Map<string, unknown>>();
 let used = new Map<string, Map<string, unknown>>();
 let pending = new Map<string, PendingClass>();
+const watchers = new Set<(choice: Choice) => void>();
 
 export function registerTunable(family: Tunable): void {
   if (families.has(family.name)) throw new Error(`two kernel families are named '${family.name}'`);
@@ -54,13 +64,22 @@ export function choose(family: Tunable, cls: string, problem: unknown): unknown 
     v = cachedVariant(family, cls);
     if (v !== undefined) set(pinned, family.name, cls, v);
   }
+  const byDefault = v === undefined;
   if (v === undefined) {
     v = family.defaultFor(runtime().profile);
     const key = `${family.name}\u0000${cls}`;
     if (mode !== 'off' && !pending.has(key)) pending.set(key, { family, cls, problem });
   }
   set(used, family.name, cls, v);
+  for (const watch of watchers) watch({ family, cls, variant: v, byDefault });
   return v;
+}
+
+/** Calls `watcher` with every choice made from now on (benches say which variants ran); returns
+ *  the function that stops it. */
+export function watchChoices(watcher: (choice: Choice) => void): () => void {
+  watchers.add(watcher);
+  return () => watchers.delete(watcher);
 }
 
 /** Starts a run's choices afresh: the mode, and the variants a checkpoint recorded pinned. */

@@ -1,7 +1,5 @@
-// `ncl bench contrastive`: the fused contrastive kernel against the unfused ops and tfjs. As for
-// training, NCL_TUNE=off keeps the profile's default matmul for the unfused path; otherwise it is tuned.
+// `ncl bench contrastive`: the fused contrastive kernel against the unfused ops and tfjs.
 import type { Command } from 'commander';
-import { tuneModeFromEnv } from '../device-options.ts';
 import { benchOptions, withBenchOptions, withTorchPeer } from './bench-options.ts';
 import { parseNumber } from './parse-number.ts';
 
@@ -23,6 +21,6 @@ export function registerContrastiveBench(bench: Command): void {
     .option('--no-tfjs', 'skip the tfjs baseline')
     .action(async (o: { json?: boolean; warmup: number; repeat: number; n: number[]; d: number; maxN?: boolean; budget: number; tilings?: boolean; tfjs: boolean; torch: boolean }) => {
       const { benchContrastive } = await import('../../../bench/contrastive.ts');
-      await benchContrastive({ ...(await benchOptions(o)), ns: o.n, d: o.d, maxN: !!o.maxN, budget: o.budget, tilings: !!o.tilings, tune: tuneModeFromEnv() !== 'off', noTfjs: !o.tfjs });
+      await benchContrastive({ ...(await benchOptions(o)), ns: o.n, d: o.d, maxN: !!o.maxN, budget: o.budget, tilings: !!o.tilings, noTfjs: !o.tfjs });
     });
 }

@@ -1,7 +1,8 @@
-// The options every `ncl bench` subcommand shares: --json, --warmup, --repeat.
+// The options every `ncl bench` subcommand shares: --json, --warmup, --repeat; and NCL_TUNE, which
+// decides, as for training, whether the benches time the tuned kernel variants or the defaults.
 import type { Command } from 'commander';
 import type { PeerOptions } from '../../../bench/peer.ts';
-import { openDevice } from '../device-options.ts';
+import { openDevice, tuneModeFromEnv } from '../device-options.ts';
 import { parseNumber } from './parse-number.ts';
 
 /** Adds the options every bench shares. */
@@ -20,5 +21,5 @@ export function withTorchPeer(cmd: Command): Command {
 /** Opens the device and turns the shared options into the harness's. */
 export async function benchOptions(o: { json?: boolean; warmup: number; repeat: number; torch?: boolean }): Promise<PeerOptions> {
   await openDevice();
-  return { json: !!o.json, warmup: o.warmup, repeat: Math.max(1, o.repeat), noTorch: o.torch === false };
+  return { json: !!o.json, warmup: o.warmup, repeat: Math.max(1, o.repeat), noTorch: o.torch === false, tune: tuneModeFromEnv() !== 'off' };
 }

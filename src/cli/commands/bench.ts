@@ -9,7 +9,7 @@ import { registerTrainBench } from './bench-train.ts';
 function registerMatmulBench(bench: Command): void {
   withTorchPeer(withBenchOptions(bench.command('matmul').description('f32 matmul against tfjs-backend-webgpu on the same adapter and PyTorch')))
     .option('--sizes <list>', 'comma-separated subset of 512,1000,1024,2048,4096x128,4096 (default: all but 4096)')
-    .option('--tilings', 'compare the matmul kernel tilings instead of the default one')
+    .option('--tilings', 'time every matmul tiling instead of the tuned one (NCL_TUNE=off: the default)')
     .action(async (o: { json?: boolean; warmup: number; repeat: number; sizes?: string; tilings?: boolean; torch: boolean }) => {
       const { benchMatmul } = await import('../../../bench/matmul.ts');
       await benchMatmul({ ...(await benchOptions(o)), sizes: o.sizes?.split(','), tilings: o.tilings });
