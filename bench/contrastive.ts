@@ -23,7 +23,7 @@ import { contrastiveLoss } from '../src/ncl/method/contrastive.ts';
 import { contrastivePlan } from '../src/ncl/method/contrastive-plan.ts';
 import { MASKED } from '../src/ncl/method/contrastive-unfused.ts';
 import { runtime } from '../src/runtime/context.ts';
-import { Report, benchHeader, nclDone, timeRuns, type BenchOptions, type Row, type Timing } from './harness.ts';
+import { Report, benchHeader, kernelTiming, nclDone, timeKernels, timeRuns, timingColumns, type BenchOptions, type Row, type Timing } from './harness.ts';
 import { runTorchPeer, type PeerOptions } from './peer.ts';
 import { loadTfjs, tfjsDone, type Tf } from './tfjs.ts';
 import { startBenchChoices, tuneClassesOf, tuneDescription } from './tuned.ts';
@@ -73,7 +73,7 @@ async function timeNcl(run: () => void, options: BenchOptions): Promise<{ timing
   await nclDone();
   pool.trim();
   pool.resetPeak();
-  const timing = await timeRuns(run, nclDone, options);
+  const timing = await timeKernels(run, options);
   return { timing, peak: pool.stats().peakBytes };
 }
 
@@ -151,7 +151,7 @@ async function measureN(n: number, options: ContrastiveBenchOptions, tf: { tf: T
   const z = Tensor.fromArray(data, [n, d], { requiresGrad: true });
   // A size the unfused path cannot run is left to its own row.
   if (options.tune) await tuneClassesOf(`N=${n}: the unfused path's matmul`, () => nclStep(z, labels, false, true), (text) => report.note(text));
-  const product = await report.attempt({ impl: 'matmul', pass: 'fwd', n, d }, () => timeRuns(() => matmulKernel({ a: z.storage, b: z.storage, transA: false, transB: true }).dispose(), nclDone, options));
+  const product = await report.attempt({ impl: 'matmul', pass: 'fwd', n, d }, () => timeKernels(() => matmulKernel({ a: z.storage, b: z.storage, transA: false, transB: true }).dispose(), options));
   const matmulGflops = product && (2 * n * n * d) / product.ms / 1e6;
   const rows: Measured[] = [];
   const measure = async (impl: Measured['impl'], pass: Measured['pass'], tiling: string | null, run: () => Promise<{ timing: Timing; peak: number | null }>) => {
@@ -183,9 +183,9 @@ function rowOf(m: Measured, n: number, d: number, matmulGflops: number | null, a
     pass: m.pass,
     n,
     d,
-    ms: m.timing.ms,
-    min: m.timing.min,
-    max: m.timing.max,
+    ...timingColumns(m.timing),
+    // PyTorch's time is its own (bench/peer_torch.py), with no clocks apart.
+    ...(m.impl === 'pytorch' ? { gpuMs: null, hostMs: null } : {}),
     gflops,
     ofMatmul: matmulGflops === null ? null : gflops / matmulGflops,
     vsUnfused: ratio('unfused'),
@@ -266,8 +266,10 @@ export async function benchContrastive(options: ContrastiveBenchOptions): Promis
       unfusedMatmul: tuneDescription(options.tune),
       maxStorageBindingMiB: limits.maxStorageBufferBindingSize / MIB,
       tfjs: 'version' in tf ? tf.version : null,
+      timing: kernelTiming(),
+      ...(options.maxN ? { probeTiming: '--max-n rows (probe): wall clock of one forward + backward and the read-back of the loss and gradient' } : {}),
     }),
-    ['impl', 'pass', 'n', 'd', 'ms', 'min', 'max', 'gflops', 'ofMatmul', 'vsUnfused', 'vsTfjs', 'vsTorch', 'peakMiB', 'tiling', 'variant'],
+    ['impl', 'pass', 'n', 'd', 'ms', 'min', 'max', 'gpuMs', 'hostMs', 'gflops', 'ofMatmul', 'vsUnfused', 'vsTfjs', 'vsTorch', 'peakMiB', 'tiling', 'variant'],
     options.json,
   );
   if ('skipped' in tf) report.note(`tfjs skipped: ${tf.skipped}`);
@@ -278,7 +280,7 @@ export async function benchContrastive(options: ContrastiveBenchOptions): Promis
   for (const n of options.ns) {
     const { rows, matmulGflops } = await measureN(n, options, tf, report);
     for (const r of peer.filter((p) => p.n === n)) {
-      const timing = { ms: r.ms as number, min: r.min as number, max: r.max as number, compileMs: 0, variants: null };
+      const timing = { ms: r.ms as number, min: r.min as number, max: r.max as number, gpuMs: null, hostMs: r.ms as number, compileMs: 0, variants: null };
       rows.push({ impl: 'pytorch', pass: r.pass as Measured['pass'], tiling: null, timing, peak: r.peakMiB === null ? null : (r.peakMiB as number) * MIB });
     }
     matmulByN[n] = matmulGflops;

@@ -18,7 +18,7 @@ import {
 } from '../src/kernels/conv.ts';
 import { matmulKernel } from '../src/kernels/matmul.ts';
 import { runtime } from '../src/runtime/context.ts';
-import { Report, benchHeader, nclDone, timeRuns, type BenchOptions, type Timing } from './harness.ts';
+import { Report, benchHeader, kernelTiming, timeKernels, timeRuns, timingColumns, type BenchOptions, type Timing } from './harness.ts';
 import { runTorchPeer, type PeerOptions } from './peer.ts';
 import { loadTfjs, tfjsDone, type Tf } from './tfjs.ts';
 import { startBenchChoices, tuneClassesOf, tuneDescription } from './tuned.ts';
@@ -76,7 +76,7 @@ async function matmulRate(options: BenchOptions, note: (text: string) => void): 
   const b = filled([1024, 1024], 2);
   const product = () => matmulKernel({ a: a.storage, b: b.storage, transA: false, transB: false }).dispose();
   if (options.tune) await tuneClassesOf('matmul 1024', product, note);
-  const t = await timeRuns(product, nclDone, options);
+  const t = await timeKernels(product, options);
   a.dispose();
   b.dispose();
   return (2 * 1024 ** 3) / t.ms / 1e6;
@@ -96,8 +96,9 @@ export async function benchConv(options: PeerOptions & { shapes?: string[]; tili
       tiling: CONV_TILINGS.defaults[runtime().profile],
       matmul1024Gflops: matmul,
       variants: options.tilings ? 'every tiling (--tilings)' : tuneDescription(options.tune),
+      timing: kernelTiming(),
     }),
-    ['impl', 'shape', 'pass', 'ms', 'min', 'max', 'gflops', 'vsTfjs', 'vsTorch', 'ofMatmul', 'compileMs', 'variant'],
+    ['impl', 'shape', 'pass', 'ms', 'min', 'max', 'gpuMs', 'hostMs', 'gflops', 'vsTfjs', 'vsTorch', 'ofMatmul', 'compileMs', 'variant'],
     options.json,
   );
   for (const text of notes) report.note(text);
@@ -109,9 +110,7 @@ export async function benchConv(options: PeerOptions & { shapes?: string[]; tili
       impl,
       shape,
       pass,
-      ms: t?.ms ?? null,
-      min: t?.min ?? null,
-      max: t?.max ?? null,
+      ...(t ? timingColumns(t) : { ms: null, min: null, max: null, gpuMs: null, hostMs: null }),
       gflops: t ? flops / t.ms / 1e6 : null,
       vsTfjs: t && tfjsMs !== null ? tfjsMs / t.ms : null,
       vsTorch: t && torchMs.has(`${shape} ${pass}`) ? torchMs.get(`${shape} ${pass}`)! / t.ms : null,
@@ -149,22 +148,23 @@ export async function benchConv(options: PeerOptions & { shapes?: string[]; tili
     for (const tiling of options.tilings ? [...CONV_CANDIDATES, ...WGRAD_SHARED_CANDIDATES] : [null]) {
       CONV_TILINGS.force(tiling && { fwd: tiling, wgrad: tiling });
       const impl = tiling ? convTilingName(tiling) : 'ncl';
-      let total: number | null = 0;
+      const timings: Timing[] = [];
       for (const pass of PASSES) {
-        const timing = await report.attempt({ impl, shape: s.name, pass }, () => timeRuns(nclPass(pass, g, t), nclDone, options));
-        if (!timing) {
-          total = null;
-          continue;
-        }
-        if (total !== null) total += timing.ms;
+        const timing = await report.attempt({ impl, shape: s.name, pass }, () => timeKernels(nclPass(pass, g, t), options));
+        if (!timing) continue;
+        timings.push(timing);
         row(impl, s.name, pass, timing, flops, tfjsMs[pass] ?? null);
       }
-      if (total !== null) {
+      if (timings.length === PASSES.length) {
+        const sum = (f: (t: Timing) => number) => timings.reduce((a, t) => a + f(t), 0);
+        const total = sum((t) => t.ms);
         report.add({
           impl,
           shape: s.name,
           pass: 'total',
           ms: total,
+          gpuMs: timings.every((t) => t.gpuMs !== null) ? sum((t) => t.gpuMs!) : null,
+          hostMs: sum((t) => t.hostMs),
           gflops: (3 * flops) / total / 1e6,
           vsTfjs: tfjsTotal === null ? null : tfjsTotal / total,
           vsTorch: peerTotal === null ? null : peerTotal / total,

@@ -1,9 +1,13 @@
 // Shared benchmark machinery: timing, the header every bench prints, tables and JSON rows.
 //
-// Timing method: wall clock around recording + submit + queue.onSubmittedWorkDone (Dawn on
-// llvmpipe has no timestamp queries). Warm-up runs compile the pipelines; their compile time is
-// reported apart and never counted in a timed run.
+// Timing: a run's wall clock from recording (or starting) it to the queue's completion, and, for
+// ncl's kernels where the adapter has 'timestamp-query' (not Dawn on llvmpipe), the GPU's own time
+// over the compute pass that holds the run (src/runtime/timing.ts, as the tuner times). A kernel
+// bench's `ms` is the GPU's time where it has one, else the wall clock; `gpuMs` and `hostMs` are
+// each clock apart. Warm-up runs compile the pipelines; their compile time is reported apart and
+// never counted in a timed run.
 import { runtime } from '../src/runtime/context.ts';
+import { timeAlone, type Timed } from '../src/runtime/timing.ts';
 import { watchChoices, type Choice } from '../src/runtime/variant-choices.ts';
 import { describeChoices } from './variant-names.ts';
 
@@ -16,10 +20,14 @@ export interface BenchOptions {
 }
 
 export interface Timing {
-  /** Median, min and max over `repeat` timed runs, in ms. */
+  /** Median, min and max over `repeat` timed runs, in ms: of the GPU's time where every run has
+   *  one, else of the wall clock. */
   ms: number;
   min: number;
   max: number;
+  /** Medians of each clock apart: the GPU's (null without timestamps) and the wall clock. */
+  gpuMs: number | null;
+  hostMs: number;
   /** Pipeline compilation during warm-up, in ms. */
   compileMs: number;
   /** The kernel variants the timed runs used: 'tuned: …', 'default', or null where none was
@@ -29,34 +37,74 @@ export interface Timing {
 
 export const TIMING_METHOD = 'wall clock around record + submit + onSubmittedWorkDone; median of repeats after warm-up; compile time excluded';
 
+/** What the kernel benches' header says of each column's clock on the open device. */
+export function kernelTiming(): Record<string, string> {
+  const timestamps = runtime().device.features.has('timestamp-query');
+  return {
+    ms: timestamps ? "ncl: gpuMs where the row has it, else hostMs (min, max and the ratios likewise); tfjs and PyTorch: their wall clock" : 'the wall clock (hostMs; tfjs and PyTorch: theirs): this adapter has no timestamp-query',
+    gpuMs: timestamps ? "GPU time from timestamp-query over the compute pass holding one run's dispatches" : 'null: this adapter has no timestamp-query',
+    hostMs: 'wall clock around record + submit + onSubmittedWorkDone',
+    runs: 'median of --repeat runs after --warmup runs; compile time excluded (compileMs)',
+  };
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Times `run` (which records work on ncl's device, or does anything async) to completion. */
-export async function timeRuns(run: () => unknown, finish: () => Promise<void>, options: BenchOptions): Promise<Timing> {
+/** Warm-up runs of `once`, then `repeat` samples, watching which kernel variants they choose. */
+async function measure(once: () => Promise<void>, sample: () => Promise<Timed>, options: BenchOptions): Promise<Timing> {
   const compileBefore = runtime().pipelines.compileMs;
-  for (let i = 0; i < options.warmup; i++) {
-    await run();
-    await finish();
-  }
+  for (let i = 0; i < options.warmup; i++) await once();
   const compileMs = runtime().pipelines.compileMs - compileBefore;
-  const samples: number[] = [];
+  const samples: Timed[] = [];
   const choices: Choice[] = [];
   const stopWatching = watchChoices((c) => choices.push(c));
   try {
-    for (let i = 0; i < options.repeat; i++) {
-      const t0 = performance.now();
-      await run();
-      await finish();
-      samples.push(performance.now() - t0);
-    }
+    for (let i = 0; i < options.repeat; i++) samples.push(await sample());
   } finally {
     stopWatching();
   }
-  return { ms: median(samples), min: Math.min(...samples), max: Math.max(...samples), compileMs, variants: describeChoices(choices) };
+  return { ...clocks(samples), compileMs, variants: describeChoices(choices) };
+}
+
+/** The clocks of timed runs: the GPU's where every run has it, else the wall clock, as `ms`. */
+export function clocks(samples: readonly Timed[]): Pick<Timing, 'ms' | 'min' | 'max' | 'gpuMs' | 'hostMs'> {
+  const host = samples.map((t) => t.hostMs);
+  const gpu = samples.every((t) => t.gpuMs !== null) ? samples.map((t) => t.gpuMs!) : null;
+  const primary = gpu ?? host;
+  return { ms: median(primary), min: Math.min(...primary), max: Math.max(...primary), gpuMs: gpu && median(gpu), hostMs: median(host) };
+}
+
+/** Times `run` (which records work on ncl's device, or does anything async) to completion, by the
+ *  wall clock. */
+export function timeRuns(run: () => unknown, finish: () => Promise<void>, options: BenchOptions): Promise<Timing> {
+  const once = async () => {
+    await run();
+    await finish();
+  };
+  return measure(once, async () => {
+    const t0 = performance.now();
+    await once();
+    return { hostMs: performance.now() - t0, gpuMs: null };
+  }, options);
+}
+
+/** Times `record` (which only records dispatches on ncl's device), each run in a submit of its
+ *  own: the GPU's time where the adapter has timestamps, and the wall clock. */
+export function timeKernels(record: () => void, options: BenchOptions): Promise<Timing> {
+  const rt = runtime();
+  return measure(async () => {
+    record();
+    await rt.sync();
+  }, () => timeAlone(rt, record), options);
+}
+
+/** A row's timing columns. */
+export function timingColumns(t: Timing): Row {
+  return { ms: t.ms, min: t.min, max: t.max, gpuMs: t.gpuMs, hostMs: t.hostMs };
 }
 
 /** Waits for ncl's recorded work. */

@@ -4,7 +4,7 @@
 // NCL_TUNE=off, the profile's default: bench/tuned.ts); --tilings times every candidate instead.
 import { Tensor } from '../src/autograd/tensor.ts';
 import { matmulKernel, MATMUL_CANDIDATES, MATMUL_TILINGS } from '../src/kernels/matmul.ts';
-import { Report, benchHeader, nclDone, timeRuns } from './harness.ts';
+import { Report, benchHeader, kernelTiming, timeKernels, timeRuns, timingColumns } from './harness.ts';
 import { runTorchPeer, type PeerOptions } from './peer.ts';
 import { loadTfjs, tfjsDone } from './tfjs.ts';
 import { startBenchChoices, tuneClassesOf, tuneDescription } from './tuned.ts';
@@ -51,8 +51,9 @@ export async function benchMatmul(options: PeerOptions & { sizes?: string[]; til
       tfjs: 'version' in tf ? tf.version : null,
       tiling: matmulTilingName(MATMUL_TILINGS.current()),
       variants: options.tilings ? 'every candidate (--tilings)' : tuneDescription(options.tune),
+      timing: kernelTiming(),
     }),
-    ['impl', 'n', 'ms', 'min', 'max', 'gflops', 'vsTfjs', 'vsTorch', 'compileMs', 'variant'],
+    ['impl', 'n', 'ms', 'min', 'max', 'gpuMs', 'hostMs', 'gflops', 'vsTfjs', 'vsTorch', 'compileMs', 'variant'],
     options.json,
   );
   if ('skipped' in tf) report.note(`tfjs skipped: ${tf.skipped}`);
@@ -71,7 +72,7 @@ export async function benchMatmul(options: PeerOptions & { sizes?: string[]; til
       const t = await report.attempt({ impl: 'tfjs', n: s.name }, () => timeRuns(() => tf.tf.matMul(ta, tb, false, s.transB).dispose(), () => tfjsDone(tf.tf), options));
       if (t) {
         tfjsMs = t.ms;
-        report.add({ impl: 'tfjs', n: s.name, ms: t.ms, min: t.min, max: t.max, gflops: flops / t.ms / 1e6, vsTfjs: 1, vsTorch: null, compileMs: null });
+        report.add({ impl: 'tfjs', n: s.name, ...timingColumns(t), gflops: flops / t.ms / 1e6, vsTfjs: 1, vsTorch: null, compileMs: null });
       }
       ta.dispose();
       tb.dispose();
@@ -83,14 +84,12 @@ export async function benchMatmul(options: PeerOptions & { sizes?: string[]; til
     for (const tiling of tilings) {
       MATMUL_TILINGS.force(tiling);
       const impl = tiling ? matmulTilingName(tiling) : 'ncl';
-      const t = await report.attempt({ impl, n: s.name }, () => timeRuns(product, nclDone, options));
+      const t = await report.attempt({ impl, n: s.name }, () => timeKernels(product, options));
       if (!t) continue;
       report.add({
         impl,
         n: s.name,
-        ms: t.ms,
-        min: t.min,
-        max: t.max,
+        ...timingColumns(t),
         gflops: flops / t.ms / 1e6,
         vsTfjs: tfjsMs === null ? null : tfjsMs / t.ms,
         vsTorch: peer ? (peer.ms as number) / t.ms : null,

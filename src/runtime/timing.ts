@@ -1,6 +1,7 @@
 // Timing recorded work alone: the host's wall clock from recording to completion, and, where the
 // device has 'timestamp-query', the GPU's own time between the start and the end of the compute
-// pass that holds it. The tuner (tuner.ts) prefers the GPU's time and reports both.
+// pass that holds it. The tuner (tuner.ts) and the kernel benches (bench/harness.ts) prefer the
+// GPU's time and report both.
 import type { Runtime } from './runtime.ts';
 
 export interface Timed {
@@ -25,13 +26,17 @@ export async function timeAlone(rt: Runtime, record: () => void): Promise<Timed>
   await rt.sync();
   const timestamps = rt.device.features.has('timestamp-query');
   const set = timestamps ? querySet(rt.device) : null;
+  const submitsBefore = rt.submits;
   const t0 = performance.now();
   record();
-  rt.flush(set ? { querySet: set, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } : undefined);
+  // The pass spans all the work only if `record` submitted none of it early (a read-back, more
+  // dispatches than one submit holds) and this flush submits it.
+  const alone = set !== null && rt.submits === submitsBefore;
+  rt.flush(alone ? { querySet: set, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } : undefined);
   await rt.device.queue.onSubmittedWorkDone();
   const hostMs = performance.now() - t0;
   await rt.checkErrors();
-  if (!set) return { hostMs, gpuMs: null };
+  if (!alone || rt.submits !== submitsBefore + 1) return { hostMs, gpuMs: null };
   const resolved = rt.device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
   const staging = rt.device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const encoder = rt.device.createCommandEncoder();
