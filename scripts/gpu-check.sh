@@ -7,6 +7,9 @@
 # lent for short commands run them in two, e.g.
 #   bash scripts/gpu-check.sh selfcheck tune matmul conv
 #   bash scripts/gpu-check.sh contrastive train-paper train-tiny
+# The benches time the tuned kernel variants (NCL_TUNE unset): the classes of the paper step come
+# from the cache the tune check writes; a bench tunes any other class it times first, within its
+# own limit.
 set -u
 cd "$(dirname "$0")/.."
 out=${OUT:-gpu-check}
