@@ -1,7 +1,10 @@
 // Batched matrix product C[z] = alpha · op(A[z]) · op(B[z]) (same contract as matmul.wgsl), the
-// variant for GPUs: a workgroup of WGX×WGY invocations computes a (WGY·TM)×(WGX·TN) block of C,
-// staging BK-wide slices of A and B in workgroup memory so each global value is read once per
-// block; each invocation accumulates TM×TN outputs (TN = 4·TN4) in registers.
+// variant for GPUs: a workgroup of WGX×WGY invocations computes a BM×BN block of C (BM = 4·TM4·WGY,
+// BN = 4·TN4·WGX), staging BK-deep slices of op(A) and op(B) in workgroup memory so each global
+// value is read once per block. The tiles hold vec4s: tileA groups 4 rows of op(A) at one k,
+// tileB 4 columns of op(B). An invocation holds TM4×TN4 groups of 4×4 outputs in registers: row
+// groups lid.y + i·WGY and column groups lid.x + j·WGX (interleaved, so neighbouring invocations
+// read neighbouring tile entries); the multiply is tile_block's, as in the conv kernels.
 // NBUF = 2 double-buffers the tiles: the slice after the current one is staged into the other
 // buffer while the current one is multiplied, one barrier per slice instead of two.
 // Every function-scope `var` is declared with its initial value: the WGSL→SPIR-V path (Vulkan,
@@ -16,19 +19,25 @@
 struct Params { M: u32, N: u32, K: u32, strideA: u32, strideB: u32, alpha: f32, k0: u32, kLen: u32, batches: u32, kSplit: u32 }
 @group(0) @binding(3) var<uniform> params: Params;
 
-const TM: u32 = {{TM}}u;
-const TN: u32 = {{TN4}}u * 4u;
+const TM4: u32 = {{TM4}}u;
+const TN4: u32 = {{TN4}}u;
 const WGX: u32 = {{WGX}}u;
 const WGY: u32 = {{WGY}}u;
 const TRANS_A: bool = {{TRANS_A}};
 const TRANS_B: bool = {{TRANS_B}};
-const BM: u32 = WGY * TM;
-const BN: u32 = WGX * TN;
-const BK: u32 = 16u;
 const NBUF: u32 = {{NBUF}}u;
+const INVOCATIONS: u32 = WGX * WGY;
+const BM4: u32 = WGY * TM4;
+const BN4: u32 = WGX * TN4;
+const BM: u32 = 4u * BM4;
+const BN: u32 = 4u * BN4;
+const ROW_A: u32 = BM4;   // tile rows, in vec4s
+const ROW_B: u32 = BN4;
+const BK: u32 = 16u;
 
-var<workgroup> tileA: array<f32, NBUF * BK * BM>;   // tileA[buf * BK * BM + k * BM + row]
-var<workgroup> tileB: array<f32, NBUF * BK * BN>;   // tileB[buf * BK * BN + k * BN + col]
+var<workgroup> tileA: array<vec4<f32>, NBUF * BK * BM4>;   // [buf][k][row group]
+var<workgroup> tileB: array<vec4<f32>, NBUF * BK * BN4>;   // [buf][k][column group]
+//! include tile_block
 
 fn load_a(base: u32, row: u32, k: u32, kEnd: u32) -> f32 {
   if (row >= params.M || k >= kEnd) {
@@ -50,18 +59,19 @@ fn load_b(base: u32, k: u32, col: u32, kEnd: u32) -> f32 {
   return b[base + k * params.N + col];
 }
 
-// Stages the BK-wide slice of A and B from k0 into tile buffer `buf`. Neighbouring invocations
-// read neighbouring addresses: along k for row-major A and for Bᵀ.
+// Stages the BK-deep slice of op(A) and op(B) from k0 into tile buffer `buf`, one value per
+// element e. Neighbouring invocations read neighbouring addresses: along k for row-major A and
+// for Bᵀ, along rows or columns otherwise.
 fn stage(buf: u32, baseA: u32, baseB: u32, blockRow: u32, blockCol: u32, k0: u32, kEnd: u32, tid: u32) {
-  for (var e = tid; e < BK * BM; e += WGX * WGY) {
+  for (var e = tid; e < BK * BM; e += INVOCATIONS) {
     let k = select(e % BK, e / BM, TRANS_A);
     let r = select(e / BK, e % BM, TRANS_A);
-    tileA[buf * BK * BM + k * BM + r] = load_a(baseA, blockRow + r, k0 + k, kEnd);
+    tileA[(buf * BK + k) * ROW_A + r / 4u][r % 4u] = load_a(baseA, blockRow + r, k0 + k, kEnd);
   }
-  for (var e = tid; e < BK * BN; e += WGX * WGY) {
+  for (var e = tid; e < BK * BN; e += INVOCATIONS) {
     let k = select(e / BN, e % BK, TRANS_B);
     let col = select(e % BN, e / BK, TRANS_B);
-    tileB[buf * BK * BN + k * BN + col] = load_b(baseB, k0 + k, blockCol + col, kEnd);
+    tileB[(buf * BK + k) * ROW_B + col / 4u][col % 4u] = load_b(baseB, k0 + k, blockCol + col, kEnd);
   }
 }
 
@@ -75,7 +85,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let blockRow = wid.y * BM;
   let blockCol = wid.x * BN;
   let tid = lid.y * WGX + lid.x;
-  var acc = array<f32, TM * TN>();
+  var acc = array<vec4<f32>, BLOCK>();
   let slices = (max(kEnd, kBegin) - kBegin + BK - 1u) / BK;
   stage(0u, baseA, baseB, blockRow, blockCol, kBegin, kEnd, tid);
   workgroupBarrier();
@@ -84,33 +94,28 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     if (NBUF == 2u && s + 1u < slices) {
       stage(1u - buf, baseA, baseB, blockRow, blockCol, kBegin + (s + 1u) * BK, kEnd, tid);
     }
-    let oa = buf * BK * BM;
-    let ob = buf * BK * BN;
-    for (var k = 0u; k < BK; k++) {
-      var bv = array<f32, TN>();
-      for (var j = 0u; j < TN; j++) {
-        bv[j] = tileB[ob + k * BN + lid.x * TN + j];
-      }
-      for (var i = 0u; i < TM; i++) {
-        let av = tileA[oa + k * BM + lid.y * TM + i];
-        for (var j = 0u; j < TN; j++) {
-          acc[i * TN + j] = fma(av, bv[j], acc[i * TN + j]);
-        }
-      }
-    }
+    multiply_slice(&acc, buf, lid);
     workgroupBarrier();
     if (NBUF == 1u && s + 1u < slices) {
       stage(0u, baseA, baseB, blockRow, blockCol, kBegin + (s + 1u) * BK, kEnd, tid);
       workgroupBarrier();
     }
   }
+  // acc[(4i + l)·TN4 + j] holds row 4·(row group i) + l against the 4 columns of column group j.
   let baseC = wid.z * params.M * params.N;
-  for (var i = 0u; i < TM; i++) {
-    let r = blockRow + lid.y * TM + i;
-    for (var j = 0u; j < TN; j++) {
-      let col = blockCol + lid.x * TN + j;
-      if (r < params.M && col < params.N) {
-        c[baseC + r * params.N + col] = acc[i * TN + j] * params.alpha;
+  for (var i = 0u; i < TM4; i++) {
+    for (var l = 0u; l < 4u; l++) {
+      let r = blockRow + 4u * (lid.y + i * WGY) + l;
+      if (r >= params.M) {
+        continue;
+      }
+      for (var j = 0u; j < TN4; j++) {
+        for (var l2 = 0u; l2 < 4u; l2++) {
+          let col = blockCol + 4u * (lid.x + j * WGX) + l2;
+          if (col < params.N) {
+            c[baseC + r * params.N + col] = acc[(4u * i + l) * TN4 + j][l2] * params.alpha;
+          }
+        }
       }
     }
   }

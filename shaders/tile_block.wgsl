@@ -1,4 +1,4 @@
-// Shared by the workgroup-tiled implicit GEMMs (conv2d_shared, conv2d_wgrad_shared; included): one
+// Shared by the workgroup-tiled GEMMs (matmul_shared, conv2d_shared, conv2d_wgrad_shared; included): one
 // staged slice of BK reduction steps multiplied into an invocation's register block of TM4·4 rows ×
 // TN4 vec4 columns. The including kernel defines TM4, TN4, WGX, WGY, BK, the tile rows ROW_A and
 // ROW_B (in vec4s) and the workgroup tiles tileA [buf][k][row group] and tileB [buf][k][column group].

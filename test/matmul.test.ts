@@ -39,6 +39,7 @@ const tilings: Record<string, MatmulTiling> = {
   ...MATMUL_TILINGS.defaults,
   register: { ...MATMUL_TILINGS.defaults.cpu, variant: 'register' },
   'shared 8×8 per invocation, 128×128 tiles': { variant: 'shared', tm: 8, tn4: 2, wgx: 16, wgy: 16 },
+  'shared 16×64 tiles': { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 4 },
   'shared split-K 8': { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16, splitK: 8 },
   'shared double-buffered': { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16, doubleBuffer: true },
   'vec4 split-K 4': { ...MATMUL_TILINGS.defaults.cpu, splitK: 4 },

@@ -3,9 +3,10 @@
 // Variants: 'vec4' (register-tiled, vec4 reads; needs row-major operands with K and N multiples
 // of 4 — on the CPU profile, transposed operands are first copied row-major, which costs O(K·N)
 // against the product's O(M·N·K)), 'register' (the same tiling with scalar reads and transposes
-// in the index math; any shape), 'shared' (workgroup-memory tiles, for GPUs; 8×8 per invocation
-// with 16×16 invocations makes 128×128 output tiles; double-buffered tiles stage the next slice of
-// K while the current one is multiplied).
+// in the index math; any shape), 'shared' (workgroup-memory tiles of vec4s, for GPUs, multiplied
+// by the conv kernels' tile_block; tm a multiple of 4; 8×8 per invocation with 16×16 invocations
+// makes 128×128 output tiles; double-buffered tiles stage the next slice of K while the current
+// one is multiplied).
 // Split-K (`splitK` > 1, for skinny products whose M·N alone cannot fill a GPU): the inner
 // dimension is cut into that many slices, each summed by its own workgroups into a partial
 // product, and the partials are added in slice order (reduce.ts), so the result is the same on
@@ -44,7 +45,7 @@ export const MATMUL_CANDIDATES: readonly MatmulTiling[] = [
   { variant: 'vec4', tm: 8, tn4: 2, wgx: 16, wgy: 4 },
   { variant: 'register', tm: 8, tn4: 2, wgx: 8, wgy: 8 },
   { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16 },
-  { variant: 'shared', tm: 2, tn4: 1, wgx: 16, wgy: 8 },
+  { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 4 },
   { variant: 'shared', tm: 8, tn4: 2, wgx: 16, wgy: 16 },
   { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16, splitK: 8 },
   { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16, doubleBuffer: true },
@@ -53,13 +54,14 @@ export const MATMUL_CANDIDATES: readonly MatmulTiling[] = [
 
 /** Loop iterations per invocation for every 16 k (the loop budget's unit; an upper bound: every
  *  loop as written, whether or not the compiler unrolls it). vec4 reads four k per iteration;
- *  the shared variant stages its tiles, then runs its 16-k inner loop over TM×TN. */
+ *  the shared variant stages its tiles, then runs tile_block's 16-k loop over its TM/4 row groups
+ *  of 4 rows and TN4 column groups. */
 function iterationsPer16k(t: MatmulTiling): number {
   if (t.variant === 'vec4') return 4;
   if (t.variant === 'register') return 16;
-  const tn = 4 * t.tn4;
   const invocations = t.wgx * t.wgy;
-  return 1 + Math.ceil((16 * t.wgy * t.tm) / invocations) + Math.ceil((16 * t.wgx * tn) / invocations) + 16 * (1 + tn + t.tm * (1 + tn));
+  const tm4 = t.tm / 4;
+  return 1 + Math.ceil((16 * t.wgy * t.tm) / invocations) + Math.ceil((16 * t.wgx * 4 * t.tn4) / invocations) + 16 * (1 + t.tn4 + tm4 * (1 + 4 * (1 + t.tn4)));
 }
 
 /** One product as the tuner sees it: the operands' shapes and transposes. */
@@ -167,8 +169,11 @@ export function matmulKernel({ a, b, transA, transB, alpha = 1 }: MatmulSpec): S
   const file = MATMUL_SHADERS[t.variant];
   const transposes: Constants = t.variant === 'vec4' ? {} : { TRANS_A: ta, TRANS_B: tb };
   const buffers: Constants = t.variant === 'shared' ? { NBUF: t.doubleBuffer ? 2 : 1 } : {};
+  if (t.variant === 'shared' && t.tm % 4 !== 0) throw new Error(`matmul: the shared variant computes rows in groups of 4, got tm ${t.tm}`);
+  // The shared variant counts rows in groups of 4, as tile_block does.
+  const rows: Constants = t.variant === 'shared' ? { TM4: t.tm / 4 } : { TM: t.tm };
   const spec = kernel(`matmul:${t.variant}[${t.tm}x${tn},${t.wgx}x${t.wgy}${t.doubleBuffer ? ',double-buffered' : ''}]${ta ? 'ᵀ' : ''}${tb ? 'ᵀ' : ''}`, file, {
-    TM: t.tm,
+    ...rows,
     TN4: t.tn4,
     WGX: t.wgx,
     WGY: t.wgy,
