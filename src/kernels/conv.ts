@@ -4,8 +4,8 @@
 // Every pass is an implicit GEMM: patches are read from the input where the product needs them,
 // so strides and dilations cost index arithmetic, never a copy. Two kernels per GEMM: register
 // tiles without workgroup memory (conv2d.wgsl, conv2d_wgrad.wgsl; CPU adapters, where a barrier
-// costs more than the reuse it buys) and workgroup-memory tiles shaped like matmul_shared.wgsl's
-// (conv2d_shared.wgsl, conv2d_wgrad_shared.wgsl; GPUs).
+// costs more than the reuse it buys) and workgroup-memory tiles multiplied by the tile_block.wgsl
+// that matmul_shared.wgsl uses too (conv2d_shared.wgsl, conv2d_wgrad_shared.wgsl; GPUs).
 // 1×1 convolutions with stride 1 and no padding are plain matmuls over the NCHW layout:
 // Y[n] = W · X[n] with X[n] seen as a C_in × (H·W) matrix. A strided 1×1 convolution runs the
 // implicit GEMM with one tap, which reads every stride-th pixel in place.
