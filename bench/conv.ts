@@ -22,7 +22,7 @@ import { Report, benchHeader, kernelTiming, timeKernels, timeRuns, timingColumns
 import { runTorchPeer, type PeerOptions } from './peer.ts';
 import { loadTfjs, tfjsDone, type Tf } from './tfjs.ts';
 import { startBenchChoices, tuneClassesOf, tuneDescription } from './tuned.ts';
-import { convTilingName } from './variant-names.ts';
+import { convTilingName } from '../src/kernels/variant-names.ts';
 
 interface ConvShape {
   name: string;

@@ -9,7 +9,7 @@
 import { runtime } from '../src/runtime/context.ts';
 import { timeAlone, type Timed } from '../src/runtime/timing.ts';
 import { watchChoices, type Choice } from '../src/runtime/variant-choices.ts';
-import { describeChoices } from './variant-names.ts';
+import { describeChoices } from './choices.ts';
 
 export interface BenchOptions {
   warmup: number;
@@ -31,7 +31,7 @@ export interface Timing {
   /** Pipeline compilation during warm-up, in ms. */
   compileMs: number;
   /** The kernel variants the timed runs used: 'tuned: …', 'default', or null where none was
-   *  chosen (bench/variant-names.ts). */
+   *  chosen (bench/choices.ts). */
   variants: string | null;
 }
 

@@ -8,7 +8,7 @@ import { Report, benchHeader, kernelTiming, timeKernels, timeRuns, timingColumns
 import { runTorchPeer, type PeerOptions } from './peer.ts';
 import { loadTfjs, tfjsDone } from './tfjs.ts';
 import { startBenchChoices, tuneClassesOf, tuneDescription } from './tuned.ts';
-import { matmulTilingName } from './variant-names.ts';
+import { matmulTilingName } from '../src/kernels/variant-names.ts';
 
 interface MatmulShape {
   name: string;

@@ -6,7 +6,7 @@ import { runtime } from '../src/runtime/context.ts';
 import { tunePending } from '../src/runtime/tuner.ts';
 import { startChoices } from '../src/runtime/variant-choices.ts';
 import { nclDone, reasonOf } from './harness.ts';
-import { variantName } from './variant-names.ts';
+import { variantName } from '../src/kernels/variant-names.ts';
 
 /** The bench's choices from now on: the cache's winners with tuning on, else the defaults. */
 export function startBenchChoices(tune: boolean): void {

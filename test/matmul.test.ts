@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
 import { MATMUL_CANDIDATES, MATMUL_TILINGS, type MatmulTiling } from '../src/kernels/matmul.ts';
-import { matmulTilingName } from '../bench/variant-names.ts';
+import { matmulTilingName } from '../src/kernels/variant-names.ts';
 import { checkOp } from './helpers/gradcheck.ts';
 import { matmul as refMatmul } from '../src/check/reference.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';

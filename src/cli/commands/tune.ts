@@ -2,8 +2,7 @@
 // training step uses and writes the winners to the tuning cache ($XDG_CACHE_HOME/ncl/, default
 // ~/.cache/ncl/), which `ncl train` reads; --clear empties the cache.
 import { Option, type Command } from 'commander';
-import type { ConvTiling } from '../../kernels/conv.ts';
-import type { MatmulTiling } from '../../kernels/matmul.ts';
+import { variantLabel } from '../../kernels/variant-names.ts';
 import { clearTuneCache, deviceAdapter, tuneCacheFile, type TunedClass } from '../../device.ts';
 import { readConfigFile, resolveTrainConfig } from '../../ncl/train/config.ts';
 import { tuneTrainingStep } from '../../ncl/train/tune-step.ts';
@@ -20,22 +19,9 @@ interface TuneCommandOptions {
   repeat: number;
 }
 
-/** Either tiling: matmul's (its variant aside) or conv's. */
-type Tile = Omit<MatmulTiling, 'variant'> & ConvTiling;
-
-/** A variant in a few characters: "vec4 8x8/8x8 split-K 4", "fwd 16x4/8x8 wgrad 8x8/8x8". */
-function short(v: unknown): string {
-  const t = (x: Tile) =>
-    `${x.shared ? 'shared ' : ''}${x.tm}x${4 * x.tn4}/${x.wgx}x${x.wgy}${x.splitK ? ` split-K ${x.splitK}` : ''}${x.doubleBuffer ? ' double-buffered' : ''}${x.invocations ? ` ${x.invocations} inv.` : ''}`;
-  const o = v as Record<string, unknown>;
-  if ('variant' in o) return `${String(o.variant)} ${t(o as never)}`;
-  if ('fwd' in o) return `fwd ${t(o.fwd as never)} wgrad ${t(o.wgrad as never)}`;
-  return JSON.stringify(v);
-}
-
 function line(r: TunedClass): string {
   const ms = (v: unknown) => r.candidates.find((c) => JSON.stringify(c.variant) === JSON.stringify(v))?.ms?.toFixed(2) ?? '-';
-  return `${r.family.padEnd(14)} ${r.cls.padEnd(44)} ${short(r.chosen).padEnd(40)} ${ms(r.chosen).padStart(9)} ms  (default ${ms(r.default)} ms)`;
+  return `${r.family.padEnd(14)} ${r.cls.padEnd(44)} ${variantLabel(r.family, r.cls, r.chosen).padEnd(40)} ${ms(r.chosen).padStart(9)} ms  (default ${ms(r.default)} ms)`;
 }
 
 export function registerTune(program: Command): void {
