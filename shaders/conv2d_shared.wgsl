@@ -124,14 +124,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let MY = params.groups * params.M;
   for (var j = 0u; j < TN4; j++) {
     for (var l2 = 0u; l2 < 4u; l2++) {
-      let pj = col0 + 4u * (lid.x + j * WGX) + l2;
+      let pj = col0 + block_col(j, l2, lid);
       if (pj >= P) {
         continue;
       }
       let outAt = ((pj / params.WG) * params.OSH + params.ORH) * params.WY + (pj % params.WG) * params.OSW + params.ORW;
       for (var i = 0u; i < TM4; i++) {
         for (var l = 0u; l < 4u; l++) {
-          let m = 4u * (rowGroup0 + lid.y + i * WGY) + l;
+          let m = 4u * rowGroup0 + block_row(i, l, lid);
           if (m < params.M) {
             y[(n * MY + g * params.M + m) * params.HY * params.WY + outAt] = acc[(4u * i + l) * TN4 + j][l2];
           }

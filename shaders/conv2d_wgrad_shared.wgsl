@@ -130,13 +130,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let out = z * My * Q;
   for (var i = 0u; i < TM4; i++) {
     for (var l = 0u; l < 4u; l++) {
-      let m = row0 + 4u * (lid.y + i * WGY) + l;
+      let m = row0 + block_row(i, l, lid);
       if (m >= params.M) {
         continue;
       }
       for (var j = 0u; j < TN4; j++) {
         for (var l2 = 0u; l2 < 4u; l2++) {
-          let q = col0 + 4u * (lid.x + j * WGX) + l2;
+          let q = col0 + block_col(j, l2, lid);
           if (q < Q) {
             part[out + (g * params.M + m) * Q + q] = acc[(4u * i + l) * TN4 + j][l2];
           }

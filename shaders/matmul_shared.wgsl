@@ -101,17 +101,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       workgroupBarrier();
     }
   }
-  // acc[(4i + l)·TN4 + j] holds row 4·(row group i) + l against the 4 columns of column group j.
   let baseC = wid.z * params.M * params.N;
   for (var i = 0u; i < TM4; i++) {
     for (var l = 0u; l < 4u; l++) {
-      let r = blockRow + 4u * (lid.y + i * WGY) + l;
+      let r = blockRow + block_row(i, l, lid);
       if (r >= params.M) {
         continue;
       }
       for (var j = 0u; j < TN4; j++) {
         for (var l2 = 0u; l2 < 4u; l2++) {
-          let col = blockCol + 4u * (lid.x + j * WGX) + l2;
+          let col = blockCol + block_col(j, l2, lid);
           if (col < params.N) {
             c[baseC + r * params.N + col] = acc[(4u * i + l) * TN4 + j][l2] * params.alpha;
           }

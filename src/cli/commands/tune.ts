@@ -3,6 +3,7 @@
 // ~/.cache/ncl/), which `ncl train` reads; --clear empties the cache.
 import { Option, type Command } from 'commander';
 import { variantLabel } from '../../kernels/variant-names.ts';
+import { variantKey } from '../../runtime/tunable.ts';
 import { clearTuneCache, deviceAdapter, tuneCacheFile, type TunedClass } from '../../device.ts';
 import { readConfigFile, resolveTrainConfig } from '../../ncl/train/config.ts';
 import { tuneTrainingStep } from '../../ncl/train/tune-step.ts';
@@ -20,7 +21,7 @@ interface TuneCommandOptions {
 }
 
 function line(r: TunedClass): string {
-  const ms = (v: unknown) => r.candidates.find((c) => JSON.stringify(c.variant) === JSON.stringify(v))?.ms?.toFixed(2) ?? '-';
+  const ms = (v: unknown) => r.candidates.find((c) => variantKey(c.variant) === variantKey(v))?.ms?.toFixed(2) ?? '-';
   return `${r.family.padEnd(14)} ${r.cls.padEnd(44)} ${variantLabel(r.family, r.cls, r.chosen).padEnd(40)} ${ms(r.chosen).padStart(9)} ms  (default ${ms(r.default)} ms)`;
 }
 
@@ -56,7 +57,7 @@ export function registerTune(program: Command): void {
         console.log(JSON.stringify({ adapter: a.description, backend: a.backend, driver: a.driver, profile: rt.profile, cache, preset: config.preset, batchSize: config.batchSize, stepMs: result.stepMs, tuneMs: result.tuneMs, classes: result.rows }, null, 1));
         return;
       }
-      const changed = result.rows.filter((r) => JSON.stringify(r.chosen) !== JSON.stringify(r.default)).length;
+      const changed = result.rows.filter((r) => variantKey(r.chosen) !== variantKey(r.default)).length;
       console.log(`# ${result.rows.length} shape classes tuned in ${(result.tuneMs / 1000).toFixed(1)} s (${changed} differ from the default); written to ${cache}`);
     });
 }
