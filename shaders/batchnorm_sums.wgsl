@@ -27,11 +27,11 @@ const CENTER_G: bool = {{CENTER_G}};
 const MEAN: bool = {{MEAN}};
 const MASK: bool = {{MASK}};
 
-//! include workgroup_sum
+//! include {{SUM}} from workgroup_sum, subgroup_sum
 
 @compute @workgroup_size({{WG}})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, lane: Lane) {
+  let lid = lane.index;
   let w = flat_workgroup(wid, nwg);
   if (w >= params.C * params.pieces) {
     return;
@@ -57,7 +57,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       acc = vec2<f32>(acc.x + gi, fma(select(gi, xc, CENTER_G), xc, acc.y));
     }
   }
-  let total = workgroup_sum(lid, acc) * params.scale;
+  let total = workgroup_sum(lane, acc) * params.scale;
   if (lid == 0u) {
     out[p * params.C + c] = total.x;
     out[(params.pieces + p) * params.C + c] = total.y;

@@ -10,12 +10,13 @@ struct Params { count: u32, maxNorm: f32 }
 //! include workgroup_sum
 
 @compute @workgroup_size({{WG}})
-fn main(@builtin(local_invocation_index) lid: u32) {
+fn main(lane: Lane) {
+  let lid = lane.index;
   var acc = 0.0;
   for (var k = lid; k < params.count; k += {{WG}}u) {
     acc += partials[k];
   }
-  let total = workgroup_sum(lid, vec2<f32>(acc, 0.0)).x;
+  let total = workgroup_sum(lane, vec2<f32>(acc, 0.0)).x;
   if (lid == 0u) {
     let norm = sqrt(total);
     out[0] = min(1.0, params.maxNorm / (norm + 1e-6));

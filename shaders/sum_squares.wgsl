@@ -38,8 +38,8 @@ fn start(s: u32) -> u32 {
 }
 
 @compute @workgroup_size({{WG}})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, lane: Lane) {
+  let lid = lane.index;
   let w = flat_workgroup(wid, nwg);
   if (w >= start(7u)) {
     return;
@@ -58,7 +58,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       acc = fma(v, v, acc);
     }
   }
-  let total = workgroup_sum(lid, vec2<f32>(acc, 0.0));
+  let total = workgroup_sum(lane, vec2<f32>(acc, 0.0));
   if (lid == 0u) {
     partials[params.first + w] = total.x;
   }

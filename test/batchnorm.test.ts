@@ -12,6 +12,7 @@ import type { Arr } from '../src/check/reference.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
 import { moments, refNorm } from '../src/check/batchnorm-reference.ts';
 import { BATCHNORM_SUMS, BATCHNORM_SUMS_CANDIDATES } from '../src/kernels/batchnorm.ts';
+import { runtime } from '../src/runtime/context.ts';
 
 const random = rng(41);
 const FWD = { fwdAtol: 1e-5, fwdRtol: 1e-4 };
@@ -45,13 +46,22 @@ for (const shape of [
 // Every cut the tuner may choose on N·H·W = 2310 (three pieces of 1024 for 64×16, the last short;
 // one piece for the others), four pieces of 64 with a short last one, and 162 pieces of one value
 // (workgroups of one invocation), whose sum over pieces runs in two passes (reduce.wgsl's chunks).
+// The subgroup forms run where the adapter has subgroups (SwiftShader in the browser suite, with
+// subgroups of 4: several per workgroup); elsewhere they must be refused by name.
 for (const [variant, shape] of [
   ...BATCHNORM_SUMS_CANDIDATES.map((v) => [v, [2, 3, 33, 35]] as const),
   [{ wg: 64, per: 1 }, [2, 3, 9, 11]],
   [{ wg: 1, per: 1 }, [2, 2, 9, 9]],
+  [{ wg: 8, per: null, subgroups: true }, [3, 2, 9, 11]],
+  [{ wg: 1, per: 1, subgroups: true }, [2, 2, 9, 9]],
 ] as const) {
   test(`training mode ${JSON.stringify(shape)}, channel sums cut ${JSON.stringify(variant)}`, async () => {
     const C = shape[1];
+    if ('subgroups' in variant && !runtime().adapter.subgroups) {
+      const x = ncl.zeros([...shape]);
+      await BATCHNORM_SUMS.with(variant, async () => assert.throws(() => ncl.batchNorm2d(x, ncl.ones([C]), ncl.zeros([C]), { training: true }), /uses subgroup operations, which this adapter .* lacks/));
+      return;
+    }
     await BATCHNORM_SUMS.with(variant, () =>
       checkOp({
         name: `batchNorm2d train ${JSON.stringify(variant)}`,

@@ -4,7 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
 import { checkOp } from './helpers/gradcheck.ts';
-import { reduce } from '../src/check/reference.ts';
+import { reduce, type Arr } from '../src/check/reference.ts';
+import { REDUCE_ROWS } from '../src/kernels/reduce.ts';
 import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
 
 const random = rng(2);
@@ -53,6 +54,31 @@ for (const [shape, axes, keep] of cases) {
       ref: ([x]) => reduce(x!, axes, Math.max, -Infinity, keep),
     });
   });
+}
+
+// Workgroup reductions over the contiguous axis (the GPU profile's, and a small form that makes
+// several pieces of short rows): pieces with a short last one and a second pass over them, rows
+// merged from two axes, and rows too short for a workgroup (reduced by invocations). Forward
+// only: the gradients do not depend on how the forward reduced.
+for (const rows of [REDUCE_ROWS.defaults.gpu, { by: 'workgroup', wg: 64, per: 4 }] as const) {
+  for (const [shape, axes] of [
+    [[3, 1000], [1]],
+    [[2, 3, 700], [1, 2]],
+    [[9000], [0]],
+    [[7, 13], [1]],
+  ] as const) {
+    const label = `${JSON.stringify(shape)} over ${JSON.stringify(axes)}, rows by ${JSON.stringify(rows)}`;
+    for (const [name, gpu, ref] of [
+      ['sum', ncl.sum, (x: Arr) => reduce(x, [...axes], sumF, 0, false)],
+      ['max', ncl.max, (x: Arr) => reduce(x, [...axes], Math.max, -Infinity, false)],
+    ] as const) {
+      test(`${name} ${label}`, async () => {
+        const x = randomArr([...shape], random);
+        const got = await REDUCE_ROWS.with(rows, () => gpu(toTensor(x), [...axes]).data());
+        assertClose(got, ref(x).data, 1e-4, 1e-5, `${name} ${label}`);
+      });
+    }
+  }
 }
 
 test('sum of all elements of a long vector uses the two-pass reduction and matches float64', async () => {

@@ -55,6 +55,31 @@ test('a compile error points at the file and line the code came from', async () 
   }
 });
 
+test('an include chosen by a constant: the named file with it, every file it may name without (the tuning key)', () => {
+  const tree = /fn workgroup_sum\(lane: Lane/;
+  const both = expandedSource('batchnorm_sums');
+  assert.ok(both.text.includes('var<workgroup> tree') && both.text.includes('subgroupAdd'), 'both helpers hashed');
+  const chosen = expandedSource('batchnorm_sums', { SUM: 'workgroup_sum' });
+  assert.match(chosen.text, tree);
+  assert.not.match(chosen.text, /subgroupAdd/);
+  assert.equal(chosen.choosers, ['SUM']);
+  assert.is(chosen.text.split('\n').length, chosen.lines.length);
+  assert.throws(() => expandedSource('batchnorm_sums', { SUM: 'unary' }), /\{\{SUM\}\} must name one of workgroup_sum, subgroup_sum, got unary/);
+});
+
+test('a directive anywhere in a kernel moves to the top of its module, and errors keep their lines', async () => {
+  const rt = runtime();
+  const body = '@group(0) @binding(0) var<storage, read_write> o: array<f32>;\ndiagnostic(off, derivative_uniformity);\n@compute @workgroup_size(1)\nfn main() {\n  o[0] = no_such_name;\n}\n';
+  const k = rt.pipelines.compile('directive-test', 'kernel', body);
+  assert.ok(k.code.startsWith('diagnostic(off, derivative_uniformity);\n'), 'the directive leads the module');
+  try {
+    await rt.sync();
+    assert.unreachable('the compile error should surface');
+  } catch (e) {
+    assert.match((e as Error).message, /shaders\/kernel\.wgsl:5:\d+/);
+  }
+});
+
 test('with poisoning on, a buffer handed out holds NaN until a kernel writes it', async () => {
   const rt = runtime();
   const was = rt.pool.poison;

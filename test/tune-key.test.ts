@@ -38,10 +38,11 @@ async function pendingClasses(): Promise<PendingClass[]> {
   return pending;
 }
 
-/** The shaders every candidate of both profiles dispatches on the class's trial. */
+/** The shaders every candidate of both profiles that the adapter can run dispatches on the class's trial. */
 async function shadersDispatched(p: PendingClass): Promise<Set<string>> {
   const rt = runtime();
-  const candidates = new Map([...p.family.candidates('cpu', p.cls), ...p.family.candidates('gpu', p.cls)].map((v) => [variantKey(v), v]));
+  const runnable = [...p.family.candidates('cpu', p.cls), ...p.family.candidates('gpu', p.cls)].filter((v) => p.family.unavailable(v) === null);
+  const candidates = new Map(runnable.map((v) => [variantKey(v), v]));
   const trial = p.family.trial(p.problem);
   const files = new Set<string>();
   const stop = rt.observeDispatches((request) => files.add(request.kernel.file));

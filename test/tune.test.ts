@@ -13,6 +13,7 @@ import * as ncl from '../src/index.ts';
 import { matmul as refMatmul } from '../src/check/reference.ts';
 import { clearTuneCache, hasPending, startChoices, tunePending, variantRecord } from '../src/device.ts';
 import type { CacheStore } from '../src/platform/platform.ts';
+import { runtime } from '../src/runtime/context.ts';
 import { useCacheStore } from '../src/runtime/tune-cache.ts';
 import { fillKernel } from '../src/kernels/elementwise.ts';
 import { BATCHNORM_SUMS_CANDIDATES } from '../src/kernels/batchnorm.ts';
@@ -182,8 +183,18 @@ test("'all' times batch norm's channel-sum cuts for a class; the winner's statis
     y.dispose();
     return v;
   };
-  const { before, row } = await tuneOneClass(normed, 'batchnorm-sums', BATCHNORM_SUMS_CANDIDATES.length);
+  const { before, row } = await tuneOneClass(normed, 'batchnorm-sums', BATCHNORM_SUMS_CANDIDATES.filter((v) => !v.subgroups || runtime().adapter.subgroups).length);
   assertClose(await normed(), before, 1e-5, 1e-4, `batch norm with ${JSON.stringify(row.chosen)}`);
+});
+
+test('a recorded variant that needs subgroups is pinned where the adapter has them, refused by name where not', async () => {
+  const recorded = { 'batchnorm-sums': { 'n4 c4 hw64': { wg: 64, per: 16, subgroups: true } } };
+  try {
+    if (runtime().adapter.subgroups) startChoices('off', recorded);
+    else assert.throws(() => startChoices('off', recorded), /cannot run here: .*uses subgroup operations, which this adapter .* lacks/);
+  } finally {
+    startChoices('off');
+  }
 });
 
 test.run();

@@ -16,9 +16,11 @@ import * as ncl from '../index.ts';
 import { CONTRASTIVE_TILINGS } from '../kernels/contrastive.ts';
 import { CONV_TILINGS, convGeometry, type Conv2dOptions } from '../kernels/conv.ts';
 import { MATMUL_CANDIDATES, MATMUL_TILINGS, type MatmulTiling } from '../kernels/matmul.ts';
+import { REDUCE_ROWS } from '../kernels/reduce.ts';
+import { sumsVariantName } from '../kernels/variant-names.ts';
 import type { KernelProfile, Runtime } from '../runtime/runtime.ts';
 import { moments, refNorm } from './batchnorm-reference.ts';
-import { BATCHNORM_SUMS } from '../kernels/batchnorm.ts';
+import { BATCHNORM_SUMS, BATCHNORM_SUMS_CANDIDATES } from '../kernels/batchnorm.ts';
 import { contrastiveGradRef, contrastiveLossRef } from './contrastive-reference.ts';
 import { eachTap, refConv } from './conv-reference.ts';
 import { keptCpu } from './dropout-reference.ts';
@@ -27,7 +29,7 @@ import { adamwStepRef, sgdStepRef } from './optim-reference.ts';
 import { poolRef } from './patch-reference.ts';
 import { refPool } from './pool-reference.ts';
 import { closeness } from './compare.ts';
-import { arr, matmul as refMatmul, softmax as refSoftmax, type Arr } from './reference.ts';
+import { arr, matmul as refMatmul, reduce as refReduce, softmax as refSoftmax, type Arr } from './reference.ts';
 import { refBilinear, refNearest } from './resize-reference.ts';
 
 /** One compared output. */
@@ -164,24 +166,32 @@ const CHECKS: Check[] = [
     convCheck('2×20×13×11 → 270, 3×3 p1', p, [2, 20, 13, 11], [270, 20, 3, 3], { padding: 1 }),
     convCheck('stride 2, dilation 2, groups 2: 2×8×15×13 → 70', p, [2, 8, 15, 13], [70, 4, 3, 3], { stride: 2, padding: 2, dilation: 2, groups: 2 }),
   ]),
-  ...(['cpu', 'gpu'] as const).map((profile): Check => ({
+  // Every cut of the channel sums the tuner may choose where this adapter can run it (the
+  // subgroup forms need subgroups: adapterSummary says whether they ran); eval mode once.
+  ...BATCHNORM_SUMS_CANDIDATES.map((v): Check => ({
     family: 'batch norm',
-    run: () =>
-      BATCHNORM_SUMS.with(BATCHNORM_SUMS.defaults[profile], async () => {
-        const x = values([3, 20, 45, 37], 41, -2, 2); // 4995 values per channel: one piece (cpu), two of 4096 (gpu)
-        const w = values([20], 42, 0.5, 1.5);
-        const b = values([20], 43);
-        const runningMean = values([20], 44);
-        const runningVar = values([20], 45, 0.5, 2);
-        const m = moments(x);
-        const train = await ncl.batchNorm2d(dev(x), dev(w), dev(b), { training: true }).data();
-        const evalMode = await ncl.batchNorm2d(dev(x), dev(w), dev(b), { training: false, runningMean: dev(runningMean), runningVar: dev(runningVar) }).data();
-        return [
-          { name: `train 3×20×45×37 (batch statistics), ${profile} profile's channel sums`, got: train, want: refNorm(x, w, b, m.mean, m.variance).data, atol: 1e-4, rtol: 1e-4 },
-          { name: `eval 3×20×45×37 (running statistics), ${profile} profile`, got: evalMode, want: refNorm(x, w, b, runningMean.data, runningVar.data).data, atol: 1e-5, rtol: 1e-5 },
-        ];
-      }),
+    run: async () => {
+      if (BATCHNORM_SUMS.unavailable(v) !== null) return [];
+      const x = values([3, 20, 45, 37], 41, -2, 2); // 4995 values per channel: one piece, or two of 4096 (256 × 16), or five of 1024
+      const w = values([20], 42, 0.5, 1.5);
+      const b = values([20], 43);
+      const m = moments(x);
+      const train = await BATCHNORM_SUMS.with(v, () => ncl.batchNorm2d(dev(x), dev(w), dev(b), { training: true }).data());
+      return [{ name: `train 3×20×45×37 (batch statistics), channel sums ${sumsVariantName(v)}`, got: train, want: refNorm(x, w, b, m.mean, m.variance).data, atol: 1e-4, rtol: 1e-4 }];
+    },
   })),
+  {
+    family: 'batch norm',
+    run: async () => {
+      const x = values([3, 20, 45, 37], 41, -2, 2);
+      const w = values([20], 42, 0.5, 1.5);
+      const b = values([20], 43);
+      const runningMean = values([20], 44);
+      const runningVar = values([20], 45, 0.5, 2);
+      const evalMode = await ncl.batchNorm2d(dev(x), dev(w), dev(b), { training: false, runningMean: dev(runningMean), runningVar: dev(runningVar) }).data();
+      return [{ name: 'eval 3×20×45×37 (running statistics)', got: evalMode, want: refNorm(x, w, b, runningMean.data, runningVar.data).data, atol: 1e-5, rtol: 1e-5 }];
+    },
+  },
   {
     family: 'resize',
     run: async () => {
@@ -250,6 +260,22 @@ const CHECKS: Check[] = [
       ];
     },
   },
+  // Both ways of reducing the contiguous axis (the profiles' defaults): by invocation, and by
+  // workgroups over pieces with a second pass; the middle axis (B > 1) by invocation.
+  ...(['cpu', 'gpu'] as const).map((profile): Check => ({
+    family: 'reductions',
+    run: () =>
+      REDUCE_ROWS.with(REDUCE_ROWS.defaults[profile], async () => {
+        const x = values([3, 9001], 91);
+        const y = values([5, 700, 3], 92);
+        const add = (a: number, v: number) => a + v;
+        return [
+          { name: `sum over 9001 (last axis), ${profile} profile`, got: await ncl.sum(dev(x), 1).data(), want: refReduce(x, [1], add, 0).data, atol: 1e-4, rtol: 1e-5 },
+          { name: `max over 9001 (last axis), ${profile} profile`, got: await ncl.max(dev(x), 1).data(), want: refReduce(x, [1], Math.max, -Infinity).data, atol: 0, rtol: 0 },
+          { name: `sum over 700 (middle axis), ${profile} profile`, got: await ncl.sum(dev(y), 1).data(), want: refReduce(y, [1], add, 0).data, atol: 1e-4, rtol: 1e-5 },
+        ];
+      }),
+  })),
   {
     family: 'softmax',
     run: async () => {
@@ -355,12 +381,14 @@ export interface AdapterSummary {
   fallback: boolean;
   profile: string;
   loopIterationCap: number | null;
+  /** Whether kernels may use subgroup operations here (variants that need them are checked only then). */
+  subgroups: boolean;
   webgpu: string;
 }
 
 export function adapterSummary(rt: Runtime): AdapterSummary {
   const a = rt.adapter;
-  return { adapter: a.description, backend: a.backend, fallback: a.fallback, profile: rt.profile, loopIterationCap: a.loopIterationCap, webgpu: a.webgpuVersion };
+  return { adapter: a.description, backend: a.backend, fallback: a.fallback, profile: rt.profile, loopIterationCap: a.loopIterationCap, subgroups: a.subgroups, webgpu: a.webgpuVersion };
 }
 
 /** Largest |got − want|, and whether every element passes the tolerance rule (compare.ts). */

@@ -3,6 +3,7 @@
 // channel has several pieces, a sum over them in increasing order — so each variant
 // (BATCHNORM_SUMS) has one fixed order of accumulation; normalisation, its input gradient, the
 // weight and bias gradients, and the running-statistics update.
+import { runtime } from '../runtime/context.ts';
 import { Storage, formatShape, type Shape } from '../storage/storage.ts';
 import { fillKernel } from './elementwise.ts';
 import { itemKernel, kernel, launch } from './launch.ts';
@@ -32,25 +33,39 @@ export interface ChannelStats {
 
 /** How batchnorm_sums.wgsl cuts a channel's N·H·W values: workgroups of `wg` invocations, each
  *  invocation summing `per` values of its piece, or (`per` null) one piece per channel, as long as
- *  the loop budget allows, and no second pass. */
+ *  the loop budget allows, and no second pass. With `subgroups` the workgroup adds its
+ *  invocations' sums with subgroup operations (subgroup_sum.wgsl), else in a tree of barriers
+ *  (workgroup_sum.wgsl). */
 export interface SumsVariant {
   wg: number;
   per: number | null;
+  subgroups?: true;
 }
 
-/** The cuts `ncl tune` compares; each profile's default is among them. */
+/** The cuts `ncl tune` compares; each profile's default is among them. Those with `subgroups`
+ *  are timed only where the adapter has subgroup operations. */
 export const BATCHNORM_SUMS_CANDIDATES: readonly SumsVariant[] = [
   { wg: 8, per: null },
   { wg: 256, per: 16 },
   { wg: 64, per: null },
   { wg: 64, per: 16 },
   { wg: 64, per: 64 },
+  { wg: 256, per: 16, subgroups: true },
+  { wg: 64, per: 16, subgroups: true },
 ];
 
 const pow2 = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
 
-/** The channel sums' shader (it includes workgroup_sum). */
+/** The channel sums' shader, and the two ways it includes to sum a workgroup. */
 const SUMS_SHADER = 'batchnorm_sums';
+const TREE_SUM = 'workgroup_sum';
+const SUBGROUP_SUM = 'subgroup_sum';
+
+/** Why the open adapter cannot run a variant, or null when it can. */
+function unavailable(v: SumsVariant): string | null {
+  if (!v.subgroups || runtime().adapter.subgroups) return null;
+  return `the batch-norm sums variant ${JSON.stringify(v)} uses subgroup operations, which this adapter (${runtime().adapter.description}) lacks (it needs the subgroups feature and WGSL's subgroup_id)`;
+}
 
 /** Shape class: N, C and H·W rounded up to powers of two. CPU default: one piece per channel
  *  for a workgroup of 8 (llvmpipe's vector width; wider workgroups measured slower on the tiny
@@ -60,10 +75,11 @@ export const BATCHNORM_SUMS = new VariantFamily<SumsVariant, ChannelLayout>(
   { cpu: BATCHNORM_SUMS_CANDIDATES[0]!, gpu: BATCHNORM_SUMS_CANDIDATES[1]! },
   {
     name: 'batchnorm-sums',
-    // Beside its own: the sum over a channel's pieces.
+    // Beside its own and what it includes: the sum over a channel's pieces.
     files: [SUMS_SHADER, 'reduce'],
     classify: (l) => `n${pow2(l.N)} c${pow2(l.C)} hw${pow2(l.HW)}`,
     candidates: () => BATCHNORM_SUMS_CANDIDATES,
+    unavailable,
     describe: (l) => `channel sums of [${l.N}, ${l.C}, ${l.HW}]`,
     trial(l) {
       const x = fillKernel([l.N, l.C, l.HW], 0.5);
@@ -84,14 +100,23 @@ export const BATCHNORM_SUMS = new VariantFamily<SumsVariant, ChannelLayout>(
  *  given: one dispatch where a channel is one piece, else one more (or two) to sum the pieces. */
 export function channelSumsKernel(g: Storage, x: Storage, mean: Storage | null, centerG: boolean, l: ChannelLayout, scale: number, reluOut: Storage | null = null): Storage {
   const v = BATCHNORM_SUMS.current(l);
+  const why = unavailable(v);
+  if (why) throw new Error(why);
   const count = l.N * l.HW;
   const wanted = v.per ?? Math.ceil(count / v.wg);
   const per = Math.max(1, Math.min(wanted, loopBudget() - l.N - Math.log2(v.wg) - 1)); // the loop over images and the tree's count too
   const pieces = Math.ceil(count / (v.wg * per));
   const partial = Storage.empty([2, pieces, l.C]);
+  const flags = `${mean ? '' : ':zero-mean'}${centerG ? ':centered' : ''}${reluOut ? ':relu' : ''}`;
   launch({
     op: 'batchNorm2d-sums',
-    kernel: kernel(`batchNormSums${mean ? '' : ':zero-mean'}${centerG ? ':centered' : ''}${reluOut ? ':relu' : ''}[wg=${v.wg}]`, SUMS_SHADER, { CENTER_G: centerG, MEAN: !!mean, MASK: !!reluOut, WG: v.wg }),
+    kernel: kernel(`batchNormSums${flags}[wg=${v.wg}${v.subgroups ? ',subgroups' : ''}]`, SUMS_SHADER, {
+      CENTER_G: centerG,
+      MEAN: !!mean,
+      MASK: !!reluOut,
+      WG: v.wg,
+      SUM: v.subgroups ? SUBGROUP_SUM : TREE_SUM,
+    }),
     reads: [g, x, mean ?? x, reluOut ?? g],
     writes: [partial],
     uniforms: uniforms()

@@ -1,7 +1,11 @@
-// Sum and max over one axis range, as a reduction over the middle of an [A, R, B] view.
+// Sum and max over one axis range, as a reduction over the middle of an [A, R, B] view: one
+// invocation per output (reduce.wgsl), or, where the reduced axis is the contiguous one (B = 1)
+// and the profile's variant says so, workgroups reading each row's neighbouring addresses
+// together (reduce_rows.wgsl).
 import { Storage } from '../storage/storage.ts';
-import { itemKernel, launch } from './launch.ts';
+import { itemKernel, kernel, launch } from './launch.ts';
 import { uniforms } from './uniforms.ts';
+import { VariantFamily } from './variants.ts';
 
 /** Below this many outputs a long reduction is split into chunks and reduced twice. */
 const PARALLEL_TARGET = 8192;
@@ -9,17 +13,57 @@ const MIN_CHUNK = 64;
 
 export type ReduceOp = 'sum' | 'max';
 
+const SPECIALISED = { sum: { OP: 'sum', INIT: '0.0' }, max: { OP: 'max', INIT: '-3.4028234e38' } } as const;
+
+/** How a reduction over the contiguous axis (B = 1) runs: one invocation per output reading its
+ *  row in order (a CPU adapter's cache follows each invocation), or workgroups of `wg`
+ *  invocations, each folding every wg-th value of a piece of `wg`·`per` values and the workgroup
+ *  in a tree (a GPU reads each step's values in one coalesced access). Rows shorter than a
+ *  workgroup are reduced by invocations either way. */
+export type RowsVariant = { by: 'invocation' } | { by: 'workgroup'; wg: number; per: number };
+
+/** CPU: one invocation per output (barriers are costly on CPU adapters, bench/RESULTS.md). GPU:
+ *  workgroups of 256 over pieces of 4096 values — not measured on a GPU yet. */
+export const REDUCE_ROWS = new VariantFamily<RowsVariant>({ cpu: { by: 'invocation' }, gpu: { by: 'workgroup', wg: 256, per: 16 } });
+
 function pass(op: ReduceOp, x: Storage, A: number, R: number, B: number, nchunks: number, scale: number, shape: readonly number[]): Storage {
   const chunk = Math.ceil(R / nchunks);
   const out = Storage.empty(shape);
   launch({
     op: `${op}-reduce`,
-    kernel: itemKernel(`reduce:${op}`, 'reduce', { OP: op === 'sum' ? 'sum' : 'max', INIT: op === 'sum' ? '0.0' : '-3.4028234e38' }, 64),
+    kernel: itemKernel(`reduce:${op}`, 'reduce', SPECIALISED[op], 64),
     reads: [x],
     writes: [out],
     uniforms: uniforms().u32(A, R, B, chunk, nchunks).f32(scale).finish(),
     items: A * nchunks * B,
   });
+  return out;
+}
+
+/** One workgroup pass of reduce_rows.wgsl over pieces of `chunk` values of each row. */
+function rowsPass(op: ReduceOp, x: Storage, A: number, R: number, chunk: number, wg: number, scale: number, shape: readonly number[]): Storage {
+  const nchunks = Math.ceil(R / chunk);
+  const out = Storage.empty(shape);
+  launch({
+    op: `${op}-reduce-rows`,
+    kernel: kernel(`reduceRows:${op}[wg=${wg}]`, 'reduce_rows', { ...SPECIALISED[op], WG: wg }),
+    reads: [x],
+    writes: [out],
+    uniforms: uniforms().u32(A, R, chunk, nchunks).f32(scale).finish(),
+    workgroups: A * nchunks,
+  });
+  return out;
+}
+
+/** Rows of R values by workgroups: pieces of wg·per values, then, where a row has several, one
+ *  workgroup per row over its pieces (in increasing order, as every pass folds). */
+function reduceRows(op: ReduceOp, x: Storage, A: number, R: number, v: { wg: number; per: number }, outShape: readonly number[], scale: number): Storage {
+  const piece = v.wg * v.per;
+  if (R <= piece) return rowsPass(op, x, A, R, R, v.wg, scale, outShape);
+  const nchunks = Math.ceil(R / piece);
+  const partial = rowsPass(op, x, A, R, piece, v.wg, 1, [A, nchunks]);
+  const out = rowsPass(op, partial, A, nchunks, nchunks, v.wg, scale, outShape);
+  partial.dispose();
   return out;
 }
 
@@ -29,6 +73,8 @@ function pass(op: ReduceOp, x: Storage, A: number, R: number, B: number, nchunks
  */
 export function reduceKernel(op: ReduceOp, x: Storage, A: number, R: number, B: number, outShape: readonly number[], scale = 1): Storage {
   if (R === 0) throw new Error(`${op}: cannot reduce over an empty axis of ${x.describe()}`);
+  const rows = REDUCE_ROWS.current();
+  if (B === 1 && rows.by === 'workgroup' && R >= rows.wg) return reduceRows(op, x, A, R, rows, outShape, scale);
   const outputs = A * B;
   let nchunks = 1;
   if (outputs < PARALLEL_TARGET && R > 2 * MIN_CHUNK) {

@@ -22,6 +22,9 @@ export interface Tuning<T, P> {
   classify(problem: P): string;
   /** The variants timed for a class, the profile's default among them. */
   candidates(profile: KernelProfile, cls: string): readonly T[];
+  /** Why the open adapter cannot run a variant (one that needs an optional feature), or null;
+   *  such candidates are not timed. Absent: every variant runs everywhere. */
+  unavailable?(variant: T): string | null;
   describe(problem: P): string;
   /** Synthetic inputs for the problem; `run` records the family's kernel on them. */
   trial(problem: P): { run(): void; dispose(): void };
@@ -42,6 +45,7 @@ export class VariantFamily<T, P = never> {
       files: tuning.files,
       defaultFor: (profile) => defaults[profile],
       candidates: (profile, cls) => tuning.candidates(profile, cls),
+      unavailable: (variant) => tuning.unavailable?.(variant as T) ?? null,
       describe: (problem) => tuning.describe(problem as P),
       trial: (problem) => {
         const t = tuning.trial(problem as P);
@@ -57,6 +61,11 @@ export class VariantFamily<T, P = never> {
     if (this.forced) return this.forced;
     if (this.tuning && problem !== undefined) return choose(this.tuning.registered, this.tuning.spec.classify(problem), problem) as T;
     return this.defaults[runtime().profile];
+  }
+
+  /** Why the open adapter cannot run `variant`, or null when it can. */
+  unavailable(variant: T): string | null {
+    return this.tuning?.spec.unavailable?.(variant) ?? null;
   }
 
   /** Forces a variant; null returns to the run's choice or the profile's default. */

@@ -16,6 +16,9 @@ export interface AcquiredDevice {
   /** Loop iterations one shader invocation may run in all before the driver silently ends its
    *  loops (Mesa's gallivm drivers: llvmpipe, lavapipe, softpipe), or null where there is no cap. */
   loopIterationCap: number | null;
+  /** True when kernels may use subgroup operations: the device has the `subgroups` feature and
+   *  WGSL the `subgroup_id` language feature (each invocation's subgroup within its workgroup). */
+  subgroups: boolean;
   description: string;
   vendor: string;
   architecture: string;
@@ -55,6 +58,7 @@ export async function acquireDevice(choice: AdapterChoice = {}): Promise<Acquire
     device,
     backend,
     ...adapterTraits(`${info.description} ${info.device} ${info.architecture}`, (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true),
+    subgroups: device.features.has('subgroups') && gpu.wgslLanguageFeatures.has('subgroup_id'),
     description,
     vendor: info.vendor,
     architecture: info.architecture,

@@ -3,8 +3,11 @@
 // A kernel file may contain placeholders `{{NAME}}`; specialisation replaces each with a value
 // (workgroup size, tile shape, an expression, a flag). The pipeline cache is keyed by the final
 // WGSL text, so each specialisation compiles once. Every kernel is prefixed with shaders/common.wgsl.
-// A line `//! include NAME` is replaced by shaders/NAME.wgsl (helpers several kernels share); a
-// line map keeps compile errors pointing at the file and line the code came from.
+// A line `//! include NAME` is replaced by shaders/NAME.wgsl (helpers several kernels share), and
+// `//! include {{KEY}} from NAME, NAME…` by the one of those files that the constant KEY names
+// (helpers that differ in the WGSL extensions they need). Directives (`enable …;`,
+// `requires …;`), which WGSL wants before any declaration, move to the top of the kernel. A line
+// map keeps compile errors pointing at the file and line the code came from.
 import platform from '#platform';
 
 export type Constants = Record<string, string | number | boolean>;
@@ -38,31 +41,52 @@ export interface SourceLine {
 export interface ExpandedSource {
   text: string;
   lines: SourceLine[];
+  /** The constants that chose an included file (used up by the expansion). */
+  choosers: string[];
 }
 
-/** shaders/<file>.wgsl with its `//! include NAME` lines replaced by those files. */
-export function expandedSource(file: string, including: readonly string[] = []): ExpandedSource {
+const INCLUDE = /^\/\/! include (?:(\w+)|\{\{(\w+)\}\} from (\w+(?:, \w+)*))\s*$/;
+
+/** shaders/<file>.wgsl with its `//! include` lines replaced by those files. Without `constants`
+ *  an include chosen by a constant expands to every file it may name (the text the tuning cache
+ *  hashes); with them, to the one named. */
+export function expandedSource(file: string, constants?: Constants, including: readonly string[] = []): ExpandedSource {
   if (including.includes(file)) throw new Error(`shaders/${file}.wgsl includes itself (via ${including.join(' → ')})`);
   const parts: string[] = [];
   const lines: SourceLine[] = [];
+  const choosers: string[] = [];
   shaderSource(file)
     .split('\n')
     .forEach((text, i) => {
-      const include = /^\/\/! include (\w+)\s*$/.exec(text);
-      if (include) {
-        const inner = expandedSource(include[1]!, [...including, file]);
-        parts.push(inner.text.replace(/\n$/, ''));
-        lines.push(...inner.lines.slice(0, inner.text.endsWith('\n') ? -1 : undefined));
-      } else {
+      const include = INCLUDE.exec(text);
+      if (!include) {
         parts.push(text);
         lines.push({ file, line: i + 1 });
+        return;
+      }
+      const [, fixed, key, options] = include;
+      let names = [fixed!];
+      if (key) {
+        names = options!.split(', ');
+        if (constants) {
+          const chosen = constants[key];
+          if (typeof chosen !== 'string' || !names.includes(chosen)) throw new Error(`kernel ${file}.wgsl: {{${key}}} must name one of ${names.join(', ')}, got ${String(chosen)}`);
+          names = [chosen];
+          choosers.push(key);
+        }
+      }
+      for (const name of names) {
+        const inner = expandedSource(name, constants, [...including, file]);
+        parts.push(inner.text.replace(/\n$/, ''));
+        lines.push(...inner.lines.slice(0, inner.text.endsWith('\n') ? -1 : undefined));
+        choosers.push(...inner.choosers);
       }
     });
-  return { text: parts.join('\n'), lines };
+  return { text: parts.join('\n'), lines, choosers };
 }
 
 /** Replaces every `{{NAME}}` by its constant; a placeholder left without a value is an error. */
-export function specialise(file: string, source: string, constants: Constants): string {
+export function specialise(file: string, source: string, constants: Constants, choosers: readonly string[] = []): string {
   const used = new Set<string>();
   const out = source.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
     if (!(key in constants)) throw new Error(`kernel ${file}.wgsl: no value for placeholder {{${key}}}`);
@@ -71,10 +95,13 @@ export function specialise(file: string, source: string, constants: Constants): 
     return typeof v === 'number' && !Number.isInteger(v) ? v.toExponential() : String(v);
   });
   for (const key of Object.keys(constants)) {
-    if (!used.has(key)) throw new Error(`kernel ${file}.wgsl: constant ${key} has no placeholder`);
+    if (!used.has(key) && !choosers.includes(key)) throw new Error(`kernel ${file}.wgsl: constant ${key} has no placeholder`);
   }
   return out;
 }
+
+/** A WGSL directive, which must come before every declaration of a module. */
+const DIRECTIVE = /^\s*(enable|requires|diagnostic)\b[^;]*;\s*$/;
 
 export class KernelError extends Error {}
 
@@ -107,8 +134,8 @@ export class PipelineCache {
     const key = `${file}\u0000${name}\u0000${JSON.stringify(constants)}`;
     let k = this.byConstants.get(key);
     if (!k) {
-      const source = expandedSource(file);
-      k = this.compile(name, file, specialise(file, source.text, constants), source.lines);
+      const source = expandedSource(file, constants);
+      k = this.compile(name, file, specialise(file, source.text, constants, source.choosers), source.lines);
       this.byConstants.set(key, k);
     }
     return k;
@@ -116,8 +143,12 @@ export class PipelineCache {
 
   /** Compiles WGSL given as text (used for kernels built at run time and in tests). */
   compile(name: string, file: string, body: string, lines?: SourceLine[]): Kernel {
-    const code = this.prelude + body;
-    const lineMap = [...this.preludeLines, ...(lines ?? body.split('\n').map((_, i) => ({ file, line: i + 1 })))];
+    const bodyLines = body.split('\n');
+    const bodyMap = lines ?? bodyLines.map((_, i) => ({ file, line: i + 1 }));
+    // Directives first, then the prelude, then the body with each directive's line left empty.
+    const directives = bodyLines.flatMap((text, i) => (DIRECTIVE.test(text) ? [i] : []));
+    const code = [...directives.map((i) => bodyLines[i]!), this.prelude + bodyLines.map((text, i) => (directives.includes(i) ? '' : text)).join('\n')].join('\n');
+    const lineMap = [...directives.map((i) => bodyMap[i]!), ...this.preludeLines, ...bodyMap];
     const cached = this.cache.get(code);
     if (cached) return cached;
     const t0 = performance.now();

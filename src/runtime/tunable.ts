@@ -16,6 +16,8 @@ export interface Tunable {
   defaultFor(profile: KernelProfile): unknown;
   /** The variants timed for a shape class, the profile's default among them. */
   candidates(profile: KernelProfile, cls: string): readonly unknown[];
+  /** Why the open adapter cannot run a variant (one that needs an optional feature), or null. */
+  unavailable(variant: unknown): string | null;
   /** The problem in words (the tuner's table). */
   describe(problem: unknown): string;
   trial(problem: unknown): Trial;

@@ -72,7 +72,7 @@ async function tuneClass(family: Tunable, cls: string, problem: unknown, repeat:
   const trial = family.trial(problem);
   const candidates: CandidateTime[] = [];
   try {
-    for (const variant of family.candidates(profile, cls)) candidates.push({ variant, ...(await timeCandidate(() => trial.run(variant), repeat)) });
+    for (const variant of family.candidates(profile, cls).filter((v) => family.unavailable(v) === null)) candidates.push({ variant, ...(await timeCandidate(() => trial.run(variant), repeat)) });
   } finally {
     trial.dispose();
   }

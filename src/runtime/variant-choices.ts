@@ -94,6 +94,8 @@ export function startChoices(m: TuneMode, recorded: VariantRecord = {}): void {
     for (const [cls, v] of Object.entries(classes)) {
       const known = (['cpu', 'gpu'] as const).some((p) => family.candidates(p, cls).some((c) => variantKey(c) === variantKey(v)));
       if (!known) throw new Error(`the recorded ${name} variant ${JSON.stringify(v)} for shape class '${cls}' is not one this version of ncl has`);
+      const why = family.unavailable(v);
+      if (why) throw new Error(`a variant the run recorded cannot run here: ${why}`);
       set(pinned, name, cls, v);
     }
   }

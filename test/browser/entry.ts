@@ -45,7 +45,7 @@ function describe(e: unknown): string {
 async function main(): Promise<void> {
   // Poisoned buffers, as in the Node suite (NCL_POISON=1).
   const rt = await initDevice({ poisonBuffers: true });
-  await post({ type: 'adapter', description: rt.adapter.description, profile: rt.profile, loopIterationCap: rt.adapter.loopIterationCap, webgpu: rt.adapter.webgpuVersion });
+  await post({ type: 'adapter', description: rt.adapter.description, profile: rt.profile, loopIterationCap: rt.adapter.loopIterationCap, subgroups: rt.adapter.subgroups, webgpu: rt.adapter.webgpuVersion });
   // run.ts passes its file pattern, if any, as ?files=…
   const pattern = new RegExp(new URLSearchParams(location.search).get('files') ?? '');
   for (const [file, load] of Object.entries(FILES).filter(([f]) => pattern.test(f))) {

@@ -37,7 +37,7 @@ async function main(): Promise<number> {
     onEvent(event) {
       switch (event.type) {
         case 'adapter':
-          console.log(`browser adapter: ${String(event.description)} (${String(event.webgpu)}; profile ${String(event.profile)}, loop cap ${String(event.loopIterationCap ?? 'none')})`);
+          console.log(`browser adapter: ${String(event.description)} (${String(event.webgpu)}; profile ${String(event.profile)}, loop cap ${String(event.loopIterationCap ?? 'none')}, subgroups ${event.subgroups ? 'yes' : 'no'})`);
           break;
         case 'plan':
           planned = event.tests as Planned[];

@@ -18,6 +18,7 @@ export function deviceInfo(rt: Runtime): Record<string, unknown> {
     fallback: a.fallback,
     profile: rt.profile,
     loopIterationCap: a.loopIterationCap,
+    subgroups: a.subgroups,
     driver: a.driver,
     webgpu: a.webgpuVersion,
     node: process.version,
@@ -42,6 +43,7 @@ export function registerInfo(program: Command): void {
       console.log(`backend   ${String(info.backend)}${info.fallback ? ' (CPU fallback: numbers from it are not GPU numbers)' : ''}`);
       console.log(`profile   ${String(info.profile)} kernels`);
       console.log(`loops     ${info.loopIterationCap === null ? 'no cap' : `the driver ends a shader invocation's loops after ${String(info.loopIterationCap)} iterations (kernels split their work below that)`}`);
+      console.log(`subgroups ${info.subgroups ? 'used where a kernel variant has them (ncl tune times them)' : 'not available (needs the subgroups feature and WGSL subgroup_id)'}`);
       console.log(`driver    ${String(info.driver)}`);
       console.log(`webgpu    ${String(info.webgpu)} (Dawn for Node), node ${String(info.node)}`);
       console.log(`features  ${(info.features as string[]).join(', ') || 'none'}`);

@@ -16,7 +16,7 @@ function line(r: CheckResult): string {
 export function registerSelfcheck(program: Command): void {
   program
     .command('selfcheck')
-    .description('every kernel family against float64 CPU arithmetic on this adapter (matmul, conv, batch norm, resize, pooling, losses, softmax, dropout, gather, optimisers, patch pooling, fused contrastive)')
+    .description('every kernel family against float64 CPU arithmetic on this adapter (matmul, conv, batch norm, resize, pooling, losses, reductions, softmax, dropout, gather, optimisers, patch pooling, fused contrastive)')
     .option('--json', 'one JSON object: the adapter, every check with its error and tolerance')
     .option('--browser', 'run it in headless Chromium on SwiftShader (the WGSL→SPIR-V path) instead')
     .action(async (o: { json?: boolean; browser?: boolean }) => {
@@ -25,7 +25,7 @@ export function registerSelfcheck(program: Command): void {
       let adapter: AdapterSummary | null = null;
       const show = (a: AdapterSummary) => {
         adapter = a;
-        if (!o.json) console.log(`selfcheck on ${a.adapter} (${a.backend}${a.fallback ? ', CPU' : ''}; profile ${a.profile}; WebGPU ${a.webgpu})`);
+        if (!o.json) console.log(`selfcheck on ${a.adapter} (${a.backend}${a.fallback ? ', CPU' : ''}; profile ${a.profile}; WebGPU ${a.webgpu}; subgroups ${a.subgroups ? 'yes: their variants are checked' : 'no: their variants are not checked'})`);
       };
       const onResult = (r: CheckResult) => {
         results.push(r);

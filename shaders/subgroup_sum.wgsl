@@ -1,0 +1,31 @@
+// workgroup_sum.wgsl on subgroup operations (adapters with the `subgroups` feature and WGSL's
+// `subgroup_id`): each subgroup sums its invocations' values with subgroupAdd, its first active
+// invocation stores that sum at the subgroup's index, and after one barrier every invocation
+// adds the num_subgroups sums in increasing index. One barrier instead of log2({{WG}}); nothing
+// is assumed about which invocations share a subgroup or whether subgroups are full. The order
+// of additions inside subgroupAdd is the implementation's, fixed for a given adapter and
+// pipeline, so runs on one adapter agree; results differ from the tree's in the last bits.
+// Called by every invocation of the workgroup, in uniform control flow.
+enable subgroups;
+requires subgroup_id;
+
+struct Lane {
+  @builtin(local_invocation_index) index: u32,
+  @builtin(subgroup_id) subgroup: u32,
+  @builtin(num_subgroups) subgroups: u32,
+}
+
+var<workgroup> subgroup_sums: array<vec2<f32>, {{WG}}>;
+
+fn workgroup_sum(lane: Lane, v: vec2<f32>) -> vec2<f32> {
+  let own = subgroupAdd(v);
+  if (subgroupElect()) {
+    subgroup_sums[lane.subgroup] = own;
+  }
+  workgroupBarrier();
+  var total = vec2<f32>(0.0, 0.0);
+  for (var s = 0u; s < lane.subgroups; s++) {
+    total += subgroup_sums[s];
+  }
+  return total;
+}
