@@ -11,9 +11,10 @@
 // whose predicted time (4× the last, as the work is N²) would exceed what is left of it.
 // The fused kernel runs in both profiles' default tilings (the streaming kernels and the
 // flash-style ones), or with --tilings in every candidate. With tuning on (`NCL_TUNE` unset or
-// 'on', as for training) the matmul classes of the unfused path are tuned, or read from the tuning
-// cache, before anything is timed (bench/tuned.ts): the baseline and `matmulGflops` use ncl's tuned
-// matmul, and the unfused row says which variants ran.
+// 'on', as for training) the fused kernel's class and the matmul classes of the unfused path are
+// tuned, or read from the tuning cache, before anything is timed (bench/tuned.ts): one more fused
+// row times the tuned tiling (its `variant` names it), and the baseline and `matmulGflops` use
+// ncl's tuned matmul, the unfused row saying which variants ran.
 import { backward } from '../src/autograd/backward.ts';
 import { keep, noGrad, tidy } from '../src/autograd/scope.ts';
 import { Tensor } from '../src/autograd/tensor.ts';
@@ -150,7 +151,11 @@ async function measureN(n: number, options: ContrastiveBenchOptions, tf: { tf: T
   const labels = labelsFor(n);
   const z = Tensor.fromArray(data, [n, d], { requiresGrad: true });
   // A size the unfused path cannot run is left to its own row.
-  if (options.tune) await tuneClassesOf(`N=${n}: the unfused path's matmul`, () => nclStep(z, labels, false, true), (text) => report.note(text));
+  // The unfused path first: a size it cannot run leaves the fused kernel's class still tuned.
+  if (options.tune) {
+    await tuneClassesOf(`N=${n}: the unfused path's matmul`, () => nclStep(z, labels, false, true), (text) => report.note(text));
+    await tuneClassesOf(`N=${n}: the fused kernel`, () => nclStep(z, labels, true, true), (text) => report.note(text));
+  }
   const product = await report.attempt({ impl: 'matmul', pass: 'fwd', n, d }, () => timeKernels(() => matmulKernel({ a: z.storage, b: z.storage, transA: false, transB: true }).dispose(), options));
   const matmulGflops = product && (2 * n * n * d) / product.ms / 1e6;
   const rows: Measured[] = [];
@@ -164,6 +169,10 @@ async function measureN(n: number, options: ContrastiveBenchOptions, tf: { tf: T
     for (const withBackward of [false, true]) await measure('fused', withBackward ? 'fwd+bwd' : 'fwd', tilingName(tiling), () => timeNcl(() => nclStep(z, labels, true, withBackward), options));
   }
   CONTRASTIVE_TILINGS.force(null);
+  // The run's choice: the tuning cache's winner for this class (bench/tuned.ts).
+  if (options.tune) {
+    for (const withBackward of [false, true]) await measure('fused', withBackward ? 'fwd+bwd' : 'fwd', 'tuned', () => timeNcl(() => nclStep(z, labels, true, withBackward), options));
+  }
   await measure('unfused', 'fwd+bwd', null, () => timeNcl(() => nclStep(z, labels, false, true), options));
   z.zeroGrad();
   z.dispose();
@@ -263,7 +272,7 @@ export async function benchContrastive(options: ContrastiveBenchOptions): Promis
       tau: TAU,
       labels: 'two classes, every seventh row ignored',
       tiling: tilingName(CONTRASTIVE_TILINGS.current()),
-      unfusedMatmul: tuneDescription(options.tune),
+      tuned: tuneDescription(options.tune),
       maxStorageBindingMiB: limits.maxStorageBufferBindingSize / MIB,
       tfjs: 'version' in tf ? tf.version : null,
       timing: kernelTiming(),
