@@ -31,6 +31,7 @@ const FILES: Record<string, () => Promise<unknown>> = {
   'shape.test.ts': () => import('../shape.test.ts'),
   'softmax.test.ts': () => import('../softmax.test.ts'),
   'storage.test.ts': () => import('../storage.test.ts'),
+  'timing.test.ts': () => import('../timing.test.ts'),
   'tune.test.ts': () => import('../tune.test.ts'),
 };
 
