@@ -151,7 +151,7 @@ async function measureN(n: number, options: ContrastiveBenchOptions, tf: { tf: T
   const labels = labelsFor(n);
   const z = Tensor.fromArray(data, [n, d], { requiresGrad: true });
   // A size the unfused path cannot run is left to its own row.
-  // The unfused path first: a size it cannot run leaves the fused kernel's class still tuned.
+  // Each tuning notes its own failure (a size one path cannot run) and leaves the other's to go on.
   if (options.tune) {
     await tuneClassesOf(`N=${n}: the unfused path's matmul`, () => nclStep(z, labels, false, true), (text) => report.note(text));
     await tuneClassesOf(`N=${n}: the fused kernel`, () => nclStep(z, labels, true, true), (text) => report.note(text));

@@ -13,8 +13,10 @@
 // bound to another input).
 // Invocation lid sums, image by image in increasing n, every {{WG}}-th value of the piece's part
 // of the image from its own offset lid (neighbouring invocations read neighbouring addresses),
-// then the workgroup sums its invocations in a fixed tree. With one piece per channel `out` holds the result; with more, the caller sums
-// the pieces in increasing p (reduce.wgsl). Every statistic has one fixed order of accumulation.
+// then the workgroup adds its invocations' sums with the helper {{SUM}} names (workgroup_sum: a
+// fixed tree; subgroup_sum: subgroup operations). With one piece per channel `out` holds the
+// result; with more, the caller sums the pieces (reduceKernel). Every statistic has one fixed
+// order of accumulation on a given adapter.
 @group(0) @binding(0) var<storage, read> g: array<f32>;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> mean: array<f32>;

@@ -1,10 +1,12 @@
 // workgroup_sum.wgsl on subgroup operations (adapters with the `subgroups` feature and WGSL's
 // `subgroup_id`): each subgroup sums its invocations' values with subgroupAdd, its first active
 // invocation stores that sum at the subgroup's index, and after one barrier every invocation
-// adds the num_subgroups sums in increasing index. One barrier instead of log2({{WG}}); nothing
-// is assumed about which invocations share a subgroup or whether subgroups are full. The order
-// of additions inside subgroupAdd is the implementation's, fixed for a given adapter and
-// pipeline, so runs on one adapter agree; results differ from the tree's in the last bits.
+// adds the num_subgroups sums in increasing index. One barrier instead of the tree's
+// log2({{WG}}) + 1; the sum is right whichever invocations share a subgroup and whether or not
+// subgroups are full. The order of additions is not WGSL's to fix: it assumes that an adapter
+// groups a pipeline's invocations into subgroups the same way on every dispatch and adds inside
+// subgroupAdd in one order (so runs on one adapter agree); results differ from the tree's in the
+// last bits.
 // Called by every invocation of the workgroup, in uniform control flow.
 enable subgroups;
 requires subgroup_id;

@@ -190,8 +190,10 @@ test("'all' times batch norm's channel-sum cuts for a class; the winner's statis
 test('a recorded variant that needs subgroups is pinned where the adapter has them, refused by name where not', async () => {
   const recorded = { 'batchnorm-sums': { 'n4 c4 hw64': { wg: 64, per: 16, subgroups: true } } };
   try {
-    if (runtime().adapter.subgroups) startChoices('off', recorded);
-    else assert.throws(() => startChoices('off', recorded), /cannot run here: .*uses subgroup operations, which this adapter .* lacks/);
+    if (runtime().adapter.subgroups) {
+      startChoices('off', recorded);
+      assert.equal(variantRecord(), recorded);
+    } else assert.throws(() => startChoices('off', recorded), /cannot run here: .*uses subgroup operations, which this adapter .* lacks/);
   } finally {
     startChoices('off');
   }

@@ -1,14 +1,15 @@
-// Batch normalisation kernels (shaders/batchnorm*.wgsl): per-channel sums as a two-level tree —
-// one workgroup per piece of each channel's N·H·W values summing in a fixed tree, then, where a
-// channel has several pieces, a sum over them in increasing order — so each variant
-// (BATCHNORM_SUMS) has one fixed order of accumulation; normalisation, its input gradient, the
-// weight and bias gradients, and the running-statistics update.
+// Batch normalisation kernels (shaders/batchnorm*.wgsl): per-channel sums in two levels — one
+// workgroup per piece of each channel's N·H·W values (adding its invocations in a tree of
+// barriers or with subgroup operations), then, where a channel has several pieces, reduceKernel
+// over them — so each variant (BATCHNORM_SUMS) has one fixed order of accumulation on an adapter;
+// normalisation, its input gradient, the weight and bias gradients, and the running-statistics
+// update.
 import { runtime } from '../runtime/context.ts';
 import { Storage, formatShape, type Shape } from '../storage/storage.ts';
 import { fillKernel } from './elementwise.ts';
 import { itemKernel, kernel, launch } from './launch.ts';
 import { loopBudget } from './loop-budget.ts';
-import { reduceKernel } from './reduce.ts';
+import { REDUCE_SHADERS, reduceKernel } from './reduce.ts';
 import { uniforms } from './uniforms.ts';
 import { VariantFamily } from './variants.ts';
 
@@ -76,7 +77,7 @@ export const BATCHNORM_SUMS = new VariantFamily<SumsVariant, ChannelLayout>(
   {
     name: 'batchnorm-sums',
     // Beside its own and what it includes: the sum over a channel's pieces.
-    files: [SUMS_SHADER, 'reduce'],
+    files: [SUMS_SHADER, ...REDUCE_SHADERS],
     classify: (l) => `n${pow2(l.N)} c${pow2(l.C)} hw${pow2(l.HW)}`,
     candidates: () => BATCHNORM_SUMS_CANDIDATES,
     unavailable,
@@ -100,11 +101,12 @@ export const BATCHNORM_SUMS = new VariantFamily<SumsVariant, ChannelLayout>(
  *  given: one dispatch where a channel is one piece, else one more (or two) to sum the pieces. */
 export function channelSumsKernel(g: Storage, x: Storage, mean: Storage | null, centerG: boolean, l: ChannelLayout, scale: number, reluOut: Storage | null = null): Storage {
   const v = BATCHNORM_SUMS.current(l);
-  const why = unavailable(v);
-  if (why) throw new Error(why);
   const count = l.N * l.HW;
   const wanted = v.per ?? Math.ceil(count / v.wg);
-  const per = Math.max(1, Math.min(wanted, loopBudget() - l.N - Math.log2(v.wg) - 1)); // the loop over images and the tree's count too
+  // The loop budget also counts the loop over images and the workgroup's sum (the tree's levels,
+  // or one pass over the subgroups, at most one per invocation).
+  const sumLoop = v.subgroups ? v.wg : Math.log2(v.wg) + 1;
+  const per = Math.max(1, Math.min(wanted, loopBudget() - l.N - sumLoop));
   const pieces = Math.ceil(count / (v.wg * per));
   const partial = Storage.empty([2, pieces, l.C]);
   const flags = `${mean ? '' : ':zero-mean'}${centerG ? ':centered' : ''}${reluOut ? ':relu' : ''}`;

@@ -6,7 +6,7 @@ import { runtime } from '../runtime/context.ts';
 import { fillKernel } from './elementwise.ts';
 import { itemKernel, kernel, launch } from './launch.ts';
 import { loopBudget } from './loop-budget.ts';
-import { reduceKernel } from './reduce.ts';
+import { REDUCE_SHADERS, reduceKernel } from './reduce.ts';
 import { uniforms } from './uniforms.ts';
 import { VariantFamily } from './variants.ts';
 import type { DevicePlan } from './contrastive-device-plan.ts';
@@ -92,7 +92,7 @@ export const CONTRASTIVE_TILINGS = new VariantFamily<ContrastiveTiling, Contrast
   {
     name: 'contrastive',
     // Beside the kernels' own: the flash backward's sum of its splits' parts, and of its rounds.
-    files: [...Object.values(STREAM_SHADERS), ...Object.values(FLASH_SHADERS), 'reduce', 'binary'],
+    files: [...Object.values(STREAM_SHADERS), ...Object.values(FLASH_SHADERS), ...REDUCE_SHADERS, 'binary'],
     classify: ({ n, d4 }) => `n${pow2(n)} d${4 * d4}`,
     candidates: () => CONTRASTIVE_CANDIDATES,
     describe: ({ n, d4 }) => `${n} rows of ${4 * d4}, forward and backward`,

@@ -14,7 +14,7 @@ import { fillKernel } from './elementwise.ts';
 import { itemKernel, kernel, launch } from './launch.ts';
 import { matmulKernel } from './matmul.ts';
 import { checkLoopBudget, loopBudget } from './loop-budget.ts';
-import { reduceKernel } from './reduce.ts';
+import { REDUCE_SHADERS, reduceKernel } from './reduce.ts';
 import { gatherStrided } from './strided.ts';
 import { uniforms } from './uniforms.ts';
 import { VariantFamily } from './variants.ts';
@@ -169,7 +169,7 @@ const CONV_DEFAULTS: Record<'cpu' | 'gpu', ConvTilings> = {
 export const CONV_TILINGS = new VariantFamily<ConvTilings, ConvProblem>(CONV_DEFAULTS, {
   name: 'conv2d',
   // Beside the kernels' own: the sum of the weight gradient's chunks.
-  files: [...Object.values(CONV_SHADERS), 'reduce'],
+  files: [...Object.values(CONV_SHADERS), ...REDUCE_SHADERS],
   classify({ pass, g }) {
     const extra = `${g.dh > 1 || g.dw > 1 ? ' dilated' : ''}${g.groups > 1 ? ` g${g.groups}` : ''}`;
     return `${pass} k${g.KH}x${g.KW} s${g.sh}x${g.sw}${extra} cin${pow2(g.Cin)} cout${pow2(g.Cout)} px${pow2(g.N * g.Ho * g.Wo)}`;

@@ -19,7 +19,7 @@ import type { Constants } from '../runtime/pipelines.ts';
 import { binaryKernel, fillKernel } from './elementwise.ts';
 import { kernel, launch } from './launch.ts';
 import { loopBudget } from './loop-budget.ts';
-import { reduceKernel } from './reduce.ts';
+import { REDUCE_SHADERS, reduceKernel } from './reduce.ts';
 import { contiguousStrides, gatherStrided } from './strided.ts';
 import { uniforms } from './uniforms.ts';
 import { VariantFamily } from './variants.ts';
@@ -96,7 +96,7 @@ export const MATMUL_TILINGS = new VariantFamily<MatmulTiling, MatmulProblem>(
     name: 'matmul',
     // Beside the variants' own: the row-major copy of a transposed operand (vec4), the sum of
     // split-K's slices and of a loop budget's chunks.
-    files: [...Object.values(MATMUL_SHADERS), 'strided', 'reduce', 'binary'],
+    files: [...Object.values(MATMUL_SHADERS), 'strided', ...REDUCE_SHADERS, 'binary'],
     classify(p) {
       const { M, N, K, batch } = dims(p);
       const vec4 = K % 4 === 0 && N % 4 === 0;

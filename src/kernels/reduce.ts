@@ -13,6 +13,11 @@ const MIN_CHUNK = 64;
 
 export type ReduceOp = 'sum' | 'max';
 
+const BY_INVOCATION = 'reduce';
+const BY_WORKGROUP = 'reduce_rows';
+/** The shaders reduceKernel may dispatch: part of the tuning key of every family that calls it. */
+export const REDUCE_SHADERS = [BY_INVOCATION, BY_WORKGROUP] as const;
+
 const SPECIALISED = { sum: { OP: 'sum', INIT: '0.0' }, max: { OP: 'max', INIT: '-3.4028234e38' } } as const;
 
 /** How a reduction over the contiguous axis (B = 1) runs: one invocation per output reading its
@@ -31,7 +36,7 @@ function pass(op: ReduceOp, x: Storage, A: number, R: number, B: number, nchunks
   const out = Storage.empty(shape);
   launch({
     op: `${op}-reduce`,
-    kernel: itemKernel(`reduce:${op}`, 'reduce', SPECIALISED[op], 64),
+    kernel: itemKernel(`reduce:${op}`, BY_INVOCATION, SPECIALISED[op], 64),
     reads: [x],
     writes: [out],
     uniforms: uniforms().u32(A, R, B, chunk, nchunks).f32(scale).finish(),
@@ -46,7 +51,7 @@ function rowsPass(op: ReduceOp, x: Storage, A: number, R: number, chunk: number,
   const out = Storage.empty(shape);
   launch({
     op: `${op}-reduce-rows`,
-    kernel: kernel(`reduceRows:${op}[wg=${wg}]`, 'reduce_rows', { ...SPECIALISED[op], WG: wg }),
+    kernel: kernel(`reduceRows:${op}[wg=${wg}]`, BY_WORKGROUP, { ...SPECIALISED[op], WG: wg }),
     reads: [x],
     writes: [out],
     uniforms: uniforms().u32(A, R, chunk, nchunks).f32(scale).finish(),
@@ -56,7 +61,7 @@ function rowsPass(op: ReduceOp, x: Storage, A: number, R: number, chunk: number,
 }
 
 /** Rows of R values by workgroups: pieces of wg·per values, then, where a row has several, one
- *  workgroup per row over its pieces (in increasing order, as every pass folds). */
+ *  workgroup per row over its pieces; the order of accumulation is fixed by R, wg and per. */
 function reduceRows(op: ReduceOp, x: Storage, A: number, R: number, v: { wg: number; per: number }, outShape: readonly number[], scale: number): Storage {
   const piece = v.wg * v.per;
   if (R <= piece) return rowsPass(op, x, A, R, R, v.wg, scale, outShape);
@@ -69,7 +74,8 @@ function reduceRows(op: ReduceOp, x: Storage, A: number, R: number, v: { wg: num
 
 /**
  * Reduces x viewed as [A, R, B] over R into an [A, B] tensor (as `outShape`), multiplied by `scale`.
- * Order of accumulation is fixed: each chunk in increasing r, then the chunks in increasing order.
+ * Order of accumulation is fixed by the shape and the variant: by invocation, each chunk in
+ * increasing r, then the chunks in increasing order; by workgroup, as reduce_rows.wgsl says.
  */
 export function reduceKernel(op: ReduceOp, x: Storage, A: number, R: number, B: number, outShape: readonly number[], scale = 1): Storage {
   if (R === 0) throw new Error(`${op}: cannot reduce over an empty axis of ${x.describe()}`);

@@ -45,7 +45,7 @@ export class VariantFamily<T, P = never> {
       files: tuning.files,
       defaultFor: (profile) => defaults[profile],
       candidates: (profile, cls) => tuning.candidates(profile, cls),
-      unavailable: (variant) => tuning.unavailable?.(variant as T) ?? null,
+      unavailable: (variant) => this.unavailable(variant as T),
       describe: (problem) => tuning.describe(problem as P),
       trial: (problem) => {
         const t = tuning.trial(problem as P);
@@ -56,8 +56,16 @@ export class VariantFamily<T, P = never> {
     this.tuning = { spec: tuning, registered };
   }
 
-  /** The variant in force on the open device, for `problem` where the family is tuned. */
+  /** The variant in force on the open device, for `problem` where the family is tuned; an error
+   *  where the adapter cannot run it (forced, pinned by a checkpoint, or cached elsewhere). */
   current(problem?: P): T {
+    const v = this.inForce(problem);
+    const why = this.unavailable(v);
+    if (why) throw new Error(why);
+    return v;
+  }
+
+  private inForce(problem?: P): T {
     if (this.forced) return this.forced;
     if (this.tuning && problem !== undefined) return choose(this.tuning.registered, this.tuning.spec.classify(problem), problem) as T;
     return this.defaults[runtime().profile];

@@ -6,8 +6,8 @@
 // A line `//! include NAME` is replaced by shaders/NAME.wgsl (helpers several kernels share), and
 // `//! include {{KEY}} from NAME, NAME…` by the one of those files that the constant KEY names
 // (helpers that differ in the WGSL extensions they need). Directives (`enable …;`,
-// `requires …;`), which WGSL wants before any declaration, move to the top of the kernel. A line
-// map keeps compile errors pointing at the file and line the code came from.
+// `requires …;`, `diagnostic(…);`), which WGSL wants before any declaration, move to the top of
+// the kernel. A line map keeps compile errors pointing at the file and line the code came from.
 import platform from '#platform';
 
 export type Constants = Record<string, string | number | boolean>;

@@ -53,8 +53,13 @@ export async function timeAlone(rt: Runtime, record: () => void): Promise<Timed>
   encoder.copyBufferToBuffer(t.resolved, 0, t.staging, 0, 16);
   rt.device.queue.submit([encoder.finish()]);
   await t.staging.mapAsync(GPUMapMode.READ);
-  const [begin, end] = new BigUint64Array(t.staging.getMappedRange().slice(0));
-  t.staging.unmap();
+  let times: BigUint64Array;
+  try {
+    times = new BigUint64Array(t.staging.getMappedRange().slice(0));
+  } finally {
+    t.staging.unmap(); // shared by every call: never left mapped
+  }
+  const [begin, end] = [times[0]!, times[1]!];
   // Nanoseconds; an implementation may report end < begin when the counter is reset: no GPU time.
-  return { hostMs, gpuMs: end! >= begin! ? Number(end! - begin!) / 1e6 : null };
+  return { hostMs, gpuMs: end >= begin ? Number(end - begin) / 1e6 : null };
 }
