@@ -42,7 +42,7 @@ done
 
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv > "$out/gpu.csv" 2>&1
 # The adapter as ncl sees it: features (timestamp-query, subgroups), limits, the kernel profile.
-timeout 30 "${ncl[@]}" info --json > "$out/info.json" 2>&1
+timeout 30 "${ncl[@]}" info --json > "$out/info.json" 2> "$out/info.log"
 for name in "${names[@]}"; do
   start=$SECONDS
   # shellcheck disable=SC2086 # the environment and the arguments are words
