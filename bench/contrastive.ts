@@ -150,7 +150,6 @@ async function measureN(n: number, options: ContrastiveBenchOptions, tf: { tf: T
   const data = embeddings(n, d);
   const labels = labelsFor(n);
   const z = Tensor.fromArray(data, [n, d], { requiresGrad: true });
-  // A size the unfused path cannot run is left to its own row.
   // Each tuning notes its own failure (a size one path cannot run) and leaves the other's to go on.
   if (options.tune) {
     await tuneClassesOf(`N=${n}: the unfused path's matmul`, () => nclStep(z, labels, false, true), (text) => report.note(text));
