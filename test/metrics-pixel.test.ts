@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rng } from '../src/common/rng.ts';
 import { MetricsAccumulator } from '../src/metrics/accumulator.ts';
-import { EvaluationWithBaselines } from '../src/metrics/baselines.ts';
+import { centrePrior, EvaluationWithBaselines } from '../src/metrics/baselines.ts';
 import { pixelMetrics } from '../src/metrics/pixel.ts';
 import { auc } from '../src/metrics/ranking.ts';
 import { resizeBilinear } from '../src/metrics/resize.ts';
@@ -159,6 +159,25 @@ test('trivial baselines: all-tampered F1 = 2A/(1+A), all-authentic F1 = 0', () =
   close(s.allAuthentic.pixel.accuracy, 0.75);
   close(s.allAuthentic.imageLevel.accuracy, 0.5);
   close(s.model.pixel.f1, 1);
+});
+
+test('centre prior: 1 − √(u² + v²)/√2 per pixel centre; the central block scores AUC 1, a corner pixel its ties', () => {
+  const prior = centrePrior(mask(4, 4, new Array(16).fill(0)));
+  // pixel (1, 1): u = v = −¼ → ¾; (0, 0): u = v = −¾ → ¼; (1, 0): u = −¼, v = −¾ → 1 − √(10/16)/√2
+  close(prior.data[5]!, 0.75, 1e-7);
+  close(prior.data[0]!, 0.25, 1e-7);
+  close(prior.data[1]!, 1 - Math.sqrt(10 / 16) / Math.SQRT2, 1e-7);
+  assert.equal([...prior.data], [...prior.data].reverse(), 'symmetric about the centre');
+  const centre = new EvaluationWithBaselines();
+  centre.add({ prediction: map(4, 4, new Array(16).fill(0)), mask: mask(4, 4, [0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0]) });
+  close(centre.summarise().centrePrior.pixel.auc, 1);
+  close(centre.summarise().centrePrior.pixel.f1, 1, 1e-9); // the four central pixels are the only ones above ½
+  const corner = new EvaluationWithBaselines();
+  corner.add({ prediction: map(4, 4, new Array(16).fill(0)), mask: mask(4, 4, [1, ...new Array(15).fill(0)]) });
+  // the corner ties with the three other corners and is below the 12 other pixels: (3 · ½) / 15
+  close(corner.summarise().centrePrior.pixel.auc, 0.1);
+  // a 2×1 image: both pixel centres at u = ±½, v = 0 → 1 − ½/√2
+  close(centrePrior(mask(2, 1, [0, 0])).data[0]!, 1 - 0.5 / Math.SQRT2, 1e-7);
 });
 
 test.run();

@@ -12,7 +12,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createImage, createMask } from '../src/data/image.ts';
 import { EvaluationWithBaselines } from '../src/metrics/baselines.ts';
-import { writeReport, type ReportSample } from '../src/ncl/report/report.ts';
+import { reportWarnings, writeReport, type ReportSample } from '../src/ncl/report/report.ts';
 import type { LogRecord } from '../src/ncl/train/log.ts';
 import { findChromium } from '../src/platform/chromium.ts';
 import { tempDir } from './helpers/data-fixtures.ts';
@@ -51,10 +51,23 @@ function run(predict: (mask: Uint8Array) => Float32Array, withHead = false) {
   const separation = (step: number) => ({ t: { tampered: 10, authentic: 30, cosine: { tampered: 0.9, authentic: 0.8, cross: 0.9 - 0.2 * step }, con: 6 - step / 2, collapse: 6.2, minimum: 4 } });
   for (const step of [2, 4]) {
     const scores = { pixelF1: 0.1 * step, pixelF1Best: null, pixelAUC: 0.5 + 0.05 * step, pixelIoU: null, imageAUC: null, imageAcc: null };
-    log.push({ type: 'eval', step, perturbation: 'none', images: 3, tampered: 2, authenticSkipped: 1, ...scores, baselineAllTamperedF1: null, baselineAllTamperedAUC: null, baselineAllAuthenticF1: null, unreadable: 0, ...(withHead ? { separation: separation(step) } : {}) });
+    log.push({ type: 'eval', step, perturbation: 'none', images: 3, tampered: 2, authenticSkipped: 1, ...scores, baselineAllTamperedF1: null, baselineAllTamperedAUC: null, baselineAllAuthenticF1: null, baselineCentrePriorF1: null, baselineCentrePriorF1Best: null, baselineCentrePriorAUC: null, unreadable: 0, ...(withHead ? { separation: separation(step) } : {}) });
   }
   return { title: 'report test', notes: ['synthetic'], log, evaluation: { ...evaluation.summarise(), perturbation: 'none', skipped: [], ...(withHead ? { separation: separation(4) } : {}) }, samples };
 }
+
+test('warnings state the actual distance to the baseline they name', () => {
+  const { evaluation, samples } = run((m) => new Float32Array(m.length).fill(0.1));
+  const warnings = reportWarnings(evaluation, samples);
+  // no pixel above ½: F1 0, against all-tampered's 2A/(1 + A) with A = 12·14/32² on both tampered images
+  const a = (12 * 14) / 1024;
+  assert.ok(warnings.some((w) => w.includes(`Pixel F1 at 0.5 (0.0000) is ${((2 * a) / (1 + a)).toFixed(4)} below`)), warnings.join('\n'));
+  const prior = evaluation.centrePrior.pixel.auc!;
+  assert.ok(prior > 0.5, 'the squares lie near the centre');
+  assert.ok(warnings.some((w) => w.includes(`Pixel AUC (0.5000) is ${(prior - 0.5).toFixed(4)} below that of the centre prior`)), warnings.join('\n'));
+  const good = run((m) => Float32Array.from(m, (v) => (v ? 0.9 : 0.1)));
+  assert.equal(reportWarnings(good.evaluation, good.samples), []);
+});
 
 const name = 'the rendered page: sections, image rows with scores, charts, warnings only for a degenerate run';
 if (!chromium && !process.env.CI) test.skip(`${name} (skipped: no chromium on the PATH)`, () => {});
@@ -66,7 +79,7 @@ else {
     try {
       const good = (m: Uint8Array) => Float32Array.from(m, (v) => (v ? 0.9 : 0.1));
       const cases = [
-        ['degenerate', run((m) => new Float32Array(m.length).fill(0.5)), 2, false],
+        ['degenerate', run((m) => new Float32Array(m.length).fill(0.5)), 3, false],
         ['good', run(good), 0, false],
         ['one head', run(good, true), 0, true],
       ] as const;

@@ -72,6 +72,9 @@ export interface EvalJson {
   baselineAllTamperedF1: number | null;
   baselineAllTamperedAUC: number | null;
   baselineAllAuthenticF1: number | null;
+  baselineCentrePriorF1: number | null;
+  baselineCentrePriorF1Best: number | null;
+  baselineCentrePriorAUC: number | null;
   unreadable: number;
   /** Patch separation per head (docs/method.md §5), when measured. */
   separation?: Partial<Record<Branch, HeadSeparation>>;
@@ -93,6 +96,9 @@ export function evalJson(r: EvaluationResult): EvalJson {
     baselineAllTamperedF1: r.allTampered.pixel.f1,
     baselineAllTamperedAUC: r.allTampered.pixel.auc,
     baselineAllAuthenticF1: r.allAuthentic.pixel.f1,
+    baselineCentrePriorF1: r.centrePrior.pixel.f1,
+    baselineCentrePriorF1Best: r.centrePrior.pixel.bestF1,
+    baselineCentrePriorAUC: r.centrePrior.pixel.auc,
     unreadable: r.skipped.length,
     ...(r.separation ? { separation: r.separation } : {}),
   };

@@ -1,6 +1,7 @@
-// Low-level statistics of each 8×8 patch of an image (patches on the JPEG grid), the inputs of the
-// shortcut probe: a detector that sees only these cannot know what was manipulated, only whether a
-// patch is smoother, noisier, less blocky or differently coloured than the rest.
+// Low-level statistics of each 8×8 patch of an image (patches on the JPEG grid) and its position,
+// the inputs of the shortcut probe: a detector that sees only these cannot know what was
+// manipulated, only whether a patch is smoother, noisier, less blocky or differently coloured than
+// the rest, or where in the image it lies (a set that puts its forgeries in the middle).
 import type { Mask, RgbImage } from '../../src/data/image.ts';
 
 export const PATCH = 8;
@@ -26,6 +27,8 @@ function residual(g: Float64Array, w: number, h: number): Float64Array {
  * mean squared step across the patch's right and bottom grid lines over that between adjacent pixels
  * inside it (> 0 where 8×8 block boundaries stand out). Then the same six minus their medians over
  * the image, so that a patch can stand out from its own image (e.g. a spliced region's noise).
+ * Last, the patch centre's offsets u, v from the image centre (in half-widths and half-heights)
+ * and its distance √(u² + v²), which a linear model needs to find a centre bias.
  */
 export function patchFeatures(image: RgbImage): Float64Array[] {
   const { width: w, height: h } = image;
@@ -58,7 +61,15 @@ export function patchFeatures(image: RgbImage): Float64Array[] {
       out.push(Float64Array.of(sum / n, rg / n, bg / n, Math.log(sumSq / n - (sum / n) ** 2 + 1), Math.log(rSq / n - (rSum / n) ** 2 + 1e-3), blockiness));
     }
   }
-  return withImageContrast(out);
+  return withImageContrast(out).map((f, k) => withPosition(f, k, w, h));
+}
+
+/** Appends the position of patch k (row-major over the patch grid) in an image of w×h. */
+function withPosition(features: Float64Array, k: number, w: number, h: number): Float64Array {
+  const cols = Math.floor(w / PATCH);
+  const u = (((k % cols) + 0.5) * PATCH) / (w / 2) - 1;
+  const v = ((Math.floor(k / cols) + 0.5) * PATCH) / (h / 2) - 1;
+  return Float64Array.from([...features, u, v, Math.hypot(u, v)]);
 }
 
 /** Appends to each patch's statistics their differences from the image's medians of them. */

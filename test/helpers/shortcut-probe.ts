@@ -73,6 +73,8 @@ export interface ProbeResult {
   /** The probe's pixel F1 on its own training list at the same threshold, and the all-tampered one there. */
   trainF1: number;
   trainAllTamperedF1: number;
+  /** The centre prior's mean per-image pixel AUC on the test list (src/metrics/baselines.ts). */
+  centrePriorAUC: number;
 }
 
 export async function runShortcutProbe(lists: { train: string; val: string; test: string }): Promise<ProbeResult> {
@@ -85,5 +87,5 @@ export async function runShortcutProbe(lists: { train: string; val: string; test
   for (const i of await loadList(lists.test)) evaluation.add({ prediction: binary(probabilityMap(model, i), threshold), mask: i.mask });
   const s = evaluation.summarise();
   // at threshold −1 every pixel is predicted tampered: the all-tampered baseline on train
-  return { probeF1: s.model.pixel.f1 ?? 0, allTamperedF1: s.allTampered.pixel.f1 ?? 0, threshold, trainF1: meanF1(trainMaps, train, threshold), trainAllTamperedF1: meanF1(trainMaps, train, -1) };
+  return { probeF1: s.model.pixel.f1 ?? 0, allTamperedF1: s.allTampered.pixel.f1 ?? 0, threshold, trainF1: meanF1(trainMaps, train, threshold), trainAllTamperedF1: meanF1(trainMaps, train, -1), centrePriorAUC: s.centrePrior.pixel.auc ?? 0.5 };
 }

@@ -63,6 +63,7 @@ export function registerData(program: Command): void {
     if (result.model) columns.model = result.model;
     columns['all-tampered'] = result.allTampered;
     columns['all-authentic'] = result.allAuthentic;
+    columns['centre-prior'] = result.centrePrior;
     process.stdout.write(`${formatSummaries(columns)}\n`);
     if (result.skipped > 0) process.stdout.write(`skipped ${result.skipped} unreadable sample(s)\n`);
   });

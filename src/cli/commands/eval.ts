@@ -57,7 +57,7 @@ export function registerEval(program: Command): void {
       process.stdout.write(`${JSON.stringify({ checkpoint: o.checkpoint, data: o.data, ...evalJson(clean), ...(o.robustness ? { robustness: perturbed.map(evalJson) } : {}) })}\n`);
       return;
     }
-    process.stdout.write(`${formatSummaries({ model: clean.model, 'all tampered': clean.allTampered, 'all authentic': clean.allAuthentic })}\n`);
+    process.stdout.write(`${formatSummaries({ model: clean.model, 'all tampered': clean.allTampered, 'all authentic': clean.allAuthentic, 'centre prior': clean.centrePrior })}\n`);
     if (clean.separation && Object.keys(clean.separation).length > 0) process.stdout.write(`patch separation (docs/method.md §5): ${formatSeparation(clean.separation)}\n`);
     for (const s of clean.skipped) process.stdout.write(`unreadable, skipped: ${s.image}: ${s.reason}\n`);
     for (const r of perturbed) {

@@ -37,7 +37,8 @@ async function cameraCrop(photo: Photo, size: number, rng: Rng, maxAngle = 0): P
   return { image: await jpegRoundTrip(crop, quality), quality };
 }
 
-export async function composeImage(kind: ManipulationKind, photo: Photo, donor: Photo | null, size: number, rng: Rng): Promise<ComposedImage> {
+/** `ring`: where the region's centre lies (blob.ts); drawn from `rng` unless given. */
+export async function composeImage(kind: ManipulationKind, photo: Photo, donor: Photo | null, size: number, rng: Rng, ring?: number): Promise<ComposedImage> {
   const camera = await cameraCrop(photo, size, rng);
   const original = camera.image;
   const params: Record<string, unknown> = { cameraQuality: camera.quality };
@@ -47,12 +48,12 @@ export async function composeImage(kind: ManipulationKind, photo: Photo, donor: 
   const targetArea = rng.uniform(AREA_RANGE[0], AREA_RANGE[1]);
   const pixels = targetArea * size * size;
   let result: { image: RgbImage; mask: Mask; params: object };
-  if (kind === 'copy-move') result = copyMove(original, pixels, rng);
-  else if (kind === 'removal') result = removal(original, pixels, rng);
+  if (kind === 'copy-move') result = copyMove(original, pixels, rng, ring);
+  else if (kind === 'removal') result = removal(original, pixels, rng, ring);
   else {
     if (!donor) throw new Error('splice needs a donor photo');
     const donorCrop = await cameraCrop(donor, size, rng, Math.PI / 9);
-    result = splice(original, donorCrop.image, pixels, rng);
+    result = splice(original, donorCrop.image, pixels, rng, ring);
     Object.assign(params, { donor: donor.name, donorCameraQuality: donorCrop.quality });
   }
   return { original, composite: quantise(result.image), mask: result.mask, kind, targetArea, params: { ...params, ...result.params } };

@@ -13,9 +13,10 @@ export interface CopyMoveParams {
   angleDegrees: number;
 }
 
-export function copyMove(base: RgbImage, targetArea: number, rng: Rng): { image: RgbImage; mask: Mask; params: CopyMoveParams } {
+/** `ring`: where the destination's centre lies (blob.ts). */
+export function copyMove(base: RgbImage, targetArea: number, rng: Rng, ring?: number): { image: RgbImage; mask: Mask; params: CopyMoveParams } {
   const { width, height } = base;
-  const { shape, mask } = randomBlob(rng, width, height, targetArea);
+  const { shape, mask } = randomBlob(rng, width, height, targetArea, ring);
   const scale = rng.uniform(0.8, 1.25);
   const angle = rng.uniform(-Math.PI / 6, Math.PI / 6);
   // the source region has reach / scale; keep it inside the image and away from the destination

@@ -4,7 +4,8 @@
 //   OUT/meta.json                                       options, photo split, per-image record
 // The splits are by source photo (splits.ts): the images of a split (and their splice donors) come
 // only from photos no other split uses. Within a split, a share of the images is left authentic and
-// the rest is divided equally among copy-move, splice and removal. Image i of a split draws all its
+// the rest is divided equally among copy-move, splice and removal, and the regions' places are
+// stratified from the middle to the borders (splits.ts). Image i of a split draws all its other
 // randomness from Rng.fromSeed(seed, split, i), so the same options give the same bytes.
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { Rng } from '../../common/rng.ts';
 import { composeImage, type ManipulationKind } from './compose.ts';
 import { BUILTIN_PHOTOS_DIR, listPhotoFiles, loadPhotos, type Photo } from './photos.ts';
 import { drawPostProcessing, postProcess, type PostProcessing } from './postprocess.ts';
-import { kindSchedule, minimumCount, splitCounts, splitPhotos, SPLITS, type SplitName } from './splits.ts';
+import { kindSchedule, minimumCount, placementSchedule, splitCounts, splitPhotos, SPLITS, type SplitName } from './splits.ts';
 
 export interface SynthOptions {
   out: string;
@@ -108,8 +109,9 @@ export async function generateSyntheticSet(options: SynthOptions): Promise<Synth
   for (const [splitIndex, name] of SPLITS.entries()) {
     const photos = split[name];
     const kinds = kindSchedule(name, counts[name], settings.authenticShare, Rng.fromSeed(settings.seed, splitIndex, 0xffffffff));
+    const rings = placementSchedule(counts[name], Rng.fromSeed(settings.seed, splitIndex, 0xfffffffe));
     for (let i = 0; i < counts[name]; i++) {
-      const record = await generateOne(options.out, name, i, kinds[i]!, photos, settings.size, Rng.fromSeed(settings.seed, splitIndex, i));
+      const record = await generateOne(options.out, name, i, kinds[i]!, photos, settings.size, Rng.fromSeed(settings.seed, splitIndex, i), rings[i]!);
       records.push(record);
       lists[name].push([record.image, record.kind === 'authentic' ? 'Negative' : record.mask]);
       options.onProgress?.(records.length, settings.count);
@@ -125,10 +127,10 @@ export async function generateSyntheticSet(options: SynthOptions): Promise<Synth
   return { out: options.out, records, photos, byKind: summariseKinds(records) };
 }
 
-async function generateOne(out: string, split: SplitName, index: number, kind: ManipulationKind, photos: Photo[], size: number, rng: Rng): Promise<SynthRecord> {
+async function generateOne(out: string, split: SplitName, index: number, kind: ManipulationKind, photos: Photo[], size: number, rng: Rng, ring: number): Promise<SynthRecord> {
   const photo = rng.pick(photos);
   const donor = kind === 'splice' ? rng.pick(photos.filter((p) => p !== photo)) : null;
-  const composed = await composeImage(kind, photo, donor, size, rng);
+  const composed = await composeImage(kind, photo, donor, size, rng, ring);
   const post = drawPostProcessing(rng);
   const final = await postProcess(composed.composite, post, rng);
   const name = `${String(index).padStart(5, '0')}.png`;

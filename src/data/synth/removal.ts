@@ -97,8 +97,9 @@ function surroundingGrain(image: RgbImage, region: Mask): number {
   return diffs[diffs.length >> 1]! / (0.6745 * Math.SQRT2);
 }
 
-export function removal(base: RgbImage, targetArea: number, rng: Rng): { image: RgbImage; mask: Mask; params: RemovalParams } {
-  const { shape, mask } = randomBlob(rng, base.width, base.height, targetArea);
+/** `ring`: where the region's centre lies (blob.ts). */
+export function removal(base: RgbImage, targetArea: number, rng: Rng, ring?: number): { image: RgbImage; mask: Mask; params: RemovalParams } {
+  const { shape, mask } = randomBlob(rng, base.width, base.height, targetArea, ring);
   const exemplar = rng.chance(0.5) ? exemplarFill(base, mask, rng) : null;
   if (exemplar) return { image: exemplar, mask, params: { fill: 'exemplar' } };
   const filled = fillFromSurroundings(base, mask, 2 * blobReach(shape));

@@ -25,10 +25,10 @@ function featherWeights(blob: Mask, sigma: number): Float32Array {
   return alpha;
 }
 
-/** `donor`: a crop of another photo, the size of `base`. */
-export function splice(base: RgbImage, donor: RgbImage, targetArea: number, rng: Rng): { image: RgbImage; mask: Mask; params: SpliceParams } {
+/** `donor`: a crop of another photo, the size of `base`; `ring`: where the region's centre lies (blob.ts). */
+export function splice(base: RgbImage, donor: RgbImage, targetArea: number, rng: Rng, ring?: number): { image: RgbImage; mask: Mask; params: SpliceParams } {
   const { width, height } = base;
-  const { mask: blob } = randomBlob(rng, width, height, targetArea);
+  const { mask: blob } = randomBlob(rng, width, height, targetArea, ring);
   const colourMatch = rng.uniform(0.5, 1);
   const matched = matchColour(donor, base, blob, colourMatch);
   const featherSigma = rng.uniform(0.5, 2);

@@ -1,5 +1,5 @@
 // How the synthetic set is divided: source photos into train / val / test (no photo in two
-// splits), image counts per split, and the kinds of the images of each split.
+// splits), image counts per split, the kinds of the images of each split and where their regions lie.
 import { Rng } from '../../common/rng.ts';
 import { MANIPULATIONS, type ManipulationKind } from './compose.ts';
 
@@ -48,4 +48,13 @@ export function kindSchedule(split: SplitName, n: number, authenticShare: number
   const kinds: ManipulationKind[] = [];
   for (let i = 0; i < n; i++) kinds.push(i < nAuthentic ? 'authentic' : MANIPULATIONS[(i - nAuthentic) % MANIPULATIONS.length]!);
   return rng.shuffle(kinds);
+}
+
+/**
+ * Where the regions of a split's n images lie: stratified values of the ring q of blob.ts, one in
+ * each of [k/n, (k+1)/n), shuffled, so a split's regions are spread from the middle to the borders
+ * as a uniform placement spreads them on average.
+ */
+export function placementSchedule(n: number, rng: Rng): number[] {
+  return rng.shuffle(Array.from({ length: n }, (_, k) => (k + rng.uniform(0, 1)) / n));
 }

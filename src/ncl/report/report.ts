@@ -1,5 +1,5 @@
 // report.html: one static file with warnings a reader must not miss (near-constant predictions, a
-// model within noise of the all-tampered baseline), the held-out metrics next to the trivial
+// model within noise of the all-tampered baseline or the centre prior), the held-out metrics next to the trivial
 // baselines, how far each head separates tampered from authentic patches (docs/method.md §5), the
 // loss terms (L_con against its collapse value and minimum), learning rate and validation scores
 // per step (inline SVG), and a grid
@@ -72,18 +72,22 @@ export async function collectSamples(net: NclNetwork, listing: DatasetListing, t
   return samples;
 }
 
-/** What a reader must not miss: predictions that barely vary, or a model no better than calling
- *  every pixel tampered (within 0.02 pixel F1). */
+/** What a reader must not miss: predictions that barely vary, a pixel F1 less than 0.02 above
+ *  marking every pixel tampered, or a pixel AUC no better than the centre prior's (a map that
+ *  never looks at the image). Each warning states the actual difference. */
 export function reportWarnings(e: EvaluationResult, samples: ReportSample[]): string[] {
   const warnings: string[] = [];
-  const all = samples.flatMap((s) => Array.from(s.prediction.data));
-  if (all.length > 0) {
-    const [lo, hi] = [Math.min(...all), Math.max(...all)];
-    if (hi - lo < 0.05) warnings.push(`The predictions are nearly constant: every probability of the sample images lies in [${lo.toFixed(3)}, ${hi.toFixed(3)}]. The model has not learnt to localise anything.`);
+  let [lo, hi] = [Infinity, -Infinity];
+  for (const s of samples) for (const v of s.prediction.data) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  if (hi >= lo && hi - lo < 0.05) warnings.push(`The predictions are nearly constant: every probability of the sample images lies in [${lo.toFixed(3)}, ${hi.toFixed(3)}]. The model has not learnt to localise anything.`);
+  const gap = (model: number, baseline: number) => (model >= baseline ? `only ${(model - baseline).toFixed(4)} above` : `${(baseline - model).toFixed(4)} below`);
+  const [f1, allTampered] = [e.model.pixel.f1, e.allTampered.pixel.f1];
+  if (f1 !== null && allTampered !== null && f1 < allTampered + 0.02) {
+    warnings.push(`Pixel F1 at 0.5 (${f1.toFixed(4)}) is ${gap(f1, allTampered)} that of marking every pixel tampered (${allTampered.toFixed(4)}): no better than the trivial baseline.`);
   }
-  const [model, baseline] = [e.model.pixel.f1, e.allTampered.pixel.f1];
-  if (model !== null && baseline !== null && model < baseline + 0.02) {
-    warnings.push(`Pixel F1 at 0.5 (${model.toFixed(4)}) is within 0.02 of marking every pixel tampered (${baseline.toFixed(4)}): no better than the trivial baseline.`);
+  const [auc, prior] = [e.model.pixel.auc, e.centrePrior.pixel.auc];
+  if (auc !== null && prior !== null && auc < prior + 0.02) {
+    warnings.push(`Pixel AUC (${auc.toFixed(4)}) is ${gap(auc, prior)} that of the centre prior (${prior.toFixed(4)}), the same map for every image: the model may have learnt where the forgeries of this data sit rather than what they look like.`);
   }
   return warnings;
 }
@@ -121,7 +125,7 @@ function trainingCharts(log: LogRecord[]): string {
 }
 
 function metricsTable(e: EvaluationResult): string {
-  const columns: Array<[string, MetricsSummary]> = [['model', e.model], ['all tampered', e.allTampered], ['all authentic', e.allAuthentic]];
+  const columns: Array<[string, MetricsSummary]> = [['model', e.model], ['all tampered', e.allTampered], ['all authentic', e.allAuthentic], ['centre prior', e.centrePrior]];
   const rows: Array<[string, (s: MetricsSummary) => number | null]> = [
     ['pixel F1 @ 0.5', (s) => s.pixel.f1],
     ['pixel best-threshold F1', (s) => s.pixel.bestF1],
