@@ -48,7 +48,7 @@ function embeddings(n: number, d: number): Float32Array {
   const z = Float32Array.from({ length: n * d }, (_, i) => Math.sin(i * 12.9898 + 1.3));
   for (let i = 0; i < n; i++) {
     const row = z.subarray(i * d, (i + 1) * d);
-    const norm = Math.hypot(...row);
+    const norm = Math.sqrt(row.reduce((s, v) => s + v * v, 0));
     row.forEach((v, k) => (row[k] = v / norm));
   }
   return z;

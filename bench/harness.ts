@@ -10,6 +10,7 @@ import { runtime } from '../src/runtime/context.ts';
 import { timeAlone, type Timed } from '../src/runtime/timing.ts';
 import { watchChoices, type Choice } from '../src/runtime/variant-choices.ts';
 import { describeChoices } from './choices.ts';
+import { maxOf, minOf } from '../src/common/extent.ts';
 
 export interface BenchOptions {
   warmup: number;
@@ -75,7 +76,7 @@ export function clocks(samples: readonly Timed[]): Pick<Timing, 'ms' | 'min' | '
   const host = samples.map((t) => t.hostMs);
   const gpu = samples.every((t) => t.gpuMs !== null) ? samples.map((t) => t.gpuMs!) : null;
   const primary = gpu ?? host;
-  return { ms: median(primary), min: Math.min(...primary), max: Math.max(...primary), gpuMs: gpu && median(gpu), hostMs: median(host) };
+  return { ms: median(primary), min: minOf(primary), max: maxOf(primary), gpuMs: gpu && median(gpu), hostMs: median(host) };
 }
 
 /** Times `run` (which records work on ncl's device, or does anything async) to completion, by the

@@ -53,6 +53,23 @@ test('ncl demo trains the steps asked for instead of filling its time budget', a
   }
 });
 
+for (const imageSize of [256, 512]) {
+  test(`ncl demo at ${imageSize} px images ends with its report (no per-pixel array spread into a call)`, async () => {
+    await device();
+    const { dir, cleanup } = await tempDir(`demo-${imageSize}`);
+    try {
+      const config = { model: { inputSize: 64 }, batchSize: 2, steps: 1 };
+      const result = await runDemo({ out: dir, minutes: 1, seed: 3, images: 5, imageSize, config, progress: false, log: () => {} });
+      assert.is(result.steps, 1);
+      const html = readFileSync(join(dir, 'report.html'), 'utf8');
+      assert.match(html, /<td>pixel F1 @ 0\.5<\/td>/);
+      assert.ok((html.match(/<img src="data:image\/png;base64,/g) ?? []).length >= 4, 'sample rows at full size');
+    } finally {
+      await cleanup();
+    }
+  });
+}
+
 test('too few images is an error naming --images', async () => {
   await device();
   const error = await runDemo({ out: '/nonexistent/demo', minutes: 1, seed: 0, images: 4, config: {}, progress: false, log: () => {} }).then(

@@ -1,6 +1,7 @@
 // Float64 CPU reference of the contrastive loss (docs/method.md §5), straight from the definition,
 // and of its analytic gradient (§6), written pair by pair with no class-sum shortcut. Anchor
 // weights a_i (default 1) weigh each kept anchor's ℓ_i; they are normalised over the kept anchors.
+import { maxOf } from '../common/extent.ts';
 
 /** L_con = Σ_kept a_i ℓ_i / Σ_kept a_i for z (N×D, row-major) and labels (−1 = ignore). */
 export function contrastiveLossRef(z: Float64Array, labels: readonly number[], d: number, tau: number, anchorWeights?: readonly number[]): number {
@@ -23,7 +24,7 @@ export function contrastiveLossRef(z: Float64Array, labels: readonly number[], d
       if (labels[j] === labels[i]) positives.push(s(i, j));
     }
     if (positives.length === 0) continue;
-    const m = Math.max(...others);
+    const m = maxOf(others);
     const lse = m + Math.log(others.reduce((a, v) => a + Math.exp(v - m), 0));
     total += a(i) * (lse - positives.reduce((acc, v) => acc + v, 0) / positives.length);
     kept += a(i);

@@ -1,6 +1,7 @@
 // Float64 pixel-wise softmax cross-entropy (class weights, ignored label) and BCE with logits, for
 // the tests and `ncl selfcheck`.
 import { arr, type Arr } from './reference.ts';
+import { maxOf } from '../common/extent.ts';
 
 export function refCrossEntropy(z: Arr, t: Arr, weights: number[] | null, ignore: number | null): Arr {
   const [N, C] = z.shape as [number, number];
@@ -12,7 +13,7 @@ export function refCrossEntropy(z: Arr, t: Arr, weights: number[] | null, ignore
       const y = t.data[n * HW + p]!;
       if (y === ignore || y < 0 || y >= C) continue;
       const zs = Array.from({ length: C }, (_, c) => z.data[(n * C + c) * HW + p]!);
-      const m = Math.max(...zs);
+      const m = maxOf(zs);
       const lse = m + Math.log(zs.reduce((s, v) => s + Math.exp(v - m), 0));
       const w = weights ? weights[y]! : 1;
       num += w * (lse - zs[y]!);

@@ -1,6 +1,7 @@
 // Float64 max and average pooling, for the tests and `ncl selfcheck`.
 import type { PoolOptions } from '../index.ts';
 import { arr, type Arr } from './reference.ts';
+import { maxOf } from '../common/extent.ts';
 
 export const pair = (v: number | readonly [number, number]) => (typeof v === 'number' ? [v, v] : [v[0], v[1]]) as [number, number];
 
@@ -19,7 +20,7 @@ export function refPool(x: Arr, o: PoolOptions, max: boolean): Arr {
         for (let r = oy * SH - PH; r < oy * SH - PH + KH; r++)
           for (let c = ox * SW - PW; c < ox * SW - PW + KW; c++) if (r >= 0 && r < H && c >= 0 && c < W) vals.push(x.data[(p * H + r) * W + c]!);
         const sum = vals.reduce((a, b) => a + b, 0);
-        y.data[(p * HO + oy) * WO + ox] = max ? Math.max(...vals) : sum / ((o.countIncludePad ?? true) ? KH * KW : vals.length);
+        y.data[(p * HO + oy) * WO + ox] = max ? maxOf(vals) : sum / ((o.countIncludePad ?? true) ? KH * KW : vals.length);
       }
   return y;
 }

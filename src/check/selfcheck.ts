@@ -31,6 +31,7 @@ import { refPool } from './pool-reference.ts';
 import { closeness } from './compare.ts';
 import { arr, matmul as refMatmul, reduce as refReduce, softmax as refSoftmax, type Arr } from './reference.ts';
 import { refBilinear, refNearest } from './resize-reference.ts';
+import { maxOf } from '../common/extent.ts';
 
 /** One compared output. */
 export interface Part {
@@ -139,7 +140,7 @@ function contrastiveCheck(profile: KernelProfile): Check {
         const z = values([n, d], 31);
         for (let i = 0; i < n; i++) {
           const row = z.data.subarray(i * d, (i + 1) * d);
-          const norm = Math.hypot(...row);
+          const norm = Math.sqrt(row.reduce((s, v) => s + v * v, 0));
           row.forEach((v, k) => (row[k] = Math.fround(v / norm)));
         }
         const labels = Array.from({ length: n }, (_, i) => (i % 9 === 4 ? -1 : i % 3));
@@ -246,7 +247,7 @@ const CHECKS: Check[] = [
           const y = t.data[n * hw + p]!;
           if (y < 0) continue;
           const zs = [0, 1, 2].map((c) => z.data[(n * 3 + c) * hw + p]!);
-          const m = Math.max(...zs);
+          const m = maxOf(zs);
           const e = zs.map((v) => Math.exp(v - m));
           const s = e.reduce((a, v) => a + v, 0);
           for (let c = 0; c < 3; c++) dz.data[(n * 3 + c) * hw + p] = (weights[y]! * (e[c]! / s - (c === y ? 1 : 0))) / wsum;

@@ -8,6 +8,7 @@ import { readImage, readMaskChannels } from './image-io.ts';
 import { maskArea } from './image.ts';
 import { binariseMask, nonBinaryFraction, type MaskRule } from './mask.ts';
 import type { Sample } from './readers/sample.ts';
+import { maxOf, minOf } from '../common/extent.ts';
 
 export interface Problem {
   file: string;
@@ -60,7 +61,7 @@ export async function checkDataset(path: string, options: CheckOptions = {}): Pr
     options.onProgress?.(i + 1, listing.samples.length);
   }
   if (areas.length > 0) {
-    report.tamperedArea = { mean: areas.reduce((a, b) => a + b, 0) / areas.length, min: Math.min(...areas), max: Math.max(...areas) };
+    report.tamperedArea = { mean: areas.reduce((a, b) => a + b, 0) / areas.length, min: minOf(areas), max: maxOf(areas) };
   }
   return report;
 }

@@ -16,6 +16,7 @@ import type { Mask, ProbabilityMap } from '../data/image.ts';
 import { pixelMetrics, type PixelMetrics } from './pixel.ts';
 import { auc } from './ranking.ts';
 import { resizeBilinear } from './resize.ts';
+import { maxOf } from '../common/extent.ts';
 
 export interface ImageInput {
   prediction: ProbabilityMap;
@@ -141,10 +142,4 @@ function imageLevelSummary(records: ImageRecord[], threshold: number): ImageLeve
     tampered: tp + fn,
     authentic: fp + tn,
   };
-}
-
-function maxOf(values: Float32Array): number {
-  let m = -Infinity;
-  for (const v of values) if (v > m) m = v;
-  return m;
 }

@@ -1,5 +1,6 @@
 // A metrics summary as a plain-text table: the model next to the trivial baselines.
 import type { MetricsSummary } from './accumulator.ts';
+import { maxOf } from '../common/extent.ts';
 
 const num = (v: number | null) => (v === null ? '—' : v.toFixed(4));
 
@@ -18,8 +19,8 @@ export function formatSummaries(columns: Record<string, MetricsSummary>): string
     ['image accuracy@0.5', (s) => num(s.imageLevel.accuracy)],
     ['image F1@0.5', (s) => num(s.imageLevel.f1)],
   ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  const col = Math.max(12, ...names.map((n) => n.length));
+  const width = maxOf(rows.map(([label]) => label.length));
+  const col = Math.max(12, maxOf(names.map((n) => n.length)));
   const lines = [`${''.padEnd(width)}  ${names.map((n) => n.padStart(col)).join('  ')}`];
   for (const [label, get] of rows) lines.push(`${label.padEnd(width)}  ${names.map((n) => get(columns[n]!).padStart(col)).join('  ')}`);
   const first = columns[names[0]!]!;

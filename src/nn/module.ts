@@ -34,13 +34,13 @@ export abstract class Module {
   /** Parameters in registration order, depth first, with dotted names. */
   namedParameters(prefix = ''): Array<[string, Tensor]> {
     const out: Array<[string, Tensor]> = [...this.ownParams].map(([n, t]) => [prefix + n, t]);
-    for (const [n, c] of this.children) out.push(...c.namedParameters(`${prefix}${n}.`));
+    for (const [n, c] of this.children) for (const entry of c.namedParameters(`${prefix}${n}.`)) out.push(entry);
     return out;
   }
 
   namedBuffers(prefix = ''): Array<[string, Tensor]> {
     const out: Array<[string, Tensor]> = [...this.ownBuffers].map(([n, t]) => [prefix + n, t]);
-    for (const [n, c] of this.children) out.push(...c.namedBuffers(`${prefix}${n}.`));
+    for (const [n, c] of this.children) for (const entry of c.namedBuffers(`${prefix}${n}.`)) out.push(entry);
     return out;
   }
 

@@ -78,8 +78,8 @@ export function expandedSource(file: string, constants?: Constants, including: r
       for (const name of names) {
         const inner = expandedSource(name, constants, [...including, file]);
         parts.push(inner.text.replace(/\n$/, ''));
-        lines.push(...inner.lines.slice(0, inner.text.endsWith('\n') ? -1 : undefined));
-        choosers.push(...inner.choosers);
+        for (const line of inner.lines.slice(0, inner.text.endsWith('\n') ? -1 : undefined)) lines.push(line);
+        for (const chooser of inner.choosers) choosers.push(chooser);
       }
     });
   return { text: parts.join('\n'), lines, choosers };

@@ -29,7 +29,7 @@ async function listInputs(inputs: string[]): Promise<string[]> {
     }
     const names = (await readdir(input)).filter((n) => IMAGE_EXTENSIONS.includes(extname(n).toLowerCase())).sort();
     if (names.length === 0) throw new Error(`no images in ${input} (extensions ${IMAGE_EXTENSIONS.join(' ')})`);
-    files.push(...names.map((n) => join(input, n)));
+    for (const n of names) files.push(join(input, n));
   }
   return files;
 }

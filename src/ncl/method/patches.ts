@@ -17,6 +17,7 @@ import type { Rng } from '../../common/rng.ts';
 import { RowIndex } from '../../autograd/ops/gather.ts';
 import { DEFAULT_NCL_OPTIONS, type AnchorBalance } from './options.ts';
 import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED } from './patch-pool.ts';
+import { minOf } from '../../common/extent.ts';
 
 export interface PatchSampleOptions {
   /** Budget per batch (default: DEFAULT_NCL_OPTIONS.maxPatches). */
@@ -79,6 +80,6 @@ function budgetCounts([authentic, tampered, contour]: number[][], maxPatches: nu
 function equalCounts(byKind: number[][], maxPatches: number, contourCap: number): number[] {
   const inUse = [PATCH_AUTHENTIC, PATCH_TAMPERED, ...(contourCap > 0 ? [PATCH_CONTOUR] : [])].filter((k) => byKind[k]!.length > 0);
   if (inUse.length === 0) return [0, 0, 0];
-  const each = Math.min(Math.floor(maxPatches / inUse.length), ...inUse.map((k) => byKind[k]!.length), ...(contourCap > 0 && inUse.includes(PATCH_CONTOUR) ? [contourCap] : []));
+  const each = minOf([Math.floor(maxPatches / inUse.length), ...inUse.map((k) => byKind[k]!.length), ...(contourCap > 0 && inUse.includes(PATCH_CONTOUR) ? [contourCap] : [])]);
   return [0, 1, 2].map((k) => (inUse.includes(k) ? each : 0));
 }

@@ -1,6 +1,7 @@
 // A small line chart as inline SVG: one polyline per series over a shared x axis, y from 0 (or the
 // minimum, if negative) to the maximum, with ticks and gridlines on both axes and a legend; a
 // series with `markers` (e.g. evaluations every few steps) is drawn as dots on its line.
+import { maxOf, minOf } from '../../common/extent.ts';
 
 export interface Series {
   name: string;
@@ -28,8 +29,8 @@ const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').rep
 export function lineChart(title: string, series: Series[], xLabel = 'step', width = 640, height = 260): string {
   const points = series.flatMap((s) => s.points).filter(([, y]) => Number.isFinite(y));
   if (points.length === 0) return `<p>${escape(title)}: no data</p>`;
-  const [x0, x1] = [Math.min(...points.map(([x]) => x)), Math.max(...points.map(([x]) => x))];
-  const [y0, y1] = [Math.min(0, ...points.map(([, y]) => y)), Math.max(...points.map(([, y]) => y))];
+  const [x0, x1] = [minOf(points.map(([x]) => x)), maxOf(points.map(([x]) => x))];
+  const [y0, y1] = [Math.min(0, minOf(points.map(([, y]) => y))), maxOf(points.map(([, y]) => y))];
   const pad = { left: 56, right: 12, top: 24, bottom: 30 };
   const sx = (x: number) => pad.left + ((x - x0) / (x1 - x0 || 1)) * (width - pad.left - pad.right);
   const sy = (y: number) => height - pad.bottom - ((y - y0) / (y1 - y0 || 1)) * (height - pad.top - pad.bottom);

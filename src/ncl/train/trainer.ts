@@ -242,7 +242,7 @@ export function resumeChangesOf(asked: TrainConfigLayer): ResumeChanges {
   const fixed: string[] = [];
   for (const [key, value] of Object.entries(asked)) {
     if (value === undefined || (RESUME_CHANGEABLE as readonly string[]).includes(key)) continue;
-    if (key === 'ncl' || key === 'model') fixed.push(...Object.keys(value as object).map((k) => `${key}.${k}`));
+    if (key === 'ncl' || key === 'model') for (const k of Object.keys(value as object)) fixed.push(`${key}.${k}`);
     else fixed.push(key);
   }
   if (fixed.length) {
