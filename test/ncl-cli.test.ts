@@ -112,24 +112,74 @@ test('predict: inputs sharing a stem keep their extensions; unreadable inputs ar
   assert.not.ok(existsSync(join(dir, 'pred-clash')), 'nothing written');
 });
 
-for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-  test(`${signal} (Ctrl-C, or a scheduler's stop): the run finishes its step, writes the checkpoint and exits with ${exitCode}`, async () => {
-    const out = join(dir, `interrupted-${signal}`);
-    const args = ['train', '--data', join(dir, 'synth', 'train.json'), '--out', out, '--input-size', '64', '--steps', '1000', '--batch-size', '2', '--checkpoint-every', '0', '--no-progress'];
-    const child = spawn(process.execPath, [NCL_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: CLI_ENV });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const log = join(out, 'log.jsonl');
+/** `ncl train` for many steps in a child process, its stderr collected; `waitFor` resolves when it has printed a match. */
+function startLongRun(out: string, ...more: string[]) {
+  const args = ['train', '--data', join(dir, 'synth', 'train.json'), '--out', out, '--input-size', '64', '--steps', '1000', '--batch-size', '2', '--checkpoint-every', '0', '--no-progress', ...more];
+  const child = spawn(process.execPath, [NCL_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: CLI_ENV });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const waitFor = async (pattern: RegExp | (() => boolean), what: string) => {
     const deadline = Date.now() + 90_000;
-    while (!(existsSync(log) && readFileSync(log, 'utf8').includes('"step"')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    child.kill(signal);
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const met = () => (typeof pattern === 'function' ? pattern() : pattern.test(stderr));
+    while (!met() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(met(), `waited 90 s for ${what}; stderr:\n${stderr}`);
+  };
+  const log = join(out, 'log.jsonl');
+  const stepLogged = () => existsSync(log) && readFileSync(log, 'utf8').includes('"step"');
+  return { child, exited, waitFor, stepLogged, log, stderr: () => stderr };
+}
+
+for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  test(`${signal} (Ctrl-C, a scheduler's stop, a closed terminal): the run says so, finishes its step, writes the checkpoint and exits with ${exitCode}`, async () => {
+    const out = join(dir, `interrupted-${signal}`);
+    const run = startLongRun(out);
+    await run.waitFor(run.stepLogged, 'the first step');
+    run.child.kill(signal);
+    const code = await run.exited;
+    const stderr = run.stderr();
     assert.is(code, exitCode, stderr);
-    assert.match(stderr, /interrupted at step \d+; checkpoint saved to .*checkpoint\.safetensors; continue with --resume/);
-    const steps = readFileSync(log, 'utf8').trim().split('\n').length;
+    const stopping = stderr.search(new RegExp(`stopping \\(${signal}\\): finishing step \\d+, then saving to .*checkpoint\\.safetensors`));
+    const saved = stderr.search(/interrupted at step \d+; checkpoint saved to .*checkpoint\.safetensors; continue with --resume/);
+    assert.ok(stopping >= 0 && saved > stopping, `said first, then saved:\n${stderr}`);
+    const steps = readFileSync(run.log, 'utf8').trim().split('\n').length;
     assert.is(readCheckpoint(join(out, 'checkpoint.safetensors')).step, steps);
+    assert.not.ok(existsSync(join(out, 'run.lock')), 'the lock is removed');
   });
 }
+
+test('a second signal while the step is finished warns that a third exits without saving; the run still saves', async () => {
+  const out = join(dir, 'interrupted-twice');
+  const run = startLongRun(out, '--input-size', '128', '--batch-size', '4');
+  await run.waitFor(run.stepLogged, 'the first step');
+  run.child.kill('SIGINT');
+  await run.waitFor(/stopping \(SIGINT\)/, 'the first notice');
+  run.child.kill('SIGINT');
+  const code = await run.exited;
+  const stderr = run.stderr();
+  assert.is(code, 130, stderr);
+  assert.match(stderr, /still saving step (\d+) — press again to exit without saving \(steps 1–\1 would be lost\)/);
+  assert.ok(stderr.indexOf('still saving') < stderr.indexOf('interrupted at step'), stderr);
+  assert.ok(readCheckpoint(join(out, 'checkpoint.safetensors')).step >= 1);
+});
+
+test('a third signal exits at once without saving, says what is lost, and leaves no lock', async () => {
+  const out = join(dir, 'interrupted-thrice');
+  const run = startLongRun(out, '--input-size', '128', '--batch-size', '4');
+  await run.waitFor(run.stepLogged, 'the first step');
+  run.child.kill('SIGTERM');
+  await run.waitFor(/stopping \(SIGTERM\)/, 'the first notice');
+  run.child.kill('SIGINT');
+  await run.waitFor(/still saving/, 'the second notice');
+  run.child.kill('SIGINT');
+  const code = await run.exited;
+  const stderr = run.stderr();
+  assert.is(code, 143, `the first signal's status: ${stderr}`);
+  assert.match(stderr, /exiting without saving: steps? [\d–]+ lost; no checkpoint of this run was written/);
+  assert.not.ok(stderr.includes('interrupted at step'), stderr);
+  assert.not.ok(existsSync(join(out, 'checkpoint.safetensors')), 'nothing saved');
+  assert.not.ok(existsSync(join(out, 'run.lock')), 'the lock is removed');
+});
 
 test('argument, file and config errors name what is wrong', async () => {
   const data = join(dir, 'synth', 'train.json');

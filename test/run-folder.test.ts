@@ -92,4 +92,15 @@ test('a live lock keeps a second process out, naming it; a stale lock is taken o
   assert.not.ok(existsSync(join(run, 'run.lock')), 'the lock is released at the end');
 });
 
+test('the temporary file of a write killed mid-way is removed when the folder is next claimed, with a notice', async () => {
+  const run = join(dir, 'orphan');
+  mkdirSync(run, { recursive: true });
+  const orphan = join(run, '.checkpoint.safetensors.99999999.tmp'); // no such process: above Linux's pid_max
+  writeFileSync(orphan, 'half a checkpoint');
+  const trained = await ncl(...trainArgs(run));
+  assert.is(trained.code, 0, trained.stderr);
+  assert.match(trained.stderr, /removed .*\.checkpoint\.safetensors\.99999999\.tmp: an unfinished write of checkpoint\.safetensors by process 99999999, which is no longer running/);
+  assert.not.ok(existsSync(orphan));
+});
+
 test.run();

@@ -96,6 +96,21 @@ test('lazy: an unseen class runs the default and waits; the tuner picks the fast
   assert.equal(stored.families[key!]!.n65536!.variant, FAST);
 });
 
+test('a stop request ends tuning before the next candidate: that class and the rest stay untuned and keep the default', async () => {
+  startChoices('lazy');
+  fills(1 << 17);
+  fills(1 << 18);
+  let asked = 0;
+  const started: number[] = [];
+  const rows = await tunePending({ repeat: 1, onStart: (n) => started.push(n), shouldStop: () => ++asked > 1 });
+  assert.equal(started, [2], 'two classes waiting, said before the first is tuned');
+  assert.is(rows.length, 0, 'the first class had one of its two candidates timed: not pinned');
+  assert.is(asked, 2);
+  assert.not.ok(hasPending());
+  assert.equal(fills(1 << 17), SLOW, 'the default runs on');
+  startChoices('off');
+});
+
 test('a later run reads the cache: the cached class is not tuned again; another class is', () => {
   useCacheStore(store);
   startChoices('lazy');

@@ -11,6 +11,7 @@ import { evalJson, evaluate, type EvalJson } from './evaluate.ts';
 import type { NclOptions } from './method/options.ts';
 import { resolveTrainConfig, type TrainConfig } from './train/config.ts';
 import { train } from './train/trainer.ts';
+import type { StopSignal } from './train/stop-signals.ts';
 
 export interface AblationSetting {
   name: string;
@@ -49,7 +50,8 @@ export interface AblationOptions {
   onRun?: (run: AblationRun, done: number, total: number) => void;
 }
 
-export async function runAblation(o: AblationOptions): Promise<AblationRun[]> {
+/** The runs done; a run stopped by a signal ends the ablation there (`stoppedBy`), its unfinished run left out. */
+export async function runAblation(o: AblationOptions): Promise<{ runs: AblationRun[]; stoppedBy: StopSignal | null }> {
   const settings = ablationSettings(o.base.ncl.lambdaPc);
   const runs: AblationRun[] = [];
   const total = settings.length * o.seeds.length;
@@ -58,6 +60,10 @@ export async function runAblation(o: AblationOptions): Promise<AblationRun[]> {
       const start = performance.now();
       const config = resolveTrainConfig(o.base, { seed, ncl: setting.ncl });
       const result = await train({ config, train: o.train, outDir: join(o.outDir, `setting-${i}-seed-${seed}`), existing: 'replace', ...(o.tune ? { tune: o.tune } : {}), ...(o.load ? { load: o.load } : {}) });
+      if (result.interrupted) {
+        result.net.dispose();
+        return { runs, stoppedBy: result.interrupted };
+      }
       const metrics = evalJson(await evaluate(result.net, o.val, { separation: config.ncl, ...(o.load ? { load: o.load } : {}) }));
       result.net.dispose();
       const run = { setting: setting.name, seed, metrics, seconds: (performance.now() - start) / 1000 };
@@ -65,7 +71,7 @@ export async function runAblation(o: AblationOptions): Promise<AblationRun[]> {
       o.onRun?.(run, runs.length, total);
     }
   }
-  return runs;
+  return { runs, stoppedBy: null };
 }
 
 function meanStd(values: number[]): string {

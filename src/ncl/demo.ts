@@ -129,6 +129,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const budget = stepsAsked ? {} : { timeBudget: { start: performance.now(), seconds: o.minutes * 60 } };
   const run = await train({ config, train: trainSet, val: valSet, outDir: join(o.out, 'run'), existing: 'replace', progress: o.progress, tune, ...budget });
   const trainSeconds = lap();
+  if (run.interrupted) o.log(`training stopped by ${run.interrupted} after step ${run.step}: scoring and reporting what was trained (another signal ends the demo)`);
   if (!stepsAsked) o.log(`${run.step} steps fit the ${o.minutes}-minute budget (${config.steps} planned)`);
   const evaluation = await evaluate(run.net, testSet, { separation: config.ncl });
   const metrics = evalJson(evaluation);

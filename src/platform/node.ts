@@ -27,7 +27,19 @@ function installGlobals(): void {
   if (!process.env.XDG_RUNTIME_DIR) {
     const runtimeDir = mkdtempSync(join(tmpdir(), 'ncl-xdg-'));
     process.env.XDG_RUNTIME_DIR = runtimeDir;
-    process.once('exit', () => rmSync(runtimeDir, { recursive: true, force: true }));
+    const remove = () => rmSync(runtimeDir, { recursive: true, force: true });
+    process.once('exit', remove);
+    // A signal with no handler of its own ends Node without 'exit': remove the folder, then let the
+    // signal take its default course. Where a training run handles it (stop-signals.ts), leave it be.
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      const onSignal = () => {
+        if (process.listenerCount(signal) > 1) return;
+        process.removeListener(signal, onSignal);
+        remove();
+        process.kill(process.pid, signal);
+      };
+      process.on(signal, onSignal);
+    }
   }
   globalsInstalled = true;
 }

@@ -65,14 +65,18 @@ async function timeCandidate(run: () => void, repeat: number): Promise<Omit<Cand
   }
 }
 
-async function tuneClass(family: Tunable, cls: string, problem: unknown, repeat: number): Promise<TunedClass> {
+/** The class tuned and pinned, or null when `stop` said to stop before its last candidate (nothing pinned). */
+async function tuneClass(family: Tunable, cls: string, problem: unknown, repeat: number, stop: () => boolean): Promise<TunedClass | null> {
   const t0 = performance.now();
   const profile = runtime().profile;
   const fallback = family.defaultFor(profile);
   const trial = family.trial(problem);
   const candidates: CandidateTime[] = [];
   try {
-    for (const variant of family.candidates(profile, cls).filter((v) => family.unavailable(v) === null)) candidates.push({ variant, ...(await timeCandidate(() => trial.run(variant), repeat)) });
+    for (const variant of family.candidates(profile, cls).filter((v) => family.unavailable(v) === null)) {
+      if (stop()) return null;
+      candidates.push({ variant, ...(await timeCandidate(() => trial.run(variant), repeat)) });
+    }
   } finally {
     trial.dispose();
   }
@@ -87,12 +91,25 @@ async function tuneClass(family: Tunable, cls: string, problem: unknown, repeat:
   return { family: family.name, cls, problem: family.describe(problem), timing, chosen: chosen.variant, default: fallback, candidates, tuneMs: performance.now() - t0 };
 }
 
-/** Tunes every class waiting; `onClass` hears of each as it is done. */
-export async function tunePending(o: { repeat?: number; onClass?: (row: TunedClass) => void } = {}): Promise<TunedClass[]> {
+export interface TunePendingOptions {
+  repeat?: number;
+  /** Hears how many classes are waiting, before the first is tuned. */
+  onStart?: (classes: number) => void;
+  /** Hears of each class as it is done, with its index among those waiting. */
+  onClass?: (row: TunedClass, index: number) => void;
+  /** Asked before each candidate: true stops tuning there, leaving that class and the rest untuned. */
+  shouldStop?: () => boolean;
+}
+
+/** Tunes every class waiting, in order, until `shouldStop` says to stop; returns the classes tuned. */
+export async function tunePending(o: TunePendingOptions = {}): Promise<TunedClass[]> {
+  const waiting = takePending();
+  o.onStart?.(waiting.length);
   const rows: TunedClass[] = [];
-  for (const p of takePending()) {
-    const row = await tuneClass(p.family, p.cls, p.problem, o.repeat ?? 3);
-    o.onClass?.(row);
+  for (const [index, p] of waiting.entries()) {
+    const row = await tuneClass(p.family, p.cls, p.problem, o.repeat ?? 3, o.shouldStop ?? (() => false));
+    if (!row) break;
+    o.onClass?.(row, index);
     rows.push(row);
   }
   return rows;

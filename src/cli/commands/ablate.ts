@@ -10,6 +10,7 @@ import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../d
 import { ablationSettings, ablationTable, runAblation } from '../../ncl/ablation.ts';
 import { measureStepTime, stepsForBudget } from '../../ncl/train/calibrate.ts';
 import { readConfigFile, resolveTrainConfig, warmupOf } from '../../ncl/train/config.ts';
+import { exitCodeOf } from '../../ncl/train/stop-signals.ts';
 import { openDevice, tuneModeFromEnv } from '../device-options.ts';
 import { parseNumber } from './parse-number.ts';
 import { addTrainOptions, configFromCli, type TrainCliOptions } from './train-options.ts';
@@ -45,7 +46,7 @@ export function registerAblate(program: Command): void {
     const minutes = (runs * base.steps * timing.secondsPerStep) / 60;
     process.stdout.write(`${runs} runs of ${base.steps} steps at ${timing.secondsPerStep.toFixed(2)} s per step (measured with ${base.ncl.roleSwitch}): about ${minutes.toFixed(0)} min of training, plus evaluation\n`);
     await mkdir(o.out, { recursive: true });
-    const results = await runAblation({
+    const { runs: results, stoppedBy } = await runAblation({
       base,
       seeds: Array.from({ length: o.seeds }, (_, i) => i),
       train: trainSet,
@@ -59,5 +60,9 @@ export function registerAblate(program: Command): void {
     await writeFile(join(o.out, 'ablation.json'), `${JSON.stringify({ config: base, runs: results }, null, 2)}\n`);
     await writeFile(join(o.out, 'ablation.md'), `${table}\n`);
     process.stdout.write(`${table}\n`);
+    if (stoppedBy) {
+      process.stderr.write(`stopped by ${stoppedBy} after ${results.length} finished run(s): the table and ${join(o.out, 'ablation.json')} hold those\n`);
+      process.exitCode = exitCodeOf(stoppedBy);
+    }
   });
 }

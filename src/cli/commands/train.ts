@@ -10,6 +10,7 @@ import { mergeLayers, readConfigFile, resolveTrainConfig } from '../../ncl/train
 import { resumeChangesOf, train } from '../../ncl/train/trainer.ts';
 import { parseNumber } from './parse-number.ts';
 import { addTrainOptions, configFromCli, type TrainCliOptions } from './train-options.ts';
+import { exitCodeOf } from '../../ncl/train/stop-signals.ts';
 
 interface TrainCommandOptions extends TrainCliOptions, MaskCliOptions {
   data: string;
@@ -70,7 +71,7 @@ export function registerTrain(program: Command): void {
     });
     if (result.interrupted) {
       process.stderr.write(`interrupted at step ${result.step}; checkpoint saved to ${result.checkpoint}; continue with --resume ${result.checkpoint}\n`);
-      process.exitCode = result.interrupted === 'SIGTERM' ? 143 : 130;
+      process.exitCode = exitCodeOf(result.interrupted);
       return;
     }
     const last = result.history.at(-1);

@@ -7,9 +7,11 @@
 //   (--resume of the checkpoint in it), or the caller said what to do with the old run: move it
 //   aside into previous-<time>/ (`ncl train --force`) or replace it (the demo and the ablation,
 //   whose run folders are their own).
+// - A temporary file of an atomic write (src/io/atomic-write.ts) whose process is gone, left by a
+//   run killed mid-write, is removed when the folder is claimed, with a notice.
 // - Nothing of the old run is touched until the new run calls `takeOver()`, which the trainer does
 //   once its first step has completed: a run that fails at start leaves the folder as it was.
-import { existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync, closeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
@@ -68,6 +70,16 @@ function lock(dir: string, notice: (text: string) => void): string {
   }
 }
 
+/** Removes the temporary files of atomic writes whose process is no longer running. */
+function removeOrphanedWrites(dir: string, notice: (text: string) => void): void {
+  for (const name of readdirSync(dir)) {
+    const m = /^\.(.+)\.(\d+)\.tmp$/.exec(name);
+    if (!m || alive(Number(m[2]))) continue;
+    rmSync(join(dir, name), { force: true });
+    notice(`removed ${join(dir, name)}: an unfinished write of ${m[1]} by process ${m[2]}, which is no longer running`);
+  }
+}
+
 export class RunFolder {
   private lockPath: string | null;
   private found: string[];
@@ -90,6 +102,7 @@ export class RunFolder {
   static claim(dir: string, o: { existing: ExistingRun; resume?: string; notice: (text: string) => void }): RunFolder {
     mkdirSync(dir, { recursive: true });
     const lockPath = lock(dir, o.notice);
+    removeOrphanedWrites(dir, o.notice);
     const continuing = o.resume !== undefined && resolve(dirname(o.resume)) === resolve(dir);
     const found = continuing ? [] : RUN_FILES.filter((f) => existsSync(join(dir, f)));
     if (found.length > 0 && o.existing === 'refuse') {

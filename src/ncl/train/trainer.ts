@@ -2,7 +2,7 @@
 // the loss scaled by 1/accumulate), the optimiser step at the scheduled learning rate guarded on
 // the device by the losses and the gradient norm (NaN/Inf: no update, the run stops naming the
 // op), one read-back, a log line; the next batch loads while the device works; evaluation and
-// checkpoints on their cadence; a checkpoint on Ctrl-C. Resuming restores weights, BN statistics, optimiser moments and
+// checkpoints on their cadence; a checkpoint on Ctrl-C, SIGTERM or SIGHUP (stop-signals.ts). Resuming restores weights, BN statistics, optimiser moments and
 // step count; data order, augmentation, sampling and dropout derive from (seed, step) (streams.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +31,7 @@ import { isFiniteAll, NonFiniteLossError } from './nan-guard.ts';
 import { createOptimizer, scheduleOf } from './optimizer.ts';
 import { createProgress } from './progress.ts';
 import { BEST_CHECKPOINT_FILE, CHECKPOINT_FILE, LOG_FILE, RunFolder, type ExistingRun } from './run-folder.ts';
+import { StopRequests, type StopSignal } from './stop-signals.ts';
 import { STREAM } from './streams.ts';
 
 export interface TrainOptions {
@@ -79,8 +80,8 @@ export interface TrainResult {
   config: TrainConfig;
   /** Optimiser steps completed. */
   step: number;
-  /** The signal (Ctrl-C's SIGINT, or SIGTERM) that stopped the run after a completed step, if any. */
-  interrupted: 'SIGINT' | 'SIGTERM' | null;
+  /** The signal (Ctrl-C's SIGINT, SIGTERM or SIGHUP) that stopped the run after a completed step, if any. */
+  interrupted: StopSignal | null;
   checkpoint: string;
   /** best.safetensors and its step, when a validation set was evaluated (else null). */
   best: { checkpoint: string; step: number; pixelF1: number } | null;
@@ -92,13 +93,13 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const notice = o.notice ?? ((text: string) => process.stderr.write(`${text}\n`));
   const folder = RunFolder.claim(o.outDir, { existing: o.existing ?? 'refuse', ...(o.resume ? { resume: o.resume } : {}), notice });
   try {
-    return await trainIn(folder, o, notice);
+    return await trainIn(folder, o, notice, () => folder.release());
   } finally {
     folder.release();
   }
 }
 
-async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string) => void): Promise<TrainResult> {
+async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string) => void, releaseFolder: () => void): Promise<TrainResult> {
   const resumed = o.resume ? readCheckpoint(o.resume) : null;
   if (!resumed && !o.config) throw new Error('train: give a config, or a checkpoint to resume');
   const config = resumed ? resumedConfig(resumed.config, resumed.step, o.resumeChanges ?? {}, notice) : o.config!;
@@ -135,13 +136,20 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
   const progress = createProgress(config.steps, resumed?.step ?? 0, o.progress ?? false);
   const history: StepRecord[] = [];
   let lastEval: EvalJson | null = null;
-  let interrupted: TrainResult['interrupted'] = null;
-  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
-    interrupted ??= signal;
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   let savedStep = resumed?.step ?? 0;
+  let savedTo = o.resume ?? checkpointPath;
+  let step = resumed?.step ?? 0;
+  /** Whether the loop is over and the run is saving its last step. */
+  let finishing = false;
+  const stops = new StopRequests({
+    position: () => ({ step: finishing ? step : step + 1, saved: savedStep, checkpoint: savedTo }),
+    say: (line) => (o.progress ? progress.note(line) : notice(line)), // said even with --no-progress
+    exitNow: (code) => {
+      progress.stop();
+      releaseFolder();
+      process.exit(code);
+    },
+  }).install();
   // The last state copied to the host: a lost device can no longer be read.
   let hostCopy = null as { state: RunState; step: number; at: number } | null;
   const copyToHost = async (step: number) => {
@@ -154,6 +162,7 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     begin();
     writeCheckpoint(checkpointPath, await stateAt(step), config, step);
     savedStep = step;
+    savedTo = checkpointPath;
   };
   const hostCopySeconds = o.hostCopyEverySeconds ?? 60;
   // The best validation pixel F1 so far (a resumed run starts from its log's evaluations).
@@ -187,12 +196,11 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     }
   };
 
-  let step = resumed?.step ?? 0;
   net.train();
   let next: Prefetch = step < lastStep ? prefetch(data, step) : null;
   try {
     let pastDeadline = false;
-    while (step < lastStep && !interrupted && !pastDeadline) {
+    while (step < lastStep && !stops.requested && !pastDeadline) {
       const following = step + 1;
       const done = await trainStep(net, optimizer, data, config, step, schedule(schedulePosition(step)), next!, () => (following < lastStep ? prefetch(data, following) : null));
       next = done.next;
@@ -203,19 +211,16 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
       log.append(record);
       progress.update(record, schedulePosition(step));
       // Before the host copy and any checkpoint: what they record is what the next steps run.
-      if (hasPending()) {
-        const t0 = performance.now();
-        const tuned = await tunePending();
-        progress.note(`tuned ${tuned.length} kernel shape class${tuned.length === 1 ? '' : 'es'} in ${((performance.now() - t0) / 1000).toFixed(1)} s (cached for later runs)`);
-      }
+      if (hasPending()) await tuneKernels(progress.note, () => stops.requested);
       if (!hostCopy || performance.now() - hostCopy.at >= hostCopySeconds * 1000) await copyToHost(step);
       await o.onStep?.(record);
       pastDeadline = o.timeBudget !== undefined && budgetShare() >= 1;
       if (config.evalEvery > 0 && step % config.evalEvery === 0 && step < lastStep && !pastDeadline) await runEval(step);
       if (config.checkpointEvery > 0 && step % config.checkpointEvery === 0) await save(step);
     }
+    finishing = true;
     await save(step);
-    if (!interrupted) await runEval(step);
+    if (!stops.requested) await runEval(step);
   } catch (e) {
     // The weights hold every completed step (a failing step never reaches the update): keep them.
     if (e instanceof Error && step > savedStep) e.message += `\n${await rescue(step)}`;
@@ -223,12 +228,31 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     throw e;
   } finally {
     discard(next);
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    stops.uninstall();
     progress.stop();
     optimizer.dispose();
   }
-  return { net, config, step, interrupted, checkpoint: checkpointPath, best, history, lastEval };
+  return { net, config, step, interrupted: stops.signal, checkpoint: checkpointPath, best, history, lastEval };
+}
+
+/**
+ * Tunes the kernel shape classes the last step met for the first time, saying what it does: the
+ * first run on an adapter has dozens, which take a minute or more. A stop request ends it after
+ * the candidate being timed; the classes left keep the variants the step ran.
+ */
+async function tuneKernels(note: (line: string) => void, stopRequested: () => boolean): Promise<void> {
+  const t0 = performance.now();
+  let classes = 0;
+  const tuned = await tunePending({
+    shouldStop: stopRequested,
+    onStart: (count) => {
+      classes = count;
+      note(`tuning ${count} kernel shape class${count === 1 ? '' : 'es'} met for the first time on this adapter (cached for later runs; Ctrl-C stops after the current candidate)`);
+    },
+    onClass: (row, index) => note(`  tuned ${index + 1}/${classes}: ${row.family} ${row.problem} (${row.candidates.length} candidates, ${(row.tuneMs / 1000).toFixed(1)} s)`),
+  });
+  const left = classes - tuned.length;
+  note(`tuned ${tuned.length} kernel shape class${tuned.length === 1 ? '' : 'es'} in ${((performance.now() - t0) / 1000).toFixed(1)} s${left > 0 ? `; ${left} left untuned (stopping), they keep the variants the step ran` : ''}`);
 }
 
 const fmt = (v: number | null) => (v === null ? '-' : v.toFixed(4));
