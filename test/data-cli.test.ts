@@ -1,6 +1,6 @@
 // The data commands end to end, through the real `ncl` entry point: synth, data check (exit code 1
 // on a fatal problem), data score (perfect predictions score 1, baselines alongside).
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -41,6 +41,24 @@ test('ncl data check exits 1 and names the file on a fatal problem', async () =>
   assert.match(check.stdout, /error: .*broken\/Gt\/x\.png: size mismatch: mask is 4×4/);
   const resized = await ncl('data', 'check', '--mask-resize', join(dir, 'broken'));
   assert.is(resized.code, 0, resized.stdout);
+});
+
+test('checking a long list says so before the first file, then every 250 samples (data check decodes, eval reads headers)', async () => {
+  await writeImage(join(dir, 'long/a.png'), 8, 8);
+  await writeMask(join(dir, 'long/a-mask.png'), 8, 8, (x) => x < 3);
+  const list = join(dir, 'long', 'list.json');
+  await writeFile(list, JSON.stringify(Array.from({ length: 600 }, () => ['a.png', 'a-mask.png'])));
+  const check = await ncl('data', 'check', list);
+  assert.is(check.code, 0, check.stderr);
+  const progress = check.stderr.split('\n').filter((l) => /decoding|^ {2}\d+\/600$/.test(l));
+  assert.equal(progress, [`decoding 600 samples of ${list} …`, '  250/600', '  500/600', '  600/600']);
+  const evaluated = await ncl('eval', '--checkpoint', join(dir, 'none.safetensors'), '--data', list);
+  assert.is(evaluated.code, 1);
+  const lines = evaluated.stderr.split('\n');
+  const first = lines.indexOf(`reading the headers of 600 samples of ${list} …`);
+  assert.ok(first >= 0, evaluated.stderr);
+  assert.equal(lines.slice(first + 1, first + 4), ['  250/600', '  500/600', '  600/600']);
+  assert.match(evaluated.stderr, /cannot read checkpoint .*none\.safetensors/);
 });
 
 test('ncl data score: perfect predictions score 1, next to the baselines', async () => {

@@ -1,4 +1,5 @@
-// `ncl data check`: reads every file of a dataset and reports counts, sizes, tampered area and every
+// `ncl data check`: reads and decodes every file of a dataset (so a file whose header reads but whose
+// data is damaged is found here, before a run) and reports counts, sizes, tampered area and every
 // problem, each naming its file. Fatal problems (a run on this dataset would fail or be wrong):
 // missing or unreadable files, mask/image size mismatches (unless resizing is allowed), a listing
 // that cannot be read. Warnings: names that do not correspond, masks that are not purely 0/255,
@@ -35,6 +36,7 @@ export interface CheckOptions {
   mask?: MaskRule;
   /** Mask/image size mismatches are warnings (they will be resized), not fatal. */
   allowResize?: boolean;
+  /** Hears (0, total) before the first file is read, then each sample checked. */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -52,6 +54,7 @@ export async function checkDataset(path: string, options: CheckOptions = {}): Pr
   if (report.samples === 0) report.problems.push({ file: path, message: 'the dataset lists no samples', fatal: true });
   for (const w of listing.warnings) report.problems.push({ file: path, message: w, fatal: false });
   const areas: number[] = [];
+  options.onProgress?.(0, listing.samples.length);
   for (const [i, sample] of listing.samples.entries()) {
     const area = await checkSample(sample, options, report);
     if (area !== undefined) {

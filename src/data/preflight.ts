@@ -44,14 +44,24 @@ async function problemOf(sample: Sample, maskResize: boolean): Promise<string | 
   }
 }
 
+export interface PreflightOptions {
+  maskResize?: boolean;
+  /** Hears (0, total) before the first file is read, then each sample checked. */
+  onProgress?: (done: number, total: number) => void;
+}
+
 /** The samples whose image or mask cannot be opened, or whose sizes disagree (unless masks are resized). */
-export async function preflight(listing: DatasetListing, options: { maskResize?: boolean } = {}): Promise<PreflightProblem[]> {
-  const problems: Array<PreflightProblem | null> = new Array(listing.samples.length).fill(null);
+export async function preflight(listing: DatasetListing, options: PreflightOptions = {}): Promise<PreflightProblem[]> {
+  const total = listing.samples.length;
+  const problems: Array<PreflightProblem | null> = new Array(total).fill(null);
   let next = 0;
+  let done = 0;
+  options.onProgress?.(0, total);
   const worker = async () => {
-    for (let i = next++; i < listing.samples.length; i = next++) {
+    for (let i = next++; i < total; i = next++) {
       const reason = await problemOf(listing.samples[i]!, options.maskResize ?? false);
       if (reason) problems[i] = { sample: listing.samples[i]!, reason };
+      options.onProgress?.(++done, total);
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -62,8 +72,8 @@ export async function preflight(listing: DatasetListing, options: { maskResize?:
  * The listing once every header was read: with problems it throws the full list, or with `skip`
  * leaves those samples out and reports them through `onSkipped`. `what` names the set in messages.
  */
-export async function checkedListing(listing: DatasetListing, o: { what: string; maskResize: boolean; skip: boolean; onSkipped: (text: string) => void }): Promise<DatasetListing> {
-  const problems = await preflight(listing, { maskResize: o.maskResize });
+export async function checkedListing(listing: DatasetListing, o: { what: string; maskResize: boolean; skip: boolean; onSkipped: (text: string) => void; onProgress?: PreflightOptions['onProgress'] }): Promise<DatasetListing> {
+  const problems = await preflight(listing, { maskResize: o.maskResize, ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
   if (problems.length === 0) return listing;
   const list = problems.map((p) => `  ${p.reason}`).join('\n');
   if (!o.skip) {

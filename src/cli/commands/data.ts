@@ -6,6 +6,7 @@ import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../d
 import type { MetricsSummary } from '../../metrics/accumulator.ts';
 import { formatSummaries } from '../../metrics/format.ts';
 import { scorePredictions } from '../../metrics/score-predictions.ts';
+import { progressLines } from '../progress-lines.ts';
 
 function formatReport(r: CheckReport): string {
   const lines = [`dataset ${r.source} (${r.layout ?? 'unrecognised'})`];
@@ -36,11 +37,8 @@ export function registerData(program: Command): void {
     const report = await checkDataset(path, {
       ...(load.mask ? { mask: load.mask } : {}),
       allowResize: load.onSizeMismatch === 'resize',
-      onProgress: (done, total) => {
-        if (process.stderr.isTTY && (done % 50 === 0 || done === total)) process.stderr.write(`\rchecked ${done}/${total}`);
-      },
+      onProgress: progressLines('decoding', path),
     });
-    if (process.stderr.isTTY) process.stderr.write('\n');
     process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatReport(report)}\n`);
     if (hasFatalProblem(report)) process.exitCode = 1;
   });

@@ -10,6 +10,7 @@ import { evalJson, evaluate, formatSeparation, type EvaluationResult } from '../
 import { loadNetwork } from '../../ncl/train/checkpoint.ts';
 import { openDevice } from '../device-options.ts';
 import { parseNumber } from './parse-number.ts';
+import { progressLines } from '../progress-lines.ts';
 
 interface EvalOptions extends MaskCliOptions {
   checkpoint: string;
@@ -38,6 +39,7 @@ export function registerEval(program: Command): void {
       maskResize: load.onSizeMismatch === 'resize',
       skip: o.skipUnreadable ?? false,
       onSkipped: (text) => process.stderr.write(`${text}\n`),
+      onProgress: progressLines('reading the headers of', o.data),
     });
     await openDevice();
     const { net, checkpoint } = loadNetwork(o.checkpoint);

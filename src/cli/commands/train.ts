@@ -11,6 +11,7 @@ import { resumeChangesOf, train } from '../../ncl/train/trainer.ts';
 import { parseNumber } from './parse-number.ts';
 import { addTrainOptions, configFromCli, type TrainCliOptions } from './train-options.ts';
 import { exitCodeOf } from '../../ncl/train/stop-signals.ts';
+import { progressLines } from '../progress-lines.ts';
 
 interface TrainCommandOptions extends TrainCliOptions, MaskCliOptions {
   data: string;
@@ -22,6 +23,7 @@ interface TrainCommandOptions extends TrainCliOptions, MaskCliOptions {
   skipHead?: boolean;
   force?: boolean;
   skipUnreadable?: boolean;
+  strictData?: boolean;
   progress: boolean;
 }
 
@@ -38,6 +40,7 @@ export function registerTrain(program: Command): void {
     .option('--skip-head', 'with --init-weights: keep the initialised 2-class head (the export has another class count)')
     .option('--force', "start anew in a folder that holds another run: that run's files are moved to <out>/previous-<time>/")
     .option('--skip-unreadable', 'leave out samples whose files cannot be opened (listed) instead of stopping before step 1')
+    .option('--strict-data', 'stop at the first sample that fails to decode during the run, instead of dropping it with a warning (docs/training.md)')
     .option('--no-progress', 'no progress output');
   addTrainOptions(command);
   addMaskOptions(command);
@@ -51,7 +54,7 @@ export function registerTrain(program: Command): void {
     const load = loadOptionsFromCli(o);
     const [listedTrain, listedVal] = await Promise.all([openDataset(o.data), o.val ? openDataset(o.val) : Promise.resolve(undefined)]);
     const check = (listing: DatasetListing, what: string) =>
-      checkedListing(listing, { what, maskResize: load.onSizeMismatch === 'resize', skip: o.skipUnreadable ?? false, onSkipped: (text) => process.stderr.write(`${text}\n`) });
+      checkedListing(listing, { what, maskResize: load.onSizeMismatch === 'resize', skip: o.skipUnreadable ?? false, onSkipped: (text) => process.stderr.write(`${text}\n`), onProgress: progressLines('reading the headers of', `the ${what}`) });
     const trainSet = await check(listedTrain, 'training set');
     const valSet = listedVal && (await check(listedVal, 'validation set'));
     await openDevice();
@@ -63,6 +66,7 @@ export function registerTrain(program: Command): void {
       outDir: o.out,
       existing: o.force ? 'move-aside' : 'refuse',
       load,
+      strictData: o.strictData ?? false,
       progress: o.progress,
       ...(valSet ? { val: valSet } : {}),
       ...(o.resume ? { resume: o.resume } : {}),
@@ -74,6 +78,7 @@ export function registerTrain(program: Command): void {
       process.exitCode = exitCodeOf(result.interrupted);
       return;
     }
+    if (result.damaged.length > 0) process.stderr.write(`dropped ${result.damaged.length} training sample(s) whose files failed to decode:\n${result.damaged.map((d) => `  ${d.image}: ${d.reason}`).join('\n')}\n`);
     const last = result.history.at(-1);
     process.stdout.write(`trained ${result.step} steps${last ? `, last loss ${last.loss.toFixed(4)}` : ''}; checkpoint ${result.checkpoint}\n`);
     if (result.lastEval) process.stdout.write(`validation: ${JSON.stringify(result.lastEval)}\n`);

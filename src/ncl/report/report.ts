@@ -19,7 +19,7 @@ import type { HeadSeparation } from '../method/separation.ts';
 import { predictProbability } from '../inference.ts';
 import type { NclNetwork } from '../method/model/network.ts';
 import { binaryMask, overlay, probabilityImage } from '../prediction-images.ts';
-import type { EvalRecord, LogRecord, StepRecord } from '../train/log.ts';
+import type { DamagedRecord, EvalRecord, LogRecord, StepRecord } from '../train/log.ts';
 import { lineChart, type Series } from './svg-chart.ts';
 
 export interface ReportSample {
@@ -90,6 +90,15 @@ export function reportWarnings(e: EvaluationResult, samples: ReportSample[]): st
     warnings.push(`Pixel AUC (${auc.toFixed(4)}) is ${gap(auc, prior)} that of the centre prior (${prior.toFixed(4)}), the same map for every image: the model may have learnt where the forgeries of this data sit rather than what they look like.`);
   }
   return warnings;
+}
+
+/** One warning per split whose samples failed to decode during training and were left out. */
+function damagedWarnings(log: LogRecord[]): string[] {
+  const damaged = log.filter((r): r is DamagedRecord => r.type === 'damaged');
+  return (['train', 'val'] as const)
+    .map((split) => damaged.filter((d) => d.split === split))
+    .filter((list) => list.length > 0)
+    .map((list) => `${list.length} ${list[0]!.split === 'train' ? 'training' : 'validation'} sample(s) failed to decode and were left out: ${list.map((d) => d.image).join(', ')}.`);
 }
 
 function trainingCharts(log: LogRecord[]): string {
@@ -172,7 +181,7 @@ export async function writeReport(path: string, r: ReportInput): Promise<void> {
 <style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child{text-align:left}.grid td{text-align:center}figure{margin:1em 0}figcaption{font-weight:600}.warning{background:#fff3cd;border:2px solid #d39e00;padding:.8em 1em;margin:1em 0;font-weight:600}.grid td:first-child{text-align:left;font-size:90%}tr.authentic td:first-child{color:#555}</style>
 </head><body>
 <h1>${escape(r.title)}</h1>
-${reportWarnings(r.evaluation, r.samples).map((w) => `<div class="warning" role="alert">⚠ ${escape(w)}</div>`).join('\n')}
+${[...reportWarnings(r.evaluation, r.samples), ...damagedWarnings(r.log)].map((w) => `<div class="warning" role="alert">⚠ ${escape(w)}</div>`).join('\n')}
 <ul>${r.notes.map((n) => `<li>${escape(n)}</li>`).join('')}</ul>
 <h2>Held-out metrics and trivial baselines</h2>
 ${metricsTable(r.evaluation)}

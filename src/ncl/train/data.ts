@@ -1,6 +1,8 @@
 // Training batches, as a pure function of (seed, step, micro-batch): the epoch's order is a seeded
 // shuffle of the samples, and each image's augmentation draws from a generator keyed by its
 // position in the run. So a run resumed at step s sees exactly the batches it would have seen.
+// A sample whose file fails to decode is dropped (damaged-samples.ts) and its slot takes the next
+// sample of the epoch's order that loads.
 import { augment, AUGMENT_SETTINGS, type Augmentation } from '../../data/augment.ts';
 import type { DatasetListing } from '../../data/dataset.ts';
 import { loadSample, type LoadOptions } from '../../data/loader.ts';
@@ -8,6 +10,7 @@ import { Rng } from '../../common/rng.ts';
 import { Tensor } from '../../autograd/tensor.ts';
 import { normaliseInto, resizeImage, resizeMask } from '../preprocess.ts';
 import type { TrainingBatch } from '../method/step.ts';
+import { DamagedSamples, isDamagedFile } from './damaged-samples.ts';
 import { STREAM } from './streams.ts';
 
 export interface BatchPlan {
@@ -25,6 +28,7 @@ export class TrainingData {
     readonly listing: DatasetListing,
     private readonly plan: BatchPlan,
     private readonly load: LoadOptions = {},
+    readonly damaged = new DamagedSamples(listing.samples.length, { strict: true, onDrop: () => {} }),
   ) {
     if (listing.samples.length === 0) throw new Error(`training set ${listing.source} has no samples`);
   }
@@ -55,8 +59,9 @@ export class TrainingData {
     const ids = this.indices(step, micro);
     const images = new Float32Array(ids.length * 3 * size * size);
     const masks = new Uint8Array(ids.length * size * size);
+    const first = (step * this.plan.accumulate + micro) * this.plan.batchSize;
     for (let k = 0; k < ids.length; k++) {
-      const loaded = await loadSample(this.listing.samples[ids[k]!]!, this.load);
+      const loaded = await this.loadAt(first + k, step);
       let pair = { image: loaded.image, mask: loaded.mask };
       if (this.plan.augment !== 'none') pair = await augment(pair, Rng.fromSeed(this.plan.seed, STREAM.augment, step, micro, k), { size, ...AUGMENT_SETTINGS[this.plan.augment] });
       else pair = { image: resizeImage(pair.image, size, size), mask: resizeMask(pair.mask, size) };
@@ -64,5 +69,22 @@ export class TrainingData {
       masks.set(pair.mask.data, k * size * size);
     }
     return { images: Tensor.fromArray(images, [ids.length, 3, size, size]), masks };
+  }
+
+  /** The sample at `position` of the run's order, or the next one in its epoch's order that loads. */
+  private async loadAt(position: number, step: number) {
+    const n = this.listing.samples.length;
+    const order = this.order(Math.floor(position / n));
+    for (let j = 0; j < n; j++) {
+      const index = order[(position + j) % n]!;
+      if (this.damaged.has(index)) continue;
+      try {
+        return await loadSample(this.listing.samples[index]!, this.load);
+      } catch (e) {
+        if (!isDamagedFile(e)) throw e;
+        this.damaged.drop(index, e, step);
+      }
+    }
+    throw new Error(`no sample of ${this.listing.source} could be decoded`);
   }
 }

@@ -1,5 +1,6 @@
-// The run's JSON-lines log: one object per optimiser step ({"type":"step", ...losses}) and per
-// evaluation ({"type":"eval", ...metrics}). `step` counts completed optimiser steps. A resumed run
+// The run's JSON-lines log: one object per optimiser step ({"type":"step", ...losses}), per
+// evaluation ({"type":"eval", ...metrics}) and per sample dropped because its file failed to decode
+// ({"type":"damaged", step, split, image, reason}). `step` counts completed optimiser steps. A resumed run
 // first drops the lines past its checkpoint's step, so the log tells one uninterrupted story.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../io/atomic-write.ts';
@@ -31,7 +32,16 @@ export interface EvalRecord extends EvalJson {
   step: number;
 }
 
-export type LogRecord = StepRecord | EvalRecord;
+export interface DamagedRecord {
+  type: 'damaged';
+  /** Completed steps when it was met. */
+  step: number;
+  split: 'train' | 'val';
+  image: string;
+  reason: string;
+}
+
+export type LogRecord = StepRecord | EvalRecord | DamagedRecord;
 
 export class RunLog {
   constructor(readonly path: string) {}

@@ -25,6 +25,7 @@ import { contrastiveTerms, hasTwoHeads } from '../method/roles.ts';
 import { nclStepLosses, planPatches, type PatchPlan, type StepLosses, type TrainingBatch } from '../method/step.ts';
 import { buildNetwork, captureState, readCheckpoint, writeCheckpoint, type RunState } from './checkpoint.ts';
 import { modelConfigOf, resolveTrainConfig, type TrainConfig, type TrainConfigLayer } from './config.ts';
+import { DamagedSamples, type DamagedSample } from './damaged-samples.ts';
 import { TrainingData } from './data.ts';
 import { readLog, RunLog, type LogRecord, type StepRecord } from './log.ts';
 import { isFiniteAll, NonFiniteLossError } from './nan-guard.ts';
@@ -71,6 +72,8 @@ export interface TrainOptions {
    *  the step that first used it; 'off' (the default; `NCL_TUNE=off` for the CLI) keeps the
    *  profile's defaults. Either way, variants a resumed checkpoint recorded are reused. */
   tune?: TuneMode;
+  /** Make a sample whose file fails to decode fatal, instead of dropping it (damaged-samples.ts). */
+  strictData?: boolean;
   /** Called after each completed step (and awaited). */
   onStep?: (record: StepRecord) => void | Promise<void>;
 }
@@ -87,6 +90,8 @@ export interface TrainResult {
   best: { checkpoint: string; step: number; pixelF1: number } | null;
   history: StepRecord[];
   lastEval: EvalJson | null;
+  /** Training samples dropped because their files failed to decode (damaged-samples.ts). */
+  damaged: DamagedSample[];
 }
 
 export async function train(o: TrainOptions): Promise<TrainResult> {
@@ -128,12 +133,21 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     if (aside) notice(`the previous run in ${o.outDir} was moved to ${aside}`);
     log.start(resumed ? resumed.step : null);
   };
-  const data = new TrainingData(o.train, { seed: config.seed, batchSize: config.batchSize, accumulate: config.accumulate, inputSize: modelConfigOf(config).inputSize, augment: config.augment }, o.load);
+  const progress = createProgress(config.steps, resumed?.step ?? 0, o.progress ?? false);
+  const say = (line: string) => (o.progress ? progress.note(line) : notice(line)); // said even with --no-progress
+  const damaged = new DamagedSamples(o.train.samples.length, {
+    strict: o.strictData ?? false,
+    onDrop: (d, count) => {
+      say(`warning: dropped ${d.image} for the rest of the run (${d.reason}); ${count} of ${o.train.samples.length} training samples dropped so far, ${damaged.limit} tolerated`);
+      begin();
+      log.append({ type: 'damaged', step: d.step, split: 'train', image: d.image, reason: d.reason });
+    },
+  });
+  const data = new TrainingData(o.train, { seed: config.seed, batchSize: config.batchSize, accumulate: config.accumulate, inputSize: modelConfigOf(config).inputSize, augment: config.augment }, o.load, damaged);
   const lastStep = o.timeBudget ? (o.stopAfter ?? Infinity) : Math.min(config.steps, o.stopAfter ?? config.steps);
   const budgetShare = () => (o.timeBudget ? (performance.now() - o.timeBudget.start) / (o.timeBudget.seconds * 1000) : 0);
   /** Where the run is on its schedule, in planned steps: the step, or under a time budget ⌊f·steps⌋. */
   const schedulePosition = (step: number) => (o.timeBudget ? Math.floor(Math.min(1, budgetShare()) * config.steps) : step);
-  const progress = createProgress(config.steps, resumed?.step ?? 0, o.progress ?? false);
   const history: StepRecord[] = [];
   let lastEval: EvalJson | null = null;
   let savedStep = resumed?.step ?? 0;
@@ -143,7 +157,7 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
   let finishing = false;
   const stops = new StopRequests({
     position: () => ({ step: finishing ? step : step + 1, saved: savedStep, checkpoint: savedTo }),
-    say: (line) => (o.progress ? progress.note(line) : notice(line)), // said even with --no-progress
+    say,
     exitNow: (code) => {
       progress.stop();
       releaseFolder();
@@ -168,11 +182,18 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
   // The best validation pixel F1 so far (a resumed run starts from its log's evaluations).
   const bestPath = join(o.outDir, BEST_CHECKPOINT_FILE);
   let best: TrainResult['best'] = resumed ? bestOfLog(readLog(join(o.outDir, LOG_FILE)), resumed.step, bestPath) : null;
+  const damagedVal = new Set<string>();
   const runEval = async (step: number) => {
     if (!o.val) return;
-    const result = await evaluate(net, o.val, { separation: config.ncl, ...(o.load ? { load: o.load } : {}), ...(o.valLimit ? { limit: o.valLimit } : {}) });
+    const load = { ...o.load, skipUnreadable: !(o.strictData ?? false) || (o.load?.skipUnreadable ?? false) };
+    const result = await evaluate(net, o.val, { separation: config.ncl, load, ...(o.valLimit ? { limit: o.valLimit } : {}) });
     lastEval = evalJson(result);
     begin();
+    for (const s of result.skipped.filter((s) => !damagedVal.has(s.image))) {
+      damagedVal.add(s.image);
+      say(`warning: validation left out ${s.image} (${s.reason})`);
+      log.append({ type: 'damaged', step, split: 'val', image: s.image, reason: s.reason });
+    }
     log.append({ type: 'eval', step, ...lastEval });
     const f1 = lastEval.pixelF1;
     if (f1 !== null && (!best || f1 > best.pixelF1)) {
@@ -232,7 +253,7 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     progress.stop();
     optimizer.dispose();
   }
-  return { net, config, step, interrupted: stops.signal, checkpoint: checkpointPath, best, history, lastEval };
+  return { net, config, step, interrupted: stops.signal, checkpoint: checkpointPath, best, history, lastEval, damaged: damaged.list };
 }
 
 /**
