@@ -1,9 +1,10 @@
 // Image files in and out, through sharp (libvips): JPEG, PNG, TIFF, WebP and BMP are read; PNG and
 // JPEG are written. EXIF orientation is deliberately ignored, so a mask stays aligned with the
 // pixels of its image as they are stored. Every failure names the file.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { imageFromBytes, imageToBytes, type Mask, type RgbImage } from './image.ts';
+import { writeFileAtomic } from '../io/atomic-write.ts';
 
 /** The raw 8-bit channels of a file, alpha removed: 1 (grey) or 3 (RGB) values per pixel. */
 export interface RawChannels {
@@ -103,14 +104,15 @@ export async function jpegRoundTrip(image: RgbImage, quality: number): Promise<R
   return imageFromBytes(new Uint8Array(data), info.width, info.height);
 }
 
+// The PNG writers write atomically (src/io/atomic-write.ts): a failed write leaves no torn file.
 export async function writeImagePng(file: string, image: RgbImage): Promise<void> {
-  await writeFile(file, await encodePng(image));
+  writeFileAtomic(file, [await encodePng(image)]);
 }
 
 export async function writeMaskPng(file: string, mask: Mask): Promise<void> {
-  await writeFile(file, await encodeMaskPng(mask));
+  writeFileAtomic(file, [await encodeMaskPng(mask)]);
 }
 
 export async function writeGreyPng(file: string, map: { width: number; height: number; data: ArrayLike<number> }): Promise<void> {
-  await writeFile(file, await encodeGreyPng(map));
+  writeFileAtomic(file, [await encodeGreyPng(map)]);
 }

@@ -7,7 +7,6 @@
 // budget used, so a machine whose pace changes still gets the whole schedule. The scale (images,
 // their size, the recipe) follows the adapter: a CPU adapter gets the recipe that fits 10 minutes
 // on 2 cores, a GPU a larger one (demoScale).
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openDataset } from '../data/dataset.ts';
 import { generateSyntheticSet, minimumSyntheticCount } from '../data/synth/generate.ts';
@@ -20,6 +19,7 @@ import { modelConfigOf, optimizerSettings, resolveTrainConfig, warmupOf, type Tr
 import { readLog } from './train/log.ts';
 import { LOG_FILE } from './train/run-folder.ts';
 import { train } from './train/trainer.ts';
+import { writeTextAtomic } from '../io/atomic-write.ts';
 
 export interface DemoOptions {
   out: string;
@@ -134,7 +134,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const evaluation = await evaluate(run.net, testSet, { separation: config.ncl });
   const metrics = evalJson(evaluation);
   await saveCheckpoint(join(o.out, 'model.safetensors'), run.net, null, config, run.step);
-  await writeFile(join(o.out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+  writeTextAtomic(join(o.out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
   const samples = await collectSamples(run.net, testSet, 4, 2);
   const evaluateSeconds = lap();
   const total = generate + calibrate + trainSeconds + evaluateSeconds;

@@ -2,7 +2,6 @@
 // prints the estimated total time first, then a table of mean ± std per setting and each
 // setting's paired difference from off (also written to <out>/ablation.md and, per run,
 // <out>/ablation.json).
-import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { openDataset } from '../../data/dataset.ts';
@@ -14,6 +13,8 @@ import { exitCodeOf } from '../../ncl/train/stop-signals.ts';
 import { openDevice, tuneModeFromEnv } from '../device-options.ts';
 import { parseNumber } from './parse-number.ts';
 import { addTrainOptions, configFromCli, type TrainCliOptions } from './train-options.ts';
+import { writeTextAtomic } from '../../io/atomic-write.ts';
+import { createFolder } from '../../io/folders.ts';
 
 interface AblateOptions extends TrainCliOptions, MaskCliOptions {
   data: string;
@@ -45,7 +46,7 @@ export function registerAblate(program: Command): void {
     const runs = ablationSettings(base.ncl.lambdaPc).length * o.seeds;
     const minutes = (runs * base.steps * timing.secondsPerStep) / 60;
     process.stdout.write(`${runs} runs of ${base.steps} steps at ${timing.secondsPerStep.toFixed(2)} s per step (measured with ${base.ncl.roleSwitch}): about ${minutes.toFixed(0)} min of training, plus evaluation\n`);
-    await mkdir(o.out, { recursive: true });
+    createFolder(o.out);
     const { runs: results, stoppedBy } = await runAblation({
       base,
       seeds: Array.from({ length: o.seeds }, (_, i) => i),
@@ -57,8 +58,8 @@ export function registerAblate(program: Command): void {
       onRun: (run, done, total) => process.stderr.write(`[${done}/${total}] ${run.setting}, seed ${run.seed}: pixel F1 ${run.metrics.pixelF1?.toFixed(4) ?? '—'} (${run.seconds.toFixed(0)} s)\n`),
     });
     const table = ablationTable(results);
-    await writeFile(join(o.out, 'ablation.json'), `${JSON.stringify({ config: base, runs: results }, null, 2)}\n`);
-    await writeFile(join(o.out, 'ablation.md'), `${table}\n`);
+    writeTextAtomic(join(o.out, 'ablation.json'), `${JSON.stringify({ config: base, runs: results }, null, 2)}\n`);
+    writeTextAtomic(join(o.out, 'ablation.md'), `${table}\n`);
     process.stdout.write(`${table}\n`);
     if (stoppedBy) {
       process.stderr.write(`stopped by ${stoppedBy} after ${results.length} finished run(s): the table and ${join(o.out, 'ablation.json')} hold those\n`);

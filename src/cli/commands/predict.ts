@@ -2,7 +2,7 @@
 // (p > 0.5) and <stem>.overlay.png (the mask in red over the image), at the image's own size; names
 // as src/data/prediction-names.ts gives them, which `ncl data score --predictions` reads. An
 // unreadable input is skipped and listed, and the command then exits with 1.
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { readImage, writeGreyPng, writeImagePng, writeMaskPng } from '../../data/image-io.ts';
@@ -12,6 +12,7 @@ import { predictProbability } from '../../ncl/inference.ts';
 import { binaryMask, overlay } from '../../ncl/prediction-images.ts';
 import { loadNetwork } from '../../ncl/train/checkpoint.ts';
 import { openDevice } from '../device-options.ts';
+import { createFolder } from '../../io/folders.ts';
 
 /** Image files named directly, and the image files inside named folders (sorted). */
 async function listInputs(inputs: string[]): Promise<string[]> {
@@ -46,7 +47,7 @@ export function registerPredict(program: Command): void {
       const stems = predictionStems(files);
       await openDevice();
       const { net } = loadNetwork(o.checkpoint);
-      await mkdir(o.out, { recursive: true });
+      createFolder(o.out);
       const unreadable: string[] = [];
       for (const [i, file] of files.entries()) {
         let image;
@@ -59,9 +60,14 @@ export function registerPredict(program: Command): void {
         const p = await predictProbability(net, image);
         const mask = binaryMask(p);
         const stem = join(o.out, stems[i]!);
-        await writeGreyPng(`${stem}${PROBABILITY_SUFFIX}`, p);
-        await writeMaskPng(`${stem}.mask.png`, mask);
-        await writeImagePng(`${stem}.overlay.png`, overlay(image, mask));
+        try {
+          await writeGreyPng(`${stem}${PROBABILITY_SUFFIX}`, p);
+          await writeMaskPng(`${stem}.mask.png`, mask);
+          await writeImagePng(`${stem}.overlay.png`, overlay(image, mask));
+        } catch (e) {
+          // Each file is written whole or not at all (atomic writes); what failed once fails for the next input too.
+          throw new Error(`${(e as Error).message}\nthe predictions of ${i} of the ${files.length} inputs are complete in ${o.out}; ${file} and the ${files.length - i - 1} after it were not written`);
+        }
         process.stdout.write(`${file}: ${(100 * mask.data.reduce((a, b) => a + b, 0) / mask.data.length).toFixed(1)} % predicted tampered, max p ${p.data.reduce((a, b) => Math.max(a, b), 0).toFixed(3)}\n`);
       }
       if (unreadable.length > 0) {

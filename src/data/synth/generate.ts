@@ -7,7 +7,7 @@
 // the rest is divided equally among copy-move, splice and removal, and the regions' places are
 // stratified from the middle to the borders (splits.ts). Image i of a split draws all its other
 // randomness from Rng.fromSeed(seed, split, i), so the same options give the same bytes.
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { maskArea } from '../image.ts';
 import { writeImagePng, writeMaskPng } from '../image-io.ts';
@@ -16,6 +16,8 @@ import { composeImage, type ManipulationKind } from './compose.ts';
 import { BUILTIN_PHOTOS_DIR, listPhotoFiles, loadPhotos, type Photo } from './photos.ts';
 import { drawPostProcessing, postProcess, type PostProcessing } from './postprocess.ts';
 import { kindSchedule, minimumCount, placementSchedule, splitCounts, splitPhotos, SPLITS, type SplitName } from './splits.ts';
+import { writeTextAtomic } from '../../io/atomic-write.ts';
+import { createFolder } from '../../io/folders.ts';
 
 export interface SynthOptions {
   out: string;
@@ -77,7 +79,7 @@ function checkOptions(o: Required<Pick<SynthOptions, 'count' | 'size' | 'seed' |
 }
 
 async function prepareOutput(out: string, force: boolean): Promise<void> {
-  await mkdir(out, { recursive: true });
+  createFolder(out);
   const existing = await readdir(out);
   if (existing.length > 0) {
     if (!force) throw new Error(`output folder ${out} is not empty; pass --force to replace its train/, val/, test/ and list files`);
@@ -119,11 +121,11 @@ export async function generateSyntheticSet(options: SynthOptions): Promise<Synth
   }
   for (const name of SPLITS) {
     const lines = lists[name].map((pair) => `  ${JSON.stringify(pair)}`); // one [image, mask] pair per line
-    await writeFile(join(options.out, `${name}.json`), `[\n${lines.join(',\n')}\n]\n`);
+    writeTextAtomic(join(options.out, `${name}.json`), `[\n${lines.join(',\n')}\n]\n`);
   }
   const photos = { train: split.train.map((p) => p.name), val: split.val.map((p) => p.name), test: split.test.map((p) => p.name) };
   const meta = { generator: 'ncl synth', ...settings, images: options.imagesDir ?? 'built-in', photos, records };
-  await writeFile(join(options.out, 'meta.json'), `${JSON.stringify(meta, null, 1)}\n`);
+  writeTextAtomic(join(options.out, 'meta.json'), `${JSON.stringify(meta, null, 1)}\n`);
   return { out: options.out, records, photos, byKind: summariseKinds(records) };
 }
 

@@ -6,7 +6,6 @@
 // of image | ground truth | prediction | overlay for tampered and authentic test images with each
 // image's F1 and, for the synthetic set, its manipulation (PNG data URIs).
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { DatasetListing } from '../../data/dataset.ts';
 import type { Mask, ProbabilityMap, RgbImage } from '../../data/image.ts';
@@ -21,6 +20,7 @@ import type { NclNetwork } from '../method/model/network.ts';
 import { binaryMask, overlay, probabilityImage } from '../prediction-images.ts';
 import type { DamagedRecord, EvalRecord, LogRecord, StepRecord } from '../train/log.ts';
 import { lineChart, type Series } from './svg-chart.ts';
+import { writeTextAtomic } from '../../io/atomic-write.ts';
 
 export interface ReportSample {
   name: string;
@@ -192,5 +192,5 @@ ${trainingCharts(r.log)}
 ${await sampleGrid(r.samples)}
 </body></html>
 `;
-  await writeFile(path, html);
+  writeTextAtomic(path, html);
 }

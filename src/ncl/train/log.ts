@@ -3,7 +3,7 @@
 // ({"type":"damaged", step, split, image, reason}). `step` counts completed optimiser steps. A resumed run
 // first drops the lines past its checkpoint's step, so the log tells one uninterrupted story.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../../io/atomic-write.ts';
+import { describeFsError, writeTextAtomic } from '../../io/atomic-write.ts';
 import type { EvalJson } from '../evaluate.ts';
 import type { ContrastiveBounds } from '../method/contrastive-bounds.ts';
 import type { Branch } from '../method/model/network.ts';
@@ -49,11 +49,15 @@ export class RunLog {
   /** Starts the log: empty for a new run; for a resumed one, the lines up to `step`. */
   start(resumedAt: number | null): void {
     const kept = resumedAt === null ? [] : readLog(this.path).filter((r) => r.step <= resumedAt);
-    writeFileAtomic(this.path, [new TextEncoder().encode(kept.map((r) => `${JSON.stringify(r)}\n`).join(''))]);
+    writeTextAtomic(this.path, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
   }
 
   append(record: LogRecord): void {
-    appendFileSync(this.path, `${JSON.stringify(record)}\n`);
+    try {
+      appendFileSync(this.path, `${JSON.stringify(record)}\n`);
+    } catch (e) {
+      throw new Error(`could not append to ${this.path}: ${describeFsError(e)}`);
+    }
   }
 }
 

@@ -13,6 +13,7 @@
 //   once its first step has completed: a run that fails at start leaves the folder as it was.
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync, closeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { createFolder } from '../../io/folders.ts';
 
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 export const LOG_FILE = 'log.jsonl';
@@ -100,7 +101,7 @@ export class RunFolder {
    * and `existing` is 'refuse'.
    */
   static claim(dir: string, o: { existing: ExistingRun; resume?: string; notice: (text: string) => void }): RunFolder {
-    mkdirSync(dir, { recursive: true });
+    createFolder(dir, 'run folder');
     const lockPath = lock(dir, o.notice);
     removeOrphanedWrites(dir, o.notice);
     const continuing = o.resume !== undefined && resolve(dirname(o.resume)) === resolve(dir);

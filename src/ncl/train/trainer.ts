@@ -211,8 +211,14 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
       return `the last completed step (${step}) was saved to ${checkpointPath}; ${resume}`;
     } catch (s) {
       const copy = hostCopy;
-      if (!copy || copy.step <= savedStep) return `the last completed step (${step}) could not be saved (${(s as Error).message}); the checkpoint of step ${savedStep} is left as it was`;
-      writeCheckpoint(checkpointPath, copy.state, config, copy.step);
+      const kept = savedStep > 0 ? `${savedTo} holds step ${savedStep} and is left as it was; continue with --resume ${savedTo}` : 'no checkpoint of this run is on disk';
+      const unsaved = `the last completed step (${step}) could not be saved (${(s as Error).message}); ${kept}`;
+      if (!copy || copy.step <= savedStep) return unsaved;
+      try {
+        writeCheckpoint(checkpointPath, copy.state, config, copy.step);
+      } catch {
+        return unsaved; // the file cannot be written either (a full disk): the host copy cannot help
+      }
       return `the device could not be read (${(s as Error).message}); the host copy of step ${copy.step} was saved to ${checkpointPath}; ${resume}`;
     }
   };
