@@ -33,7 +33,7 @@ export async function writeTrainPeerSpec(dir: string, net: NclNetwork, config: T
     rows: plan ? Array.from(plan.sample.rows) : [],
     ...optimizerSettings(config),
   };
-  writePytorchExport(spec.export, { config, step: 0, model: await net.exportState(), optimizer: new Map(), optimizerSteps: 0, variants: {} });
+  writePytorchExport(spec.export, { config, step: 0, model: await net.exportState(), optimizer: new Map(), optimizerSteps: 0, variants: {}, data: null });
   writeFileSync(spec.images, await batch.images.data());
   writeFileSync(spec.masks, batch.masks);
   return spec;

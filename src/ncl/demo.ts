@@ -133,7 +133,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   if (!stepsAsked) o.log(`${run.step} steps fit the ${o.minutes}-minute budget (${config.steps} planned)`);
   const evaluation = await evaluate(run.net, testSet, { separation: config.ncl });
   const metrics = evalJson(evaluation);
-  await saveCheckpoint(join(o.out, 'model.safetensors'), run.net, null, config, run.step);
+  await saveCheckpoint(join(o.out, 'model.safetensors'), run.net, null, config, run.step, run.data);
   writeTextAtomic(join(o.out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
   const samples = await collectSamples(run.net, testSet, 4, 2);
   const evaluateSeconds = lap();

@@ -24,6 +24,8 @@ interface TrainCommandOptions extends TrainCliOptions, MaskCliOptions {
   force?: boolean;
   skipUnreadable?: boolean;
   strictData?: boolean;
+  freshOptimizer?: boolean;
+  allowDataChange?: boolean;
   progress: boolean;
 }
 
@@ -40,6 +42,8 @@ export function registerTrain(program: Command): void {
     .option('--skip-head', 'with --init-weights: keep the initialised 2-class head (the export has another class count)')
     .option('--force', "start anew in a folder that holds another run: that run's files are moved to <out>/previous-<time>/")
     .option('--skip-unreadable', 'leave out samples whose files cannot be opened (listed) instead of stopping before step 1')
+    .option('--fresh-optimizer', "with --resume from a file without optimiser state (a model file): continue with fresh optimiser moments")
+    .option('--allow-data-change', 'with --resume: continue although the data or the mask options differ from those the checkpoint records')
     .option('--strict-data', 'stop at the first sample that fails to decode during the run, instead of dropping it with a warning (docs/training.md)')
     .option('--no-progress', 'no progress output');
   addTrainOptions(command);
@@ -47,6 +51,15 @@ export function registerTrain(program: Command): void {
   command.action(async (o: TrainCommandOptions) => {
     const tune = tuneModeFromEnv();
     if (o.resume && o.initWeights) throw new Error('--resume and --init-weights exclude each other: a resumed run continues from its own checkpoint');
+    for (const [given, option, needs] of [
+      [o.evalEvery !== undefined && !o.val, '--eval-every', '--val (the set it evaluates on)'],
+      [o.valLimit !== undefined && !o.val, '--val-limit', '--val (the set it limits)'],
+      [o.freshOptimizer && !o.resume, '--fresh-optimizer', '--resume (a new run starts with fresh moments anyway)'],
+      [o.allowDataChange && !o.resume, '--allow-data-change', '--resume (it concerns a resumed run)'],
+      [o.skipHead && !o.initWeights, '--skip-head', '--init-weights (the head it keeps)'],
+    ] as const) {
+      if (given) throw new Error(`${option} does nothing without ${needs}`);
+    }
     const asked = [o.config ? readConfigFile(o.config) : {}, configFromCli(o)];
     // A resumed run keeps its stored config; only what can change safely is taken from the options.
     const config = o.resume ? null : resolveTrainConfig(...asked);
@@ -67,6 +80,8 @@ export function registerTrain(program: Command): void {
       existing: o.force ? 'move-aside' : 'refuse',
       load,
       strictData: o.strictData ?? false,
+      freshOptimizer: o.freshOptimizer ?? false,
+      allowDataChange: o.allowDataChange ?? false,
       progress: o.progress,
       ...(valSet ? { val: valSet } : {}),
       ...(o.resume ? { resume: o.resume } : {}),

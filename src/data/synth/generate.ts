@@ -60,6 +60,10 @@ export interface SynthSummary {
   byKind: Record<SplitName, Record<ManipulationKind, { count: number; meanArea: number }>>;
 }
 
+/** Bumped whenever the same options start to give other images (2: regions placed without a centre
+ *  bias); recorded in meta.json, so a checkpoint knows which set it was trained on. */
+export const SYNTH_GENERATOR_VERSION = 2;
+
 /** The shares of the val and test splits unless given. */
 export const DEFAULT_SPLIT_SHARES = { val: 0.1, test: 0.2 };
 
@@ -124,7 +128,7 @@ export async function generateSyntheticSet(options: SynthOptions): Promise<Synth
     writeTextAtomic(join(options.out, `${name}.json`), `[\n${lines.join(',\n')}\n]\n`);
   }
   const photos = { train: split.train.map((p) => p.name), val: split.val.map((p) => p.name), test: split.test.map((p) => p.name) };
-  const meta = { generator: 'ncl synth', ...settings, images: options.imagesDir ?? 'built-in', photos, records };
+  const meta = { generator: 'ncl synth', generatorVersion: SYNTH_GENERATOR_VERSION, ...settings, images: options.imagesDir ?? 'built-in', photos, records };
   writeTextAtomic(join(options.out, 'meta.json'), `${JSON.stringify(meta, null, 1)}\n`);
   return { out: options.out, records, photos, byKind: summariseKinds(records) };
 }

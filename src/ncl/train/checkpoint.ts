@@ -1,7 +1,8 @@
 // Checkpoints: one safetensors file holding the network's parameters and buffers (BN running
 // statistics) under their DeepLabV3+ names, the optimiser's state under "optimizer.<param>.<slot>",
-// and in __metadata__ the run's config (JSON), seed and step, and the kernel variants the run chose
-// per shape class (a resumed run pins them: src/runtime/variant-choices.ts). Written atomically with a checksum
+// and in __metadata__ the run's config (JSON), seed and step, the kernel variants the run chose
+// per shape class (a resumed run pins them: src/runtime/variant-choices.ts) and what it was trained
+// on (run-data.ts: a resume on other data is refused). Written atomically with a checksum
 // (src/io/safetensors.ts), so a crash mid-write leaves the previous checkpoint readable.
 import { variantRecord, type VariantRecord } from '../../device.ts';
 import type { NamedArray } from '../../io/safetensors.ts';
@@ -10,6 +11,7 @@ import type { Optimizer } from '../../optim/optimizer.ts';
 import { NclNetwork } from '../method/model/network.ts';
 import { headsFor } from '../method/roles.ts';
 import { modelConfigOf, resolveTrainConfig, type TrainConfig, type TrainConfigLayer } from './config.ts';
+import type { DataRecord } from './run-data.ts';
 
 export const CHECKPOINT_FORMAT = 'ncl-checkpoint/1';
 const OPTIMIZER_PREFIX = 'optimizer.';
@@ -23,6 +25,8 @@ export interface Checkpoint {
   optimizerSteps: number;
   /** Kernel variant per family and shape class ({} for a checkpoint written before they were recorded). */
   variants: VariantRecord;
+  /** The training data and mask options (null for a checkpoint written before they were recorded). */
+  data: DataRecord | null;
 }
 
 /** What a checkpoint holds of a run, read back to the host. */
@@ -43,8 +47,9 @@ export async function captureState(net: NclNetwork, optimizer: Optimizer | null)
 }
 
 /** Writes a captured state as the checkpoint of `step` (atomically). */
-export function writeCheckpoint(path: string, state: RunState, config: TrainConfig, step: number): void {
+export function writeCheckpoint(path: string, state: RunState, config: TrainConfig, step: number, data: DataRecord | null = null): void {
   saveSafetensors(path, state.tensors, {
+    ...(data ? { 'ncl.data': JSON.stringify(data) } : {}),
     'ncl.format': CHECKPOINT_FORMAT,
     'ncl.config': JSON.stringify(config),
     'ncl.seed': String(config.seed),
@@ -54,8 +59,8 @@ export function writeCheckpoint(path: string, state: RunState, config: TrainConf
   });
 }
 
-export async function saveCheckpoint(path: string, net: NclNetwork, optimizer: Optimizer | null, config: TrainConfig, step: number): Promise<void> {
-  writeCheckpoint(path, await captureState(net, optimizer), config, step);
+export async function saveCheckpoint(path: string, net: NclNetwork, optimizer: Optimizer | null, config: TrainConfig, step: number, data: DataRecord | null = null): Promise<void> {
+  writeCheckpoint(path, await captureState(net, optimizer), config, step, data);
 }
 
 export function readCheckpoint(path: string): Checkpoint {
@@ -77,13 +82,19 @@ export function readCheckpoint(path: string): Checkpoint {
   } catch (e) {
     throw new Error(`${path}: the stored kernel variants (ncl.variants) are unreadable: ${(e as Error).message}`);
   }
+  let data: DataRecord | null;
+  try {
+    data = file.metadata['ncl.data'] ? (JSON.parse(file.metadata['ncl.data']) as DataRecord) : null;
+  } catch (e) {
+    throw new Error(`${path}: the stored training data record (ncl.data) is unreadable: ${(e as Error).message}`);
+  }
   const model = new Map<string, NamedArray>();
   const optimizer = new Map<string, NamedArray>();
   for (const [name, value] of file.tensors) {
     if (name.startsWith(OPTIMIZER_PREFIX)) optimizer.set(name.slice(OPTIMIZER_PREFIX.length), value);
     else model.set(name, value);
   }
-  return { config, step: Number(file.metadata['ncl.step'] ?? 0), model, optimizer, optimizerSteps: Number(file.metadata['ncl.optimizer.steps'] ?? 0), variants };
+  return { config, step: Number(file.metadata['ncl.step'] ?? 0), model, optimizer, optimizerSteps: Number(file.metadata['ncl.optimizer.steps'] ?? 0), variants, data };
 }
 
 /** The network a config describes (heads as its role switch needs), with freshly seeded weights. */

@@ -26,6 +26,7 @@ import { nclStepLosses, planPatches, type PatchPlan, type StepLosses, type Train
 import { buildNetwork, captureState, readCheckpoint, writeCheckpoint, type RunState } from './checkpoint.ts';
 import { modelConfigOf, resolveTrainConfig, type TrainConfig, type TrainConfigLayer } from './config.ts';
 import { DamagedSamples, type DamagedSample } from './damaged-samples.ts';
+import { checkResumeData, describeTrainingData, type DataRecord } from './run-data.ts';
 import { TrainingData } from './data.ts';
 import { readLog, RunLog, type LogRecord, type StepRecord } from './log.ts';
 import { isFiniteAll, NonFiniteLossError } from './nan-guard.ts';
@@ -72,6 +73,10 @@ export interface TrainOptions {
    *  the step that first used it; 'off' (the default; `NCL_TUNE=off` for the CLI) keeps the
    *  profile's defaults. Either way, variants a resumed checkpoint recorded are reused. */
   tune?: TuneMode;
+  /** With `resume`: continue with fresh optimiser moments when the file holds none (a model file). */
+  freshOptimizer?: boolean;
+  /** With `resume`: continue although the data or mask options differ from the checkpoint's (run-data.ts). */
+  allowDataChange?: boolean;
   /** Make a sample whose file fails to decode fatal, instead of dropping it (damaged-samples.ts). */
   strictData?: boolean;
   /** Called after each completed step (and awaited). */
@@ -92,6 +97,8 @@ export interface TrainResult {
   lastEval: EvalJson | null;
   /** Training samples dropped because their files failed to decode (damaged-samples.ts). */
   damaged: DamagedSample[];
+  /** What the run trained on, as its checkpoints record it (run-data.ts). */
+  data: DataRecord;
 }
 
 export async function train(o: TrainOptions): Promise<TrainResult> {
@@ -108,6 +115,14 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
   const resumed = o.resume ? readCheckpoint(o.resume) : null;
   if (!resumed && !o.config) throw new Error('train: give a config, or a checkpoint to resume');
   const config = resumed ? resumedConfig(resumed.config, resumed.step, o.resumeChanges ?? {}, notice) : o.config!;
+  const dataRecord = describeTrainingData(o.train, o.load ?? {});
+  if (resumed) {
+    checkResumeData(o.resume!, resumed.data, dataRecord, o.allowDataChange ?? false, notice);
+    if (resumed.optimizer.size === 0) {
+      if (!o.freshOptimizer) throw new Error(`${o.resume} holds no optimiser state (a model file, such as the demo's model.safetensors, keeps the weights only): resuming would restart the optimiser's moments at step ${resumed.step}. Resume from the run's checkpoint.safetensors, or pass --fresh-optimizer to continue with fresh moments`);
+      notice(`resuming from ${o.resume} with fresh optimiser moments (--fresh-optimizer): it holds the weights only`);
+    }
+  }
   try {
     startChoices(o.tune ?? 'off', resumed?.variants);
   } catch (e) {
@@ -174,7 +189,7 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
   const stateAt = async (step: number) => (hostCopy?.step === step ? hostCopy.state : await copyToHost(step));
   const save = async (step: number) => {
     begin();
-    writeCheckpoint(checkpointPath, await stateAt(step), config, step);
+    writeCheckpoint(checkpointPath, await stateAt(step), config, step, dataRecord);
     savedStep = step;
     savedTo = checkpointPath;
   };
@@ -197,7 +212,7 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     log.append({ type: 'eval', step, ...lastEval });
     const f1 = lastEval.pixelF1;
     if (f1 !== null && (!best || f1 > best.pixelF1)) {
-      writeCheckpoint(bestPath, await stateAt(step), config, step);
+      writeCheckpoint(bestPath, await stateAt(step), config, step, dataRecord);
       best = { checkpoint: bestPath, step, pixelF1: f1 };
     }
     progress.note(`eval at step ${step}: pixel F1 ${fmt(lastEval.pixelF1)} AUC ${fmt(lastEval.pixelAUC)} (all-tampered F1 ${fmt(lastEval.baselineAllTamperedF1)})${lastEval.separation ? `; ${formatSeparation(lastEval.separation)}` : ''}`);
@@ -215,7 +230,7 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
       const unsaved = `the last completed step (${step}) could not be saved (${(s as Error).message}); ${kept}`;
       if (!copy || copy.step <= savedStep) return unsaved;
       try {
-        writeCheckpoint(checkpointPath, copy.state, config, copy.step);
+        writeCheckpoint(checkpointPath, copy.state, config, copy.step, dataRecord);
       } catch {
         return unsaved; // the file cannot be written either (a full disk): the host copy cannot help
       }
@@ -259,7 +274,7 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     progress.stop();
     optimizer.dispose();
   }
-  return { net, config, step, interrupted: stops.signal, checkpoint: checkpointPath, best, history, lastEval, damaged: damaged.list };
+  return { net, config, step, interrupted: stops.signal, checkpoint: checkpointPath, best, history, lastEval, damaged: damaged.list, data: dataRecord };
 }
 
 /**
@@ -305,7 +320,10 @@ export function resumeChangesOf(asked: TrainConfigLayer): ResumeChanges {
 /** The checkpoint's config with the changes applied; a new total of steps stretches the schedule. */
 function resumedConfig(stored: TrainConfig, step: number, changes: ResumeChanges, notice: (text: string) => void): TrainConfig {
   const config = resolveTrainConfig(stored, changes);
-  if (config.steps <= step) throw new Error(`the checkpoint is at step ${step}: --steps ${config.steps} ends before it (give more steps to train further)`);
+  if (config.steps <= step) {
+    if (changes.steps === undefined) throw new Error(`the checkpoint is at step ${step}, the end of its run of ${stored.steps} steps: give --steps (more than ${step}) to train further`);
+    throw new Error(`the checkpoint is at step ${step}: --steps ${config.steps} ends before it (give more steps to train further)`);
+  }
   if (config.steps !== stored.steps) {
     const lr = (c: TrainConfig) => scheduleOf(c)(step);
     notice(`resuming at step ${step} with ${config.steps} steps instead of ${stored.steps}: the learning-rate schedule is recomputed over the new total (at step ${step}: ${lr(config).toPrecision(3)} instead of ${lr(stored).toPrecision(3)})`);
