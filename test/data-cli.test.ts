@@ -4,6 +4,8 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { openDataset } from '../src/data/dataset.ts';
+import { SampleLoader } from '../src/data/loader.ts';
 import { tempDir, writeImage, writeMask } from './helpers/data-fixtures.ts';
 import { ncl } from './helpers/cli.ts';
 
@@ -61,6 +63,20 @@ test('checking a long list says so before the first file, then every 250 samples
   assert.match(evaluated.stderr, /cannot read checkpoint .*none\.safetensors/);
 });
 
+test('a list line whose label contradicts its mask is a warning naming the line (data check and eval)', async () => {
+  await writeImage(join(dir, 'contra/a.png'), 8, 8);
+  await writeMask(join(dir, 'contra/a-mask.png'), 8, 8, (x) => x < 2);
+  const list = join(dir, 'contra', 'list.txt');
+  await writeFile(list, '# image mask label\na.png a-mask.png 1\na.png a-mask.png 0\n');
+  const check = await ncl('data', 'check', list);
+  assert.match(check.stdout, /warning: .*a-mask\.png: listed as authentic \(label 0, .*list\.txt line 3\) but the mask marks 25\.0 % of the pixels/);
+  // what ncl eval prints as warnings: the loader's contradictions, once per line
+  const loader = new SampleLoader();
+  for (const sample of (await openDataset(list)).samples) await loader.load(sample);
+  assert.is(loader.contradictions.length, 1);
+  assert.match(loader.contradictions[0]!, /list\.txt line 3: listed as authentic \(label 0\) but its mask .*a-mask\.png marks 25\.0 % of the pixels/);
+});
+
 test('ncl data score: perfect predictions score 1, next to the baselines', async () => {
   const inside = (x: number, y: number) => x < 3 && y < 2;
   await writeImage(join(dir, 'scored/Tp/p.png'), 6, 4);
@@ -79,7 +95,16 @@ test('ncl data score: perfect predictions score 1, next to the baselines', async
   assert.ok(Math.abs(result.allTampered.pixel.f1 - (2 * 0.25) / 1.25) < 1e-12);
   const missing = await ncl('data', 'score', join(dir, 'scored'), '--predictions', join(dir, 'broken'));
   assert.is(missing.code, 1);
-  assert.match(missing.stderr, /no prediction for .*p\.png/);
+  assert.match(missing.stderr, /no prediction in .*broken for 2 of the 2 samples .*:\n {2}.*p\.png\n {2}.*q\.png\npass --skip-unreadable/);
+  await mkdir(join(dir, 'half'));
+  await copyFile(join(dir, 'scored/Gt/p.png'), join(dir, 'half', 'p.png'));
+  await writeFile(join(dir, 'scored/Tp/r.png'), 'not a png');
+  await writeMask(join(dir, 'scored/Gt/r.png'), 6, 4, inside);
+  await copyFile(join(dir, 'scored/Gt/r.png'), join(dir, 'half', 'r.png'));
+  const half = await ncl('data', 'score', join(dir, 'scored'), '--predictions', join(dir, 'half'), '--skip-unreadable');
+  assert.is(half.code, 0, half.stderr);
+  assert.match(half.stdout, /skipped 2 sample\(s\) \(--skip-unreadable\), not scored by the model nor the baselines:\n {2}.*q\.png: no prediction in .*half\n {2}.*r\.png: cannot decode/);
+  assert.match(half.stdout, /images 1: tampered 1/);
 });
 
 test.run();

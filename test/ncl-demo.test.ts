@@ -18,7 +18,7 @@ test('ncl demo writes model.safetensors, metrics.json and report.html', async ()
     const lines: string[] = [];
     const result = await runDemo({ out: dir, minutes: 0.1, seed: 1, images: 16, imageSize: 64, config: { model: { inputSize: 64 }, batchSize: 4 }, progress: false, log: (l) => lines.push(l) });
     assert.ok(result.steps > 0);
-    assert.ok(lines[0]!.startsWith('CPU adapter: 200 images of 128 px'), `the scale is said: ${lines[0]}`);
+    assert.ok(lines[0]!.startsWith('CPU adapter: 16 images of 64 px, tiny preset at 64 px, batch 4'), `the scale actually used is said: ${lines[0]}`);
     const evals = readLog(join(dir, 'run', 'log.jsonl')).filter((r) => r.type === 'eval');
     assert.ok(evals.length >= 1 && evals.every((r) => r.images > 0), 'validation during training');
     assert.ok(existsSync(join(dir, 'run', 'best.safetensors')), 'the best checkpoint by validation is kept');

@@ -53,7 +53,7 @@ function run(predict: (mask: Uint8Array) => Float32Array, withHead = false) {
     const scores = { pixelF1: 0.1 * step, pixelF1Best: null, pixelAUC: 0.5 + 0.05 * step, pixelIoU: null, imageAUC: null, imageAcc: null };
     log.push({ type: 'eval', step, perturbation: 'none', images: 3, tampered: 2, authenticSkipped: 1, ...scores, baselineAllTamperedF1: null, baselineAllTamperedAUC: null, baselineAllAuthenticF1: null, baselineCentrePriorF1: null, baselineCentrePriorF1Best: null, baselineCentrePriorAUC: null, unreadable: 0, ...(withHead ? { separation: separation(step) } : {}) });
   }
-  return { title: 'report test', notes: ['synthetic'], log, evaluation: { ...evaluation.summarise(), perturbation: 'none', skipped: [], ...(withHead ? { separation: separation(4) } : {}) }, samples };
+  return { title: 'report test', notes: ['synthetic'], log, evaluation: { ...evaluation.summarise(), perturbation: 'none', skipped: [], contradictions: [], ...(withHead ? { separation: separation(4) } : {}) }, samples };
 }
 
 test('warnings state the actual distance to the baseline they name', () => {

@@ -102,7 +102,8 @@ async function checkSample(sample: Sample, options: CheckOptions, report: CheckR
     return undefined;
   }
   if (fraction > 0.5) problem(sample.maskPath, `mask looks inverted: ${(100 * fraction).toFixed(1)} % marked manipulated (try --mask-invert)`, false);
-  if (fraction === 0 && sample.label === 1) problem(sample.maskPath, 'listed as tampered but the mask marks no pixel', false);
+  if (fraction === 0 && sample.label === 1) problem(sample.maskPath, `listed as tampered${sample.origin ? ` (${sample.origin})` : ''} but the mask marks no pixel`, false);
+  if (fraction > 0 && sample.label === 0) problem(sample.maskPath, `listed as authentic (label 0${sample.origin ? `, ${sample.origin}` : ''}) but the mask marks ${(100 * fraction).toFixed(1)} % of the pixels: the pixel metrics count it as tampered, the image-level ones as authentic`, false);
   if (fraction > 0) report.tampered++;
   else report.authentic++;
   return fraction;

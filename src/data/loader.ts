@@ -22,6 +22,8 @@ export interface LoadedSample {
   label: 0 | 1;
   width: number;
   height: number;
+  /** Set when the listing's label says authentic but the mask marks pixels (pixel metrics follow the mask, image-level ones the label). */
+  contradiction?: string;
 }
 
 export async function loadSample(sample: Sample, options: LoadOptions = {}): Promise<LoadedSample> {
@@ -42,8 +44,13 @@ export async function loadSample(sample: Sample, options: LoadOptions = {}): Pro
       mask = resizeMaskNearest(mask, image.width, image.height);
     }
   }
-  const label = sample.label ?? (maskArea(mask) > 0 ? 1 : 0);
-  return { sample, image, mask, label, width: image.width, height: image.height };
+  const marked = maskArea(mask);
+  const label = sample.label ?? (marked > 0 ? 1 : 0);
+  const contradiction =
+    sample.label === 0 && marked > 0
+      ? `${sample.origin ?? sample.imagePath}: listed as authentic (label 0) but its mask ${sample.maskPath} marks ${((100 * marked) / (mask.width * mask.height)).toFixed(1)} % of the pixels: the pixel metrics count it as tampered, the image-level ones as authentic`
+      : undefined;
+  return { sample, image, mask, label, width: image.width, height: image.height, ...(contradiction ? { contradiction } : {}) };
 }
 
 export interface SkippedSample {
@@ -54,13 +61,17 @@ export interface SkippedSample {
 /** Loads samples one at a time; with `skipUnreadable`, missing/corrupt files are recorded, not thrown. */
 export class SampleLoader {
   readonly skipped: SkippedSample[] = [];
+  /** Samples whose label contradicts their mask (LoadedSample.contradiction), once each. */
+  readonly contradictions: string[] = [];
 
   constructor(readonly options: LoadOptions = {}) {}
 
   /** The decoded sample, or null when it was skipped (then `skipped` says why). */
   async load(sample: Sample): Promise<LoadedSample | null> {
     try {
-      return await loadSample(sample, this.options);
+      const loaded = await loadSample(sample, this.options);
+      if (loaded.contradiction && !this.contradictions.includes(loaded.contradiction)) this.contradictions.push(loaded.contradiction);
+      return loaded;
     } catch (e) {
       const skippable = e instanceof DataError && (e.kind === 'missing' || e.kind === 'unreadable');
       if (!this.options.skipUnreadable || !skippable) throw e;

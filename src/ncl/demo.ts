@@ -49,8 +49,8 @@ export const DEMO_CONFIG: TrainConfigLayer = { preset: 'tiny', batchSize: 8, lr:
 
 /** What the demo trains on an adapter. */
 export interface DemoScale {
-  /** Said in the log and the report. */
-  name: string;
+  /** 'CPU adapter' or 'GPU adapter': said in the log and the report with the scale actually used. */
+  adapter: string;
   images: number;
   imageSize: number;
   /** Config fields over DEMO_CONFIG. */
@@ -68,8 +68,8 @@ export interface DemoScale {
  */
 export function demoScale(cpuAdapter: boolean): DemoScale {
   return cpuAdapter
-    ? { name: 'CPU adapter: 200 images of 128 px, tiny preset at 128 px, batch 8', images: 200, imageSize: 128, config: {}, tune: 'off' }
-    : { name: 'GPU adapter: 800 images of 256 px, tiny preset at 256 px, batch 16', images: 800, imageSize: 256, config: { batchSize: 16, model: { inputSize: 256 } }, tune: 'lazy' };
+    ? { adapter: 'CPU adapter', images: 200, imageSize: 128, config: {}, tune: 'off' }
+    : { adapter: 'GPU adapter', images: 800, imageSize: 256, config: { batchSize: 16, model: { inputSize: 256 } }, tune: 'lazy' };
 }
 
 /** Evaluations on the validation split during the demo's training. */
@@ -101,17 +101,18 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const least = minimumSyntheticCount();
   if (images < least) throw new Error(`--images must be at least ${least} (the validation and test splits need a tampered and an authentic image each, training one image), got ${images}`);
   const tune = o.tune ?? scale.tune;
-  o.log(`${scale.name}, ${tune === 'off' ? "the profile's kernels" : 'tuned kernels'} (options given win)`);
+  // Steps asked for win over the time budget; the demo's short warm-up then gives way to the
+  // default share of those steps unless a warm-up is asked for too.
+  const stepsAsked = o.config.steps !== undefined;
+  const base = resolveTrainConfig({ ...DEMO_CONFIG, seed: o.seed }, scale.config, stepsAsked ? { warmupSteps: null } : {}, o.config);
+  const scaleLine = `${scale.adapter}: ${images} images of ${imageSize} px, ${base.preset} preset at ${modelConfigOf(base).inputSize} px, batch ${base.batchSize}`;
+  o.log(`${scaleLine}, ${tune === 'off' ? "the profile's kernels" : 'tuned kernels'}`);
   o.log(`generating ${images} synthetic images (${imageSize} px) in ${join(o.out, 'synth')}`);
   await generateSyntheticSet({ out: join(o.out, 'synth'), count: images, size: imageSize, seed: o.seed, force: true });
   const split = (name: string) => openDataset(join(o.out, 'synth', `${name}.json`));
   const [trainSet, valSet, testSet] = await Promise.all([split('train'), split('val'), split('test')]);
   const generate = lap();
 
-  // Steps asked for win over the time budget; the demo's short warm-up then gives way to the
-  // default share of those steps unless a warm-up is asked for too.
-  const stepsAsked = o.config.steps !== undefined;
-  const base = resolveTrainConfig({ ...DEMO_CONFIG, seed: o.seed }, scale.config, stepsAsked ? { warmupSteps: null } : {}, o.config);
   let config = base;
   if (stepsAsked) {
     o.log(`training the ${config.steps} steps asked for (the ${o.minutes}-minute budget is not used)`);
@@ -142,7 +143,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     title: 'NCL demo: tiny preset on the synthetic tampering set',
     notes: [
       `data: ${trainSet.samples.length} training, ${valSet.samples.length} validation and ${testSet.samples.length} test images (${imageSize} px, split by source photo), seed ${o.seed}; the metrics below are the final network's on the test split (the best by validation pixel F1 is run/best.safetensors${run.best ? `, step ${run.best.step}` : ''})`,
-      `scale: ${scale.name}`,
+      `scale: ${scaleLine}`,
       `model: preset ${config.preset}, input ${modelConfigOf(config).inputSize} px; role switch ${config.ncl.roleSwitch}, λ_con ${config.ncl.lambdaCon}, λ_pc ${config.ncl.lambdaPc}, τ ${config.ncl.tau}, tampered-pixel weight in L_seg ${config.ncl.segTamperedWeight}`,
       `training: ${run.step} steps of ${config.batchSize} images, ${config.optimizer} lr ${optimizerSettings(config).lr}, ${trainSeconds.toFixed(0)} s`,
       `wall time: ${total.toFixed(0)} s in all (generation ${generate.toFixed(0)} s, calibration ${calibrate.toFixed(0)} s, evaluation and report ${evaluateSeconds.toFixed(0)} s)`,

@@ -19,6 +19,8 @@ export interface EvaluationResult extends SummaryWithBaselines {
   perturbation: string;
   /** Samples that could not be read (with skipUnreadable), with the reason. */
   skipped: Array<{ image: string; reason: string }>;
+  /** Samples whose listed label contradicts their mask, each named with its list line. */
+  contradictions: string[];
   /** Per projection head (when asked for and the network has heads). */
   separation?: Partial<Record<Branch, HeadSeparation>>;
 }
@@ -53,6 +55,7 @@ export async function evaluate(net: NclNetwork, listing: DatasetListing, options
     ...evaluation.summarise(),
     perturbation: describePerturbation(perturbation),
     skipped: loader.skipped.map((s) => ({ image: s.sample.imagePath, reason: s.reason })),
+    contradictions: loader.contradictions,
     ...(separation ? { separation: await separation.summarise() } : {}),
   };
 }

@@ -63,6 +63,9 @@ export function registerData(program: Command): void {
     columns['all-authentic'] = result.allAuthentic;
     columns['centre-prior'] = result.centrePrior;
     process.stdout.write(`${formatSummaries(columns)}\n`);
-    if (result.skipped > 0) process.stdout.write(`skipped ${result.skipped} unreadable sample(s)\n`);
+    if (result.skipped > 0) {
+      const shown = result.skippedSamples.slice(0, 20).map((s) => `  ${s.image}: ${s.reason}`).join('\n');
+      process.stdout.write(`skipped ${result.skipped} sample(s) (--skip-unreadable), not scored by the model nor the baselines:\n${shown}${result.skipped > 20 ? '\n  …' : ''}\n`);
+    }
   });
 }

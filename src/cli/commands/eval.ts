@@ -55,6 +55,7 @@ export function registerEval(program: Command): void {
     const perturbed: EvaluationResult[] = [];
     if (o.robustness) for (const perturbation of ROBUSTNESS_GRID) perturbed.push(await evaluate(net, listing, { ...common, perturbation, onImage: progress }));
     if (!o.json && process.stderr.isTTY) process.stderr.write('\n');
+    for (const c of clean.contradictions) process.stderr.write(`warning: ${c}\n`);
     if (o.json) {
       process.stdout.write(`${JSON.stringify({ checkpoint: o.checkpoint, data: o.data, ...evalJson(clean), ...(o.robustness ? { robustness: perturbed.map(evalJson) } : {}) })}\n`);
       return;

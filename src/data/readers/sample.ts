@@ -5,6 +5,8 @@ export interface Sample {
   imagePath: string;
   maskPath: string | null;
   label: 0 | 1 | null;
+  /** Where a list gave it ("list.txt line 12"), for messages. */
+  origin?: string;
 }
 
 export type DatasetLayout = 'tp-gt' | 'json-list' | 'text-list';

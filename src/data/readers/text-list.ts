@@ -24,7 +24,7 @@ export async function readTextList(file: string): Promise<DatasetListing> {
     if (labelText !== '0' && labelText !== '1') throw new Error(`${where}: label must be 0 or 1, got "${labelText}"`);
     const label = labelText === '1' ? 1 : 0;
     if (label === 1 && mask === 'None') throw new Error(`${where}: a tampered image (label 1) needs a mask, got None`);
-    samples.push({ imagePath: resolve(base, image), maskPath: mask === 'None' ? null : resolve(base, mask), label });
+    samples.push({ imagePath: resolve(base, image), maskPath: mask === 'None' ? null : resolve(base, mask), label, origin: where });
   });
   if (samples.length === 0) throw new Error(`${file}: no samples listed`);
   return { layout: 'text-list', source: file, samples, warnings: [] };
