@@ -181,6 +181,18 @@ test('a third signal exits at once without saving, says what is lost, and leaves
   assert.not.ok(existsSync(join(out, 'run.lock')), 'the lock is removed');
 });
 
+test('a backend that gives no adapter says which library or OS it needs, not the CPU fallback\'s Mesa', async () => {
+  const vulkan = await ncl('info', '--backend', 'vulkan');
+  if (vulkan.code === 0) return; // a machine with a Vulkan GPU: nothing to explain
+  assert.match(vulkan.stderr, /no WebGPU adapter found \(tried: vulkan \(core\)\)\.\nThe Vulkan loader \(libvulkan\.so\.1\) is (not installed|installed, but no Vulkan driver offered an adapter)/);
+  assert.not.match(vulkan.stderr, /libegl-mesa0/);
+  if (process.platform === 'linux') {
+    const metal = await ncl('info', '--backend', 'metal');
+    assert.is(metal.code, 1);
+    assert.match(metal.stderr, /The metal backend exists on macOS only/);
+  }
+});
+
 test('argument, file and config errors name what is wrong', async () => {
   const data = join(dir, 'synth', 'train.json');
   const cases: Array<[string[], RegExp]> = [
@@ -195,6 +207,7 @@ test('argument, file and config errors name what is wrong', async () => {
     [['train', '--data', data, '--batch-size', '1'], /batchSize must be an integer ≥ 2, got 1/],
     [['train', '--data', data, '--input-size', '72'], /inputSize must be a multiple of 16/],
     [['train', '--data', join(dir, 'missing.json')], /dataset not found: .*missing\.json/],
+    [['train', '--data', join(dir, 'synth', 'train', 'Tp', '00000.png')], /00000\.png is an image, not a dataset: give a folder with Tp\/ and Gt\/, a \.json list/],
     [['eval', '--checkpoint', join(dir, 'missing.safetensors'), '--data', data], /cannot read checkpoint .*missing\.safetensors/],
     [['predict', '--checkpoint', 'x', '--input', join(dir, 'nothing'), '--out', dir], /input not found: .*nothing/],
   ];

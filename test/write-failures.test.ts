@@ -104,4 +104,25 @@ else {
   });
 }
 
+// A read-only file system: a tmpfs mounted read-only, where this process may mount one.
+const readOnlyPoint = join(process.env.TMPDIR ?? '/tmp', `ncl-ro-${process.pid}`);
+mkdirSync(readOnlyPoint, { recursive: true });
+const readOnly = process.platform === 'linux' && spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', readOnlyPoint]).status === 0;
+const readOnlyName = 'an output folder on a read-only file system: named, with the cause (not "ENOENT … mkdir")';
+if (!readOnly) {
+  rmdirSync(readOnlyPoint);
+  test.skip(`${readOnlyName} (skipped: cannot mount a tmpfs here)`, () => {});
+} else {
+  test(readOnlyName, async () => {
+    try {
+      const run = await ncl('predict', '--checkpoint', checkpoint, '--input', join(dir, 'synth', 'test', 'Tp'), '--out', join(readOnlyPoint, 'new', 'folder'));
+      assert.is(run.code, 1);
+      assert.match(run.stderr, /cannot create the output folder .*new\/folder: the file system is read-only \(EROFS\)/);
+    } finally {
+      spawnSync('umount', [readOnlyPoint]);
+      rmdirSync(readOnlyPoint);
+    }
+  });
+}
+
 test.run();

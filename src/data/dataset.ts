@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { readJsonList } from './readers/json-list.ts';
-import type { DatasetListing } from './readers/sample.ts';
+import { IMAGE_EXTENSIONS, type DatasetListing } from './readers/sample.ts';
 import { readTextList } from './readers/text-list.ts';
 import { readTpGt } from './readers/tp-gt.ts';
 
@@ -28,5 +28,9 @@ export async function openDataset(path: string): Promise<DatasetListing> {
     if ((await isDirectory(join(path, 'Tp'))) && (await isDirectory(join(path, 'Gt')))) return readTpGt(path);
     throw new Error(`${path} is a folder without Tp/ and Gt/ subfolders; expected that layout, a .json list or a text list file`);
   }
-  return extname(path).toLowerCase() === '.json' ? readJsonList(path) : readTextList(path);
+  const extension = extname(path).toLowerCase();
+  if (IMAGE_EXTENSIONS.includes(extension)) {
+    throw new Error(`${path} is an image, not a dataset: give a folder with Tp/ and Gt/, a .json list of [image, mask] pairs or a text list (docs/data.md); to get masks for single images use ncl predict`);
+  }
+  return extension === '.json' ? readJsonList(path) : readTextList(path);
 }

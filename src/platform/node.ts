@@ -4,7 +4,7 @@
 // Adapter order: the platform's default adapter (Vulkan, Metal, D3D12); if there is none, Dawn's
 // OpenGL backend on Mesa llvmpipe through EGL with no display (compatibility feature level). A
 // forced backend (`--backend`, NCL_BACKEND) skips the search and opens exactly that one.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,13 +60,28 @@ function defaultBackend(info: GPUAdapterInfo): string {
   return /opengl|mesa/i.test(info.description) ? 'opengl' : 'vulkan';
 }
 
-function describeFailure(tried: string[]): string {
-  return [
-    `no WebGPU adapter found (tried: ${tried.join(', ')}).`,
-    'On a machine without a GPU, ncl runs on Mesa llvmpipe through Dawn\'s OpenGL backend.',
-    `On Debian/Ubuntu install it with:  apt-get update && apt-get install -y ${MESA_PACKAGES.join(' ')}`,
-    'With a GPU, install its driver and the Vulkan loader (libvulkan1).',
-  ].join('\n');
+/** Whether a shared library is on the usual Linux library paths (no dlopen: a hint for messages only). */
+function hasLibrary(name: string): boolean {
+  const dirs = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/usr/local/lib'];
+  return (process.env.LD_LIBRARY_PATH ?? '').split(':').concat(dirs).some((d) => d !== '' && existsSync(join(d, name)));
+}
+
+const MESA_HINT = `On Debian/Ubuntu install Mesa for it with:  apt-get update && apt-get install -y ${MESA_PACKAGES.join(' ')}`;
+
+/** Why the requested backend gave no adapter, and what to install: per backend, from what is present. */
+function describeFailure(backend: string, tried: string[]): string {
+  const head = `no WebGPU adapter found (tried: ${tried.join(', ')}).`;
+  const vulkan = hasLibrary('libvulkan.so.1')
+    ? 'The Vulkan loader (libvulkan.so.1) is installed, but no Vulkan driver offered an adapter: install the GPU\'s driver with its Vulkan ICD (Mesa\'s lavapipe is not enough for Dawn here).'
+    : 'The Vulkan loader (libvulkan.so.1) is not installed: on Debian/Ubuntu apt-get install -y libvulkan1, with the GPU\'s driver.';
+  const opengl = hasLibrary('libEGL.so.1') ? 'EGL is installed, but it gave no OpenGL adapter: check the Mesa drivers (libgl1-mesa-dri, libegl-mesa0).' : `EGL is not installed. ${MESA_HINT}`;
+  if (backend === 'vulkan') return [head, vulkan].join('\n');
+  if (backend === 'opengl' || backend === 'opengles') return [head, opengl].join('\n');
+  if (backend === 'metal' || backend === 'd3d12') {
+    const os = backend === 'metal' ? 'macOS' : 'Windows';
+    return [head, process.platform === (backend === 'metal' ? 'darwin' : 'win32') ? `The ${backend} backend found no GPU.` : `The ${backend} backend exists on ${os} only; here use --backend auto, vulkan or opengl.`].join('\n');
+  }
+  return [head, "On a machine without a GPU, ncl runs on Mesa llvmpipe through Dawn's OpenGL backend.", opengl, `With a GPU: ${vulkan}`].join('\n');
 }
 
 const shaderDir = new URL('../../shaders/', import.meta.url);
@@ -134,7 +149,7 @@ const node: Platform = {
       const found = await tryAdapter(b, level, choice.adapterName);
       if (found) return found;
     }
-    throw new Error(describeFailure(tried));
+    throw new Error(describeFailure(backend, tried));
   },
   shaderSource: (name) => readFileSync(new URL(`${name}.wgsl`, shaderDir), 'utf8'),
   nclVersion() {
