@@ -21,9 +21,11 @@ Command line (used by ncl's tests; float32 little-endian raw files):
 writes OUT = the eval-mode logits, then each head's embeddings (order of meta['ncl.heads']).
 
 Requires torch only (the file is read without the safetensors package). docs/training.md,
-"Continue in PyTorch", has a DDP recipe; docs/method.md the losses.
+"Continue in PyTorch", describes scripts/train_ddp.py (DistributedDataParallel with these losses,
+written back with write_safetensors); docs/method.md the losses.
 """
 import argparse
+import hashlib
 import json
 import struct
 
@@ -55,6 +57,26 @@ def read_safetensors(path):
         values = torch.frombuffer(data, dtype=dtype, count=count, offset=begin) if count else torch.empty(0, dtype=dtype)
         state[name] = values.reshape(entry['shape']).clone()
     return state, meta
+
+
+_NAMES = {dtype: name for name, dtype in _DTYPES.items()}
+
+
+def write_safetensors(path, state, metadata):
+    """Writes a state dict of tensors (dtypes kept) and string metadata as safetensors, with ncl's
+    checksum of the data section (metadata 'ncl.sha256', checked when ncl loads the file)."""
+    header, chunks, offset = {}, [], 0
+    for name, tensor in state.items():
+        data = tensor.detach().cpu().contiguous().numpy().tobytes()
+        header[name] = {'dtype': _NAMES[tensor.dtype], 'shape': list(tensor.shape), 'data_offsets': [offset, offset + len(data)]}
+        chunks.append(data)
+        offset += len(data)
+    body = b''.join(chunks)
+    header['__metadata__'] = {**{k: str(v) for k, v in metadata.items()}, 'ncl.sha256': hashlib.sha256(body).hexdigest()}
+    encoded = json.dumps(header).encode()
+    encoded += b' ' * (-len(encoded) % 8)
+    with open(path, 'wb') as f:
+        f.write(struct.pack('<Q', len(encoded)) + encoded + body)
 
 
 def _bn(channels):
