@@ -114,15 +114,20 @@ test('predict: inputs sharing a stem keep their extensions; unreadable inputs ar
 
 /** `ncl train` for many steps in a child process, its stderr collected; `waitFor` resolves when it has printed a match. */
 function startLongRun(out: string, ...more: string[]) {
-  const args = ['train', '--data', join(dir, 'synth', 'train.json'), '--out', out, '--input-size', '64', '--steps', '1000', '--batch-size', '2', '--checkpoint-every', '0', '--no-progress', ...more];
-  const child = spawn(process.execPath, [NCL_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: CLI_ENV });
+  return startRun(CLI_ENV, ['--no-progress'], out, ...more);
+}
+
+function startRun(env: NodeJS.ProcessEnv, progress: string[], out: string, ...more: string[]) {
+  const args = ['train', '--data', join(dir, 'synth', 'train.json'), '--out', out, '--input-size', '64', '--steps', '1000', '--batch-size', '2', '--checkpoint-every', '0', ...progress, ...more];
+  const child = spawn(process.execPath, [NCL_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let ended = false;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => ((ended = true), resolve(code))));
   const waitFor = async (pattern: RegExp | (() => boolean), what: string) => {
     const deadline = Date.now() + 90_000;
     const met = () => (typeof pattern === 'function' ? pattern() : pattern.test(stderr));
-    while (!met() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!met() && !ended && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.ok(met(), `waited 90 s for ${what}; stderr:\n${stderr}`);
   };
   const log = join(out, 'log.jsonl');
@@ -139,7 +144,7 @@ for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 
     const code = await run.exited;
     const stderr = run.stderr();
     assert.is(code, exitCode, stderr);
-    const stopping = stderr.search(new RegExp(`stopping \\(${signal}\\): finishing step \\d+, then saving to .*checkpoint\\.safetensors`));
+    const stopping = stderr.search(new RegExp(`stopping \\(${signal}\\): (finishing step \\d+, then saving|saving step \\d+) to .*checkpoint\\.safetensors`));
     const saved = stderr.search(/interrupted at step \d+; checkpoint saved to .*checkpoint\.safetensors; continue with --resume/);
     assert.ok(stopping >= 0 && saved > stopping, `said first, then saved:\n${stderr}`);
     const steps = readFileSync(run.log, 'utf8').trim().split('\n').length;
@@ -147,6 +152,29 @@ for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 
     assert.not.ok(existsSync(join(out, 'run.lock')), 'the lock is removed');
   });
 }
+
+test('Ctrl-C while a first run tunes its kernels: acknowledged at once, tuning stops after its candidate, the step is saved', async () => {
+  const { dir: cache, cleanup: dropCache } = await tempDir('tune-cache');
+  try {
+    const out = join(dir, 'interrupted-tuning');
+    const run = startRun({ ...CLI_ENV, NCL_TUNE: 'on', XDG_CACHE_HOME: cache }, [], out);
+    await run.waitFor(/tuning (\d+) kernel shape classes met for the first time on this adapter/, 'tuning to start');
+    await run.waitFor(/ {2}tuned 1\//, 'the first class to be tuned');
+    run.child.kill('SIGINT');
+    const code = await run.exited;
+    const stderr = run.stderr();
+    assert.is(code, 130, stderr);
+    const classes = Number(/tuning (\d+) kernel shape classes/.exec(stderr)![1]);
+    const done = /tuned (\d+) kernel shape class(?:es)? in [\d.]+ s; (\d+) left untuned \(stopping\)/.exec(stderr);
+    assert.ok(done, `tuning said it stopped early:\n${stderr}`);
+    assert.is(Number(done![1]) + Number(done![2]), classes);
+    const order = ['stopping (SIGINT): saving step 1', 'left untuned (stopping)', 'interrupted at step 1;'].map((t) => stderr.indexOf(t));
+    assert.ok(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!)), `in order: ${order.join(', ')}\n${stderr}`);
+    assert.is(readCheckpoint(join(out, 'checkpoint.safetensors')).step, 1);
+  } finally {
+    await dropCache();
+  }
+});
 
 test('a second signal while the step is finished warns that a third exits without saving; the run still saves', async () => {
   const out = join(dir, 'interrupted-twice');
@@ -158,7 +186,7 @@ test('a second signal while the step is finished warns that a third exits withou
   const code = await run.exited;
   const stderr = run.stderr();
   assert.is(code, 130, stderr);
-  assert.match(stderr, /still saving step (\d+) — press again to exit without saving \(steps 1–\1 would be lost\)/);
+  assert.match(stderr, /still saving step (\d+) — press again to exit without saving \((steps 1–\1|step 1) would be lost\)/);
   assert.ok(stderr.indexOf('still saving') < stderr.indexOf('interrupted at step'), stderr);
   assert.ok(readCheckpoint(join(out, 'checkpoint.safetensors')).step >= 1);
 });

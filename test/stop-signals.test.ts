@@ -23,7 +23,7 @@ for (const signal of STOP_SIGNALS) {
 
   for (const count of [1, 2, 3]) {
     test(`${signal} × ${count}: ${['stop after the step', 'warn that a third exits', 'exit without saving'][count - 1]}`, () => {
-      const { stops, said, exits, source } = machine({ step: 7, saved: 3, checkpoint: 'run/checkpoint.safetensors' });
+      const { stops, said, exits, source } = machine({ step: 7, inStep: true, saved: 3, checkpoint: 'run/checkpoint.safetensors' });
       assert.not.ok(stops.requested);
       for (let i = 0; i < count; i++) source.emit(signal, signal);
       assert.ok(stops.requested);
@@ -40,19 +40,20 @@ for (const signal of STOP_SIGNALS) {
 }
 
 test('mixed signals: the first one sets the exit status; nothing unsaved and no checkpoint are said as such', () => {
-  const position = { step: 5, saved: 5, checkpoint: 'c.safetensors' };
+  const position = { step: 5, inStep: false, saved: 5, checkpoint: 'c.safetensors' };
   const { said, exits, source } = machine(position);
   source.emit('SIGHUP', 'SIGHUP');
   source.emit('SIGINT', 'SIGINT');
+  assert.is(said[0], 'stopping (SIGHUP): saving step 5 to c.safetensors', 'between steps: nothing to finish');
   assert.is(said[1], 'still saving step 5 — press again to exit without saving (nothing would be lost)');
-  Object.assign(position, { step: 1, saved: 0 });
+  Object.assign(position, { step: 1, inStep: true, saved: 0 });
   source.emit('SIGTERM', 'SIGTERM');
   assert.is(said[2], 'exiting without saving: step 1 lost; no checkpoint of this run was written');
   assert.equal(exits, [129]);
 });
 
 test('uninstall stops listening', () => {
-  const { stops, said, source } = machine({ step: 1, saved: 0, checkpoint: 'c' });
+  const { stops, said, source } = machine({ step: 1, inStep: true, saved: 0, checkpoint: 'c' });
   stops.uninstall();
   source.emit('SIGINT', 'SIGINT');
   assert.equal(said, []);

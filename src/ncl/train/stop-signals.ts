@@ -1,7 +1,8 @@
 // How a training run stops on a signal. SIGINT (Ctrl-C), SIGTERM (a scheduler's stop) and SIGHUP (a
 // closed terminal or SSH connection) are handled alike, by one small state machine:
 //
-//   1st signal: "stopping: finishing step k, then saving" — the run ends the step in progress (or
+//   1st signal: "stopping: finishing step k, then saving" (or "saving step k" between steps) — the
+//               run ends the step in progress (or
 //               the kernel-tuning candidate being timed), saves its checkpoint and exits with
 //               128 + the first signal's number;
 //   2nd signal: "still saving step k — press again to exit without saving (steps j–k would be
@@ -19,6 +20,8 @@ export const exitCodeOf = (signal: StopSignal): number => 128 + constants.signal
 export interface RunPosition {
   /** The step being finished or saved. */
   step: number;
+  /** Whether that step is still running (else it is done, and the run tunes, evaluates or saves). */
+  inStep: boolean;
   /** The last step whose checkpoint is on disk (0: none). */
   saved: number;
   checkpoint: string;
@@ -74,7 +77,7 @@ export class StopRequests {
     const p = this.o.position();
     if (this.received === 1) {
       this.signal = signal;
-      this.o.say(`stopping (${signal}): finishing step ${p.step}, then saving to ${p.checkpoint}`);
+      this.o.say(`stopping (${signal}): ${p.inStep ? `finishing step ${p.step}, then saving` : `saving step ${p.step}`} to ${p.checkpoint}`);
     } else if (this.received === 2) {
       this.o.say(`still saving step ${p.step} — press again to exit without saving (${unsaved(p)} would be lost)`);
     } else {

@@ -168,10 +168,10 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
   let savedStep = resumed?.step ?? 0;
   let savedTo = o.resume ?? checkpointPath;
   let step = resumed?.step ?? 0;
-  /** Whether the loop is over and the run is saving its last step. */
-  let finishing = false;
+  /** Whether a step is running (else the run is between steps: tuning, evaluating or saving). */
+  let inStep = false;
   const stops = new StopRequests({
-    position: () => ({ step: finishing ? step : step + 1, saved: savedStep, checkpoint: savedTo }),
+    position: () => ({ step: inStep ? step + 1 : step, inStep, saved: savedStep, checkpoint: savedTo }),
     say,
     exitNow: (code) => {
       progress.stop();
@@ -244,10 +244,12 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
     let pastDeadline = false;
     while (step < lastStep && !stops.requested && !pastDeadline) {
       const following = step + 1;
+      inStep = true;
       const done = await trainStep(net, optimizer, data, config, step, schedule(schedulePosition(step)), next!, () => (following < lastStep ? prefetch(data, following) : null));
       next = done.next;
       const record = done.record;
       step++;
+      inStep = false;
       history.push(record);
       begin();
       log.append(record);
@@ -260,7 +262,6 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
       if (config.evalEvery > 0 && step % config.evalEvery === 0 && step < lastStep && !pastDeadline) await runEval(step);
       if (config.checkpointEvery > 0 && step % config.checkpointEvery === 0) await save(step);
     }
-    finishing = true;
     await save(step);
     if (!stops.requested) await runEval(step);
   } catch (e) {
