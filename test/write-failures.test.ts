@@ -71,6 +71,16 @@ test('ncl train whose checkpoint cannot be written: names the checkpoint on disk
   assert.equal(temporaries(run), []);
 });
 
+test('an image that cannot be read (permission, I/O error) is named with the cause; training drops it and goes on', async () => {
+  const train = join(dir, 'synth', 'train.json');
+  const checked = await nclWith({ NCL_TEST_READ_FAULT: 'EACCES:train/Tp/00001.png' }, 'data', 'check', train);
+  assert.is(checked.code, 1);
+  assert.match(checked.stdout, /error: .*train\/Tp\/00001\.png: cannot read .*00001\.png: permission denied \(EACCES\)/);
+  const trained = await nclWith({ NCL_TEST_READ_FAULT: 'EIO:train/Tp/00001.png' }, 'train', '--data', train, '--out', join(dir, 'run-eio'), '--input-size', '64', '--steps', '4', '--warmup', '1', '--batch-size', '2', '--no-progress');
+  assert.is(trained.code, 0, trained.stderr);
+  assert.match(trained.stderr, /warning: dropped .*00001\.png for the rest of the run \(cannot read .*: an input\/output error of the disk \(EIO\)\)/);
+});
+
 test('an --out that names a file says so', async () => {
   const file = join(dir, 'a-file');
   writeFileSync(file, 'x');

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { imageFromBytes, imageToBytes, type Mask, type RgbImage } from './image.ts';
-import { writeFileAtomic } from '../io/atomic-write.ts';
+import { describeFsError, injectedFault, writeFileAtomic } from '../io/atomic-write.ts';
 
 /** The raw 8-bit channels of a file, alpha removed: 1 (grey) or 3 (RGB) values per pixel. */
 export interface RawChannels {
@@ -28,11 +28,13 @@ export class DataError extends Error {
 
 async function readBytes(file: string): Promise<Buffer> {
   try {
+    const fault = injectedFault(file, 'read');
+    if (fault) throw fault;
     return await readFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new DataError(`file not found: ${file}`, file, 'missing');
-    throw new DataError(`cannot read ${file}: ${(e as Error).message}`, file, 'unreadable');
+    throw new DataError(`cannot read ${file}: ${describeFsError(e)}`, file, 'unreadable');
   }
 }
 

@@ -5,8 +5,9 @@
 //
 // Test-only fault injection: NCL_TEST_WRITE_FAULT="CODE:text" makes every write to a path that
 // contains `text` fail with the errno CODE (ENOSPC, EROFS, EACCES, …) after its first bytes, as a
-// full disk does, so the tests can show what each command does then (root ignores file modes, and
-// a small full file system cannot be mounted everywhere).
+// full disk does, and NCL_TEST_READ_FAULT="CODE:text" every read of an image or mask by
+// src/data/image-io.ts, so the tests can show what each command does then (root ignores file
+// modes, and a small full file system cannot be mounted everywhere).
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
@@ -28,12 +29,13 @@ export function describeFsError(e: unknown): string {
   return code && CAUSES[code] ? `${CAUSES[code]} (${code})` : (e as Error).message;
 }
 
-function injectedFault(path: string): NodeJS.ErrnoException | null {
-  const spec = process.env.NCL_TEST_WRITE_FAULT;
+/** The fault NCL_TEST_WRITE_FAULT or NCL_TEST_READ_FAULT injects into an access to `path`, if any. */
+export function injectedFault(path: string, access: 'write' | 'read' = 'write'): NodeJS.ErrnoException | null {
+  const spec = access === 'write' ? process.env.NCL_TEST_WRITE_FAULT : process.env.NCL_TEST_READ_FAULT;
   if (!spec) return null;
   const [code, text = ''] = spec.split(/:(.*)/s);
   if (!path.includes(text)) return null;
-  return Object.assign(new Error(`${code}: injected write fault, write '${path}'`), { code });
+  return Object.assign(new Error(`${code}: injected ${access} fault, ${access} '${path}'`), { code });
 }
 
 export function writeFileAtomic(path: string, chunks: readonly Uint8Array[]): void {
