@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { Rng } from '../src/common/rng.ts';
 import { MetricsAccumulator } from '../src/metrics/accumulator.ts';
 import { centrePrior, EvaluationWithBaselines } from '../src/metrics/baselines.ts';
+import { boundaryBand, boundaryF1 } from '../src/metrics/boundary.ts';
 import { pixelMetrics } from '../src/metrics/pixel.ts';
 import { auc } from '../src/metrics/ranking.ts';
 import { resizeBilinear } from '../src/metrics/resize.ts';
@@ -178,6 +179,28 @@ test('centre prior: 1 − √(u² + v²)/√2 per pixel centre; the central bloc
   close(corner.summarise().centrePrior.pixel.auc, 0.1);
   // a 2×1 image: both pixel centres at u = ±½, v = 0 → 1 − ½/√2
   close(centrePrior(mask(2, 1, [0, 0])).data[0]!, 1 - 0.5 / Math.SQRT2, 1e-7);
+});
+
+test('boundary-band F1: a hand-worked row, and the band against a brute-force search on random masks', () => {
+  // edge pixels 9 and 10; radius 2 → band 7..12; predicted 8..19: tp 10,11,12, fp 8,9 → 6 / (6 + 2)
+  const row = mask(20, 1, [...new Array(10).fill(0), ...new Array(10).fill(1)]);
+  const predicted = Float32Array.from({ length: 20 }, (_, i) => (i >= 8 ? 0.9 : 0.1));
+  assert.equal([...boundaryBand(row, 2)].map((v, i) => (v ? i : -1)).filter((i) => i >= 0), [7, 8, 9, 10, 11, 12]);
+  close(boundaryF1(predicted, row, 0.5, 2), 0.75);
+  assert.is(boundaryF1(predicted, mask(4, 1, [1, 1, 1, 1]), 0.5, 2), null, 'no edge: no band');
+  const rng = Rng.fromSeed(8);
+  for (let trial = 0; trial < 5; trial++) {
+    const [w, h, r] = [rng.int(5, 23), rng.int(5, 23), rng.int(1, 4)];
+    const m = mask(w, h, Array.from({ length: w * h }, () => (rng.chance(0.2) ? 1 : 0)));
+    const at = (x: number, y: number) => m.data[y * w + x];
+    const isEdge = (x: number, y: number) => [[1, 0], [-1, 0], [0, 1], [0, -1]].some(([dx, dy]) => x + dx! >= 0 && x + dx! < w && y + dy! >= 0 && y + dy! < h && at(x + dx!, y + dy!) !== at(x, y));
+    const expected = Array.from({ length: w * h }, (_, p) => {
+      const [x, y] = [p % w, Math.floor(p / w)];
+      for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) if (isEdge(xx, yy)) return 1;
+      return 0;
+    });
+    assert.equal([...boundaryBand(m, r)], expected, `${w}×${h}, radius ${r}`);
+  }
 });
 
 test.run();

@@ -11,6 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generateSyntheticSet } from '../src/data/synth/generate.ts';
 import { saveSafetensors } from '../src/io/safetensors.ts';
+import { parseCsv } from '../src/metrics/groups.ts';
 import { readCheckpoint } from '../src/ncl/train/checkpoint.ts';
 import { tempDir } from './helpers/data-fixtures.ts';
 import { CLI_ENV, NCL_BIN, ncl } from './helpers/cli.ts';
@@ -45,6 +46,32 @@ test('train → eval --json → predict', async () => {
     const meta = await sharp(`${stem}.${kind}.png`).metadata();
     assert.equal([meta.width, meta.height], [80, 80], `${kind} PNG at the image's size`);
   }
+});
+
+test('eval --groups and --per-image: a table per group column, one CSV row per image, the group means made of the rows', async () => {
+  const data = join(dir, 'synth', 'test.json');
+  const images = (JSON.parse(readFileSync(data, 'utf8')) as [string, string][]).map(([image]) => image);
+  const groups = join(dir, 'groups.csv');
+  writeFileSync(groups, `file,half,note\n${images.map((f, i) => `${f},${i % 2 ? 'odd' : 'even'},"a, b"`).join('\n')}\n`);
+  const csv = join(dir, 'per-image.csv');
+  const base = ['eval', '--checkpoint', join(dir, 'run', 'checkpoint.safetensors'), '--data', data, '--groups', groups, '--per-image', csv];
+  const text = await ncl(...base);
+  assert.is(text.code, 0, text.stderr);
+  assert.match(text.stdout, /by half:\nhalf +images +tampered +F1@0\.5 +best F1 +AUC +boundary F1 +image AUC +all-tampered F1 +centre-prior AUC\neven +\d+ +\d+ .*\nodd +\d+/);
+  assert.not.match(text.stdout, /by note:/, 'a column with one value is not tabulated');
+  const rows = readFileSync(csv, 'utf8').trim().split('\n');
+  assert.is(rows[0], 'image,half,note,label,score,mask_share,f1,best_f1,auc,iou,boundary_f1,accuracy');
+  assert.is(rows.length, images.length + 1);
+  assert.ok(rows.slice(1).every((r) => r.includes(',"a, b",')), 'fields with commas are quoted');
+  const json = await ncl(...base, '--json');
+  const perGroup = (JSON.parse(json.stdout) as { perGroup: Record<string, Record<string, { pixelF1: number | null; tampered: number }>> }).perGroup;
+  for (const half of ['even', 'odd']) {
+    const f1s = parseCsv(readFileSync(csv, 'utf8')).slice(1).filter((f) => f[1] === half && f[6] !== '').map((f) => Number(f[6]));
+    assert.is(perGroup.half![half]!.tampered, f1s.length);
+    if (f1s.length) assert.ok(Math.abs(perGroup.half![half]!.pixelF1! - f1s.reduce((a, b) => a + b, 0) / f1s.length) < 1e-9, `${half}: the mean of its rows`);
+  }
+  const noGroups = await ncl('eval', '--checkpoint', join(dir, 'run', 'checkpoint.safetensors'), '--data', data, '--group-by', 'half');
+  assert.match(noGroups.stderr, /--group-by does nothing without --groups/);
 });
 
 test('--resume takes more steps (and says what the schedule does) and refuses options that cannot change mid-run', async () => {

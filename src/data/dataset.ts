@@ -1,7 +1,8 @@
 // Opening a dataset from a path, whatever its layout: a folder with Tp/ and Gt/ (ManiDataset), a
 // .json list (JsonDataset) or any other file as a text list (MVSS-Net style).
 import { stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
 import { readJsonList } from './readers/json-list.ts';
 import { IMAGE_EXTENSIONS, type DatasetListing } from './readers/sample.ts';
 import { readTextList } from './readers/text-list.ts';
@@ -15,6 +16,11 @@ async function isDirectory(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The folder a listing's relative names start from: the dataset's folder, or the list file's. */
+export function listingRoot(listing: DatasetListing): string {
+  return existsSync(listing.source) && statSync(listing.source).isDirectory() ? listing.source : dirname(listing.source);
 }
 
 export async function openDataset(path: string): Promise<DatasetListing> {

@@ -16,6 +16,7 @@ import type { Mask, ProbabilityMap } from '../data/image.ts';
 import { pixelMetrics, type PixelMetrics } from './pixel.ts';
 import { auc } from './ranking.ts';
 import { resizeBilinear } from './resize.ts';
+import { boundaryF1, BOUNDARY_RADIUS } from './boundary.ts';
 import { maxOf } from '../common/extent.ts';
 
 export interface ImageInput {
@@ -25,11 +26,33 @@ export interface ImageInput {
   score?: number;
   /** 1 tampered, 0 authentic; default: whether the mask has any manipulated pixel. */
   label?: 0 | 1;
+  /** The image's name in per-image rows (its file, relative to the dataset). */
+  name?: string;
+  /** Its groups (e.g. source, kind) from a --groups file, for per-group tables. */
+  groups?: Record<string, string>;
+}
+
+/** One image's pixel metrics and the F1 within ±BOUNDARY_RADIUS px of its mask's edge (boundary.ts). */
+export interface ImageMetrics extends PixelMetrics {
+  boundaryF1: number | null;
+}
+
+/** One row per image (ncl eval --per-image): its name, groups, label, score and metrics. */
+export interface PerImageRow {
+  name: string;
+  groups: Record<string, string>;
+  label: 0 | 1;
+  score: number;
+  /** Share of the image's pixels marked manipulated in its mask. */
+  tamperedShare: number;
+  metrics: ImageMetrics;
 }
 
 export interface PixelSummary {
   f1: number | null;
   bestF1: number | null;
+  /** F1 within ±8 px of the mask's edge (boundary.ts), over the images whose band holds manipulated pixels. */
+  boundaryF1: number | null;
   auc: number | null;
   iou: number | null;
   accuracy: number | null;
@@ -60,9 +83,11 @@ export interface MetricsSummary {
 }
 
 interface ImageRecord {
-  pixel: PixelMetrics;
+  pixel: ImageMetrics;
   score: number;
   label: 0 | 1;
+  name: string;
+  groups: Record<string, string>;
 }
 
 export class MetricsAccumulator {
@@ -73,12 +98,22 @@ export class MetricsAccumulator {
   add(input: ImageInput): PixelMetrics {
     const { mask } = input;
     const map = resizeBilinear(input.prediction, mask.width, mask.height);
-    const pixel = pixelMetrics(map.data, mask.data, this.threshold);
+    const pixel = { ...pixelMetrics(map.data, mask.data, this.threshold), boundaryF1: boundaryF1(map.data, mask, this.threshold, BOUNDARY_RADIUS) };
     const score = input.score ?? maxOf(input.prediction.data);
     if (Number.isNaN(score)) throw new Error(`image ${this.records.length}: image score is NaN`);
     const label = input.label ?? (pixel.positives > 0 ? 1 : 0);
-    this.records.push({ pixel, score, label });
+    this.records.push({ pixel, score, label, name: input.name ?? `image ${this.records.length + 1}`, groups: input.groups ?? {} });
     return pixel;
+  }
+
+  /** Every image added, in order, with its metrics. */
+  perImage(): PerImageRow[] {
+    return this.records.map((r) => ({ name: r.name, groups: r.groups, label: r.label, score: r.score, tamperedShare: r.pixel.positives / (r.pixel.tp + r.pixel.fp + r.pixel.fn + r.pixel.tn), metrics: r.pixel }));
+  }
+
+  /** The summary of the images whose groups[column] is `value`. */
+  summariseWhere(column: string, value: string): MetricsSummary {
+    return summarise(this.records.filter((r) => r.groups[column] === value), this.threshold);
   }
 
   get count(): number {
@@ -86,23 +121,27 @@ export class MetricsAccumulator {
   }
 
   summarise(): MetricsSummary {
-    const tampered = this.records.filter((r) => r.pixel.positives > 0);
-    const aucUndefined = tampered.filter((r) => r.pixel.auc === null).length;
-    return {
-      images: this.records.length,
-      pixel: pixelSummary(tampered.map((r) => r.pixel)),
-      pixelBenco: pixelSummary(this.records.map((r) => bencoView(r.pixel))),
-      imageLevel: imageLevelSummary(this.records, this.threshold),
-      authenticSkipped: this.records.length - tampered.length,
-      aucUndefined,
-    };
+    return summarise(this.records, this.threshold);
   }
 }
 
+function summarise(records: ImageRecord[], threshold: number): MetricsSummary {
+  const tampered = records.filter((r) => r.pixel.positives > 0);
+  const aucUndefined = tampered.filter((r) => r.pixel.auc === null).length;
+  return {
+    images: records.length,
+    pixel: pixelSummary(tampered.map((r) => r.pixel)),
+    pixelBenco: pixelSummary(records.map((r) => bencoView(r.pixel))),
+    imageLevel: imageLevelSummary(records, threshold),
+    authenticSkipped: records.length - tampered.length,
+    aucUndefined,
+  };
+}
+
 /** IMDL-BenCo's view of an image: an authentic one gets 0 where the default mode has "undefined". */
-function bencoView(m: PixelMetrics): PixelMetrics {
+function bencoView(m: ImageMetrics): ImageMetrics {
   if (m.positives > 0) return m;
-  return { ...m, f1: 0, bestF1: 0, iou: 0, auc: 0 };
+  return { ...m, f1: 0, bestF1: 0, iou: 0, auc: 0, boundaryF1: 0 };
 }
 
 function mean(values: (number | null)[]): { value: number | null; n: number } {
@@ -111,11 +150,12 @@ function mean(values: (number | null)[]): { value: number | null; n: number } {
   return { value: defined.reduce((a, b) => a + b, 0) / defined.length, n: defined.length };
 }
 
-function pixelSummary(metrics: PixelMetrics[]): PixelSummary {
+function pixelSummary(metrics: ImageMetrics[]): PixelSummary {
   const aucMean = mean(metrics.map((m) => m.auc));
   return {
     f1: mean(metrics.map((m) => m.f1)).value,
     bestF1: mean(metrics.map((m) => m.bestF1)).value,
+    boundaryF1: mean(metrics.map((m) => m.boundaryF1)).value,
     auc: aucMean.value,
     iou: mean(metrics.map((m) => m.iou)).value,
     accuracy: mean(metrics.map((m) => m.accuracy)).value,

@@ -46,8 +46,9 @@ export class Baselines {
     this.centrePrior = new MetricsAccumulator(threshold);
   }
 
-  add(mask: Mask, label?: 0 | 1): void {
-    const given = label !== undefined ? { label } : {};
+  /** `about`: the image's name and groups, for per-image rows and per-group tables. */
+  add(mask: Mask, label?: 0 | 1, about: Pick<ImageInput, 'name' | 'groups'> = {}): void {
+    const given = { ...(label !== undefined ? { label } : {}), ...about };
     this.allTampered.add({ mask, ...given, prediction: constantPrediction(mask, 1), score: 1 });
     this.allAuthentic.add({ mask, ...given, prediction: constantPrediction(mask, 0), score: 0 });
     // the same score for every image: the prior says nothing about whether an image is tampered
@@ -75,7 +76,7 @@ export class EvaluationWithBaselines {
 
   add(input: ImageInput): void {
     this.model.add(input);
-    this.baselines.add(input.mask, input.label);
+    this.baselines.add(input.mask, input.label, { ...(input.name !== undefined ? { name: input.name } : {}), ...(input.groups ? { groups: input.groups } : {}) });
   }
 
   summarise(): SummaryWithBaselines {

@@ -1,5 +1,5 @@
-// A metrics summary as a plain-text table: the model next to the trivial baselines.
-import type { MetricsSummary } from './accumulator.ts';
+// Metrics as plain text: a summary table (the model next to the trivial baselines), per-group tables, per-image CSV.
+import type { MetricsSummary, PerImageRow } from './accumulator.ts';
 import { maxOf } from '../common/extent.ts';
 
 const num = (v: number | null) => (v === null ? '—' : v.toFixed(4));
@@ -9,6 +9,7 @@ export function formatSummaries(columns: Record<string, MetricsSummary>): string
   const rows: [string, (s: MetricsSummary) => string][] = [
     ['pixel F1@0.5', (s) => num(s.pixel.f1)],
     ['pixel best-threshold F1', (s) => num(s.pixel.bestF1)],
+    ['boundary-band F1 (±8 px)', (s) => num(s.pixel.boundaryF1)],
     ['pixel AUC', (s) => num(s.pixel.auc)],
     ['pixel IoU', (s) => num(s.pixel.iou)],
     ['pixel accuracy', (s) => num(s.pixel.accuracy)],
@@ -28,4 +29,39 @@ export function formatSummaries(columns: Record<string, MetricsSummary>): string
     `images ${first.images}: tampered ${first.pixel.images}, authentic skipped ${first.authenticSkipped} (default mode), pixel AUC undefined ${first.aucUndefined}; image labels: ${first.imageLevel.tampered} tampered, ${first.imageLevel.authentic} authentic`,
   );
   return lines.join('\n');
+}
+
+/** A table per group column: per value, the model's main figures next to the two baselines that matter. */
+export function formatGroupTable(column: string, byValue: Record<string, { model: MetricsSummary; allTampered: MetricsSummary; centrePrior: MetricsSummary }>): string {
+  const header = ['images', 'tampered', 'F1@0.5', 'best F1', 'AUC', 'boundary F1', 'image AUC', 'all-tampered F1', 'centre-prior AUC'];
+  const rows = Object.entries(byValue).map(([value, s]) => [
+    value,
+    String(s.model.images),
+    String(s.model.pixel.images),
+    num(s.model.pixel.f1),
+    num(s.model.pixel.bestF1),
+    num(s.model.pixel.auc),
+    num(s.model.pixel.boundaryF1),
+    num(s.model.imageLevel.auc),
+    num(s.allTampered.pixel.f1),
+    num(s.centrePrior.pixel.auc),
+  ]);
+  const first = maxOf([column.length, ...rows.map((r) => r[0]!.length)]);
+  const widths = header.map((h, i) => maxOf([h.length, ...rows.map((r) => r[i + 1]!.length)]));
+  const line = (cells: string[]) => [cells[0]!.padEnd(first), ...cells.slice(1).map((c, i) => c.padStart(widths[i]!))].join('  ');
+  return [`by ${column}:`, line([column, ...header]), ...rows.map(line)].join('\n');
+}
+
+/** Per-image rows as CSV: the image, its groups, then its label, score and metrics (empty where undefined). */
+export function perImageCsv(rows: PerImageRow[]): string {
+  const groupColumns = [...new Set(rows.flatMap((r) => Object.keys(r.groups)))];
+  const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const value = (v: number | null) => (v === null ? '' : String(v));
+  const header = ['image', ...groupColumns, 'label', 'score', 'mask_share', 'f1', 'best_f1', 'auc', 'iou', 'boundary_f1', 'accuracy'];
+  const lines = rows.map((r) =>
+    [r.name, ...groupColumns.map((c) => r.groups[c] ?? ''), String(r.label), String(r.score), String(r.tamperedShare), value(r.metrics.f1), value(r.metrics.bestF1), value(r.metrics.auc), value(r.metrics.iou), value(r.metrics.boundaryF1), String(r.metrics.accuracy)]
+      .map(quote)
+      .join(','),
+  );
+  return `${[header.map(quote).join(','), ...lines].join('\n')}\n`;
 }

@@ -1,11 +1,14 @@
 // Scoring a network on a dataset with the metrics and trivial baselines of docs/data.md, optionally
 // under each robustness perturbation (JPEG, blur, noise; docs/method.md §7), and, given the run's
 // NCL options, how far each projection head separates tampered from authentic patches (§5).
-import type { DatasetListing } from '../data/dataset.ts';
+import { relative } from 'node:path';
+import { listingRoot, type DatasetListing } from '../data/dataset.ts';
 import { SampleLoader, type LoadOptions } from '../data/loader.ts';
 import { Rng } from '../common/rng.ts';
 import type { MetricsSummary } from '../metrics/accumulator.ts';
 import { EvaluationWithBaselines, type SummaryWithBaselines } from '../metrics/baselines.ts';
+import type { PerImageRow } from '../metrics/accumulator.ts';
+import { groupsOf, tableColumns, type GroupTable } from '../metrics/groups.ts';
 import { describePerturbation, perturb, type Perturbation } from '../metrics/robustness.ts';
 import { predictProbability } from './inference.ts';
 import type { Branch, NclNetwork, NetworkOutput } from './method/model/network.ts';
@@ -21,6 +24,10 @@ export interface EvaluationResult extends SummaryWithBaselines {
   skipped: Array<{ image: string; reason: string }>;
   /** Samples whose listed label contradicts their mask, each named with its list line. */
   contradictions: string[];
+  /** One row per scored image, in listing order (named relative to the dataset's folder). */
+  perImage: PerImageRow[];
+  /** With `groups`: per group column, per value, the model and the baselines on those images. */
+  perGroup?: Record<string, Record<string, SummaryWithBaselines>>;
   /** Per projection head (when asked for and the network has heads). */
   separation?: Partial<Record<Branch, HeadSeparation>>;
 }
@@ -33,6 +40,8 @@ export interface EvaluateOptions {
   onImage?: (done: number, total: number) => void;
   /** The run's NCL options: measure each head's patch separation with its patch size, ε, τ. */
   separation?: NclOptions;
+  /** Groups of the images (metrics/groups.ts) and the columns to tabulate (default: tableColumns's). */
+  groups?: { table: GroupTable; columns?: string[] };
 }
 
 export async function evaluate(net: NclNetwork, listing: DatasetListing, options: EvaluateOptions = {}): Promise<EvaluationResult> {
@@ -41,13 +50,15 @@ export async function evaluate(net: NclNetwork, listing: DatasetListing, options
   const perturbation = options.perturbation ?? { kind: 'none' };
   const samples = listing.samples.slice(0, options.limit ?? listing.samples.length);
   const separation = options.separation && net.branches.length > 0 ? new SeparationAccumulator(net.branches, options.separation) : null;
+  const root = listingRoot(listing);
   for (const [i, sample] of samples.entries()) {
     const loaded = await loader.load(sample);
     if (loaded) {
       // Noise perturbations draw from a stream fixed per image, so every evaluation sees the same noise.
       const image = await perturb(loaded.image, perturbation, Rng.fromSeed(NOISE_SEED, i));
       const inspect = separation ? (out: NetworkOutput) => separation.add(out, resizeMask(loaded.mask, net.config.inputSize).data) : undefined;
-      evaluation.add({ prediction: await predictProbability(net, image, inspect), mask: loaded.mask, label: loaded.label });
+      const groups = options.groups ? (groupsOf(options.groups.table, root, sample.imagePath) ?? {}) : {};
+      evaluation.add({ prediction: await predictProbability(net, image, inspect), mask: loaded.mask, label: loaded.label, name: relative(root, sample.imagePath), groups });
     }
     options.onImage?.(i + 1, samples.length);
   }
@@ -55,9 +66,21 @@ export async function evaluate(net: NclNetwork, listing: DatasetListing, options
     ...evaluation.summarise(),
     perturbation: describePerturbation(perturbation),
     skipped: loader.skipped.map((s) => ({ image: s.sample.imagePath, reason: s.reason })),
+    perImage: evaluation.model.perImage(),
+    ...(options.groups ? { perGroup: groupSummaries(evaluation, tableColumns(options.groups.table, options.groups.columns)) } : {}),
     contradictions: loader.contradictions,
     ...(separation ? { separation: await separation.summarise() } : {}),
   };
+}
+
+/** Per column, per value seen: the model's and the baselines' summaries over those images. */
+function groupSummaries(e: EvaluationWithBaselines, columns: string[]): Record<string, Record<string, SummaryWithBaselines>> {
+  const out: Record<string, Record<string, SummaryWithBaselines>> = {};
+  for (const column of columns) {
+    const values = [...new Set(e.model.perImage().map((r) => r.groups[column]).filter((v): v is string => v !== undefined))].sort();
+    out[column] = Object.fromEntries(values.map((v) => [v, { model: e.model.summariseWhere(column, v), allTampered: e.baselines.allTampered.summariseWhere(column, v), allAuthentic: e.baselines.allAuthentic.summariseWhere(column, v), centrePrior: e.baselines.centrePrior.summariseWhere(column, v) }]));
+  }
+  return out;
 }
 
 /** The flat object of `ncl eval --json` and metrics.json. */
@@ -68,6 +91,8 @@ export interface EvalJson {
   authenticSkipped: number;
   pixelF1: number | null;
   pixelF1Best: number | null;
+  /** F1 within ±8 px of the mask's edge (src/metrics/boundary.ts). */
+  pixelBoundaryF1: number | null;
   pixelAUC: number | null;
   pixelIoU: number | null;
   imageAUC: number | null;
@@ -92,6 +117,7 @@ export function evalJson(r: EvaluationResult): EvalJson {
     authenticSkipped: m.authenticSkipped,
     pixelF1: m.pixel.f1,
     pixelF1Best: m.pixel.bestF1,
+    pixelBoundaryF1: m.pixel.boundaryF1,
     pixelAUC: m.pixel.auc,
     pixelIoU: m.pixel.iou,
     imageAUC: m.imageLevel.auc,
@@ -113,4 +139,21 @@ export function formatSeparation(separation: Partial<Record<Branch, HeadSeparati
   return Object.entries(separation)
     .map(([head, s]) => `head ${head}: cos T ${f(s.cosine.tampered)} A ${f(s.cosine.authentic)} T·A ${f(s.cosine.cross)}, L_con ${f(s.con)} (collapse ${f(s.collapse)}, min ${f(s.minimum)})`)
     .join('; ');
+}
+
+/** perGroup of `ncl eval --json`: per column, per value, the model's figures and the baselines' that matter. */
+export function groupJson(perGroup: Record<string, Record<string, SummaryWithBaselines>>): Record<string, Record<string, Record<string, number | null>>> {
+  const flat = (s: SummaryWithBaselines) => ({
+    images: s.model.images,
+    tampered: s.model.pixel.images,
+    pixelF1: s.model.pixel.f1,
+    pixelF1Best: s.model.pixel.bestF1,
+    pixelBoundaryF1: s.model.pixel.boundaryF1,
+    pixelAUC: s.model.pixel.auc,
+    imageAUC: s.model.imageLevel.auc,
+    baselineAllTamperedF1: s.allTampered.pixel.f1,
+    baselineCentrePriorF1Best: s.centrePrior.pixel.bestF1,
+    baselineCentrePriorAUC: s.centrePrior.pixel.auc,
+  });
+  return Object.fromEntries(Object.entries(perGroup).map(([column, byValue]) => [column, Object.fromEntries(Object.entries(byValue).map(([v, s]) => [v, flat(s)]))]));
 }

@@ -1,12 +1,15 @@
 // `ncl eval`: a checkpoint's metrics on a dataset next to the trivial baselines, optionally under
-// each robustness perturbation; --json prints one object (the schema of evalJson).
+// each robustness perturbation, per group of images (--groups) and per image (--per-image CSV);
+// --json prints one object (the schema of evalJson, with perGroup).
 import type { Command } from 'commander';
 import { openDataset } from '../../data/dataset.ts';
 import { checkedListing } from '../../data/preflight.ts';
 import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../data/mask-options.ts';
-import { formatSummaries } from '../../metrics/format.ts';
+import { writeTextAtomic } from '../../io/atomic-write.ts';
+import { formatGroupTable, formatSummaries, perImageCsv } from '../../metrics/format.ts';
+import { readGroups } from '../../metrics/groups.ts';
 import { ROBUSTNESS_GRID } from '../../metrics/robustness.ts';
-import { evalJson, evaluate, formatSeparation, type EvaluationResult } from '../../ncl/evaluate.ts';
+import { evalJson, evaluate, formatSeparation, groupJson, type EvaluationResult } from '../../ncl/evaluate.ts';
 import { loadNetwork } from '../../ncl/train/checkpoint.ts';
 import { openDevice } from '../device-options.ts';
 import { parseNumber } from './parse-number.ts';
@@ -19,6 +22,9 @@ interface EvalOptions extends MaskCliOptions {
   json?: boolean;
   limit?: number;
   skipUnreadable?: boolean;
+  perImage?: string;
+  groups?: string;
+  groupBy?: string;
 }
 
 export function registerEval(program: Command): void {
@@ -30,10 +36,15 @@ export function registerEval(program: Command): void {
     .option('--robustness', 'also score under JPEG (q 100–50), blur (k 3–23) and noise (var 3–23)')
     .option('--limit <n>', 'score the first n samples only', parseNumber('--limit', true, 1))
     .option('--skip-unreadable', 'leave out samples whose files cannot be opened (listed) instead of stopping before the first')
+    .option('--per-image <file.csv>', 'write one CSV row per image: its groups, label, score and every metric')
+    .option('--groups <file.csv>', 'a CSV of the images (first column, or one named file or image: the path relative to the dataset) and their groups (source, kind, …): a table per group column')
+    .option('--group-by <columns>', 'with --groups: the comma-separated columns to tabulate (default: those with 2 to 20 values)')
     .option('--json', 'print one JSON object');
   addMaskOptions(command);
   command.action(async (o: EvalOptions) => {
+    if (o.groupBy && !o.groups) throw new Error('--group-by does nothing without --groups (the file of the groups)');
     const load = loadOptionsFromCli(o);
+    const groups = o.groups ? { table: await readGroups(o.groups), ...(o.groupBy ? { columns: o.groupBy.split(',') } : {}) } : undefined;
     const listing = await checkedListing(await openDataset(o.data), {
       what: 'dataset',
       maskResize: load.onSizeMismatch === 'resize',
@@ -48,7 +59,7 @@ export function registerEval(program: Command): void {
     const progress = (done: number, total: number) => {
       if (!o.json && process.stderr.isTTY) process.stderr.write(`\r${done}/${total}`);
     };
-    const clean = await evaluate(net, listing, { ...common, separation: checkpoint.config.ncl, onImage: progress });
+    const clean = await evaluate(net, listing, { ...common, separation: checkpoint.config.ncl, onImage: progress, ...(groups ? { groups } : {}) });
     if (clean.model.images === 0) {
       throw new Error(`nothing was scored: none of the ${listing.samples.length} samples of ${o.data} could be read${clean.skipped.length ? ` (first: ${clean.skipped[0]!.image}: ${clean.skipped[0]!.reason})` : ''}`);
     }
@@ -56,12 +67,19 @@ export function registerEval(program: Command): void {
     if (o.robustness) for (const perturbation of ROBUSTNESS_GRID) perturbed.push(await evaluate(net, listing, { ...common, perturbation, onImage: progress }));
     if (!o.json && process.stderr.isTTY) process.stderr.write('\n');
     for (const c of clean.contradictions) process.stderr.write(`warning: ${c}\n`);
+    if (groups && clean.perImage.some((r) => Object.keys(r.groups).length === 0)) {
+      process.stderr.write(`warning: ${clean.perImage.filter((r) => Object.keys(r.groups).length === 0).length} scored image(s) are not in ${o.groups}: they are in no group's table\n`);
+    }
+    if (o.perImage) writeTextAtomic(o.perImage, perImageCsv(clean.perImage));
     if (o.json) {
-      process.stdout.write(`${JSON.stringify({ checkpoint: o.checkpoint, data: o.data, ...evalJson(clean), ...(o.robustness ? { robustness: perturbed.map(evalJson) } : {}) })}\n`);
+      const perGroup = clean.perGroup ? { perGroup: groupJson(clean.perGroup) } : {};
+      process.stdout.write(`${JSON.stringify({ checkpoint: o.checkpoint, data: o.data, ...evalJson(clean), ...perGroup, ...(o.robustness ? { robustness: perturbed.map(evalJson) } : {}) })}\n`);
       return;
     }
     process.stdout.write(`${formatSummaries({ model: clean.model, 'all tampered': clean.allTampered, 'all authentic': clean.allAuthentic, 'centre prior': clean.centrePrior })}\n`);
     if (clean.separation && Object.keys(clean.separation).length > 0) process.stdout.write(`patch separation (docs/method.md §5): ${formatSeparation(clean.separation)}\n`);
+    for (const [column, byValue] of Object.entries(clean.perGroup ?? {})) process.stdout.write(`${formatGroupTable(column, byValue)}\n`);
+    if (o.perImage) process.stdout.write(`per-image metrics: ${o.perImage}\n`);
     for (const s of clean.skipped) process.stdout.write(`unreadable, skipped: ${s.image}: ${s.reason}\n`);
     for (const r of perturbed) {
       const j = evalJson(r);

@@ -138,6 +138,7 @@ function metricsTable(e: EvaluationResult): string {
   const rows: Array<[string, (s: MetricsSummary) => number | null]> = [
     ['pixel F1 @ 0.5', (s) => s.pixel.f1],
     ['pixel best-threshold F1', (s) => s.pixel.bestF1],
+    ['boundary-band F1 (±8 px of the edge)', (s) => s.pixel.boundaryF1],
     ['pixel AUC', (s) => s.pixel.auc],
     ['pixel IoU', (s) => s.pixel.iou],
     ['image AUC', (s) => s.imageLevel.auc],

@@ -5,9 +5,9 @@
 // any other dataset by its path and a digest of its listing (each sample's files relative to the
 // dataset's folder, and its label), so a copy moved to another folder still matches.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
-import type { DatasetListing } from '../../data/dataset.ts';
+import { listingRoot, type DatasetListing } from '../../data/dataset.ts';
 import type { LoadOptions } from '../../data/loader.ts';
 
 export interface DataRecord {
@@ -66,7 +66,7 @@ export function describeTrainingData(listing: DatasetListing, load: LoadOptions)
       mask,
     };
   }
-  const root = existsSync(listing.source) && statSync(listing.source).isDirectory() ? listing.source : dirname(listing.source);
+  const root = listingRoot(listing);
   const hash = createHash('sha256');
   for (const s of listing.samples) hash.update(`${relative(root, s.imagePath)}\t${s.maskPath === null ? '-' : relative(root, s.maskPath)}\t${s.label ?? '-'}\n`);
   const digest = hash.digest('hex').slice(0, 16);
