@@ -30,6 +30,8 @@ export interface ImageInput {
   name?: string;
   /** Its groups (e.g. source, kind) from a --groups file, for per-group tables. */
   groups?: Record<string, string>;
+  /** Further per-image measures for its row (e.g. a head's patch AUROC), by column name. */
+  extra?: Record<string, number | null>;
 }
 
 /** One image's pixel metrics and the F1 within ±BOUNDARY_RADIUS px of its mask's edge (boundary.ts). */
@@ -46,6 +48,7 @@ export interface PerImageRow {
   /** Share of the image's pixels marked manipulated in its mask. */
   tamperedShare: number;
   metrics: ImageMetrics;
+  extra: Record<string, number | null>;
 }
 
 export interface PixelSummary {
@@ -88,6 +91,7 @@ interface ImageRecord {
   label: 0 | 1;
   name: string;
   groups: Record<string, string>;
+  extra: Record<string, number | null>;
 }
 
 export class MetricsAccumulator {
@@ -102,13 +106,13 @@ export class MetricsAccumulator {
     const score = input.score ?? maxOf(input.prediction.data);
     if (Number.isNaN(score)) throw new Error(`image ${this.records.length}: image score is NaN`);
     const label = input.label ?? (pixel.positives > 0 ? 1 : 0);
-    this.records.push({ pixel, score, label, name: input.name ?? `image ${this.records.length + 1}`, groups: input.groups ?? {} });
+    this.records.push({ pixel, score, label, name: input.name ?? `image ${this.records.length + 1}`, groups: input.groups ?? {}, extra: input.extra ?? {} });
     return pixel;
   }
 
   /** Every image added, in order, with its metrics. */
   perImage(): PerImageRow[] {
-    return this.records.map((r) => ({ name: r.name, groups: r.groups, label: r.label, score: r.score, tamperedShare: r.pixel.positives / (r.pixel.tp + r.pixel.fp + r.pixel.fn + r.pixel.tn), metrics: r.pixel }));
+    return this.records.map((r) => ({ name: r.name, groups: r.groups, label: r.label, score: r.score, tamperedShare: r.pixel.positives / (r.pixel.tp + r.pixel.fp + r.pixel.fn + r.pixel.tn), metrics: r.pixel, extra: r.extra }));
   }
 
   /** The summary of the images whose groups[column] is `value`. */

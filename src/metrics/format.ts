@@ -32,8 +32,10 @@ export function formatSummaries(columns: Record<string, MetricsSummary>): string
 }
 
 /** A table per group column: per value, the model's main figures next to the two baselines that matter. */
-export function formatGroupTable(column: string, byValue: Record<string, { model: MetricsSummary; allTampered: MetricsSummary; centrePrior: MetricsSummary }>): string {
-  const header = ['images', 'tampered', 'F1@0.5', 'best F1', 'AUC', 'boundary F1', 'image AUC', 'all-tampered F1', 'centre-prior AUC'];
+export function formatGroupTable(column: string, byValue: Record<string, { model: MetricsSummary; allTampered: MetricsSummary; centrePrior: MetricsSummary; medians?: Record<string, number | null> }>): string {
+  // per-image patch AUROC of each head, as the median over the group's images, where measured
+  const medianKeys = [...new Set(Object.values(byValue).flatMap((s) => Object.keys(s.medians ?? {})))].filter((k) => k.startsWith('patch_auroc_'));
+  const header = ['images', 'tampered', 'F1@0.5', 'best F1', 'AUC', 'boundary F1', 'image AUC', ...medianKeys.map((k) => `${k.replace('patch_auroc_', 'patch AUROC ')} (median)`), 'all-tampered F1', 'centre-prior AUC'];
   const rows = Object.entries(byValue).map(([value, s]) => [
     value,
     String(s.model.images),
@@ -43,6 +45,7 @@ export function formatGroupTable(column: string, byValue: Record<string, { model
     num(s.model.pixel.auc),
     num(s.model.pixel.boundaryF1),
     num(s.model.imageLevel.auc),
+    ...medianKeys.map((k) => num(s.medians?.[k] ?? null)),
     num(s.allTampered.pixel.f1),
     num(s.centrePrior.pixel.auc),
   ]);
@@ -55,11 +58,12 @@ export function formatGroupTable(column: string, byValue: Record<string, { model
 /** Per-image rows as CSV: the image, its groups, then its label, score and metrics (empty where undefined). */
 export function perImageCsv(rows: PerImageRow[]): string {
   const groupColumns = [...new Set(rows.flatMap((r) => Object.keys(r.groups)))];
+  const extraColumns = [...new Set(rows.flatMap((r) => Object.keys(r.extra)))];
   const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   const value = (v: number | null) => (v === null ? '' : String(v));
-  const header = ['image', ...groupColumns, 'label', 'score', 'mask_share', 'f1', 'best_f1', 'auc', 'iou', 'boundary_f1', 'accuracy'];
+  const header = ['image', ...groupColumns, 'label', 'score', 'mask_share', 'f1', 'best_f1', 'auc', 'iou', 'boundary_f1', 'accuracy', ...extraColumns];
   const lines = rows.map((r) =>
-    [r.name, ...groupColumns.map((c) => r.groups[c] ?? ''), String(r.label), String(r.score), String(r.tamperedShare), value(r.metrics.f1), value(r.metrics.bestF1), value(r.metrics.auc), value(r.metrics.iou), value(r.metrics.boundaryF1), String(r.metrics.accuracy)]
+    [r.name, ...groupColumns.map((c) => r.groups[c] ?? ''), String(r.label), String(r.score), String(r.tamperedShare), value(r.metrics.f1), value(r.metrics.bestF1), value(r.metrics.auc), value(r.metrics.iou), value(r.metrics.boundaryF1), String(r.metrics.accuracy), ...extraColumns.map((c) => value(r.extra[c] ?? null))]
       .map(quote)
       .join(','),
   );

@@ -2,8 +2,11 @@
 // row, one row per image, its first column (or the one named `file` or `image`) the image's path
 // relative to the dataset's folder (or its bare file name), the other columns its groups (a real
 // set's manifest: source, kind, …). Columns with 2 to 20 distinct values are tabulated by default.
+// A set written by `ncl synth` carries its groups in its meta.json: each image's source photo and
+// manipulation (`synthGroups`).
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 
 export interface GroupTable {
   file: string;
@@ -75,4 +78,17 @@ export function tableColumns(table: GroupTable, asked?: string[]): string[] {
     const values = new Set([...table.byImage.values()].map((g) => g[c]));
     return values.size >= 2 && values.size <= 20;
   });
+}
+
+/** The groups of a set written by `ncl synth` (photo, kind), from the meta.json beside its lists; null for another dataset. */
+export async function synthGroups(listSource: string): Promise<GroupTable | null> {
+  const meta = join(dirname(listSource), 'meta.json');
+  if (!existsSync(meta)) return null;
+  try {
+    const parsed = JSON.parse(await readFile(meta, 'utf8')) as { generator?: string; records?: Array<{ image: string; photo: string; kind: string }> };
+    if (parsed.generator !== 'ncl synth' || !parsed.records) return null;
+    return { file: meta, columns: ['photo', 'kind'], byImage: new Map(parsed.records.map((r) => [r.image, { photo: r.photo, kind: r.kind }])) };
+  } catch {
+    return null;
+  }
 }

@@ -15,6 +15,7 @@ import type { Branch, NclNetwork, NetworkOutput } from './method/model/network.t
 import type { NclOptions } from './method/options.ts';
 import { SeparationAccumulator, type HeadSeparation } from './method/separation.ts';
 import { resizeMask } from './preprocess.ts';
+import { headImageMeasures, median, type HeadImageMeasures } from './patch-measures.ts';
 
 const NOISE_SEED = 0x7e57;
 
@@ -27,9 +28,24 @@ export interface EvaluationResult extends SummaryWithBaselines {
   /** One row per scored image, in listing order (named relative to the dataset's folder). */
   perImage: PerImageRow[];
   /** With `groups`: per group column, per value, the model and the baselines on those images. */
-  perGroup?: Record<string, Record<string, SummaryWithBaselines>>;
+  perGroup?: Record<string, Record<string, GroupSummary>>;
   /** Per projection head (when asked for and the network has heads). */
   separation?: Partial<Record<Branch, HeadSeparation>>;
+  /** Per projection head, its per-image measures (patch-measures.ts) summarised over the images. */
+  patchMeasures?: Partial<Record<Branch, PatchMeasureSummary>>;
+}
+
+export interface PatchMeasureSummary {
+  /** Median over the images that have the measure (tampered images with two patches of each kind). */
+  patchAurocMedian: number | null;
+  gapClosedMedian: number | null;
+  images: number;
+}
+
+function patchMeasureSummary(perHead: Partial<Record<Branch, HeadImageMeasures[]>>): Partial<Record<Branch, PatchMeasureSummary>> {
+  return Object.fromEntries(
+    Object.entries(perHead).map(([head, list]) => [head, { patchAurocMedian: median(list.map((m) => m.patchAuroc)), gapClosedMedian: median(list.map((m) => m.gapClosed)), images: list.filter((m) => m.patchAuroc !== null).length }]),
+  );
 }
 
 export interface EvaluateOptions {
@@ -51,14 +67,27 @@ export async function evaluate(net: NclNetwork, listing: DatasetListing, options
   const samples = listing.samples.slice(0, options.limit ?? listing.samples.length);
   const separation = options.separation && net.branches.length > 0 ? new SeparationAccumulator(net.branches, options.separation) : null;
   const root = listingRoot(listing);
+  const perImageHeads: Partial<Record<Branch, HeadImageMeasures[]>> = {};
   for (const [i, sample] of samples.entries()) {
     const loaded = await loader.load(sample);
     if (loaded) {
       // Noise perturbations draw from a stream fixed per image, so every evaluation sees the same noise.
       const image = await perturb(loaded.image, perturbation, Rng.fromSeed(NOISE_SEED, i));
-      const inspect = separation ? (out: NetworkOutput) => separation.add(out, resizeMask(loaded.mask, net.config.inputSize).data) : undefined;
+      let extra: Record<string, number | null> = {};
+      const inspect = separation
+        ? async (out: NetworkOutput) => {
+            const patches = await separation.add(out, resizeMask(loaded.mask, net.config.inputSize).data);
+            if (!patches) return;
+            const measures = await headImageMeasures(patches, options.separation!);
+            for (const [head, m] of Object.entries(measures)) {
+              extra = { ...extra, [`patch_auroc_${head}`]: m.patchAuroc, [`gap_closed_${head}`]: m.gapClosed };
+              (perImageHeads[head as Branch] ??= []).push(m);
+            }
+          }
+        : undefined;
       const groups = options.groups ? (groupsOf(options.groups.table, root, sample.imagePath) ?? {}) : {};
-      evaluation.add({ prediction: await predictProbability(net, image, inspect), mask: loaded.mask, label: loaded.label, name: relative(root, sample.imagePath), groups });
+      const prediction = await predictProbability(net, image, inspect);
+      evaluation.add({ prediction, mask: loaded.mask, label: loaded.label, name: relative(root, sample.imagePath), groups, extra });
     }
     options.onImage?.(i + 1, samples.length);
   }
@@ -69,16 +98,27 @@ export async function evaluate(net: NclNetwork, listing: DatasetListing, options
     perImage: evaluation.model.perImage(),
     ...(options.groups ? { perGroup: groupSummaries(evaluation, tableColumns(options.groups.table, options.groups.columns)) } : {}),
     contradictions: loader.contradictions,
-    ...(separation ? { separation: await separation.summarise() } : {}),
+    ...(separation ? { separation: await separation.summarise(), patchMeasures: patchMeasureSummary(perImageHeads) } : {}),
   };
 }
 
+/** A group's summaries, with the median of each per-image measure of its rows (e.g. patch_auroc_t). */
+export interface GroupSummary extends SummaryWithBaselines {
+  medians: Record<string, number | null>;
+}
+
 /** Per column, per value seen: the model's and the baselines' summaries over those images. */
-function groupSummaries(e: EvaluationWithBaselines, columns: string[]): Record<string, Record<string, SummaryWithBaselines>> {
-  const out: Record<string, Record<string, SummaryWithBaselines>> = {};
+function groupSummaries(e: EvaluationWithBaselines, columns: string[]): Record<string, Record<string, GroupSummary>> {
+  const out: Record<string, Record<string, GroupSummary>> = {};
   for (const column of columns) {
     const values = [...new Set(e.model.perImage().map((r) => r.groups[column]).filter((v): v is string => v !== undefined))].sort();
-    out[column] = Object.fromEntries(values.map((v) => [v, { model: e.model.summariseWhere(column, v), allTampered: e.baselines.allTampered.summariseWhere(column, v), allAuthentic: e.baselines.allAuthentic.summariseWhere(column, v), centrePrior: e.baselines.centrePrior.summariseWhere(column, v) }]));
+    const rows = e.model.perImage();
+    const medians = (v: string) => {
+      const inGroup = rows.filter((r) => r.groups[column] === v);
+      const keys = [...new Set(inGroup.flatMap((r) => Object.keys(r.extra)))];
+      return Object.fromEntries(keys.map((k) => [k, median(inGroup.map((r) => r.extra[k] ?? null))]));
+    };
+    out[column] = Object.fromEntries(values.map((v) => [v, { model: e.model.summariseWhere(column, v), allTampered: e.baselines.allTampered.summariseWhere(column, v), allAuthentic: e.baselines.allAuthentic.summariseWhere(column, v), centrePrior: e.baselines.centrePrior.summariseWhere(column, v), medians: medians(v) }]));
   }
   return out;
 }
@@ -106,6 +146,8 @@ export interface EvalJson {
   unreadable: number;
   /** Patch separation per head (docs/method.md §5), when measured. */
   separation?: Partial<Record<Branch, HeadSeparation>>;
+  /** Per head: median per-image patch AUROC and share of L_con's gap closed (patch-measures.ts). */
+  patchMeasures?: Partial<Record<Branch, PatchMeasureSummary>>;
 }
 
 export function evalJson(r: EvaluationResult): EvalJson {
@@ -130,6 +172,7 @@ export function evalJson(r: EvaluationResult): EvalJson {
     baselineCentrePriorAUC: r.centrePrior.pixel.auc,
     unreadable: r.skipped.length,
     ...(r.separation ? { separation: r.separation } : {}),
+    ...(r.patchMeasures ? { patchMeasures: r.patchMeasures } : {}),
   };
 }
 
@@ -142,8 +185,9 @@ export function formatSeparation(separation: Partial<Record<Branch, HeadSeparati
 }
 
 /** perGroup of `ncl eval --json`: per column, per value, the model's figures and the baselines' that matter. */
-export function groupJson(perGroup: Record<string, Record<string, SummaryWithBaselines>>): Record<string, Record<string, Record<string, number | null>>> {
-  const flat = (s: SummaryWithBaselines) => ({
+export function groupJson(perGroup: Record<string, Record<string, GroupSummary>>): Record<string, Record<string, Record<string, number | null>>> {
+  const flat = (s: GroupSummary) => ({
+    ...s.medians,
     images: s.model.images,
     tampered: s.model.pixel.images,
     pixelF1: s.model.pixel.f1,

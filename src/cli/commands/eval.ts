@@ -7,7 +7,7 @@ import { checkedListing } from '../../data/preflight.ts';
 import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../data/mask-options.ts';
 import { writeTextAtomic } from '../../io/atomic-write.ts';
 import { formatGroupTable, formatSummaries, perImageCsv } from '../../metrics/format.ts';
-import { readGroups } from '../../metrics/groups.ts';
+import { readGroups, synthGroups } from '../../metrics/groups.ts';
 import { ROBUSTNESS_GRID } from '../../metrics/robustness.ts';
 import { evalJson, evaluate, formatSeparation, groupJson, type EvaluationResult } from '../../ncl/evaluate.ts';
 import { loadNetwork } from '../../ncl/train/checkpoint.ts';
@@ -44,7 +44,9 @@ export function registerEval(program: Command): void {
   command.action(async (o: EvalOptions) => {
     if (o.groupBy && !o.groups) throw new Error('--group-by does nothing without --groups (the file of the groups)');
     const load = loadOptionsFromCli(o);
-    const groups = o.groups ? { table: await readGroups(o.groups), ...(o.groupBy ? { columns: o.groupBy.split(',') } : {}) } : undefined;
+    // A set written by ncl synth groups itself by source photo and manipulation.
+    const table = o.groups ? await readGroups(o.groups) : await synthGroups(o.data);
+    const groups = table ? { table, ...(o.groupBy ? { columns: o.groupBy.split(',') } : {}) } : undefined;
     const listing = await checkedListing(await openDataset(o.data), {
       what: 'dataset',
       maskResize: load.onSizeMismatch === 'resize',
@@ -68,7 +70,7 @@ export function registerEval(program: Command): void {
     if (!o.json && process.stderr.isTTY) process.stderr.write('\n');
     for (const c of clean.contradictions) process.stderr.write(`warning: ${c}\n`);
     if (groups && clean.perImage.some((r) => Object.keys(r.groups).length === 0)) {
-      process.stderr.write(`warning: ${clean.perImage.filter((r) => Object.keys(r.groups).length === 0).length} scored image(s) are not in ${o.groups}: they are in no group's table\n`);
+      process.stderr.write(`warning: ${clean.perImage.filter((r) => Object.keys(r.groups).length === 0).length} scored image(s) are not in ${groups.table.file}: they are in no group's table\n`);
     }
     if (o.perImage) writeTextAtomic(o.perImage, perImageCsv(clean.perImage));
     if (o.json) {
@@ -78,6 +80,7 @@ export function registerEval(program: Command): void {
     }
     process.stdout.write(`${formatSummaries({ model: clean.model, 'all tampered': clean.allTampered, 'all authentic': clean.allAuthentic, 'centre prior': clean.centrePrior })}\n`);
     if (clean.separation && Object.keys(clean.separation).length > 0) process.stdout.write(`patch separation (docs/method.md §5): ${formatSeparation(clean.separation)}\n`);
+    for (const [head, m] of Object.entries(clean.patchMeasures ?? {})) process.stdout.write(`head ${head} per image (median of ${m.images} tampered images): patch AUROC ${fmt(m.patchAurocMedian)}, share of L_con's gap closed ${fmt(m.gapClosedMedian)}\n`);
     for (const [column, byValue] of Object.entries(clean.perGroup ?? {})) process.stdout.write(`${formatGroupTable(column, byValue)}\n`);
     if (o.perImage) process.stdout.write(`per-image metrics: ${o.perImage}\n`);
     for (const s of clean.skipped) process.stdout.write(`unreadable, skipped: ${s.image}: ${s.reason}\n`);

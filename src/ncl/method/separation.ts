@@ -29,6 +29,13 @@ export interface HeadSeparation {
   minimum: number | null;
 }
 
+/** One forward pass's patches: each head's unit rows (patches × dim) and each patch's kind. */
+export interface PooledPatches {
+  kinds: ArrayLike<number>;
+  dim: number;
+  rows: Partial<Record<Branch, Float32Array>>;
+}
+
 const SAMPLE_SEED = 0x5e9a;
 const KINDS = [PATCH_AUTHENTIC, PATCH_TAMPERED] as const;
 
@@ -53,9 +60,12 @@ export class SeparationAccumulator {
     private readonly options: NclOptions,
   ) {}
 
-  /** Adds the patches of one forward pass: its output and the B × S × S 0/1 masks at the input size. */
-  async add(out: NetworkOutput, masks: Uint8Array): Promise<void> {
-    if (this.heads.length === 0) return;
+  /**
+   * Adds the patches of one forward pass: its output and the B × S × S 0/1 masks at the input size.
+   * Returns each head's pooled unit rows (patches × D) and the patches' kinds, for per-image measures.
+   */
+  async add(out: NetworkOutput, masks: Uint8Array): Promise<PooledPatches | null> {
+    if (this.heads.length === 0) return null;
     const size = out.logits.shape[2]!;
     const grid = patchGrid(out.embeddings[this.heads[0]!]!.shape, [size, size], this.options.patchSize);
     const kinds = patchLabels(masks, grid, this.options.epsilon).kind;
@@ -69,6 +79,7 @@ export class SeparationAccumulator {
       if (!this.patches.has(h)) this.patches.set(h, new HeadPatches(dim));
       this.addRows(this.patches.get(h)!, rows[i]!, kinds, draws);
     });
+    return { kinds, dim: pooled[0]!.shape[1]!, rows: Object.fromEntries(this.heads.map((h, i) => [h, rows[i]!])) as Partial<Record<Branch, Float32Array>> };
   }
 
   private addRows(head: HeadPatches, z: Float32Array, kinds: ArrayLike<number>, draws: number[]): void {
