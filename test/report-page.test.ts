@@ -51,9 +51,9 @@ function run(predict: (mask: Uint8Array) => Float32Array, withHead = false) {
   const separation = (step: number) => ({ t: { tampered: 10, authentic: 30, cosine: { tampered: 0.9, authentic: 0.8, cross: 0.9 - 0.2 * step }, con: 6 - step / 2, collapse: 6.2, minimum: 4 } });
   for (const step of [2, 4]) {
     const scores = { pixelF1: 0.1 * step, pixelF1Best: null, pixelBoundaryF1: null, pixelAUC: 0.5 + 0.05 * step, pixelIoU: null, imageAUC: null, imageAcc: null };
-    log.push({ type: 'eval', step, perturbation: 'none', images: 3, tampered: 2, authenticSkipped: 1, ...scores, baselineAllTamperedF1: null, baselineAllTamperedAUC: null, baselineAllAuthenticF1: null, baselineCentrePriorF1: null, baselineCentrePriorF1Best: null, baselineCentrePriorAUC: null, unreadable: 0, ...(withHead ? { separation: separation(step) } : {}) });
+    log.push({ type: 'eval', step, perturbation: 'none', scale: 'input', images: 3, tampered: 2, authenticSkipped: 1, ...scores, baselineAllTamperedF1: null, baselineAllTamperedAUC: null, baselineAllAuthenticF1: null, baselineCentrePriorF1: null, baselineCentrePriorF1Best: null, baselineCentrePriorAUC: null, unreadable: 0, ...(withHead ? { separation: separation(step) } : {}) });
   }
-  return { title: 'report test', notes: ['synthetic'], log, evaluation: { ...evaluation.summarise(), perturbation: 'none', skipped: [], contradictions: [], perImage: evaluation.model.perImage(), ...(withHead ? { separation: separation(4) } : {}) }, samples };
+  return { title: 'report test', notes: ['synthetic'], log, evaluation: { ...evaluation.summarise(), perturbation: 'none', scale: 'input', skipped: [], contradictions: [], perImage: evaluation.model.perImage(), ...(withHead ? { separation: separation(4) } : {}) }, samples };
 }
 
 test('warnings state the actual distance to the baseline they name', () => {

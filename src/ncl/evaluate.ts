@@ -10,7 +10,7 @@ import { EvaluationWithBaselines, type SummaryWithBaselines } from '../metrics/b
 import type { PerImageRow } from '../metrics/accumulator.ts';
 import { groupsOf, tableColumns, type GroupTable } from '../metrics/groups.ts';
 import { describePerturbation, perturb, type Perturbation } from '../metrics/robustness.ts';
-import { predictProbability } from './inference.ts';
+import { describeScale, INPUT_SCALE, predictAtInputSize, predictProbability, type InferenceScale } from './inference.ts';
 import type { Branch, NclNetwork, NetworkOutput } from './method/model/network.ts';
 import type { NclOptions } from './method/options.ts';
 import { SeparationAccumulator, type HeadSeparation } from './method/separation.ts';
@@ -21,6 +21,8 @@ const NOISE_SEED = 0x7e57;
 
 export interface EvaluationResult extends SummaryWithBaselines {
   perturbation: string;
+  /** The scale the images were run at, in words (inference.ts). */
+  scale: string;
   /** Samples that could not be read (with skipUnreadable), with the reason. */
   skipped: Array<{ image: string; reason: string }>;
   /** Samples whose listed label contradicts their mask, each named with its list line. */
@@ -56,6 +58,9 @@ export interface EvaluateOptions {
   onImage?: (done: number, total: number) => void;
   /** The run's NCL options: measure each head's patch separation with its patch size, ε, τ. */
   separation?: NclOptions;
+  /** The scale the images are run at (inference.ts; default: the model's input size). The heads'
+   *  patch measures are taken at the input size whatever the scale. */
+  scale?: InferenceScale;
   /** Groups of the images (metrics/groups.ts) and the columns to tabulate (default: tableColumns's). */
   groups?: { table: GroupTable; columns?: string[] };
 }
@@ -86,7 +91,9 @@ export async function evaluate(net: NclNetwork, listing: DatasetListing, options
           }
         : undefined;
       const groups = options.groups ? (groupsOf(options.groups.table, root, sample.imagePath) ?? {}) : {};
-      const prediction = await predictProbability(net, image, inspect);
+      const scale = options.scale ?? INPUT_SCALE;
+      if (inspect && scale.kind !== 'input') await predictAtInputSize(net, image, inspect);
+      const prediction = await predictProbability(net, image, scale.kind === 'input' ? inspect : undefined, scale);
       evaluation.add({ prediction, mask: loaded.mask, label: loaded.label, name: relative(root, sample.imagePath), groups, extra });
     }
     options.onImage?.(i + 1, samples.length);
@@ -94,6 +101,7 @@ export async function evaluate(net: NclNetwork, listing: DatasetListing, options
   return {
     ...evaluation.summarise(),
     perturbation: describePerturbation(perturbation),
+    scale: describeScale(options.scale ?? INPUT_SCALE, net.config.inputSize),
     skipped: loader.skipped.map((s) => ({ image: s.sample.imagePath, reason: s.reason })),
     perImage: evaluation.model.perImage(),
     ...(options.groups ? { perGroup: groupSummaries(evaluation, tableColumns(options.groups.table, options.groups.columns)) } : {}),
@@ -126,6 +134,7 @@ function groupSummaries(e: EvaluationWithBaselines, columns: string[]): Record<s
 /** The flat object of `ncl eval --json` and metrics.json. */
 export interface EvalJson {
   perturbation: string;
+  scale: string;
   images: number;
   tampered: number;
   authenticSkipped: number;
@@ -154,6 +163,7 @@ export function evalJson(r: EvaluationResult): EvalJson {
   const m: MetricsSummary = r.model;
   return {
     perturbation: r.perturbation,
+    scale: r.scale,
     images: m.images,
     tampered: m.pixel.images,
     authenticSkipped: m.authenticSkipped,

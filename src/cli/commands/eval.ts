@@ -10,6 +10,7 @@ import { formatGroupTable, formatSummaries, perImageCsv } from '../../metrics/fo
 import { readGroups, synthGroups } from '../../metrics/groups.ts';
 import { ROBUSTNESS_GRID } from '../../metrics/robustness.ts';
 import { evalJson, evaluate, formatSeparation, groupJson, type EvaluationResult } from '../../ncl/evaluate.ts';
+import { parseScale } from '../../ncl/inference.ts';
 import { loadNetwork } from '../../ncl/train/checkpoint.ts';
 import { openDevice } from '../device-options.ts';
 import { parseNumber } from './parse-number.ts';
@@ -23,6 +24,7 @@ interface EvalOptions extends MaskCliOptions {
   limit?: number;
   skipUnreadable?: boolean;
   perImage?: string;
+  scale: string;
   groups?: string;
   groupBy?: string;
 }
@@ -36,6 +38,7 @@ export function registerEval(program: Command): void {
     .option('--robustness', 'also score under JPEG (q 100–50), blur (k 3–23) and noise (var 3–23)')
     .option('--limit <n>', 'score the first n samples only', parseNumber('--limit', true, 1))
     .option('--skip-unreadable', 'leave out samples whose files cannot be opened (listed) instead of stopping before the first')
+    .option('--scale <how>', "input: every image resized to the model's input size; native: each image at its own pixels (tiled above 1024 px); or a factor such as 0.5", 'input')
     .option('--per-image <file.csv>', 'write one CSV row per image: its groups, label, score and every metric')
     .option('--groups <file.csv>', 'a CSV of the images (first column, or one named file or image: the path relative to the dataset) and their groups (source, kind, …): a table per group column')
     .option('--group-by <columns>', 'with --groups: the comma-separated columns to tabulate (default: those with 2 to 20 values)')
@@ -43,6 +46,7 @@ export function registerEval(program: Command): void {
   addMaskOptions(command);
   command.action(async (o: EvalOptions) => {
     if (o.groupBy && !o.groups) throw new Error('--group-by does nothing without --groups (the file of the groups)');
+    const scale = parseScale(o.scale);
     const load = loadOptionsFromCli(o);
     // A set written by ncl synth groups itself by source photo and manipulation.
     const table = o.groups ? await readGroups(o.groups) : await synthGroups(o.data);
@@ -57,7 +61,7 @@ export function registerEval(program: Command): void {
     await openDevice();
     const { net, checkpoint } = loadNetwork(o.checkpoint);
     // A file whose header reads but whose data is damaged is still skipped, and listed, when loaded.
-    const common = { load: { ...load, skipUnreadable: true }, ...(o.limit ? { limit: o.limit } : {}) };
+    const common = { load: { ...load, skipUnreadable: true }, scale, ...(o.limit ? { limit: o.limit } : {}) };
     const progress = (done: number, total: number) => {
       if (!o.json && process.stderr.isTTY) process.stderr.write(`\r${done}/${total}`);
     };
@@ -78,6 +82,7 @@ export function registerEval(program: Command): void {
       process.stdout.write(`${JSON.stringify({ checkpoint: o.checkpoint, data: o.data, ...evalJson(clean), ...perGroup, ...(o.robustness ? { robustness: perturbed.map(evalJson) } : {}) })}\n`);
       return;
     }
+    process.stdout.write(`scored at scale ${clean.scale}\n`);
     process.stdout.write(`${formatSummaries({ model: clean.model, 'all tampered': clean.allTampered, 'all authentic': clean.allAuthentic, 'centre prior': clean.centrePrior })}\n`);
     if (clean.separation && Object.keys(clean.separation).length > 0) process.stdout.write(`patch separation (docs/method.md §5): ${formatSeparation(clean.separation)}\n`);
     for (const [head, m] of Object.entries(clean.patchMeasures ?? {})) process.stdout.write(`head ${head} per image (median of ${m.images} tampered images): patch AUROC ${fmt(m.patchAurocMedian)}, share of L_con's gap closed ${fmt(m.gapClosedMedian)}\n`);

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { readImage, writeGreyPng, writeImagePng, writeMaskPng } from '../../data/image-io.ts';
 import { PROBABILITY_SUFFIX, predictionStems } from '../../data/prediction-names.ts';
 import { IMAGE_EXTENSIONS } from '../../data/readers/sample.ts';
-import { predictProbability } from '../../ncl/inference.ts';
+import { parseScale, predictProbability } from '../../ncl/inference.ts';
 import { binaryMask, overlay } from '../../ncl/prediction-images.ts';
 import { loadNetwork } from '../../ncl/train/checkpoint.ts';
 import { openDevice } from '../device-options.ts';
@@ -42,7 +42,9 @@ export function registerPredict(program: Command): void {
     .requiredOption('--checkpoint <file>', 'a checkpoint written by ncl train or ncl demo')
     .requiredOption('--input <paths...>', 'image files and/or folders of images')
     .requiredOption('--out <dir>', 'output folder')
-    .action(async (o: { checkpoint: string; input: string[]; out: string }) => {
+    .option('--scale <how>', "input: every image resized to the model's input size; native: each image at its own pixels (tiled above 1024 px); or a factor such as 0.5", 'input')
+    .action(async (o: { checkpoint: string; input: string[]; out: string; scale: string }) => {
+      const scale = parseScale(o.scale);
       const files = await listInputs(o.input);
       const stems = predictionStems(files);
       await openDevice();
@@ -57,7 +59,7 @@ export function registerPredict(program: Command): void {
           unreadable.push(`${file}: ${(e as Error).message}`);
           continue;
         }
-        const p = await predictProbability(net, image);
+        const p = await predictProbability(net, image, undefined, scale);
         const mask = binaryMask(p);
         const stem = join(o.out, stems[i]!);
         try {

@@ -28,6 +28,9 @@ export interface NetworkOutput {
   embeddings: Partial<Record<Branch, Tensor>>;
 }
 
+/** Input sides must be multiples of this: the encoder's stride at output stride 16. */
+export const INPUT_MULTIPLE = 16;
+
 export class NclNetwork extends Module {
   private readonly backbone: ResNetEncoder;
   private readonly aspp: ASPP;
@@ -56,15 +59,18 @@ export class NclNetwork extends Module {
     this.dropoutStream.generator = new DropoutGenerator(seed);
   }
 
+  /** x: [B, 3, H, W], H and W multiples of INPUT_MULTIPLE; training uses the model's input size,
+   *  inference may run at any such size (the network is fully convolutional; ASPP's image pooling
+   *  averages over whatever it is given). */
   forward(x: Tensor): NetworkOutput {
-    const size = this.config.inputSize;
-    if (x.rank !== 4 || x.shape[1] !== 3 || x.shape[2] !== size || x.shape[3] !== size) {
-      throw new Error(`network input must be [B, 3, ${size}, ${size}] (the model's input size), got ${x.describe()}`);
+    if (x.rank !== 4 || x.shape[1] !== 3 || x.shape[2]! % INPUT_MULTIPLE !== 0 || x.shape[3]! % INPUT_MULTIPLE !== 0 || x.shape[2]! === 0 || x.shape[3]! === 0) {
+      throw new Error(`network input must be [B, 3, H, W] with H and W multiples of ${INPUT_MULTIPLE} (the model's input size: ${this.config.inputSize}), got ${x.describe()}`);
     }
+    const size: [number, number] = [x.shape[2]!, x.shape[3]!];
     const { features, lowLevel } = this.backbone.forward(x);
     const { pivot, logits } = this.decoder.forward(this.aspp.forward(features), lowLevel);
     const embeddings: Partial<Record<Branch, Tensor>> = {};
     for (const b of this.branches) embeddings[b] = this.heads[b]!.forward(pivot);
-    return { logits: resizeBilinear(logits, [size, size], { alignCorners: true }), pivot, embeddings };
+    return { logits: resizeBilinear(logits, size, { alignCorners: true }), pivot, embeddings };
   }
 }
