@@ -57,10 +57,10 @@ test('eval --groups and --per-image: a table per group column, one CSV row per i
   const base = ['eval', '--checkpoint', join(dir, 'run', 'checkpoint.safetensors'), '--data', data, '--groups', groups, '--per-image', csv];
   const text = await ncl(...base);
   assert.is(text.code, 0, text.stderr);
-  assert.match(text.stdout, /by half:\nhalf +images +tampered +F1@0\.5 +best F1 +AUC +boundary F1 +image AUC +all-tampered F1 +centre-prior AUC\neven +\d+ +\d+ .*\nodd +\d+/);
+  assert.match(text.stdout, /by half:\nhalf +images +tampered +F1@0\.5 +best F1 +AUC +boundary F1 +image AUC +patch AUROC t \(median\) +patch AUROC a \(median\) +all-tampered F1 +centre-prior AUC\neven +\d+ +\d+ .*\nodd +\d+/);
   assert.not.match(text.stdout, /by note:/, 'a column with one value is not tabulated');
   const rows = readFileSync(csv, 'utf8').trim().split('\n');
-  assert.is(rows[0], 'image,half,note,label,score,mask_share,f1,best_f1,auc,iou,boundary_f1,accuracy');
+  assert.is(rows[0], 'image,half,note,label,score,mask_share,f1,best_f1,auc,iou,boundary_f1,accuracy,patch_auroc_t,gap_closed_t,patch_auroc_a,gap_closed_a');
   assert.is(rows.length, images.length + 1);
   assert.ok(rows.slice(1).every((r) => r.includes(',"a, b",')), 'fields with commas are quoted');
   const json = await ncl(...base, '--json');
@@ -70,6 +70,14 @@ test('eval --groups and --per-image: a table per group column, one CSV row per i
     assert.is(perGroup.half![half]!.tampered, f1s.length);
     if (f1s.length) assert.ok(Math.abs(perGroup.half![half]!.pixelF1! - f1s.reduce((a, b) => a + b, 0) / f1s.length) < 1e-9, `${half}: the mean of its rows`);
   }
+  const report = join(dir, 'eval-report.html');
+  const withReport = await ncl(...base, '--report', report);
+  assert.is(withReport.code, 0, withReport.stderr);
+  const html = readFileSync(report, 'utf8');
+  assert.match(html, /<h2>Per group<\/h2><h3>By half<\/h3>/);
+  assert.match(html, /<li>scale: input \(every image resized to 64 px\)<\/li>/);
+  assert.match(html, /<li>training log: .*log\.jsonl<\/li>/);
+  assert.match(html, /<svg/, 'the training curves of the log beside the checkpoint');
   const noGroups = await ncl('eval', '--checkpoint', join(dir, 'run', 'checkpoint.safetensors'), '--data', data, '--group-by', 'half');
   assert.match(noGroups.stderr, /--group-by does nothing without --groups/);
 });

@@ -20,6 +20,7 @@ import { readLog } from './train/log.ts';
 import { LOG_FILE } from './train/run-folder.ts';
 import { train } from './train/trainer.ts';
 import { writeTextAtomic } from '../io/atomic-write.ts';
+import { synthGroups } from '../metrics/groups.ts';
 
 export interface DemoOptions {
   out: string;
@@ -132,7 +133,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const trainSeconds = lap();
   if (run.interrupted) o.log(`training stopped by ${run.interrupted} after step ${run.step}: scoring and reporting what was trained (another signal ends the demo)`);
   if (!stepsAsked) o.log(`${run.step} steps fit the ${o.minutes}-minute budget (${config.steps} planned)`);
-  const evaluation = await evaluate(run.net, testSet, { separation: config.ncl });
+  const groups = await synthGroups(join(o.out, 'synth', 'test.json'));
+  const evaluation = await evaluate(run.net, testSet, { separation: config.ncl, ...(groups ? { groups: { table: groups } } : {}) });
   const metrics = evalJson(evaluation);
   await saveCheckpoint(join(o.out, 'model.safetensors'), run.net, null, config, run.step, run.data);
   writeTextAtomic(join(o.out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);

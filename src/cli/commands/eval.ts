@@ -11,6 +11,11 @@ import { readGroups, synthGroups } from '../../metrics/groups.ts';
 import { ROBUSTNESS_GRID } from '../../metrics/robustness.ts';
 import { evalJson, evaluate, formatSeparation, groupJson, type EvaluationResult } from '../../ncl/evaluate.ts';
 import { parseScale } from '../../ncl/inference.ts';
+import { collectSamples, writeReport } from '../../ncl/report/report.ts';
+import { readLog } from '../../ncl/train/log.ts';
+import { LOG_FILE } from '../../ncl/train/run-folder.ts';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { loadNetwork } from '../../ncl/train/checkpoint.ts';
 import { openDevice } from '../device-options.ts';
 import { parseNumber } from './parse-number.ts';
@@ -25,6 +30,7 @@ interface EvalOptions extends MaskCliOptions {
   skipUnreadable?: boolean;
   perImage?: string;
   scale: string;
+  report?: string;
   groups?: string;
   groupBy?: string;
 }
@@ -42,6 +48,7 @@ export function registerEval(program: Command): void {
     .option('--per-image <file.csv>', 'write one CSV row per image: its groups, label, score and every metric')
     .option('--groups <file.csv>', 'a CSV of the images (first column, or one named file or image: the path relative to the dataset) and their groups (source, kind, …): a table per group column')
     .option('--group-by <columns>', 'with --groups: the comma-separated columns to tabulate (default: those with 2 to 20 values)')
+    .option('--report <file.html>', "write report.html for this scoring: metrics, the heads' separation, per-group tables, sample images, and the training curves when the checkpoint's log.jsonl is beside it")
     .option('--json', 'print one JSON object');
   addMaskOptions(command);
   command.action(async (o: EvalOptions) => {
@@ -77,6 +84,16 @@ export function registerEval(program: Command): void {
       process.stderr.write(`warning: ${clean.perImage.filter((r) => Object.keys(r.groups).length === 0).length} scored image(s) are not in ${groups.table.file}: they are in no group's table\n`);
     }
     if (o.perImage) writeTextAtomic(o.perImage, perImageCsv(clean.perImage));
+    if (o.report) {
+      const log = join(dirname(o.checkpoint), LOG_FILE);
+      await writeReport(o.report, {
+        title: `ncl eval: ${basename(o.checkpoint)} on ${o.data}`,
+        notes: [`checkpoint: ${o.checkpoint} (step ${checkpoint.step}, preset ${checkpoint.config.preset})`, `data: ${o.data}, ${clean.model.images} images scored`, `scale: ${clean.scale}`, existsSync(log) ? `training log: ${log}` : 'no training log beside the checkpoint'],
+        log: existsSync(log) ? readLog(log) : [],
+        evaluation: clean,
+        samples: await collectSamples(net, listing, 4, 2, common.load, scale),
+      });
+    }
     if (o.json) {
       const perGroup = clean.perGroup ? { perGroup: groupJson(clean.perGroup) } : {};
       process.stdout.write(`${JSON.stringify({ checkpoint: o.checkpoint, data: o.data, ...evalJson(clean), ...perGroup, ...(o.robustness ? { robustness: perturbed.map(evalJson) } : {}) })}\n`);

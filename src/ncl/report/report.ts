@@ -15,7 +15,7 @@ import type { MetricsSummary } from '../../metrics/accumulator.ts';
 import { pixelMetrics } from '../../metrics/pixel.ts';
 import type { EvaluationResult } from '../evaluate.ts';
 import type { HeadSeparation } from '../method/separation.ts';
-import { predictProbability } from '../inference.ts';
+import { INPUT_SCALE, predictProbability, type InferenceScale } from '../inference.ts';
 import type { NclNetwork } from '../method/model/network.ts';
 import { binaryMask, overlay, probabilityImage } from '../prediction-images.ts';
 import type { DamagedRecord, EvalRecord, LogRecord, StepRecord } from '../train/log.ts';
@@ -57,7 +57,7 @@ function synthKinds(listing: DatasetListing): Map<string, string> {
 }
 
 /** The first `tampered` tampered and `authentic` authentic samples of a listing, with predictions. */
-export async function collectSamples(net: NclNetwork, listing: DatasetListing, tampered: number, authentic: number, load: LoadOptions = {}): Promise<ReportSample[]> {
+export async function collectSamples(net: NclNetwork, listing: DatasetListing, tampered: number, authentic: number, load: LoadOptions = {}, scale: InferenceScale = INPUT_SCALE): Promise<ReportSample[]> {
   const kinds = synthKinds(listing);
   const wanted = { 1: tampered, 0: authentic };
   const samples: ReportSample[] = [];
@@ -67,7 +67,7 @@ export async function collectSamples(net: NclNetwork, listing: DatasetListing, t
     if (wanted[loaded.label] === 0) continue;
     wanted[loaded.label]--;
     const name = sample.imagePath.split(/[\\/]/).at(-1)!;
-    samples.push({ name, kind: kinds.get(resolve(sample.imagePath)) ?? null, label: loaded.label, image: loaded.image, mask: loaded.mask, prediction: await predictProbability(net, loaded.image) });
+    samples.push({ name, kind: kinds.get(resolve(sample.imagePath)) ?? null, label: loaded.label, image: loaded.image, mask: loaded.mask, prediction: await predictProbability(net, loaded.image, undefined, scale) });
   }
   return samples;
 }
@@ -162,6 +162,17 @@ function separationTable(e: EvaluationResult): string {
   return `<h2>Patch separation on the held-out images (docs/method.md §5)</h2><table><tr><th>head</th><th>cos within tampered</th><th>cos within authentic</th><th>cos across</th><th>L_con</th><th>collapse log(N − 1)</th><th>minimum</th><th>share of the gap closed</th><th>patch AUROC, median per image</th><th>gap closed, median per image</th><th>patches T / A</th></tr>${body}</table><p>Contour patches are left out; L_con is computed over a sample of at most maxPatches patches, each kind with the same total weight. Separated heads have a cross cosine well below both within-class cosines and an L_con near its minimum; a collapsed head has every cosine near 1 and L_con at log(N − 1). The pooled figures mix images, so one global "tampered" direction scores well on them; the per-image columns look within each tampered image: the AUROC of its tampered against its authentic patches, each scored by 1 − cosine to the image's mean authentic embedding, and the share of L_con's gap closed over its own patches (medians over the images with two patches of each kind).</p>`;
 }
 
+/** Per group column (ncl eval --groups, or a synthetic set's photo and kind): the model next to the baselines. */
+function groupTables(e: EvaluationResult): string {
+  const tables = Object.entries(e.perGroup ?? {}).map(([column, byValue]) => {
+    const heads = [...new Set(Object.values(byValue).flatMap((s) => Object.keys(s.medians).filter((k) => k.startsWith('patch_auroc_'))))];
+    const head = `<tr><th>${escape(column)}</th><th>images</th><th>tampered</th><th>F1 @ 0.5</th><th>best F1</th><th>AUC</th><th>boundary F1</th><th>image AUC</th>${heads.map((h) => `<th>${h.replace('patch_auroc_', 'patch AUROC ')} (median)</th>`).join('')}<th>all-tampered F1</th><th>centre-prior AUC</th></tr>`;
+    const rows = Object.entries(byValue).map(([value, s]) => `<tr><td>${escape(value)}</td><td>${s.model.images}</td><td>${s.model.pixel.images}</td>${[s.model.pixel.f1, s.model.pixel.bestF1, s.model.pixel.auc, s.model.pixel.boundaryF1, s.model.imageLevel.auc, ...heads.map((h) => s.medians[h] ?? null), s.allTampered.pixel.f1, s.centrePrior.pixel.auc].map((v) => `<td>${num(v)}</td>`).join('')}</tr>`);
+    return `<h3>By ${escape(column)}</h3><table>${head}${rows.join('')}</table>`;
+  });
+  return tables.length ? `<h2>Per group</h2>${tables.join('\n')}` : '';
+}
+
 const dataUri = (png: Buffer) => `data:image/png;base64,${png.toString('base64')}`;
 
 async function sampleGrid(samples: ReportSample[]): Promise<string> {
@@ -188,8 +199,9 @@ ${[...reportWarnings(r.evaluation, r.samples), ...damagedWarnings(r.log)].map((w
 <h2>Held-out metrics and trivial baselines</h2>
 ${metricsTable(r.evaluation)}
 ${separationTable(r.evaluation)}
+${groupTables(r.evaluation)}
 <h2>Training</h2>
-${trainingCharts(r.log)}
+${r.log.some((l) => l.type === 'step') ? trainingCharts(r.log) : '<p>No training log beside the checkpoint.</p>'}
 <h2>Sample test images</h2>
 ${await sampleGrid(r.samples)}
 </body></html>
