@@ -18,8 +18,8 @@ test('table: mean ± sample standard deviation over seeds per setting', () => {
     { setting: 'off', seed: 0, metrics: metrics(0.4), seconds: 1 },
   ];
   const table = ablationTable(runs).split('\n');
-  assert.is(table[2], '| dual | 2 | 0.6000 ± 0.1414 | 0.5000 ± 0.0000 | — | 1.0000 ± 0.0000 |');
-  assert.is(table[3], '| off | 1 | 0.4000 | 0.5000 | — | 1.0000 |');
+  assert.is(table[2], '| dual | 2 | 0.6000 ± 0.1414 | 0.5000 ± 0.0000 | — | — | 1.0000 ± 0.0000 |');
+  assert.is(table[3], '| off | 1 | 0.4000 | 0.5000 | — | — | 1.0000 |');
   assert.ok(table.includes('all-tampered baseline pixel F1 on the same set: 0.2500'));
   assert.ok(table.includes('| dual | 1 | 0.1000 | — | too few seeds |'), 'paired: off has seed 0 only');
 });

@@ -36,7 +36,10 @@ export interface AblationRun {
   seconds: number;
 }
 
-const METRICS = ['pixelF1', 'pixelAUC', 'pixelIoU', 'imageAUC'] as const;
+const METRICS = ['pixelF1', 'pixelAUC', 'pixelBoundaryF1', 'pixelIoU', 'imageAUC'] as const;
+/** The paired comparisons against off: pixel AUC first (the primary endpoint: a per-seed sd of about
+ *  0.01 against F1's 0.03, bench/RESULTS.md), then pixel F1 and boundary-band F1. */
+const PAIRED: Array<[(typeof METRICS)[number], string]> = [['pixelAUC', 'pixel AUC'], ['pixelF1', 'pixel F1'], ['pixelBoundaryF1', 'boundary-band F1']];
 
 export interface AblationOptions {
   base: TrainConfig;
@@ -102,7 +105,7 @@ export function pairedAgainstOff(runs: AblationRun[], metric: (typeof METRICS)[n
   return [...new Set(runs.map((r) => r.setting))]
     .filter((s) => s !== 'off')
     .map((setting) => {
-      const diffs = runs.filter((r) => r.setting === setting && r.metrics[metric] !== null && off.get(r.seed) != null).map((r) => r.metrics[metric]! - off.get(r.seed)!);
+      const diffs = runs.filter((r) => r.setting === setting && typeof r.metrics[metric] === 'number' && typeof off.get(r.seed) === 'number').map((r) => r.metrics[metric]! - off.get(r.seed)!);
       const n = diffs.length;
       const mean = n ? diffs.reduce((a, b) => a + b, 0) / n : NaN;
       if (n < 2) return { setting, pairs: n, mean, low: null, high: null, verdict: 'too few seeds' as const };
@@ -119,15 +122,16 @@ export function ablationTable(runs: AblationRun[]): string {
   const header = `| setting | seeds | ${METRICS.join(' | ')} |\n|---|---|${METRICS.map(() => '---').join('|')}|`;
   const rows = settings.map((s) => {
     const mine = runs.filter((r) => r.setting === s);
-    const cells = METRICS.map((m) => meanStd(mine.map((r) => r.metrics[m]).filter((v): v is number => v !== null)));
+    const cells = METRICS.map((m) => meanStd(mine.map((r) => r.metrics[m]).filter((v): v is number => typeof v === 'number')));
     return `| ${s} | ${mine.length} | ${cells.join(' | ')} |`;
   });
   const baseline = runs[0] ? `\nall-tampered baseline pixel F1 on the same set: ${runs[0].metrics.baselineAllTamperedF1?.toFixed(4) ?? '—'}` : '';
-  const paired = pairedAgainstOff(runs);
-  const pairedTable = paired.length
-    ? `\n\npixel F1 minus off's, paired by seed (mean, 95 % t-interval):\n\n| setting | pairs | difference | interval | reading |\n|---|---|---|---|---|\n${paired
-        .map((p) => `| ${p.setting} | ${p.pairs} | ${Number.isNaN(p.mean) ? '—' : p.mean.toFixed(4)} | ${p.low === null ? '—' : `[${p.low.toFixed(4)}, ${p.high!.toFixed(4)}]`} | ${p.verdict} |`)
-        .join('\n')}`
-    : '';
-  return `${header}\n${rows.join('\n')}${baseline}${pairedTable}`;
+  const pairedTables = PAIRED.map(([metric, name]) => {
+    const paired = pairedAgainstOff(runs, metric);
+    if (paired.length === 0 || paired.every((p) => p.pairs === 0)) return '';
+    return `\n\n${name} minus off's, paired by seed (mean, 95 % t-interval):\n\n| setting | pairs | difference | interval | reading |\n|---|---|---|---|---|\n${paired
+      .map((p) => `| ${p.setting} | ${p.pairs} | ${Number.isNaN(p.mean) ? '—' : p.mean.toFixed(4)} | ${p.low === null ? '—' : `[${p.low.toFixed(4)}, ${p.high!.toFixed(4)}]`} | ${p.verdict} |`)
+      .join('\n')}`;
+  });
+  return `${header}\n${rows.join('\n')}${baseline}${pairedTables.join('')}`;
 }
