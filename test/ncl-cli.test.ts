@@ -63,7 +63,9 @@ test('eval --groups and --per-image: a table per group column, one CSV row per i
   assert.is(rows[0], 'image,half,note,label,score,mask_share,f1,best_f1,auc,iou,boundary_f1,accuracy,patch_auroc_t,gap_closed_t,patch_auroc_a,gap_closed_a');
   assert.is(rows.length, images.length + 1);
   assert.ok(rows.slice(1).every((r) => r.includes(',"a, b",')), 'fields with commas are quoted');
-  const json = await ncl(...base, '--json');
+  const json = await ncl(...base, '--json', '--probe-data', join(dir, 'synth', 'train.json'));
+  const probe = (JSON.parse(json.stdout) as { probe: { auroc: number; fitPatches: number; scoredPatches: number } }).probe;
+  assert.ok(probe.fitPatches > 0 && probe.scoredPatches > 0 && probe.auroc >= 0 && probe.auroc <= 1, JSON.stringify(probe));
   const perGroup = (JSON.parse(json.stdout) as { perGroup: Record<string, Record<string, { pixelF1: number | null; tampered: number }>> }).perGroup;
   for (const half of ['even', 'odd']) {
     const f1s = parseCsv(readFileSync(csv, 'utf8')).slice(1).filter((f) => f[1] === half && f[6] !== '').map((f) => Number(f[6]));

@@ -7,7 +7,7 @@ import { loadSample } from '../../src/data/loader.ts';
 import type { Mask, ProbabilityMap } from '../../src/data/image.ts';
 import { EvaluationWithBaselines } from '../../src/metrics/baselines.ts';
 import { confusionCounts } from '../../src/metrics/pixel.ts';
-import { fitLogistic, predictLogistic, type LogisticModel } from './logistic.ts';
+import { fitLogistic, predictLogistic, type LogisticModel } from '../../src/metrics/logistic.ts';
 import { PATCH, patchFeatures, patchTargets } from './patch-features.ts';
 
 interface PatchedImage {
@@ -79,7 +79,7 @@ export interface ProbeResult {
 
 export async function runShortcutProbe(lists: { train: string; val: string; test: string }): Promise<ProbeResult> {
   const train = await loadList(lists.train);
-  const model = fitLogistic(train.flatMap((i) => i.features), train.flatMap((i) => i.targets));
+  const model = fitLogistic(train.flatMap((i) => i.features), train.flatMap((i) => i.targets), { squares: true });
   const val = await loadList(lists.val);
   const threshold = pickThreshold(val.map((i) => probabilityMap(model, i)), val);
   const trainMaps = train.map((i) => probabilityMap(model, i));

@@ -11,6 +11,7 @@ import { readGroups, synthGroups } from '../../metrics/groups.ts';
 import { ROBUSTNESS_GRID } from '../../metrics/robustness.ts';
 import { evalJson, evaluate, formatSeparation, groupJson, type EvaluationResult } from '../../ncl/evaluate.ts';
 import { parseScale } from '../../ncl/inference.ts';
+import { pivotProbe } from '../../ncl/pivot-probe.ts';
 import { collectSamples, writeReport } from '../../ncl/report/report.ts';
 import { readLog } from '../../ncl/train/log.ts';
 import { LOG_FILE } from '../../ncl/train/run-folder.ts';
@@ -31,6 +32,7 @@ interface EvalOptions extends MaskCliOptions {
   perImage?: string;
   scale: string;
   report?: string;
+  probeData?: string;
   groups?: string;
   groupBy?: string;
 }
@@ -48,6 +50,7 @@ export function registerEval(program: Command): void {
     .option('--per-image <file.csv>', 'write one CSV row per image: its groups, label, score and every metric')
     .option('--groups <file.csv>', 'a CSV of the images (first column, or one named file or image: the path relative to the dataset) and their groups (source, kind, …): a table per group column')
     .option('--group-by <columns>', 'with --groups: the comma-separated columns to tabulate (default: those with 2 to 20 values)')
+    .option('--probe-data <dataset>', "fit a linear probe on the frozen pivot features of this set's patches (a training split) and report its patch AUROC on the scored set (docs/method.md §5)")
     .option('--report <file.html>', "write report.html for this scoring: metrics, the heads' separation, per-group tables, sample images, and the training curves when the checkpoint's log.jsonl is beside it")
     .option('--json', 'print one JSON object');
   addMaskOptions(command);
@@ -73,6 +76,7 @@ export function registerEval(program: Command): void {
       if (!o.json && process.stderr.isTTY) process.stderr.write(`\r${done}/${total}`);
     };
     const clean = await evaluate(net, listing, { ...common, separation: checkpoint.config.ncl, onImage: progress, ...(groups ? { groups } : {}) });
+    const probe = o.probeData ? await pivotProbe(net, await openDataset(o.probeData), listing, checkpoint.config.ncl, load) : null;
     if (clean.model.images === 0) {
       throw new Error(`nothing was scored: none of the ${listing.samples.length} samples of ${o.data} could be read${clean.skipped.length ? ` (first: ${clean.skipped[0]!.image}: ${clean.skipped[0]!.reason})` : ''}`);
     }
@@ -96,7 +100,7 @@ export function registerEval(program: Command): void {
     }
     if (o.json) {
       const perGroup = clean.perGroup ? { perGroup: groupJson(clean.perGroup) } : {};
-      process.stdout.write(`${JSON.stringify({ checkpoint: o.checkpoint, data: o.data, ...evalJson(clean), ...perGroup, ...(o.robustness ? { robustness: perturbed.map(evalJson) } : {}) })}\n`);
+      process.stdout.write(`${JSON.stringify({ checkpoint: o.checkpoint, data: o.data, ...evalJson(clean), ...perGroup, ...(probe ? { probe } : {}), ...(o.robustness ? { robustness: perturbed.map(evalJson) } : {}) })}\n`);
       return;
     }
     process.stdout.write(`scored at scale ${clean.scale}\n`);
@@ -105,6 +109,7 @@ export function registerEval(program: Command): void {
     for (const [head, m] of Object.entries(clean.patchMeasures ?? {})) process.stdout.write(`head ${head} per image (median of ${m.images} tampered images): patch AUROC ${fmt(m.patchAurocMedian)}, share of L_con's gap closed ${fmt(m.gapClosedMedian)}\n`);
     for (const [column, byValue] of Object.entries(clean.perGroup ?? {})) process.stdout.write(`${formatGroupTable(column, byValue)}\n`);
     if (o.perImage) process.stdout.write(`per-image metrics: ${o.perImage}\n`);
+    if (probe) process.stdout.write(`linear probe on the pivot (fit on ${probe.fitPatches} patches of ${probe.probeData}): patch AUROC ${fmt(probe.auroc)} over ${probe.scoredPatches} patches\n`);
     for (const s of clean.skipped) process.stdout.write(`unreadable, skipped: ${s.image}: ${s.reason}\n`);
     for (const r of perturbed) {
       const j = evalJson(r);
