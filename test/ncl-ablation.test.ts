@@ -1,13 +1,16 @@
 // The ablation runner's settings (docs/method.md §8) and its mean ± std table.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ablationSettings, ablationTable, pairedAgainstOff, type AblationRun } from '../src/ncl/ablation.ts';
+import { ablationSettings, ablationTable, pairedAgainstOff, selectSettings, type AblationRun } from '../src/ncl/ablation.ts';
 import type { EvalJson } from '../src/ncl/evaluate.ts';
 
-test('settings: dual with λ_pc default and 0, switch, alternate, drop, off', () => {
+test('settings: dual with λ_pc default and 0, switch every 1, 10 and 50 steps, alternate, drop, off; chosen by key', () => {
   const s = ablationSettings(0.1);
-  assert.equal(s.map((x) => x.ncl.roleSwitch), ['dual', 'dual', 'switch', 'alternate', 'drop', 'off']);
+  assert.equal(s.map((x) => x.ncl.roleSwitch), ['dual', 'dual', 'switch', 'switch', 'switch', 'alternate', 'drop', 'off']);
   assert.equal(s.slice(0, 2).map((x) => x.ncl.lambdaPc), [0.1, 0]);
+  assert.equal(s.filter((x) => x.ncl.roleSwitch === 'switch').map((x) => x.ncl.switchEvery), [1, 10, 50]);
+  assert.equal(selectSettings(s, ['off', 'dual']).map((x) => x.key), ['dual', 'off'], 'in the table\'s order');
+  assert.throws(() => selectSettings(s, ['dual', 'sometimes']), /--settings: no setting 'sometimes' \(settings: dual, dual-no-pc, switch, switch-10, switch-50, alternate, drop, off\)/);
 });
 
 test('table: mean ± sample standard deviation over seeds per setting', () => {

@@ -84,6 +84,20 @@ test('eval --groups and --per-image: a table per group column, one CSV row per i
   assert.match(noGroups.stderr, /--group-by does nothing without --groups/);
 });
 
+test('ncl ablate --settings runs those asked for; --resume keeps the finished runs and runs the rest', async () => {
+  const out = join(dir, 'ablate');
+  const base = ['ablate', '--data', join(dir, 'synth', 'train.json'), '--val', join(dir, 'synth', 'val.json'), '--out', out, '--seeds', '1', '--steps', '2', '--warmup', '1', '--input-size', '64', '--batch-size', '2'];
+  const first = await ncl(...base, '--settings', 'off');
+  assert.is(first.code, 0, first.stderr);
+  assert.match(first.stderr, /\[1\/1\] off, seed 0: pixel AUC [\d.]+, F1 [\d.]+ \(\d+ s\)/);
+  assert.ok(existsSync(join(out, 'off-seed-0', 'result.json')));
+  const second = await ncl(...base, '--settings', 'drop,off', '--resume');
+  assert.is(second.code, 0, second.stderr);
+  assert.match(second.stderr, /\[1\/2\] drop, seed 0: .*\(\d+ s\)\n\[2\/2\] off, seed 0: .*\(kept from the earlier run\)/);
+  assert.match(second.stdout, /\| drop \| 1 \|/);
+  assert.match(second.stdout, /\| off \| 1 \|/);
+});
+
 test('--resume takes more steps (and says what the schedule does) and refuses options that cannot change mid-run', async () => {
   const run = join(dir, 'resumed');
   await cp(join(dir, 'run'), run, { recursive: true });

@@ -1,9 +1,13 @@
-// The ablations of docs/method.md §8: dual with λ_pc at its default and at 0, switch, alternate,
-// drop and off, each trained over several seeds with the same number of steps and scored on a
-// held-out set. The table gives mean ± sample standard deviation per setting, and each setting's
-// paired per-seed difference from `off` (segmentation only) with its 95 % t-interval: an interval
-// that holds 0 reads "no difference".
+// The ablations of docs/method.md §8: dual with λ_pc at its default and at 0, switch every 1, 10
+// and 50 steps, alternate, drop and off (all of them, or those asked for), each trained over
+// several seeds with the same number of steps and scored on a held-out set. The table gives
+// mean ± sample standard deviation per setting, and each setting's paired per-seed difference from
+// `off` (segmentation only) with its 95 % t-interval: an interval that holds 0 reads "no
+// difference". Each finished run keeps its result in its folder (result.json), and a resumed
+// ablation skips the runs whose result is there for the same config: an ablation can span days.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeTextAtomic } from '../io/atomic-write.ts';
 import type { DatasetListing } from '../data/dataset.ts';
 import type { TuneMode } from '../device.ts';
 import type { LoadOptions } from '../data/loader.ts';
@@ -14,20 +18,34 @@ import { train } from './train/trainer.ts';
 import type { StopSignal } from './train/stop-signals.ts';
 
 export interface AblationSetting {
+  /** Its name in tables; `key` names it on the command line (--settings) and its runs' folders. */
   name: string;
+  key: string;
   ncl: Partial<NclOptions>;
 }
 
 export function ablationSettings(lambdaPc: number): AblationSetting[] {
   return [
-    { name: `dual (λ_pc = ${lambdaPc})`, ncl: { roleSwitch: 'dual', lambdaPc } },
-    { name: 'dual (λ_pc = 0)', ncl: { roleSwitch: 'dual', lambdaPc: 0 } },
-    { name: 'switch', ncl: { roleSwitch: 'switch' } },
-    { name: 'alternate', ncl: { roleSwitch: 'alternate' } },
-    { name: 'drop', ncl: { roleSwitch: 'drop' } },
-    { name: 'off', ncl: { roleSwitch: 'off' } },
+    { key: 'dual', name: `dual (λ_pc = ${lambdaPc})`, ncl: { roleSwitch: 'dual', lambdaPc } },
+    { key: 'dual-no-pc', name: 'dual (λ_pc = 0)', ncl: { roleSwitch: 'dual', lambdaPc: 0 } },
+    { key: 'switch', name: 'switch (k = 1)', ncl: { roleSwitch: 'switch', switchEvery: 1 } },
+    { key: 'switch-10', name: 'switch (k = 10)', ncl: { roleSwitch: 'switch', switchEvery: 10 } },
+    { key: 'switch-50', name: 'switch (k = 50)', ncl: { roleSwitch: 'switch', switchEvery: 50 } },
+    { key: 'alternate', name: 'alternate', ncl: { roleSwitch: 'alternate' } },
+    { key: 'drop', name: 'drop', ncl: { roleSwitch: 'drop' } },
+    { key: 'off', name: 'off', ncl: { roleSwitch: 'off' } },
   ];
 }
+
+/** The settings named in `keys` (all when undefined), in the table's order; an unknown key names the known ones. */
+export function selectSettings(all: AblationSetting[], keys?: string[]): AblationSetting[] {
+  if (!keys) return all;
+  for (const k of keys) if (!all.some((s) => s.key === k)) throw new Error(`--settings: no setting '${k}' (settings: ${all.map((s) => s.key).join(', ')})`);
+  return all.filter((s) => keys.includes(s.key));
+}
+
+/** What a finished run leaves in its folder: its config (a resume checks it) and its scores. */
+const RESULT_FILE = 'result.json';
 
 export interface AblationRun {
   setting: string;
@@ -48,21 +66,32 @@ export interface AblationOptions {
   val: DatasetListing;
   load?: LoadOptions;
   outDir: string;
+  /** The settings to run (default: all of ablationSettings). */
+  settings?: AblationSetting[];
+  /** Skip the runs whose folder holds a result of the same config (a resumed ablation). */
+  resume?: boolean;
   /** Kernel tuning for every run (the trainer's `tune`; the first run fills the cache). */
   tune?: TuneMode;
-  onRun?: (run: AblationRun, done: number, total: number) => void;
+  onRun?: (run: AblationRun, done: number, total: number, kept: boolean) => void;
 }
 
 /** The runs done; a run stopped by a signal ends the ablation there (`stoppedBy`), its unfinished run left out. */
 export async function runAblation(o: AblationOptions): Promise<{ runs: AblationRun[]; stoppedBy: StopSignal | null }> {
-  const settings = ablationSettings(o.base.ncl.lambdaPc);
+  const settings = o.settings ?? ablationSettings(o.base.ncl.lambdaPc);
   const runs: AblationRun[] = [];
   const total = settings.length * o.seeds.length;
-  for (const [i, setting] of settings.entries()) {
+  for (const setting of settings) {
     for (const seed of o.seeds) {
       const start = performance.now();
       const config = resolveTrainConfig(o.base, { seed, ncl: setting.ncl });
-      const result = await train({ config, train: o.train, outDir: join(o.outDir, `setting-${i}-seed-${seed}`), existing: 'replace', ...(o.tune ? { tune: o.tune } : {}), ...(o.load ? { load: o.load } : {}) });
+      const folder = join(o.outDir, `${setting.key}-seed-${seed}`);
+      const kept = o.resume ? keptResult(folder, config) : null;
+      if (kept) {
+        runs.push(kept);
+        o.onRun?.(kept, runs.length, total, true);
+        continue;
+      }
+      const result = await train({ config, train: o.train, outDir: folder, existing: 'replace', ...(o.tune ? { tune: o.tune } : {}), ...(o.load ? { load: o.load } : {}) });
       if (result.interrupted) {
         result.net.dispose();
         return { runs, stoppedBy: result.interrupted };
@@ -70,11 +99,24 @@ export async function runAblation(o: AblationOptions): Promise<{ runs: AblationR
       const metrics = evalJson(await evaluate(result.net, o.val, { separation: config.ncl, ...(o.load ? { load: o.load } : {}) }));
       result.net.dispose();
       const run = { setting: setting.name, seed, metrics, seconds: (performance.now() - start) / 1000 };
+      writeTextAtomic(join(folder, RESULT_FILE), `${JSON.stringify({ config, run }, null, 1)}\n`);
       runs.push(run);
-      o.onRun?.(run, runs.length, total);
+      o.onRun?.(run, runs.length, total, false);
     }
   }
   return { runs, stoppedBy: null };
+}
+
+/** The result a finished run left in `folder`, if it was trained with `config`. */
+function keptResult(folder: string, config: TrainConfig): AblationRun | null {
+  const file = join(folder, RESULT_FILE);
+  if (!existsSync(file)) return null;
+  try {
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { config: TrainConfig; run: AblationRun };
+    return JSON.stringify(stored.config) === JSON.stringify(config) ? stored.run : null;
+  } catch {
+    return null; // unreadable: the run is done again
+  }
 }
 
 function meanStd(values: number[]): string {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { openDataset } from '../../data/dataset.ts';
 import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../data/mask-options.ts';
-import { ablationSettings, ablationTable, runAblation } from '../../ncl/ablation.ts';
+import { ablationSettings, ablationTable, runAblation, selectSettings } from '../../ncl/ablation.ts';
 import { measureStepTime, stepsForBudget } from '../../ncl/train/calibrate.ts';
 import { readConfigFile, resolveTrainConfig, warmupOf } from '../../ncl/train/config.ts';
 import { exitCodeOf } from '../../ncl/train/stop-signals.ts';
@@ -22,6 +22,8 @@ interface AblateOptions extends TrainCliOptions, MaskCliOptions {
   seeds: number;
   minutes?: number;
   out: string;
+  settings?: string;
+  resume?: boolean;
 }
 
 export function registerAblate(program: Command): void {
@@ -32,7 +34,9 @@ export function registerAblate(program: Command): void {
     .requiredOption('--val <dataset>', 'held-out set the runs are scored on')
     .option('--seeds <n>', 'seeds per setting (0, 1, …)', parseNumber('--seeds', true, 1), 3)
     .option('--minutes <m>', 'training minutes per run (sets --steps from a measured step time)', parseNumber('--minutes'))
-    .option('--out <dir>', 'output folder', 'runs/ablate');
+    .option('--out <dir>', 'output folder', 'runs/ablate')
+    .option('--settings <keys>', 'comma-separated settings to run (default: all): dual, dual-no-pc, switch, switch-10, switch-50, alternate, drop, off')
+    .option('--resume', 'keep the runs of an earlier ablation in --out whose result is there for the same config, and run the rest');
   addTrainOptions(command);
   addMaskOptions(command);
   command.action(async (o: AblateOptions) => {
@@ -43,11 +47,14 @@ export function registerAblate(program: Command): void {
     let base = resolveTrainConfig(o.config ? readConfigFile(o.config) : {}, configFromCli(o));
     const timing = await measureStepTime(base, trainSet, load);
     if (o.minutes !== undefined) base = resolveTrainConfig(base, { steps: stepsForBudget(o.minutes, timing, warmupOf(base)) });
-    const runs = ablationSettings(base.ncl.lambdaPc).length * o.seeds;
+    const settings = selectSettings(ablationSettings(base.ncl.lambdaPc), o.settings?.split(','));
+    const runs = settings.length * o.seeds;
     const minutes = (runs * base.steps * timing.secondsPerStep) / 60;
     process.stdout.write(`${runs} runs of ${base.steps} steps at ${timing.secondsPerStep.toFixed(2)} s per step (measured with ${base.ncl.roleSwitch}): about ${minutes.toFixed(0)} min of training, plus evaluation\n`);
     createFolder(o.out);
     const { runs: results, stoppedBy } = await runAblation({
+      settings,
+      resume: o.resume ?? false,
       base,
       seeds: Array.from({ length: o.seeds }, (_, i) => i),
       train: trainSet,
@@ -55,7 +62,7 @@ export function registerAblate(program: Command): void {
       load,
       outDir: o.out,
       tune: tuneModeFromEnv(),
-      onRun: (run, done, total) => process.stderr.write(`[${done}/${total}] ${run.setting}, seed ${run.seed}: pixel F1 ${run.metrics.pixelF1?.toFixed(4) ?? '—'} (${run.seconds.toFixed(0)} s)\n`),
+      onRun: (run, done, total, kept) => process.stderr.write(`[${done}/${total}] ${run.setting}, seed ${run.seed}: pixel AUC ${run.metrics.pixelAUC?.toFixed(4) ?? '—'}, F1 ${run.metrics.pixelF1?.toFixed(4) ?? '—'} (${kept ? 'kept from the earlier run' : `${run.seconds.toFixed(0)} s`})\n`),
     });
     const table = ablationTable(results);
     writeTextAtomic(join(o.out, 'ablation.json'), `${JSON.stringify({ config: base, runs: results }, null, 2)}\n`);
