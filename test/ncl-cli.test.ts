@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { copyFile, cp, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { test } from 'uvu';
@@ -189,7 +190,12 @@ function startRun(env: NodeJS.ProcessEnv, progress: string[], out: string, ...mo
 for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
   test(`${signal} (Ctrl-C, a scheduler's stop, a closed terminal): the run says so, finishes its step, writes the checkpoint and exits with ${exitCode}`, async () => {
     const out = join(dir, `interrupted-${signal}`);
-    const run = startLongRun(out);
+    // without a session's runtime folder ncl makes a private one (src/platform/node.ts): it must go too
+    const runtimeFolders = () => readdirSync(tmpdir()).filter((f) => f.startsWith('ncl-xdg-')).length;
+    const before = runtimeFolders();
+    const env: NodeJS.ProcessEnv = { ...CLI_ENV };
+    delete env.XDG_RUNTIME_DIR;
+    const run = startRun(env, ['--no-progress'], out);
     await run.waitFor(run.stepLogged, 'the first step');
     run.child.kill(signal);
     const code = await run.exited;
@@ -201,6 +207,7 @@ for (const [signal, exitCode] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 
     const steps = readFileSync(run.log, 'utf8').trim().split('\n').length;
     assert.is(readCheckpoint(join(out, 'checkpoint.safetensors')).step, steps);
     assert.not.ok(existsSync(join(out, 'run.lock')), 'the lock is removed');
+    assert.is(runtimeFolders(), before, 'the private runtime folder is removed');
   });
 }
 

@@ -18,7 +18,7 @@ function input(batch: number, size: number) {
   return tensor(Float32Array.from({ length: batch * 3 * size * size }, (_, i) => Math.sin(i * 0.37)), [batch, 3, size, size]);
 }
 
-test('tiny: logits at the input size, pivot and both branch embeddings at stride 4', () => {
+test('tiny: logits at the input size, pivot and both branch embeddings at stride 4; any multiple of 16 runs', () => {
   const config = modelConfig('tiny', { inputSize: 64 });
   const net = new NclNetwork(config, ['t', 'a'], 1);
   const out = net.forward(input(2, 64));
@@ -26,7 +26,9 @@ test('tiny: logits at the input size, pivot and both branch embeddings at stride
   assert.equal(out.pivot.shape, [2, config.pivotChannels, 16, 16]);
   assert.equal(out.embeddings.t!.shape, [2, config.embedDim, 16, 16]);
   assert.equal(out.embeddings.a!.shape, [2, config.embedDim, 16, 16]);
-  assert.throws(() => net.forward(input(1, 32)), /must be \[B, 3, 64, 64\]/);
+  // any multiple of 16 runs (inference at an image's own size), the logits at that size
+  assert.equal(net.forward(input(2, 32)).logits.shape, [2, 2, 32, 32]);
+  assert.throws(() => net.forward(input(1, 40)), /must be \[B, 3, H, W\] with H and W multiples of 16/);
   net.dispose();
 });
 
