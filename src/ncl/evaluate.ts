@@ -118,9 +118,9 @@ export interface GroupSummary extends SummaryWithBaselines {
 /** Per column, per value seen: the model's and the baselines' summaries over those images. */
 function groupSummaries(e: EvaluationWithBaselines, columns: string[]): Record<string, Record<string, GroupSummary>> {
   const out: Record<string, Record<string, GroupSummary>> = {};
+  const rows = e.model.perImage();
   for (const column of columns) {
-    const values = [...new Set(e.model.perImage().map((r) => r.groups[column]).filter((v): v is string => v !== undefined))].sort();
-    const rows = e.model.perImage();
+    const values = [...new Set(rows.map((r) => r.groups[column]).filter((v): v is string => v !== undefined))].sort();
     const medians = (v: string) => {
       const inGroup = rows.filter((r) => r.groups[column] === v);
       const keys = [...new Set(inGroup.flatMap((r) => Object.keys(r.extra)))];

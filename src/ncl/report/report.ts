@@ -5,13 +5,13 @@
 // per step (inline SVG), and a grid
 // of image | ground truth | prediction | overlay for tampered and authentic test images with each
 // image's F1 and, for the synthetic set, its manipulation (PNG data URIs).
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import type { DatasetListing } from '../../data/dataset.ts';
 import type { Mask, ProbabilityMap, RgbImage } from '../../data/image.ts';
 import { encodeMaskPng, encodePng } from '../../data/image-io.ts';
 import { loadSample, type LoadOptions } from '../../data/loader.ts';
 import type { MetricsSummary } from '../../metrics/accumulator.ts';
+import { groupsOf, synthGroups } from '../../metrics/groups.ts';
 import { pixelMetrics } from '../../metrics/pixel.ts';
 import type { EvaluationResult } from '../evaluate.ts';
 import type { HeadSeparation } from '../method/separation.ts';
@@ -44,21 +44,9 @@ export interface ReportInput {
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const num = (v: number | null) => (v === null ? '—' : v.toFixed(4));
 
-/** The manipulation of each image of a set written by `ncl synth` (its meta.json), by absolute path. */
-function synthKinds(listing: DatasetListing): Map<string, string> {
-  const meta = resolve(dirname(listing.source), 'meta.json');
-  if (!existsSync(meta)) return new Map();
-  try {
-    const records = (JSON.parse(readFileSync(meta, 'utf8')) as { records?: Array<{ image: string; kind: string }> }).records ?? [];
-    return new Map(records.map((r) => [resolve(dirname(meta), r.image), r.kind]));
-  } catch {
-    return new Map(); // not a synth meta.json: kinds unknown
-  }
-}
-
 /** The first `tampered` tampered and `authentic` authentic samples of a listing, with predictions. */
 export async function collectSamples(net: NclNetwork, listing: DatasetListing, tampered: number, authentic: number, load: LoadOptions = {}, scale: InferenceScale = INPUT_SCALE): Promise<ReportSample[]> {
-  const kinds = synthKinds(listing);
+  const groups = await synthGroups(listing.source);
   const wanted = { 1: tampered, 0: authentic };
   const samples: ReportSample[] = [];
   for (const sample of listing.samples) {
@@ -67,7 +55,7 @@ export async function collectSamples(net: NclNetwork, listing: DatasetListing, t
     if (wanted[loaded.label] === 0) continue;
     wanted[loaded.label]--;
     const name = sample.imagePath.split(/[\\/]/).at(-1)!;
-    samples.push({ name, kind: kinds.get(resolve(sample.imagePath)) ?? null, label: loaded.label, image: loaded.image, mask: loaded.mask, prediction: await predictProbability(net, loaded.image, undefined, scale) });
+    samples.push({ name, kind: (groups && groupsOf(groups, dirname(listing.source), sample.imagePath)?.kind) ?? null, label: loaded.label, image: loaded.image, mask: loaded.mask, prediction: await predictProbability(net, loaded.image, undefined, scale) });
   }
   return samples;
 }
