@@ -99,6 +99,24 @@ test('ncl ablate --settings runs those asked for; --resume keeps the finished ru
   assert.match(second.stdout, /\| off \| 1 \|/);
 });
 
+test('ncl ablate --folds: one synthetic set per fold of the photos, runs paired by fold; a resume reuses the sets', async () => {
+  const out = join(dir, 'ablate-folds');
+  const args = ['ablate', '--folds', '2', '--synth-count', '12', '--synth-size', '64', '--out', out, '--settings', 'off', '--seeds', '1', '--steps', '2', '--warmup', '1', '--input-size', '64', '--batch-size', '2'];
+  const first = await ncl(...args);
+  assert.is(first.code, 0, first.stderr);
+  assert.match(first.stderr, /generating fold 0 of 2: 12 images of 64 px in .*fold-0\n[^]*generating fold 1 of 2/);
+  assert.match(first.stderr, /\[1\/2\] off, fold 0, seed 0: .*\n\[2\/2\] off, fold 1, seed 0:/);
+  const metas = [0, 1].map((i) => JSON.parse(readFileSync(join(out, 'folds', `fold-${i}`, 'meta.json'), 'utf8')) as { fold: unknown; photos: Record<string, string[]> });
+  assert.equal(metas.map((m) => m.fold), [{ index: 0, count: 2 }, { index: 1, count: 2 }]);
+  assert.equal(metas[0]!.photos.test, metas[1]!.photos.test, 'the test photos stay out of every fold');
+  assert.equal(metas[0]!.photos.val.filter((p) => metas[1]!.photos.val.includes(p)), [], 'each fold holds other photos out');
+  assert.ok(existsSync(join(out, 'off-fold-1-seed-0', 'result.json')));
+  const again = await ncl(...args, '--resume');
+  assert.is(again.code, 0, again.stderr);
+  assert.not.match(again.stderr, /generating fold/);
+  assert.match(again.stderr, /\[2\/2\] off, fold 1, seed 0: .*kept from the earlier run/);
+});
+
 test('--resume takes more steps (and says what the schedule does) and refuses options that cannot change mid-run', async () => {
   const run = join(dir, 'resumed');
   await cp(join(dir, 'run'), run, { recursive: true });
@@ -288,6 +306,9 @@ test('argument, file and config errors name what is wrong', async () => {
     [['bench', 'matmul', '--repeat', '0'], /--repeat must be an integer ≥ 1, got "0"/],
     [['synth', '--out', join(dir, 'never'), '--seed', '-3'], /--seed must be an integer ≥ 0, got "-3"/],
     [['ablate', '--data', data, '--val', data, '--seeds', '0'], /--seeds must be an integer ≥ 1, got "0"/],
+    [['ablate', '--data', data], /ncl ablate needs --data and --val, or --folds k/],
+    [['ablate', '--data', data, '--val', data, '--folds', '3'], /--folds makes its own training and held-out sets: leave out --data and --val/],
+    [['synth', '--out', join(dir, 'never'), '--folds', '3'], /--folds and --fold go together/],
     [['demo', '--image-size', '0'], /--image-size must be an integer ≥ 1, got "0"/],
     [['train', '--data', data, '--role-switch', 'sometimes'], /argument 'sometimes' is invalid.*dual, switch, alternate, drop, off/],
     [['train', '--data', data, '--batch-size', '1'], /batchSize must be an integer ≥ 2, got 1/],

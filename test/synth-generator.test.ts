@@ -122,7 +122,23 @@ test('splits by source photo, splice donors included', () => {
     assert.ok(allowed.includes(r.photo), `${r.image} from ${r.photo}`);
     if (r.kind === 'splice') assert.ok(allowed.includes(String(r.params.donor)), `${r.image} donor ${String(r.params.donor)}`);
   }
-  assert.throws(() => splitPhotos([1, 2, 3, 4, 5], 0), /at least 6 source photos/);
+  assert.throws(() => splitPhotos([1, 2, 3, 4, 5]), /at least 6 source photos/);
+});
+
+test('folds: the same test photos for every fold, each other photo held out as val in exactly one fold', () => {
+  const photos = Array.from({ length: 36 }, (_, i) => `p${i}`);
+  const plain = splitPhotos(photos);
+  const folds = [0, 1, 2, 3].map((index) => splitPhotos(photos, { index, count: 4 }));
+  for (const f of folds) {
+    assert.equal(f.test, plain.test, 'test photos do not move');
+    assert.equal([...f.val, ...f.train].sort(), [...plain.val, ...plain.train].sort(), 'val and train share out the rest');
+  }
+  const heldOut = folds.flatMap((f) => f.val).sort();
+  assert.equal(heldOut, [...plain.val, ...plain.train].sort(), 'every non-test photo is val once');
+  assert.equal(folds.map((f) => f.val.length), [6, 7, 6, 6], '25 non-test photos in 4 near-equal parts');
+  assert.throws(() => splitPhotos(photos, { index: 4, count: 4 }), /--fold must be an integer in 0\.\.3, got 4/);
+  assert.is(splitPhotos(photos.slice(0, 8), { index: 2, count: 3 }).val.length, 2, '6 non-test photos make 3 folds of 2');
+  assert.throws(() => splitPhotos(photos.slice(0, 8), { index: 1, count: 4 }), /--folds 4: the 6 photos outside the test split leave fold 1 1 val and 5 train photos, 2 each needed \(at most 3 folds\)/);
 });
 
 test('val and test hold a tampered and an authentic image even at the smallest count; a smaller one is refused', async () => {

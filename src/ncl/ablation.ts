@@ -1,10 +1,12 @@
 // The ablations of docs/method.md §8: dual with λ_pc at its default and at 0, switch every 1, 10
-// and 50 steps, alternate, drop and off (all of them, or those asked for), each trained over
-// several seeds with the same number of steps and scored on a held-out set. The table gives
-// mean ± sample standard deviation per setting, and each setting's paired per-seed difference from
-// `off` (segmentation only) with its 95 % t-interval: an interval that holds 0 reads "no
-// difference". Each finished run keeps its result in its folder (result.json), and a resumed
-// ablation skips the runs whose result is there for the same config: an ablation can span days.
+// and 50 steps, alternate, drop and off (all of them, or those asked for, each with its own number
+// of seeds), each trained with the same number of steps and scored on a held-out set — one, or one
+// per fold of the photos (each fold holds other source photos out). The table gives mean ± sample
+// standard deviation per setting, and each setting's paired difference from `off` (segmentation
+// only), and dual's from drop, over the (fold, seed) units both ran, with its 95 % t-interval: an
+// interval that holds 0 reads "no difference". Each finished run keeps its result in its folder
+// (result.json), and a resumed ablation skips the runs whose result is there for the same config:
+// an ablation can span days.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeTextAtomic } from '../io/atomic-write.ts';
@@ -22,6 +24,8 @@ export interface AblationSetting {
   name: string;
   key: string;
   ncl: Partial<NclOptions>;
+  /** Seeds of this setting when chosen as `key:n` (--settings); absent: the ablation's --seeds. */
+  seeds?: number;
 }
 
 export function ablationSettings(lambdaPc: number): AblationSetting[] {
@@ -37,11 +41,19 @@ export function ablationSettings(lambdaPc: number): AblationSetting[] {
   ];
 }
 
-/** The settings named in `keys` (all when undefined), in the table's order; an unknown key names the known ones. */
+/** The settings named in `keys` (all when undefined), in the table's order; `key:n` gives that
+ *  setting n seeds (e.g. dual:16,off:16,drop:8); an unknown key names the known ones. */
 export function selectSettings(all: AblationSetting[], keys?: string[]): AblationSetting[] {
   if (!keys) return all;
-  for (const k of keys) if (!all.some((s) => s.key === k)) throw new Error(`--settings: no setting '${k}' (settings: ${all.map((s) => s.key).join(', ')})`);
-  return all.filter((s) => keys.includes(s.key));
+  const seeds = new Map<string, number | undefined>();
+  for (const item of keys) {
+    const [key, count, ...extra] = item.split(':');
+    if (!all.some((s) => s.key === key)) throw new Error(`--settings: no setting '${key}' (settings: ${all.map((s) => s.key).join(', ')})`);
+    const n = count === undefined ? undefined : Number(count);
+    if (extra.length > 0 || (n !== undefined && !(Number.isInteger(n) && n >= 1))) throw new Error(`--settings: '${item}' is not key or key:seeds with seeds a positive integer`);
+    seeds.set(key!, n);
+  }
+  return all.filter((s) => seeds.has(s.key)).map((s) => (seeds.get(s.key) === undefined ? s : { ...s, seeds: seeds.get(s.key)! }));
 }
 
 /** What a finished run leaves in its folder: its config (a resume checks it) and its scores. */
@@ -49,6 +61,8 @@ const RESULT_FILE = 'result.json';
 
 export interface AblationRun {
   setting: string;
+  /** The photo fold it trained and was scored on; null for an ablation on one given set. */
+  fold: number | null;
   seed: number;
   metrics: EvalJson;
   seconds: number;
@@ -59,11 +73,18 @@ const METRICS = ['pixelF1', 'pixelAUC', 'pixelBoundaryF1', 'pixelIoU', 'imageAUC
  *  0.01 against F1's 0.03, bench/RESULTS.md), then pixel F1 and boundary-band F1. */
 const PAIRED: Array<[(typeof METRICS)[number], string]> = [['pixelAUC', 'pixel AUC'], ['pixelF1', 'pixel F1'], ['pixelBoundaryF1', 'boundary-band F1']];
 
-export interface AblationOptions {
-  base: TrainConfig;
-  seeds: number[];
+/** A training set and the held-out set its runs are scored on: one fold of the photos, or the given sets (fold null). */
+export interface AblationData {
+  fold: number | null;
   train: DatasetListing;
   val: DatasetListing;
+}
+
+export interface AblationOptions {
+  base: TrainConfig;
+  /** Seeds of a setting without its own count: 0 .. seeds-1. */
+  seeds: number;
+  data: AblationData[];
   load?: LoadOptions;
   outDir: string;
   /** The settings to run (default: all of ablationSettings). */
@@ -79,29 +100,31 @@ export interface AblationOptions {
 export async function runAblation(o: AblationOptions): Promise<{ runs: AblationRun[]; stoppedBy: StopSignal | null }> {
   const settings = o.settings ?? ablationSettings(o.base.ncl.lambdaPc);
   const runs: AblationRun[] = [];
-  const total = settings.length * o.seeds.length;
+  const total = settings.reduce((n, s) => n + (s.seeds ?? o.seeds), 0) * o.data.length;
   for (const setting of settings) {
-    for (const seed of o.seeds) {
-      const start = performance.now();
-      const config = resolveTrainConfig(o.base, { seed, ncl: setting.ncl });
-      const folder = join(o.outDir, `${setting.key}-seed-${seed}`);
-      const kept = o.resume ? keptResult(folder, config) : null;
-      if (kept) {
-        runs.push(kept);
-        o.onRun?.(kept, runs.length, total, true);
-        continue;
-      }
-      const result = await train({ config, train: o.train, outDir: folder, existing: 'replace', ...(o.tune ? { tune: o.tune } : {}), ...(o.load ? { load: o.load } : {}) });
-      if (result.interrupted) {
+    for (const data of o.data) {
+      for (let seed = 0; seed < (setting.seeds ?? o.seeds); seed++) {
+        const start = performance.now();
+        const config = resolveTrainConfig(o.base, { seed, ncl: setting.ncl });
+        const folder = join(o.outDir, `${setting.key}${data.fold === null ? '' : `-fold-${data.fold}`}-seed-${seed}`);
+        const kept = o.resume ? keptResult(folder, config) : null;
+        if (kept) {
+          runs.push(kept);
+          o.onRun?.(kept, runs.length, total, true);
+          continue;
+        }
+        const result = await train({ config, train: data.train, outDir: folder, existing: 'replace', ...(o.tune ? { tune: o.tune } : {}), ...(o.load ? { load: o.load } : {}) });
+        if (result.interrupted) {
+          result.net.dispose();
+          return { runs, stoppedBy: result.interrupted };
+        }
+        const metrics = evalJson(await evaluate(result.net, data.val, { separation: config.ncl, ...(o.load ? { load: o.load } : {}) }));
         result.net.dispose();
-        return { runs, stoppedBy: result.interrupted };
+        const run = { setting: setting.name, fold: data.fold, seed, metrics, seconds: (performance.now() - start) / 1000 };
+        writeTextAtomic(join(folder, RESULT_FILE), `${JSON.stringify({ config, run }, null, 1)}\n`);
+        runs.push(run);
+        o.onRun?.(run, runs.length, total, false);
       }
-      const metrics = evalJson(await evaluate(result.net, o.val, { separation: config.ncl, ...(o.load ? { load: o.load } : {}) }));
-      result.net.dispose();
-      const run = { setting: setting.name, seed, metrics, seconds: (performance.now() - start) / 1000 };
-      writeTextAtomic(join(folder, RESULT_FILE), `${JSON.stringify({ config, run }, null, 1)}\n`);
-      runs.push(run);
-      o.onRun?.(run, runs.length, total, false);
     }
   }
   return { runs, stoppedBy: null };
@@ -113,7 +136,7 @@ function keptResult(folder: string, config: TrainConfig): AblationRun | null {
   if (!existsSync(file)) return null;
   try {
     const stored = JSON.parse(readFileSync(file, 'utf8')) as { config: TrainConfig; run: AblationRun };
-    return JSON.stringify(stored.config) === JSON.stringify(config) ? stored.run : null;
+    return JSON.stringify(stored.config) === JSON.stringify(config) ? { ...stored.run, fold: stored.run.fold ?? null } : null;
   } catch {
     return null; // unreadable: the run is done again
   }
@@ -132,7 +155,7 @@ const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.2
 
 export interface PairedDifference {
   setting: string;
-  /** Seeds run by both the setting and `off`. */
+  /** (fold, seed) units run by both the setting and the reference. */
   pairs: number;
   mean: number;
   /** The 95 % t-interval of the mean difference (null with fewer than two pairs). */
@@ -141,13 +164,16 @@ export interface PairedDifference {
   verdict: 'better' | 'worse' | 'no difference' | 'too few seeds';
 }
 
-/** Per setting, the per-seed difference of `metric` from `off`'s run with the same seed. */
-export function pairedAgainstOff(runs: AblationRun[], metric: (typeof METRICS)[number] = 'pixelF1'): PairedDifference[] {
-  const off = new Map(runs.filter((r) => r.setting === 'off').map((r) => [r.seed, r.metrics[metric]]));
+const unitOf = (r: AblationRun) => `${r.fold ?? '-'}/${r.seed}`;
+
+/** Per setting (all but the reference, or those named), the difference of `metric` from the
+ *  reference's run on the same fold with the same seed, averaged over the units both ran. */
+export function pairedAgainst(runs: AblationRun[], reference: string, metric: (typeof METRICS)[number] = 'pixelF1', only?: string[]): PairedDifference[] {
+  const ref = new Map(runs.filter((r) => r.setting === reference).map((r) => [unitOf(r), r.metrics[metric]]));
   return [...new Set(runs.map((r) => r.setting))]
-    .filter((s) => s !== 'off')
+    .filter((s) => s !== reference && (!only || only.includes(s)))
     .map((setting) => {
-      const diffs = runs.filter((r) => r.setting === setting && typeof r.metrics[metric] === 'number' && typeof off.get(r.seed) === 'number').map((r) => r.metrics[metric]! - off.get(r.seed)!);
+      const diffs = runs.filter((r) => r.setting === setting && typeof r.metrics[metric] === 'number' && typeof ref.get(unitOf(r)) === 'number').map((r) => r.metrics[metric]! - ref.get(unitOf(r))!);
       const n = diffs.length;
       const mean = n ? diffs.reduce((a, b) => a + b, 0) / n : NaN;
       if (n < 2) return { setting, pairs: n, mean, low: null, high: null, verdict: 'too few seeds' as const };
@@ -158,22 +184,24 @@ export function pairedAgainstOff(runs: AblationRun[], metric: (typeof METRICS)[n
     });
 }
 
+function pairedTable(title: string, paired: PairedDifference[]): string {
+  if (paired.length === 0 || paired.every((p) => p.pairs === 0)) return '';
+  const rows = paired.map((p) => `| ${p.setting} | ${p.pairs} | ${Number.isNaN(p.mean) ? '—' : p.mean.toFixed(4)} | ${p.low === null ? '—' : `[${p.low.toFixed(4)}, ${p.high!.toFixed(4)}]`} | ${p.verdict} |`);
+  return `\n\n${title}, paired by fold and seed (mean, 95 % t-interval):\n\n| setting | pairs | difference | interval | reading |\n|---|---|---|---|---|\n${rows.join('\n')}`;
+}
+
 /** A Markdown table: one row per setting, mean ± std over seeds of each metric. */
 export function ablationTable(runs: AblationRun[]): string {
   const settings = [...new Set(runs.map((r) => r.setting))];
-  const header = `| setting | seeds | ${METRICS.join(' | ')} |\n|---|---|${METRICS.map(() => '---').join('|')}|`;
+  const header = `| setting | runs | ${METRICS.join(' | ')} |\n|---|---|${METRICS.map(() => '---').join('|')}|`;
   const rows = settings.map((s) => {
     const mine = runs.filter((r) => r.setting === s);
     const cells = METRICS.map((m) => meanStd(mine.map((r) => r.metrics[m]).filter((v): v is number => typeof v === 'number')));
     return `| ${s} | ${mine.length} | ${cells.join(' | ')} |`;
   });
   const baseline = runs[0] ? `\nall-tampered baseline pixel F1 on the same set: ${runs[0].metrics.baselineAllTamperedF1?.toFixed(4) ?? '—'}` : '';
-  const pairedTables = PAIRED.map(([metric, name]) => {
-    const paired = pairedAgainstOff(runs, metric);
-    if (paired.length === 0 || paired.every((p) => p.pairs === 0)) return '';
-    return `\n\n${name} minus off's, paired by seed (mean, 95 % t-interval):\n\n| setting | pairs | difference | interval | reading |\n|---|---|---|---|---|\n${paired
-      .map((p) => `| ${p.setting} | ${p.pairs} | ${Number.isNaN(p.mean) ? '—' : p.mean.toFixed(4)} | ${p.low === null ? '—' : `[${p.low.toFixed(4)}, ${p.high!.toFixed(4)}]`} | ${p.verdict} |`)
-      .join('\n')}`;
-  });
+  // the settings named like dual (with λ_pc at its default) against drop: does keeping contour patches help?
+  const duals = settings.filter((s) => s.startsWith('dual (λ_pc = ') && s !== 'dual (λ_pc = 0)');
+  const pairedTables = PAIRED.map(([metric, name]) => pairedTable(`${name} minus off's`, pairedAgainst(runs, 'off', metric)) + pairedTable(`${name} minus drop's`, pairedAgainst(runs, 'drop', metric, duals)));
   return `${header}\n${rows.join('\n')}${baseline}${pairedTables.join('')}`;
 }

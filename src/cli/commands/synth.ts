@@ -24,8 +24,11 @@ export function registerSynth(program: Command): void {
     .option('--size <px>', 'side of the square images', parseNumber('--size', true, 1), 256)
     .option('--seed <s>', 'random seed: the same seed gives the same bytes', parseNumber('--seed', true, 0), 0)
     .option('--images <dir>', 'use this folder of photos instead of the built-in ones (at least 6: two per split)')
+    .option('--folds <k>', 'split the photos outside the test split into k parts and hold out one of them (--fold) as val: the folds of a seed rotate which photos are held out', parseNumber('--folds', true, 2))
+    .option('--fold <i>', 'which of the --folds parts is val (0 .. k-1)', parseNumber('--fold', true, 0))
     .option('--force', 'replace the generated files of a non-empty output folder')
-    .action(async (o: { out: string; count: number; size: number; seed: number; images?: string; force?: boolean }) => {
+    .action(async (o: { out: string; count: number; size: number; seed: number; images?: string; folds?: number; fold?: number; force?: boolean }) => {
+      if ((o.folds === undefined) !== (o.fold === undefined)) throw new Error('--folds and --fold go together: --folds k --fold i holds out part i of k');
       const start = performance.now();
       const summary = await generateSyntheticSet({
         out: o.out,
@@ -34,6 +37,7 @@ export function registerSynth(program: Command): void {
         seed: o.seed,
         force: o.force ?? false,
         ...(o.images !== undefined ? { imagesDir: o.images } : {}),
+        ...(o.folds !== undefined ? { fold: { index: o.fold!, count: o.folds } } : {}),
         onProgress: (done, total) => {
           if (process.stderr.isTTY) process.stderr.write(`\r${done}/${total}`);
         },

@@ -2,7 +2,7 @@
 //   OUT/{train,val,test}/Tp, OUT/{train,val,test}/Gt   PNG images and 0/255 masks, same names
 //   OUT/train.json, OUT/val.json, OUT/test.json         the JSON-list layout of the same files
 //   OUT/meta.json                                       options, photo split, per-image record
-// The splits are by source photo (splits.ts): the images of a split (and their splice donors) come
+// The splits are by source photo (splits.ts; the same photos for every seed): the images of a split (and their splice donors) come
 // only from photos no other split uses. Within a split, a share of the images is left authentic and
 // the rest is divided equally among copy-move, splice and removal, and the regions' places are
 // stratified from the middle to the borders (splits.ts). Image i of a split draws all its other
@@ -15,7 +15,7 @@ import { Rng } from '../../common/rng.ts';
 import { composeImage, type ManipulationKind } from './compose.ts';
 import { BUILTIN_PHOTOS_DIR, listPhotoFiles, loadPhotos, type Photo } from './photos.ts';
 import { drawPostProcessing, postProcess, type PostProcessing } from './postprocess.ts';
-import { kindSchedule, minimumCount, placementSchedule, splitCounts, splitPhotos, SPLITS, type SplitName } from './splits.ts';
+import { kindSchedule, minimumCount, placementSchedule, splitCounts, splitPhotos, SPLITS, type PhotoFold, type SplitName } from './splits.ts';
 import { writeTextAtomic } from '../../io/atomic-write.ts';
 import { createFolder } from '../../io/folders.ts';
 
@@ -34,6 +34,8 @@ export interface SynthOptions {
   valShare?: number;
   /** Share of authentic images in each split (default 0.2). */
   authenticShare?: number;
+  /** Hold out this fold of the non-test photos as val (splits.ts); absent: the default split. */
+  fold?: PhotoFold;
   /** Replace the generated content of a non-empty `out`. */
   force?: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -106,7 +108,7 @@ export async function generateSyntheticSet(options: SynthOptions): Promise<Synth
   };
   checkOptions(settings);
   const photoFiles = await listPhotoFiles(options.imagesDir ?? BUILTIN_PHOTOS_DIR);
-  const split = splitPhotos(await loadPhotos(photoFiles), settings.seed);
+  const split = splitPhotos(await loadPhotos(photoFiles), options.fold);
   await prepareOutput(options.out, options.force ?? false);
 
   const counts = splitCounts(settings.count, { val: settings.valShare, test: settings.testShare });
@@ -128,7 +130,7 @@ export async function generateSyntheticSet(options: SynthOptions): Promise<Synth
     writeTextAtomic(join(options.out, `${name}.json`), `[\n${lines.join(',\n')}\n]\n`);
   }
   const photos = { train: split.train.map((p) => p.name), val: split.val.map((p) => p.name), test: split.test.map((p) => p.name) };
-  const meta = { generator: 'ncl synth', generatorVersion: SYNTH_GENERATOR_VERSION, ...settings, images: options.imagesDir ?? 'built-in', photos, records };
+  const meta = { generator: 'ncl synth', generatorVersion: SYNTH_GENERATOR_VERSION, ...settings, ...(options.fold ? { fold: options.fold } : {}), images: options.imagesDir ?? 'built-in', photos, records };
   writeTextAtomic(join(options.out, 'meta.json'), `${JSON.stringify(meta, null, 1)}\n`);
   return { out: options.out, records, photos, byKind: summariseKinds(records) };
 }

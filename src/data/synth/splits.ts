@@ -12,16 +12,40 @@ const MIN_PHOTOS_PER_SPLIT = 2;
 /** Val and test need one tampered and one authentic image at least. */
 const MIN_EVAL_IMAGES = 2;
 
-/** A seeded shuffle of the photos, then about 30 % to test and 20 % to val (2 each at least), the rest to train. */
-export function splitPhotos<T>(photos: T[], seed: number): Record<SplitName, T[]> {
+/** Which part of the photos that are not test photos is held out as val (`ncl synth --folds`). */
+export interface PhotoFold {
+  index: number;
+  count: number;
+}
+
+/**
+ * A fixed shuffle of the photos (the same for every seed: a pool's test photos are drawn once and
+ * then left alone, whatever is tuned on the others), then about 30 % to test (2 at least), the rest
+ * between val and train: about 20 % of all to val, or, with a fold, the `fold.index`-th of
+ * `fold.count` near-equal parts of the non-test photos (so the folds hold out every non-test photo
+ * once, and never a test photo). Train gets the rest.
+ */
+export function splitPhotos<T>(photos: T[], fold?: PhotoFold): Record<SplitName, T[]> {
   const least = SPLITS.length * MIN_PHOTOS_PER_SPLIT;
   if (photos.length < least) {
     throw new Error(`need at least ${least} source photos (${MIN_PHOTOS_PER_SPLIT} per split: splicing takes a donor from another photo of its split), got ${photos.length}`);
   }
-  const shuffled = Rng.fromSeed(seed, SPLIT_STREAM).shuffle(photos.slice());
+  const shuffled = Rng.fromSeed(0, SPLIT_STREAM).shuffle(photos.slice());
   const nTest = Math.max(MIN_PHOTOS_PER_SPLIT, Math.round(0.3 * photos.length));
-  const nVal = Math.max(MIN_PHOTOS_PER_SPLIT, Math.round(0.2 * photos.length));
-  return { test: shuffled.slice(0, nTest), val: shuffled.slice(nTest, nTest + nVal), train: shuffled.slice(nTest + nVal) };
+  const [test, rest] = [shuffled.slice(0, nTest), shuffled.slice(nTest)];
+  if (!fold) {
+    const nVal = Math.max(MIN_PHOTOS_PER_SPLIT, Math.round(0.2 * photos.length));
+    return { test, val: rest.slice(0, nVal), train: rest.slice(nVal) };
+  }
+  if (!Number.isInteger(fold.count) || fold.count < 2) throw new Error(`--folds must be an integer of at least 2, got ${fold.count}`);
+  if (!Number.isInteger(fold.index) || fold.index < 0 || fold.index >= fold.count) throw new Error(`--fold must be an integer in 0..${fold.count - 1}, got ${fold.index}`);
+  const [from, to] = [Math.round((fold.index * rest.length) / fold.count), Math.round(((fold.index + 1) * rest.length) / fold.count)];
+  const [val, train] = [rest.slice(from, to), [...rest.slice(0, from), ...rest.slice(to)]];
+  if (val.length < MIN_PHOTOS_PER_SPLIT || train.length < MIN_PHOTOS_PER_SPLIT) {
+    const most = Math.floor(rest.length / MIN_PHOTOS_PER_SPLIT);
+    throw new Error(`--folds ${fold.count}: the ${rest.length} photos outside the test split leave fold ${fold.index} ${val.length} val and ${train.length} train photos, ${MIN_PHOTOS_PER_SPLIT} each needed (at most ${most} folds)`);
+  }
+  return { test, val, train };
 }
 
 /** Images per split: val and test their shares of `count` (2 at least), train the rest. */

@@ -29,6 +29,7 @@ interface SynthMeta {
   testShare?: number;
   valShare?: number;
   authenticShare?: number;
+  fold?: { index: number; count: number };
 }
 
 /** The `ncl synth` meta.json beside a split's list or folder, if the set was made from the built-in photos. */
@@ -60,9 +61,10 @@ export function describeTrainingData(listing: DatasetListing, load: LoadOptions)
     const m = synth.meta;
     const version = m.generatorVersion ?? 1;
     const shares = `test ${m.testShare}, val ${m.valShare}, authentic ${m.authenticShare}`;
+    const fold = m.fold ? { words: `, fold ${m.fold.index} of ${m.fold.count}`, key: `/fold-${m.fold.index}-of-${m.fold.count}` } : { words: '', key: '' };
     return {
-      source: `built-in synthetic set (generator ${version}, seed ${m.seed}, ${m.count} images of ${m.size} px, shares ${shares}), ${synth.split} split`,
-      key: `synth/${version}/${m.seed}/${m.count}/${m.size}/${m.testShare}/${m.valShare}/${m.authenticShare}/${synth.split}`,
+      source: `built-in synthetic set (generator ${version}, seed ${m.seed}, ${m.count} images of ${m.size} px, shares ${shares}${fold.words}), ${synth.split} split`,
+      key: `synth/${version}/${m.seed}/${m.count}/${m.size}/${m.testShare}/${m.valShare}/${m.authenticShare}/${synth.split}${fold.key}`,
       mask,
     };
   }
