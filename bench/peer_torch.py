@@ -147,10 +147,11 @@ def bench_train(spec, dev, o):
         x = read_raw(s['images'], torch.float32, [s['batch'], 3, size, size], dev).to(torch.get_default_dtype())
         masks = read_raw(s['masks'], torch.uint8, [s['batch'], size, size], dev)
         rows = torch.tensor(s['rows'], dtype=torch.long, device=dev)
+        projection = read_raw(s['anchorProjection'], torch.float32, s['anchorProjectionShape'], dev) if 'anchorProjection' in s else None
         optimizer = torch.optim.AdamW(model.parameters(), lr=s['lr'], weight_decay=s['weightDecay'])
 
         def step():
-            losses = ncl_losses(model(x), masks, rows, config['ncl'])
+            losses = ncl_losses(model(x), masks, rows, config['ncl'], anchor_projection=projection)
             optimizer.zero_grad(set_to_none=True)
             losses['total'].backward()
             if config['maxGradNorm'] > 0:

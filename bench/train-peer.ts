@@ -5,6 +5,7 @@
 // sampled patch rows.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { anchorProjection } from '../src/ncl/method/pivot-anchor.ts';
 import { writePytorchExport } from '../src/ncl/pytorch-export.ts';
 import type { PatchPlan, TrainingBatch } from '../src/ncl/method/step.ts';
 import type { NclNetwork } from '../src/ncl/method/model/network.ts';
@@ -20,6 +21,9 @@ export interface TrainPeerSpec {
   /** AdamW's settings as ncl resolves them (the config may leave them to the defaults). */
   lr: number;
   weightDecay: number;
+  /** R of L_pc held to the pivot (docs/method.md 5.7b), raw float32 [C, D], when the config uses it. */
+  anchorProjection?: string;
+  anchorProjectionShape?: [number, number];
 }
 
 /** Writes the workload into `dir` and returns the spec peer_torch.py reads. */
@@ -36,5 +40,10 @@ export async function writeTrainPeerSpec(dir: string, net: NclNetwork, config: T
   writePytorchExport(spec.export, { config, step: 0, model: await net.exportState(), optimizer: new Map(), optimizerSteps: 0, variants: {}, data: null });
   writeFileSync(spec.images, await batch.images.data());
   writeFileSync(spec.masks, batch.masks);
+  if (config.ncl.consistencyTarget === 'pivot') {
+    const [channels, embedDim] = [net.config.pivotChannels, net.config.embedDim];
+    Object.assign(spec, { anchorProjection: join(dir, 'peer-anchor-projection.f32'), anchorProjectionShape: [channels, embedDim] });
+    writeFileSync(spec.anchorProjection!, anchorProjection(channels, embedDim));
+  }
   return spec;
 }

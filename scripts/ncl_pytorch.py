@@ -286,10 +286,11 @@ def contrastive_terms(mode, step, switch_every=1):
     }[mode]
 
 
-def ncl_losses(out, masks, rows, options, step=0):
+def ncl_losses(out, masks, rows, options, step=0, anchor_projection=None):
     """The loss terms of one training step: {'seg', 'con' (one per term), 'pc' (or None), 'total'}.
     out: the model's output; masks [B, S, S] (0/1); rows: the sampled patch rows (LongTensor);
-    options: ncl.config's 'ncl' object (roleSwitch, tau, lambdaCon, lambdaPc, ...)."""
+    options: ncl.config's 'ncl' object (roleSwitch, tau, lambdaCon, lambdaPc, ...);
+    anchor_projection: R [C, D] of (5.7b), needed when options['consistencyTarget'] is 'pivot'."""
     o = options
     weight = torch.tensor([1.0, o['segTamperedWeight']], dtype=out['logits'].dtype, device=masks.device)
     seg = F.cross_entropy(out['logits'], masks.long(), weight=weight)  # (5.1)
@@ -305,7 +306,12 @@ def ncl_losses(out, masks, rows, options, step=0):
     pc = None
     if o['roleSwitch'] in ('dual', 'switch'):  # (5.7)
         held = (kinds != PATCH_CONTOUR if o['pivotConsistency'] == 'non-contour' else torch.ones_like(kinds, dtype=torch.bool)).to(seg.dtype)
-        pc = (held * (1 - (z['t'] * z['a']).sum(1))).sum() / held.sum().clamp(min=1)
+        if o.get('consistencyTarget', 'other-head') == 'pivot':  # (5.7b): each head against q, no gradient
+            f = patch_embeddings(out['pivot'].detach(), o['patchSize'], masks.shape[1])[rows]
+            q = F.normalize(f @ anchor_projection.to(f.dtype), dim=1, eps=1e-12)
+            pc = sum((held * (1 - (z[h] * q).sum(1))).sum() for h in ('t', 'a')) / (2 * held.sum().clamp(min=1))
+        else:
+            pc = (held * (1 - (z['t'] * z['a']).sum(1))).sum() / held.sum().clamp(min=1)
         total = total + o['lambdaPc'] * pc
     return {'seg': seg, 'con': con, 'pc': pc, 'total': total}
 

@@ -76,8 +76,8 @@ const cases: Array<[string, () => Promise<void>]> = [
       await device();
       // The defaults (dual, anchors weighted by kind, L_pc over non-contour patches), then the
       // one-head mode with ignored contour labels and a weighted L_seg, then the other anchor
-      // balance with L_pc over every patch.
-      const variants: Array<Partial<NclOptions>> = [{}, { roleSwitch: 'drop', segTamperedWeight: 3 }, { anchorBalance: 'sample', pivotConsistency: 'all' }];
+      // balance with L_pc over every patch, then L_pc held to the pivot's projected features (5.7b).
+      const variants: Array<Partial<NclOptions>> = [{}, { roleSwitch: 'drop', segTamperedWeight: 3 }, { anchorBalance: 'sample', pivotConsistency: 'all' }, { consistencyTarget: 'pivot', lambdaPc: 1 }];
       for (const options of variants) {
         const { dir, cleanup } = await tempDir('peer-train');
         try {

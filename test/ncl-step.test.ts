@@ -10,11 +10,14 @@ import { SeparationAccumulator } from '../src/ncl/method/separation.ts';
 import { Rng } from '../src/common/rng.ts';
 import { tidy } from '../src/autograd/scope.ts';
 import { AdamW } from '../src/optim/optimizer.ts';
-import { pivotConsistentLoss, segmentationLoss } from '../src/ncl/method/losses.ts';
+import { pivotAnchoredLoss, pivotConsistentLoss, segmentationLoss } from '../src/ncl/method/losses.ts';
 import { modelConfig } from '../src/ncl/method/model/config.ts';
 import { NclNetwork } from '../src/ncl/method/model/network.ts';
 import { DEFAULT_NCL_OPTIONS, type RoleSwitch } from '../src/ncl/method/options.ts';
-import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED } from '../src/ncl/method/patch-pool.ts';
+import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED, patchGrid } from '../src/ncl/method/patch-pool.ts';
+import { anchorProjection, pivotAnchors } from '../src/ncl/method/pivot-anchor.ts';
+import { RowIndex } from '../src/autograd/ops/gather.ts';
+import { Tensor } from '../src/autograd/tensor.ts';
 import { branchLabels, contrastiveTerms, headsFor } from '../src/ncl/method/roles.ts';
 import { nclStepLosses, planPatches } from '../src/ncl/method/step.ts';
 import { assertClose, device } from './helpers/setup.ts';
@@ -89,10 +92,32 @@ test('L_pc = mean(1 − z_T · z_A) over the held rows; L_seg is the pixel softm
   assertClose([await pivotConsistentLoss(zT, zA).item()], [(0.4 + 0) / 2], 1e-6, 1e-6, 'L_pc');
   assertClose([await pivotConsistentLoss(zT, zA, [true, false]).item()], [0.4], 1e-6, 1e-6, 'L_pc over row 0');
   assertClose([await pivotConsistentLoss(zT, zA, [false, false]).item()], [0], 0, 0, 'L_pc over no row');
+  // held to anchors q = (0.8, 0.6), (1, 0): head T 1 − (0.8, 0) , head A 1 − (0.96, 0); mean over heads and rows
+  const q = tensor([0.8, 0.6, 1, 0], [2, 2]);
+  assertClose([await pivotAnchoredLoss([zT, zA], q).item()], [(0.2 + 1 + 0.04 + 1) / 4], 1e-6, 1e-6, 'L_pc held to the pivot (5.7b)');
+  assertClose([await pivotAnchoredLoss([zT, zA], q, [false, true]).item()], [(1 + 1) / 2], 1e-6, 1e-6, 'over row 1');
   const logits = tensor([0, 2, 1, 0], [1, 2, 1, 2]); // pixel 0: (0, 1), pixel 1: (2, 0)
   const [ceTampered, ceAuthentic] = [-Math.log(Math.exp(1) / (1 + Math.exp(1))), -Math.log(Math.exp(2) / (Math.exp(2) + 1))];
   assertClose([await segmentationLoss(logits, Uint8Array.from([1, 0])).item()], [(ceTampered + ceAuthentic) / 2], 1e-6, 1e-5, 'L_seg');
   assertClose([await segmentationLoss(logits, Uint8Array.from([1, 0]), 3).item()], [(3 * ceTampered + ceAuthentic) / 4], 1e-6, 1e-5, 'L_seg, tampered weight 3');
+});
+
+test('pivot anchors: unit rows of the pooled pivot features through the fixed projection R, carrying no gradient', async () => {
+  // pivot [1, 3, 2, 2], one 2×2 cell per patch of 8 px at stride 4: patch 0 covers all four cells
+  const pivot = Tensor.fromArray([1, 1, 1, 1, 2, 2, 2, 2, 0, 0, 0, 0], [1, 3, 2, 2], { requiresGrad: true });
+  const grid = patchGrid([1, 3, 2, 2], [8, 8], 8);
+  const index = new RowIndex(Int32Array.from([0]), 1);
+  const q = pivotAnchors(pivot, grid, index, 2);
+  const r = anchorProjection(3, 2);
+  assert.equal(Array.from(r), Array.from(anchorProjection(3, 2)), 'R depends on C and D alone');
+  // f̄ = unit(1, 2, 0); R f̄ then unit
+  const f = [1 / Math.sqrt(5), 2 / Math.sqrt(5), 0];
+  const p = [0, 1].map((d) => f.reduce((a, v, c) => a + v * r[c * 2 + d]!, 0));
+  const norm = Math.hypot(p[0]!, p[1]!);
+  assertClose(Array.from(await q.data()), p.map((v) => v / norm), 1e-6, 1e-6, 'q');
+  assert.is(q.requiresGrad, false, 'no gradient flows into the pivot through an anchor');
+  for (const t of [pivot, q]) t.dispose();
+  index.dispose();
 });
 
 test('patch plan: every patch of the batch is kept under the cap, with the kinds of the masks', async () => {

@@ -2,7 +2,7 @@
 // shared by `ncl train`, `ncl demo` and `ncl ablate`.
 import { Option, type Command } from 'commander';
 import { parseNumber } from './parse-number.ts';
-import { ANCHOR_BALANCES, DEFAULT_NCL_OPTIONS, PIVOT_CONSISTENCIES, ROLE_SWITCHES, type NclOptions } from '../../ncl/method/options.ts';
+import { ANCHOR_BALANCES, DEFAULT_NCL_OPTIONS, PIVOT_CONSISTENCIES, CONSISTENCY_TARGETS, ROLE_SWITCHES, type NclOptions } from '../../ncl/method/options.ts';
 import { DEFAULT_TRAIN_CONFIG, OPTIMIZER_DEFAULTS, type TrainConfig, type TrainConfigLayer } from '../../ncl/train/config.ts';
 import { AUGMENTATIONS } from '../../data/augment.ts';
 
@@ -29,6 +29,7 @@ export interface TrainCliOptions {
   switchEvery?: number;
   anchorBalance?: string;
   pivotConsistency?: string;
+  consistencyTarget?: string;
   lambdaCon?: number;
   lambdaPc?: number;
   tau?: number;
@@ -61,6 +62,7 @@ export function addTrainOptions(command: Command): Command {
     .option('--switch-every <n>', `steps between exchanges of the contour roles in switch mode (default ${N.switchEvery})`, parseNumber('--switch-every', true))
     .addOption(new Option('--anchor-balance <how>', `patch kinds in the contrastive terms: weight (each kind the same total weight) or sample (the same count of each) (docs/method.md §3; default ${N.anchorBalance})`).choices(ANCHOR_BALANCES))
     .addOption(new Option('--pivot-consistency <rows>', `patches L_pc holds together: non-contour or all (docs/method.md §5; default ${N.pivotConsistency})`).choices(PIVOT_CONSISTENCIES))
+    .addOption(new Option('--consistency-target <to>', `what L_pc holds each head to: other-head or pivot (a fixed projection of the pivot's patch feature, no gradient) (docs/method.md §5; default ${N.consistencyTarget})`).choices(CONSISTENCY_TARGETS))
     .option('--lambda-con <x>', `λ_con, weight of the contrastive terms (default ${N.lambdaCon})`, parseNumber('--lambda-con'))
     .option('--lambda-pc <x>', `λ_pc, weight of the pivot-consistent loss in the two-head modes (default ${N.lambdaPc})`, parseNumber('--lambda-pc'))
     .option('--tau <x>', `τ, contrastive temperature (default ${N.tau})`, parseNumber('--tau'))
@@ -97,6 +99,7 @@ export function configFromCli(o: TrainCliOptions): TrainConfigLayer {
       switchEvery: o.switchEvery,
       anchorBalance: o.anchorBalance as NclOptions['anchorBalance'] | undefined,
       pivotConsistency: o.pivotConsistency as NclOptions['pivotConsistency'] | undefined,
+      consistencyTarget: o.consistencyTarget as NclOptions['consistencyTarget'] | undefined,
       lambdaCon: o.lambdaCon,
       lambdaPc: o.lambdaPc,
       tau: o.tau,

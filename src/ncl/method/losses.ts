@@ -2,7 +2,8 @@
 //   L_seg = Σ_pixels w_y · (−log softmax(logits)_y) / Σ_pixels w_y   (paper: 2-class pixel-wise CE,
 //           w = 1; ours, optional: tampered pixels weigh w = segTamperedWeight)
 //   L_pc  = Σ_i m_i (1 − z_i^(T) · z_i^(A)) / Σ_i m_i           (ours; two-head modes; m_i = 1 for
-//           the patches L_pc holds together: non-contour ones by default, or all)
+//           the patches L_pc holds together: non-contour ones by default, or all)        (5.7)
+//   or, held to the pivot: mean_b Σ_i m_i (1 − z_i^(b) · q_i) / Σ_i m_i, q_i constant      (5.7b)
 //   L     = L_seg + λ_con · mean_b L_con^b + λ_pc · L_pc
 import { add, addScalar, mul, mulScalar } from '../../autograd/ops/elementwise.ts';
 import { softmaxCrossEntropy } from '../../autograd/ops/losses.ts';
@@ -24,12 +25,26 @@ export function segmentationLoss(logits: Tensor, masks: Uint8Array, tamperedWeig
  * the rows with held[i] true (all rows when `held` is absent); 0, with no gradient, if none is held.
  */
 export function pivotConsistentLoss(zT: Tensor, zA: Tensor, held?: ArrayLike<boolean>): Tensor {
-  const n = zT.shape[0]!;
+  return meanDisagreement([[zT, zA]], held);
+}
+
+/**
+ * L_pc held to the pivot (5.7b): each head's rows against the anchor rows q ([N, D] unit, carrying
+ * no gradient), averaged over the heads and the held rows.
+ */
+export function pivotAnchoredLoss(heads: Tensor[], anchor: Tensor, held?: ArrayLike<boolean>): Tensor {
+  return meanDisagreement(heads.map((z) => [z, anchor] as [Tensor, Tensor]), held);
+}
+
+/** mean over pairs of Σ_i m_i (1 − a_i · b_i) / Σ_i m_i; 0, with no gradient, if no row is held. */
+function meanDisagreement(pairs: Array<[Tensor, Tensor]>, held?: ArrayLike<boolean>): Tensor {
+  const n = pairs[0]![0].shape[0]!;
   const mask = Float32Array.from({ length: n }, (_, i) => (held === undefined || held[i] ? 1 : 0));
   const count = mask.reduce((a, v) => a + v, 0);
   if (count === 0) return full([], 0);
-  const agreement = sum(mul(sum(mul(zT, zA), 1), Tensor.fromArray(mask, [n])));
-  return addScalar(mulScalar(agreement, -1 / count), 1);
+  const weights = Tensor.fromArray(mask, [n]);
+  const agreement = pairs.map(([a, b]) => sum(mul(sum(mul(a, b), 1), weights))).reduce((x, y) => add(x, y));
+  return addScalar(mulScalar(agreement, -1 / (count * pairs.length)), 1);
 }
 
 export interface LossTerms {

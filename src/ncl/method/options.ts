@@ -38,6 +38,17 @@ export type PivotConsistency = 'non-contour' | 'all';
 
 export const PIVOT_CONSISTENCIES: readonly PivotConsistency[] = ['non-contour', 'all'];
 
+/**
+ * What L_pc holds each head's patch embedding to (§5, ours):
+ * - `other-head`: the other head's embedding of the same patch, 1 − z_i^(T) · z_i^(A) (5.7);
+ * - `pivot`: a stop-gradient projection of the pivot's own patch feature, q_i = unit(R f̄_i) with R
+ *   a fixed random matrix (5.7b), for each head: the heads may differ from each other, not from
+ *   what the pivot sees.
+ */
+export type ConsistencyTarget = 'other-head' | 'pivot';
+
+export const CONSISTENCY_TARGETS: readonly ConsistencyTarget[] = ['other-head', 'pivot'];
+
 export interface NclOptions {
   roleSwitch: RoleSwitch;
   /** Steps between exchanges of the contour roles in `switch` mode (§4, ours: 1). */
@@ -46,6 +57,8 @@ export interface NclOptions {
   anchorBalance: AnchorBalance;
   /** Which patches L_pc constrains (§5, ours: non-contour). */
   pivotConsistency: PivotConsistency;
+  /** What L_pc holds each head to (§5, ours: other-head). */
+  consistencyTarget: ConsistencyTarget;
   /** λ_con in L = L_seg + λ_con · mean_b L_con^b + λ_pc · L_pc (§5, ours: default 1, chosen on the
    *  validation split: bench/RESULTS.md, "Choosing τ and λ_con"). */
   lambdaCon: number;
@@ -74,6 +87,7 @@ export const DEFAULT_NCL_OPTIONS: NclOptions = {
   switchEvery: 1,
   anchorBalance: 'weight',
   pivotConsistency: 'non-contour',
+  consistencyTarget: 'other-head',
   lambdaCon: 1,
   lambdaPc: 0.1,
   tau: 0.5,
@@ -92,6 +106,7 @@ export function checkNclOptions(o: NclOptions): void {
   if (!Number.isInteger(o.switchEvery) || o.switchEvery < 1) fail(`switchEvery must be an integer ≥ 1, got ${o.switchEvery}`);
   if (!ANCHOR_BALANCES.includes(o.anchorBalance)) fail(`anchorBalance must be one of ${ANCHOR_BALANCES.join(', ')}, got '${o.anchorBalance}'`);
   if (!PIVOT_CONSISTENCIES.includes(o.pivotConsistency)) fail(`pivotConsistency must be one of ${PIVOT_CONSISTENCIES.join(', ')}, got '${o.pivotConsistency}'`);
+  if (!CONSISTENCY_TARGETS.includes(o.consistencyTarget)) fail(`consistencyTarget must be one of ${CONSISTENCY_TARGETS.join(', ')}, got '${o.consistencyTarget}'`);
   if (!(o.lambdaCon >= 0)) fail(`lambdaCon must be ≥ 0, got ${o.lambdaCon}`);
   if (!(o.lambdaPc >= 0)) fail(`lambdaPc must be ≥ 0, got ${o.lambdaPc}`);
   if (!(o.tau > 0)) fail(`tau must be > 0, got ${o.tau}`);

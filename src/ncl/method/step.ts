@@ -10,12 +10,13 @@ import { Tensor } from '../../autograd/tensor.ts';
 import type { Rng } from '../../common/rng.ts';
 import { contrastiveBounds, type ContrastiveBounds } from './contrastive-bounds.ts';
 import { contrastiveLoss } from './contrastive.ts';
-import { pivotConsistentLoss, segmentationLoss, totalLoss, type LossTerms } from './losses.ts';
+import { pivotAnchoredLoss, pivotConsistentLoss, segmentationLoss, totalLoss, type LossTerms } from './losses.ts';
 import { EMBEDDING_STRIDE } from './model/config.ts';
 import type { Branch, NclNetwork } from './model/network.ts';
 import type { NclOptions } from './options.ts';
 import { patchLabels } from './patch-labels.ts';
 import { PATCH_CONTOUR, patchGrid, poolPatchEmbeddings, type PatchGrid } from './patch-pool.ts';
+import { pivotAnchors } from './pivot-anchor.ts';
 import { samplePatches, type PatchSample } from './patches.ts';
 import { branchLabels, contrastiveTerms, hasTwoHeads } from './roles.ts';
 
@@ -50,6 +51,11 @@ export interface StepLosses extends LossTerms {
   contourPatches: number;
 }
 
+/** L_pc in the form options.consistencyTarget chooses: the heads held to each other (5.7) or each to the pivot's anchors (5.7b). */
+function consistency(zT: Tensor, zA: Tensor, held: boolean[] | undefined, options: NclOptions, anchors: () => Tensor): Tensor {
+  return options.consistencyTarget === 'pivot' ? pivotAnchoredLoss([zT, zA], anchors(), held) : pivotConsistentLoss(zT, zA, held);
+}
+
 export function nclStepLosses(net: NclNetwork, batch: TrainingBatch, options: NclOptions, step: number, plan: PatchPlan | null): StepLosses {
   const out = net.forward(batch.images);
   const seg = segmentationLoss(out.logits, batch.masks, options.segTamperedWeight);
@@ -62,7 +68,7 @@ export function nclStepLosses(net: NclNetwork, batch: TrainingBatch, options: Nc
   const labels = terms.map((t) => branchLabels(kinds, t.contour));
   const con = terms.map((t, i) => contrastiveLoss(sampled[t.head]!, labels[i]!, { tau: options.tau, fused: options.fused, anchorWeights }));
   const held = options.pivotConsistency === 'all' ? undefined : Array.from(kinds, (k) => k !== PATCH_CONTOUR);
-  const pc = hasTwoHeads(options.roleSwitch) ? pivotConsistentLoss(sampled.t!, sampled.a!, held) : null;
+  const pc = hasTwoHeads(options.roleSwitch) ? consistency(sampled.t!, sampled.a!, held, options, () => pivotAnchors(out.pivot, plan.grid, plan.sample.index, sampled.t!.shape[1]!)) : null;
   const losses = { seg, con, pc };
   return {
     ...losses,
