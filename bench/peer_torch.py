@@ -130,7 +130,7 @@ def read_raw(path, dtype, shape, dev):
 
 def loss_values(losses, terms):
     """The loss terms as numbers, named as ncl's bench names them (con_t, con_a: per head)."""
-    values = {'seg': losses['seg'].item(), 'pc': None if losses['pc'] is None else losses['pc'].item(), 'total': losses['total'].item()}
+    values = {'seg': losses['seg'].item(), 'pc': None if losses['pc'] is None else losses['pc'].item(), 'contour': None if losses['contour'] is None else losses['contour'].item(), 'total': losses['total'].item()}
     values.update({f'con_{head}': c.item() for (head, _), c in zip(terms, losses['con'])})
     return values
 

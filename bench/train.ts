@@ -50,15 +50,30 @@ export interface TrainWorkload {
   plan: PatchPlan | null;
 }
 
-/** The workload, its batch drawn from a synthetic set written into `dir` (no augmentation); the
- *  method's options are the defaults unless `ncl` replaces some. */
+/** The workload, its batch drawn from a synthetic set written into `dir` (no augmentation): the
+ *  first batch in which every patch kind occurs, so that every term of the loss has work (small
+ *  regions leave some batches without a whole tampered patch); the method's options are the
+ *  defaults unless `ncl` replaces some. */
 export async function trainWorkload(dir: string, o: { preset: TrainConfig['preset']; batchSize: number; inputSize?: number; ncl?: Partial<NclOptions> }): Promise<TrainWorkload> {
   const config = resolveTrainConfig({ preset: o.preset, batchSize: o.batchSize, augment: 'none', ncl: o.ncl ?? {}, ...(o.inputSize ? { model: { inputSize: o.inputSize } } : {}) });
   const size = modelConfigOf(config).inputSize;
-  await generateSyntheticSet({ out: dir, count: Math.max(10, 2 * o.batchSize), size, seed: 0, testShare: 0.1 });
+  await generateSyntheticSet({ out: dir, count: Math.max(24, 2 * o.batchSize), size, seed: 0, testShare: 0.1 });
   const data = new TrainingData(await openDataset(join(dir, 'train.json')), { seed: 0, batchSize: o.batchSize, accumulate: 1, inputSize: size, augment: 'none' });
-  const batch = await data.batch(0, 0);
-  const plan = planPatches(batch, modelConfigOf(config).embedDim, config.ncl, Rng.fromSeed(0));
+  const embedDim = modelConfigOf(config).embedDim;
+  const allKinds = { ...config.ncl, roleSwitch: 'dual' as const };
+  let step = 0;
+  let batch = await data.batch(step, 0);
+  const kindsOf = (b: TrainingBatch) => {
+    const { sample } = planPatches(b, embedDim, allKinds, Rng.fromSeed(0))!;
+    sample.index.dispose();
+    return new Set(sample.kinds).size;
+  };
+  while (kindsOf(batch) < 3) {
+    if (++step === 50) throw new Error(`no batch of the first 50 of ${join(dir, 'train.json')} holds every patch kind`);
+    batch.images.dispose();
+    batch = await data.batch(step, 0);
+  }
+  const plan = planPatches(batch, embedDim, config.ncl, Rng.fromSeed(0));
   const net = buildNetwork(config).train();
   return { config, net, optimizer: createOptimizer(net.parameters(), config).optimizer, batch, plan };
 }
@@ -83,13 +98,13 @@ export async function trainStepLosses(w: TrainWorkload): Promise<Record<string, 
   const parts = tidy(() => {
     const l = nclStepLosses(w.net, w.batch, w.config.ncl, 0, w.plan);
     backward(l.total);
-    return [l.seg, l.pc, l.total, ...l.con];
+    return [l.seg, l.pc, l.contour, l.total, ...l.con];
   });
   w.optimizer.step();
   w.optimizer.zeroGrad();
-  const [seg, pc, total, ...con] = await Promise.all(parts.map((t) => t?.item() ?? null));
+  const [seg, pc, contour, total, ...con] = await Promise.all(parts.map((t) => t?.item() ?? null));
   for (const t of parts) t?.dispose();
-  return { seg: seg!, pc: pc ?? null, total: total!, ...Object.fromEntries(terms.map((t, i) => [`con_${t.head}`, con[i]!])) };
+  return { seg: seg!, pc: pc ?? null, contour: contour ?? null, total: total!, ...Object.fromEntries(terms.map((t, i) => [`con_${t.head}`, con[i]!])) };
 }
 
 /** The kernel family: the kernel's name up to its specialisation ("matmul[tile=4x4]" → "matmul"). */

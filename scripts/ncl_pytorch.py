@@ -217,15 +217,19 @@ class NclDeepLab(nn.Module):
         rates = [6, 12, 18] if c['outputStride'] == 16 else [12, 24, 36]
         self.aspp = ASPP(self.backbone.out_channels, c['asppChannels'], rates, c['dropout'][0])
         self.decoder = Decoder(self.backbone.low_level_channels, c['lowLevelChannels'], c['asppChannels'], c['pivotChannels'], c['dropout'][1:])
-        self.heads = [h[len('branch_'):] for h in heads]
-        for h in heads:
-            setattr(self, h, projection_head(c['pivotChannels'], c['embedDim']))
+        self.heads = [h[len('branch_'):] for h in heads if h.startswith('branch_')]
+        for h in self.heads:
+            setattr(self, f'branch_{h}', projection_head(c['pivotChannels'], c['embedDim']))
+        self.contour_head = nn.Conv2d(c['pivotChannels'], 1, 1, bias=True) if 'contour_head' in heads else None
 
     def forward(self, x):
         features, low = self.backbone(x)
         pivot, logits = self.decoder(self.aspp(features), low)
         logits = F.interpolate(logits, size=x.shape[2:], mode='bilinear', align_corners=True)
-        return {'logits': logits, 'pivot': pivot, 'embeddings': {h: getattr(self, f'branch_{h}')(pivot) for h in self.heads}}
+        out = {'logits': logits, 'pivot': pivot, 'embeddings': {h: getattr(self, f'branch_{h}')(pivot) for h in self.heads}}
+        if self.contour_head is not None:
+            out['contour'] = self.contour_head(pivot)
+        return out
 
 
 # The NCL losses (docs/method.md §3-§5), unfused, as ncl's training step computes them. The patch
@@ -294,9 +298,12 @@ def ncl_losses(out, masks, rows, options, step=0, anchor_projection=None):
     o = options
     weight = torch.tensor([1.0, o['segTamperedWeight']], dtype=out['logits'].dtype, device=masks.device)
     seg = F.cross_entropy(out['logits'], masks.long(), weight=weight)  # (5.1)
+    contour = contour_loss(out['contour'], masks) if 'contour' in out else None  # (5.9b)
+    lambda_contour = o.get('lambdaContour', 0)
     terms = contrastive_terms(o['roleSwitch'], step, o['switchEvery'])
     if not terms:
-        return {'seg': seg, 'con': [], 'pc': None, 'total': seg}
+        total = seg if contour is None else seg + lambda_contour * contour
+        return {'seg': seg, 'con': [], 'pc': None, 'contour': contour, 'total': total}
     kinds = patch_kinds(masks, o['patchSize'], o['epsilon'])[rows]
     counts = torch.bincount(kinds, minlength=3).to(seg.dtype)
     anchor_weights = 1 / counts[kinds]  # (3.3)
@@ -313,7 +320,26 @@ def ncl_losses(out, masks, rows, options, step=0, anchor_projection=None):
         else:
             pc = (held * (1 - (z['t'] * z['a']).sum(1))).sum() / held.sum().clamp(min=1)
         total = total + o['lambdaPc'] * pc
-    return {'seg': seg, 'con': con, 'pc': pc, 'total': total}
+    if contour is not None:
+        total = total + lambda_contour * contour
+    return {'seg': seg, 'con': con, 'pc': pc, 'contour': contour, 'total': total}
+
+
+CONTOUR_MARGIN = 2
+
+
+def contour_loss(logits, masks):
+    """(5.9b): balanced BCE of contour logits [B, 1, S/4, S/4]: a cell is contour when its 4×4 pixels,
+    widened by CONTOUR_MARGIN on each side (clipped), hold tampered and authentic pixels both."""
+    m = masks[:, None].to(logits.dtype)
+    window, pad = 4 + 2 * CONTOUR_MARGIN, CONTOUR_MARGIN
+    # max-pooling over the widened windows: any tampered pixel, and any authentic pixel (-inf padding ignores the border)
+    any_tampered = F.max_pool2d(F.pad(m, (pad,) * 4, value=-1.0), window, stride=4) > 0
+    any_authentic = F.max_pool2d(F.pad(1 - m, (pad,) * 4, value=-1.0), window, stride=4) > 0
+    target = (any_tampered & any_authentic).to(logits.dtype)
+    positives = target.sum()
+    pos_weight = (target.numel() - positives) / positives if positives > 0 else torch.ones((), dtype=logits.dtype)
+    return F.binary_cross_entropy_with_logits(logits, target, pos_weight=pos_weight)
 
 
 def load_ncl_export(path):

@@ -76,14 +76,15 @@ const cases: Array<[string, () => Promise<void>]> = [
       await device();
       // The defaults (dual, anchors weighted by kind, L_pc over non-contour patches), then the
       // one-head mode with ignored contour labels and a weighted L_seg, then the other anchor
-      // balance with L_pc over every patch, then L_pc held to the pivot's projected features (5.7b).
-      const variants: Array<Partial<NclOptions>> = [{}, { roleSwitch: 'drop', segTamperedWeight: 3 }, { anchorBalance: 'sample', pivotConsistency: 'all' }, { consistencyTarget: 'pivot', lambdaPc: 1 }];
+      // balance with L_pc over every patch, then L_pc held to the pivot's projected features (5.7b),
+      // then the contour loss (5.9b) with and without the contrastive terms.
+      const variants: Array<Partial<NclOptions>> = [{}, { roleSwitch: 'drop', segTamperedWeight: 3 }, { anchorBalance: 'sample', pivotConsistency: 'all' }, { consistencyTarget: 'pivot', lambdaPc: 1 }, { lambdaContour: 1 }, { roleSwitch: 'off', lambdaContour: 0.5 }];
       for (const options of variants) {
         const { dir, cleanup } = await tempDir('peer-train');
         try {
           const w = await trainWorkload(dir, { preset: 'tiny', batchSize: 2, inputSize: 64, ncl: options });
-          const kinds = new Set(w.plan!.sample.kinds);
-          const expected = options.roleSwitch === 'drop' ? [PATCH_AUTHENTIC, PATCH_TAMPERED] : [PATCH_AUTHENTIC, PATCH_TAMPERED, PATCH_CONTOUR];
+          const kinds = new Set(w.plan?.sample.kinds ?? []);
+          const expected = options.roleSwitch === 'off' ? [] : options.roleSwitch === 'drop' ? [PATCH_AUTHENTIC, PATCH_TAMPERED] : [PATCH_AUTHENTIC, PATCH_TAMPERED, PATCH_CONTOUR];
           assert.equal([...kinds].sort(), expected, 'the sample has the patch kinds the mode uses');
           const [row] = peer('train', [await writeTrainPeerSpec(dir, w.net, w.config, w.batch, w.plan)], '--float64');
           const ours = await trainStepLosses(w);

@@ -6,14 +6,15 @@ import type { EvalJson } from '../src/ncl/evaluate.ts';
 
 test('settings: dual with λ_pc default and 0 and held to the pivot, switch every 1, 10 and 50 steps, alternate, drop, off; chosen by key', () => {
   const s = ablationSettings(0.1);
-  assert.equal(s.map((x) => x.ncl.roleSwitch), ['dual', 'dual', 'dual', 'switch', 'switch', 'switch', 'alternate', 'drop', 'off']);
+  assert.equal(s.map((x) => x.ncl.roleSwitch), ['dual', 'dual', 'dual', 'dual', 'switch', 'switch', 'switch', 'alternate', 'drop', 'off']);
   assert.equal(s.slice(0, 3).map((x) => [x.ncl.lambdaPc, x.ncl.consistencyTarget]), [[0.1, undefined], [0, undefined], [0.1, 'pivot']]);
+  assert.is(s[3]!.ncl.lambdaContour, 1, 'dual with the contour loss');
   assert.equal(s.filter((x) => x.ncl.roleSwitch === 'switch').map((x) => x.ncl.switchEvery), [1, 10, 50]);
   assert.equal(selectSettings(s, ['off', 'dual']).map((x) => x.key), ['dual', 'off'], 'in the table\'s order');
   assert.equal(selectSettings(s, ['dual:16', 'off:16', 'drop']).map((x) => [x.key, x.seeds]), [['dual', 16], ['drop', undefined], ['off', 16]]);
   assert.throws(() => selectSettings(s, ['dual:0']), /--settings: 'dual:0' is not key or key:seeds/);
   assert.throws(() => selectSettings(s, ['dual:2.5']), /--settings: 'dual:2.5' is not key or key:seeds/);
-  assert.throws(() => selectSettings(s, ['dual', 'sometimes']), /--settings: no setting 'sometimes' \(settings: dual, dual-no-pc, dual-pivot, switch, switch-10, switch-50, alternate, drop, off\)/);
+  assert.throws(() => selectSettings(s, ['dual', 'sometimes']), /--settings: no setting 'sometimes' \(settings: dual, dual-no-pc, dual-pivot, dual-contour, switch, switch-10, switch-50, alternate, drop, off\)/);
 });
 
 test('table: mean ± sample standard deviation over seeds per setting', () => {

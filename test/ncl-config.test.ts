@@ -30,6 +30,7 @@ test('bad values are errors naming the option', () => {
     [{ ncl: { switchEvery: 0 } }, /switchEvery must be an integer ≥ 1, got 0/],
     [{ ncl: { anchorBalance: 'equal' as 'weight' } }, /anchorBalance must be one of weight, sample, got 'equal'/],
     [{ ncl: { pivotConsistency: 'some' as 'all' } }, /pivotConsistency must be one of non-contour, all, got 'some'/],
+    [{ ncl: { lambdaContour: -1 } }, /lambdaContour must be ≥ 0, got -1/],
     [{ ncl: { consistencyTarget: 'self' as 'pivot' } }, /consistencyTarget must be one of other-head, pivot, got 'self'/],
     [{ ncl: { patchSize: 10 } }, /patchSize must be a multiple of 4/],
     [{ model: { outputStride: 32 as 16 } }, /outputStride must be 8 or 16, got 32/],

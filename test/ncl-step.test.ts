@@ -16,6 +16,7 @@ import { NclNetwork } from '../src/ncl/method/model/network.ts';
 import { DEFAULT_NCL_OPTIONS, type RoleSwitch } from '../src/ncl/method/options.ts';
 import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED, patchGrid } from '../src/ncl/method/patch-pool.ts';
 import { anchorProjection, pivotAnchors } from '../src/ncl/method/pivot-anchor.ts';
+import { contourTargets } from '../src/ncl/method/contour.ts';
 import { RowIndex } from '../src/autograd/ops/gather.ts';
 import { Tensor } from '../src/autograd/tensor.ts';
 import { branchLabels, contrastiveTerms, headsFor } from '../src/ncl/method/roles.ts';
@@ -100,6 +101,16 @@ test('L_pc = mean(1 − z_T · z_A) over the held rows; L_seg is the pixel softm
   const [ceTampered, ceAuthentic] = [-Math.log(Math.exp(1) / (1 + Math.exp(1))), -Math.log(Math.exp(2) / (Math.exp(2) + 1))];
   assertClose([await segmentationLoss(logits, Uint8Array.from([1, 0])).item()], [(ceTampered + ceAuthentic) / 2], 1e-6, 1e-5, 'L_seg');
   assertClose([await segmentationLoss(logits, Uint8Array.from([1, 0]), 3).item()], [(3 * ceTampered + ceAuthentic) / 4], 1e-6, 1e-5, 'L_seg, tampered weight 3');
+});
+
+test('contour targets: a stride-4 cell is contour when its 4×4 pixels widened by 2 px hold both classes', () => {
+  // one 16×16 mask, tampered where x ≥ 9: the edge lies between pixels 8 and 9, so cell columns
+  // 1 (pixels 4..7, widened 2..9) and 2 (8..11, widened 6..13) see both classes, columns 0 and 3 one
+  const size = 16;
+  const mask = Uint8Array.from({ length: size * size }, (_, i) => (i % size >= 9 ? 1 : 0));
+  const targets = contourTargets(mask, 1, size);
+  for (let cy = 0; cy < 4; cy++) assert.equal(Array.from(targets.subarray(cy * 4, cy * 4 + 4)), [0, 1, 1, 0], `row ${cy}`);
+  assert.equal(Array.from(contourTargets(new Uint8Array(size * size), 1, size)), new Array(16).fill(0), 'no edge, no contour');
 });
 
 test('pivot anchors: unit rows of the pooled pivot features through the fixed projection R, carrying no gradient', async () => {

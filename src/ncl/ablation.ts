@@ -1,5 +1,5 @@
 // The ablations of docs/method.md §8: dual with λ_pc at its default and at 0 and with L_pc held to
-// the pivot (5.7b), switch every 1, 10
+// the pivot (5.7b), dual with the contour loss (5.9b), switch every 1, 10
 // and 50 steps, alternate, drop and off (all of them, or those asked for, each with its own number
 // of seeds), each trained with the same number of steps and scored on a held-out set — one, or one
 // per fold of the photos (each fold holds other source photos out). The table gives mean ± sample
@@ -34,6 +34,7 @@ export function ablationSettings(lambdaPc: number): AblationSetting[] {
     { key: 'dual', name: `dual (λ_pc = ${lambdaPc})`, ncl: { roleSwitch: 'dual', lambdaPc } },
     { key: 'dual-no-pc', name: 'dual (λ_pc = 0)', ncl: { roleSwitch: 'dual', lambdaPc: 0 } },
     { key: 'dual-pivot', name: `dual, L_pc held to the pivot (λ_pc = ${lambdaPc})`, ncl: { roleSwitch: 'dual', lambdaPc, consistencyTarget: 'pivot' } },
+    { key: 'dual-contour', name: 'dual + contour loss (λ_ct = 1)', ncl: { roleSwitch: 'dual', lambdaContour: 1 } },
     { key: 'switch', name: 'switch (k = 1)', ncl: { roleSwitch: 'switch', switchEvery: 1 } },
     { key: 'switch-10', name: 'switch (k = 10)', ncl: { roleSwitch: 'switch', switchEvery: 10 } },
     { key: 'switch-50', name: 'switch (k = 50)', ncl: { roleSwitch: 'switch', switchEvery: 50 } },

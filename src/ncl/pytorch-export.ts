@@ -33,14 +33,15 @@ export function pytorchExport(checkpoint: Checkpoint): PytorchExport {
     'ncl.format': EXPORT_FORMAT,
     'ncl.preset': config.preset,
     'ncl.model': JSON.stringify(model),
-    'ncl.heads': JSON.stringify(headsFor(config.ncl.roleSwitch).map((b) => `branch_${b}`)),
+    'ncl.heads': JSON.stringify([...headsFor(config.ncl.roleSwitch).map((b) => `branch_${b}`), ...(config.ncl.lambdaContour > 0 ? ['contour_head'] : [])]),
     'ncl.step': String(checkpoint.step),
     'ncl.config': JSON.stringify(config),
     'ncl.input': `float32 [B, 3, ${size}, ${size}]: RGB in [0, 1] resized bilinearly to ${size}×${size}, each channel normalised as (x − mean) / std with mean [${IMAGENET_MEAN}] and std [${IMAGENET_STD}]`,
     'ncl.output':
       `logits [B, 2, ${size}, ${size}] (channel 1 = tampered; p = softmax over channels): decoder.last_conv.8 applied to the pivot, upsampled bilinearly with align_corners=True. ` +
       `Pivot: the output of decoder.last_conv steps 0-7, [B, ${model.pivotChannels}, ${size / 4}, ${size / 4}]. ` +
-      `branch_t / branch_a: projection heads on the pivot giving per-pixel embeddings [B, ${model.embedDim}, ${size / 4}, ${size / 4}] (before patch pooling and L2 normalisation)`,
+      `branch_t / branch_a: projection heads on the pivot giving per-pixel embeddings [B, ${model.embedDim}, ${size / 4}, ${size / 4}] (before patch pooling and L2 normalisation). ` +
+      `contour_head (when trained with the contour loss): a 1×1 convolution on the pivot giving contour logits [B, 1, ${size / 4}, ${size / 4}]`,
     'ncl.batchnorm': `eps ${BN_EPS}, momentum ${BN_MOMENTUM}`,
   };
   return { tensors, metadata };

@@ -36,7 +36,7 @@ interface AblateOptions extends TrainCliOptions, MaskCliOptions {
 export function registerAblate(program: Command): void {
   const command = program
     .command('ablate')
-    .description('train and score dual (λ_pc default and 0, L_pc held to the pivot), switch, alternate, drop and off over several seeds; table of mean ± std and the paired difference from off')
+    .description('train and score dual (λ_pc default and 0, L_pc held to the pivot, with the contour loss), switch, alternate, drop and off over several seeds; table of mean ± std and the paired difference from off')
     .option('--data <dataset>', 'training set (or --folds)')
     .option('--val <dataset>', 'held-out set the runs are scored on (with --data)')
     .option('--folds <k>', 'instead of --data/--val: k synthetic sets from the built-in photos, each holding another part of the non-test photos out as the set its runs are scored on', parseNumber('--folds', true, 2))
@@ -46,7 +46,7 @@ export function registerAblate(program: Command): void {
     .option('--seeds <n>', 'seeds per setting and fold (0, 1, …); a setting given as key:n in --settings has its own', parseNumber('--seeds', true, 1), 3)
     .option('--minutes <m>', 'training minutes per run (sets --steps from a measured step time)', parseNumber('--minutes'))
     .option('--out <dir>', 'output folder', 'runs/ablate')
-    .option('--settings <keys>', 'comma-separated settings to run, each key or key:seeds (default: all): dual, dual-no-pc, dual-pivot, switch, switch-10, switch-50, alternate, drop, off')
+    .option('--settings <keys>', 'comma-separated settings to run, each key or key:seeds (default: all): dual, dual-no-pc, dual-pivot, dual-contour, switch, switch-10, switch-50, alternate, drop, off')
     .option('--resume', 'keep the runs of an earlier ablation in --out whose result is there for the same config, and run the rest');
   addTrainOptions(command);
   addMaskOptions(command);

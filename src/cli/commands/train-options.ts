@@ -32,6 +32,7 @@ export interface TrainCliOptions {
   consistencyTarget?: string;
   lambdaCon?: number;
   lambdaPc?: number;
+  lambdaContour?: number;
   tau?: number;
   patchSize?: number;
   epsilon?: number;
@@ -65,6 +66,7 @@ export function addTrainOptions(command: Command): Command {
     .addOption(new Option('--consistency-target <to>', `what L_pc holds each head to: other-head or pivot (a fixed projection of the pivot's patch feature, no gradient) (docs/method.md §5; default ${N.consistencyTarget})`).choices(CONSISTENCY_TARGETS))
     .option('--lambda-con <x>', `λ_con, weight of the contrastive terms (default ${N.lambdaCon})`, parseNumber('--lambda-con'))
     .option('--lambda-pc <x>', `λ_pc, weight of the pivot-consistent loss in the two-head modes (default ${N.lambdaPc})`, parseNumber('--lambda-pc'))
+    .option('--lambda-contour <x>', `λ_ct, weight of the auxiliary contour loss on a contour head, 0 = no contour head (docs/method.md §5; default ${N.lambdaContour})`, parseNumber('--lambda-contour'))
     .option('--tau <x>', `τ, contrastive temperature (default ${N.tau})`, parseNumber('--tau'))
     .option('--patch-size <px>', `patch side in input pixels, a multiple of 4 (default ${N.patchSize})`, parseNumber('--patch-size', true))
     .option('--epsilon <x>', `ε of the patch labels (default ${N.epsilon})`, parseNumber('--epsilon'))
@@ -102,6 +104,7 @@ export function configFromCli(o: TrainCliOptions): TrainConfigLayer {
       consistencyTarget: o.consistencyTarget as NclOptions['consistencyTarget'] | undefined,
       lambdaCon: o.lambdaCon,
       lambdaPc: o.lambdaPc,
+      lambdaContour: o.lambdaContour,
       tau: o.tau,
       patchSize: o.patchSize,
       epsilon: o.epsilon,

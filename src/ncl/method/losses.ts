@@ -4,7 +4,7 @@
 //   L_pc  = Σ_i m_i (1 − z_i^(T) · z_i^(A)) / Σ_i m_i           (ours; two-head modes; m_i = 1 for
 //           the patches L_pc holds together: non-contour ones by default, or all)        (5.7)
 //   or, held to the pivot: mean_b Σ_i m_i (1 − z_i^(b) · q_i) / Σ_i m_i, q_i constant      (5.7b)
-//   L     = L_seg + λ_con · mean_b L_con^b + λ_pc · L_pc
+//   L     = L_seg + λ_con · mean_b L_con^b + λ_pc · L_pc (+ λ_ct · L_ct, contour.ts)
 import { add, addScalar, mul, mulScalar } from '../../autograd/ops/elementwise.ts';
 import { softmaxCrossEntropy } from '../../autograd/ops/losses.ts';
 import { full } from '../../autograd/ops/creation.ts';
@@ -52,15 +52,18 @@ export interface LossTerms {
   /** L_con of each contrastive term, in the order of contrastiveTerms(). */
   con: Tensor[];
   pc: Tensor | null;
+  /** L_ct (null: λ_ct = 0, no contour head). */
+  contour: Tensor | null;
 }
 
-/** L = L_seg + λ_con · mean of the contrastive terms + λ_pc · L_pc (absent terms count 0). */
-export function totalLoss(terms: LossTerms, lambdaCon: number, lambdaPc: number): Tensor {
+/** L = L_seg + λ_con · mean of the contrastive terms + λ_pc · L_pc + λ_ct · L_ct (absent terms count 0). */
+export function totalLoss(terms: LossTerms, lambdaCon: number, lambdaPc: number, lambdaContour = 0): Tensor {
   let total = terms.seg;
   if (terms.con.length > 0) {
     const con = terms.con.reduce((a, b) => add(a, b));
     total = add(total, mulScalar(con, lambdaCon / terms.con.length));
   }
   if (terms.pc) total = add(total, mulScalar(terms.pc, lambdaPc));
+  if (terms.contour) total = add(total, mulScalar(terms.contour, lambdaContour));
   return total;
 }

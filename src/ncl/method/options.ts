@@ -64,6 +64,9 @@ export interface NclOptions {
   lambdaCon: number;
   /** λ_pc, weight of L_pc = mean_i (1 − z_i^(T) · z_i^(A)) (§5, ours: default 0.1; two-head modes). */
   lambdaPc: number;
+  /** λ_ct, weight of the auxiliary contour loss L_ct (§5, eq. 5.9b, ours after CaCL-Net; default 0:
+   *  off, and the network has no contour head). */
+  lambdaContour: number;
   /** τ in s_ij = z_i · z_j / τ (§5, ours: default 0.5; at 0.1 the heads collapsed, bench/RESULTS.md). */
   tau: number;
   /** Side p of a patch in input pixels (§3, ours: 16 px = a 4×4 cell of the stride-4 pivot). */
@@ -90,6 +93,7 @@ export const DEFAULT_NCL_OPTIONS: NclOptions = {
   consistencyTarget: 'other-head',
   lambdaCon: 1,
   lambdaPc: 0.1,
+  lambdaContour: 0,
   tau: 0.5,
   patchSize: 16,
   epsilon: 0,
@@ -109,6 +113,7 @@ export function checkNclOptions(o: NclOptions): void {
   if (!CONSISTENCY_TARGETS.includes(o.consistencyTarget)) fail(`consistencyTarget must be one of ${CONSISTENCY_TARGETS.join(', ')}, got '${o.consistencyTarget}'`);
   if (!(o.lambdaCon >= 0)) fail(`lambdaCon must be ≥ 0, got ${o.lambdaCon}`);
   if (!(o.lambdaPc >= 0)) fail(`lambdaPc must be ≥ 0, got ${o.lambdaPc}`);
+  if (!(o.lambdaContour >= 0)) fail(`lambdaContour must be ≥ 0, got ${o.lambdaContour}`);
   if (!(o.tau > 0)) fail(`tau must be > 0, got ${o.tau}`);
   if (!Number.isInteger(o.patchSize) || o.patchSize < 4 || o.patchSize % 4 !== 0) fail(`patchSize must be a multiple of 4 pixels (the pivot's stride), got ${o.patchSize}`);
   if (!(o.epsilon >= 0 && o.epsilon < 0.5)) fail(`epsilon must be in [0, 0.5), got ${o.epsilon}`);

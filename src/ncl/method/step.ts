@@ -3,13 +3,15 @@
 //   kind from the masks, and the sample that enters the contrastive loss;
 // - nclStepLosses: forward the batch, pool each branch's embeddings over the patches, keep the
 //   sampled rows, apply this step's role switch, and combine L_seg, the contrastive terms (each
-//   anchor weighted by its kind, §3) and L_pc; with each term come its reference values (bounds).
+//   anchor weighted by its kind, §3), L_pc and, with a contour head, L_ct; with each contrastive
+//   term come its reference values (bounds).
 // The caller runs backward and the optimiser.
 import { gatherRows } from '../../autograd/ops/gather.ts';
 import { Tensor } from '../../autograd/tensor.ts';
 import type { Rng } from '../../common/rng.ts';
 import { contrastiveBounds, type ContrastiveBounds } from './contrastive-bounds.ts';
 import { contrastiveLoss } from './contrastive.ts';
+import { contourLoss } from './contour.ts';
 import { pivotAnchoredLoss, pivotConsistentLoss, segmentationLoss, totalLoss, type LossTerms } from './losses.ts';
 import { EMBEDDING_STRIDE } from './model/config.ts';
 import type { Branch, NclNetwork } from './model/network.ts';
@@ -59,8 +61,12 @@ function consistency(zT: Tensor, zA: Tensor, held: boolean[] | undefined, option
 export function nclStepLosses(net: NclNetwork, batch: TrainingBatch, options: NclOptions, step: number, plan: PatchPlan | null): StepLosses {
   const out = net.forward(batch.images);
   const seg = segmentationLoss(out.logits, batch.masks, options.segTamperedWeight);
+  const contour = out.contour ? contourLoss(out.contour, batch.masks) : null;
   const terms = contrastiveTerms(options.roleSwitch, step, options.switchEvery);
-  if (terms.length === 0 || !plan) return { seg, con: [], pc: null, total: seg, bounds: [], patches: 0, contourPatches: 0 };
+  if (terms.length === 0 || !plan) {
+    const losses = { seg, con: [], pc: null, contour };
+    return { ...losses, total: totalLoss(losses, options.lambdaCon, options.lambdaPc, options.lambdaContour), bounds: [], patches: 0, contourPatches: 0 };
+  }
 
   const { kinds, anchorWeights } = plan.sample;
   const sampled: Partial<Record<Branch, Tensor>> = {};
@@ -69,11 +75,11 @@ export function nclStepLosses(net: NclNetwork, batch: TrainingBatch, options: Nc
   const con = terms.map((t, i) => contrastiveLoss(sampled[t.head]!, labels[i]!, { tau: options.tau, fused: options.fused, anchorWeights }));
   const held = options.pivotConsistency === 'all' ? undefined : Array.from(kinds, (k) => k !== PATCH_CONTOUR);
   const pc = hasTwoHeads(options.roleSwitch) ? consistency(sampled.t!, sampled.a!, held, options, () => pivotAnchors(out.pivot, plan.grid, plan.sample.index, sampled.t!.shape[1]!)) : null;
-  const losses = { seg, con, pc };
+  const losses = { seg, con, pc, contour };
   return {
     ...losses,
     bounds: labels.map((y) => contrastiveBounds(y, options.tau, anchorWeights)),
-    total: totalLoss(losses, options.lambdaCon, options.lambdaPc),
+    total: totalLoss(losses, options.lambdaCon, options.lambdaPc, options.lambdaContour),
     patches: plan.sample.rows.length,
     contourPatches: plan.sample.kinds.filter((k) => k === PATCH_CONTOUR).length,
   };

@@ -97,9 +97,9 @@ export function readCheckpoint(path: string): Checkpoint {
   return { config, step: Number(file.metadata['ncl.step'] ?? 0), model, optimizer, optimizerSteps: Number(file.metadata['ncl.optimizer.steps'] ?? 0), variants, data };
 }
 
-/** The network a config describes (heads as its role switch needs), with freshly seeded weights. */
+/** The network a config describes (heads as its role switch needs, the contour head when λ_ct > 0), with freshly seeded weights. */
 export function buildNetwork(config: TrainConfig): NclNetwork {
-  return new NclNetwork(modelConfigOf(config), headsFor(config.ncl.roleSwitch), config.seed);
+  return new NclNetwork(modelConfigOf(config), headsFor(config.ncl.roleSwitch), config.seed, config.ncl.lambdaContour > 0);
 }
 
 /** A network with a checkpoint's weights, in eval mode. */

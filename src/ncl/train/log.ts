@@ -18,6 +18,8 @@ export interface StepRecord {
   con_t?: number;
   con_a?: number;
   pc?: number;
+  /** L_ct, the contour loss (λ_ct > 0). */
+  contour?: number;
   /** Collapse value and minimum of each head's L_con this step (docs/method.md (5.9)–(5.10)). */
   bounds?: Partial<Record<Branch, ContrastiveBounds>>;
   gradNorm: number;

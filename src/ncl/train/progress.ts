@@ -7,7 +7,7 @@ const f = (v: number | undefined, digits = 4) => (v === undefined ? '-' : v.toFi
 
 function terms(r: StepRecord): string {
   const con = [r.con_t, r.con_a].filter((v) => v !== undefined).map((v) => f(v)).join('/');
-  return `L ${f(r.loss)} seg ${f(r.seg)}${con ? ` con ${con}` : ''}${r.pc !== undefined ? ` pc ${f(r.pc)}` : ''}`;
+  return `L ${f(r.loss)} seg ${f(r.seg)}${con ? ` con ${con}` : ''}${r.pc !== undefined ? ` pc ${f(r.pc)}` : ''}${r.contour !== undefined ? ` ct ${f(r.contour)}` : ''}`;
 }
 
 export interface Progress {

@@ -364,7 +364,7 @@ function forwardBackward(net: NclNetwork, { batch, plan }: MicroBatch, config: T
   return tidy(() => {
     const losses = nclStepLosses(net, batch, config.ncl, step, plan);
     backward(mulScalar(losses.total, 1 / config.accumulate));
-    const terms = [losses.total, losses.seg, ...losses.con, ...(losses.pc ? [losses.pc] : [])];
+    const terms = [losses.total, losses.seg, ...losses.con, ...(losses.pc ? [losses.pc] : []), ...(losses.contour ? [losses.contour] : [])];
     const values = keep(noGrad(() => concat(terms.map((v) => v.view([1])), 0)));
     return { values, bounds: losses.bounds, patches: losses.patches, contourPatches: losses.contourPatches };
   });
@@ -473,7 +473,9 @@ async function trainStep(net: NclNetwork, optimizer: Optimizer, data: TrainingDa
       const bounds = meanBounds(results.map((r) => r.bounds[i] ?? null));
       if (bounds) (record.bounds ??= {})[t.head] = bounds;
     });
-    if (hasTwoHeads(config.ncl.roleSwitch)) record.pc = means[2 + terms.length]!;
+    const pcTerms = hasTwoHeads(config.ncl.roleSwitch) ? 1 : 0;
+    if (pcTerms) record.pc = means[2 + terms.length]!;
+    if (config.ncl.lambdaContour > 0) record.contour = means[2 + terms.length + pcTerms]!;
     return { record, next };
   } catch (e) {
     discard(next);

@@ -2,11 +2,13 @@
 // stride-4 output F is the pivot read by the segmentation head and by the branch heads.
 //   backbone.*  aspp.*  decoder.*  (DeepLabV3+ names; decoder.last_conv.8 is the seg head)
 //   branch_t.*  branch_a.*         (projection heads of branches T and A, ours)
+//   contour_head.*                 (1×1 conv C → 1 on the pivot, when λ_ct > 0: method.md §5, ours)
 // Input: [B, 3, S, S] normalised with ImageNet mean/std; S = config.inputSize.
 import { DropoutGenerator } from '../../../autograd/ops/dropout.ts';
 import { resizeBilinear } from '../../../autograd/ops/resize.ts';
 import type { Tensor } from '../../../autograd/tensor.ts';
 import { Rng } from '../../../common/rng.ts';
+import { Conv2d } from '../../../nn/conv2d.ts';
 import { Module } from '../../../nn/module.ts';
 import type { Sequential } from '../../../nn/sequential.ts';
 import { dropoutStream, type DropoutStream } from '../../../nn/dropout.ts';
@@ -26,6 +28,8 @@ export interface NetworkOutput {
   pivot: Tensor;
   /** Per-pixel embeddings of each branch present, [B, D, S/4, S/4] (not yet pooled or normalised). */
   embeddings: Partial<Record<Branch, Tensor>>;
+  /** Contour logits [B, 1, S/4, S/4] when the network has a contour head. */
+  contour?: Tensor;
 }
 
 /** Input sides must be multiples of this: the encoder's stride at output stride 16. */
@@ -36,6 +40,7 @@ export class NclNetwork extends Module {
   private readonly aspp: ASPP;
   private readonly decoder: Decoder;
   private readonly heads: Partial<Record<Branch, Sequential>> = {};
+  private readonly contourHead: Conv2d | null;
   /** Where dropout draws its masks; the trainer re-seeds it every step. */
   private readonly dropoutStream: DropoutStream = dropoutStream();
 
@@ -43,6 +48,8 @@ export class NclNetwork extends Module {
     readonly config: ModelConfig,
     readonly branches: readonly Branch[],
     seed: number,
+    /** Whether the network has the contour head (λ_ct > 0). */
+    readonly hasContourHead = false,
   ) {
     super();
     const rng = Rng.fromSeed(seed, 0x1417); // the initialisation stream of this seed
@@ -51,6 +58,7 @@ export class NclNetwork extends Module {
     this.aspp = this.child('aspp', new ASPP(this.backbone.outChannels, c.asppChannels, asppRates(c.outputStride), c.dropout[0], this.dropoutStream, rng));
     this.decoder = this.child('decoder', new Decoder(this.backbone.lowLevelChannels, c.lowLevelChannels, c.asppChannels, c.pivotChannels, [c.dropout[1], c.dropout[2]], this.dropoutStream, rng));
     for (const b of branches) this.heads[b] = this.child(`branch_${b}`, projectionHead(c.pivotChannels, c.embedDim, rng));
+    this.contourHead = hasContourHead ? this.child('contour_head', new Conv2d(c.pivotChannels, 1, 1, rng, { bias: true })) : null;
   }
 
   /** Draws every later dropout mask from a generator of this seed (the trainer seeds each
@@ -71,6 +79,6 @@ export class NclNetwork extends Module {
     const { pivot, logits } = this.decoder.forward(this.aspp.forward(features), lowLevel);
     const embeddings: Partial<Record<Branch, Tensor>> = {};
     for (const b of this.branches) embeddings[b] = this.heads[b]!.forward(pivot);
-    return { logits: resizeBilinear(logits, size, { alignCorners: true }), pivot, embeddings };
+    return { logits: resizeBilinear(logits, size, { alignCorners: true }), pivot, embeddings, ...(this.contourHead ? { contour: this.contourHead.forward(pivot) } : {}) };
   }
 }
