@@ -89,24 +89,21 @@ test('an --out that names a file says so', async () => {
   assert.match(run.stderr, /cannot create the output folder .*a-file: a file of that name exists/);
 });
 
-// A real full disk: a 64 KiB tmpfs, where this process may mount one (root on Linux).
-const mountPoint = join(process.env.TMPDIR ?? '/tmp', `ncl-tmpfs-${process.pid}`);
-mkdirSync(mountPoint, { recursive: true });
-const mounted = process.platform === 'linux' && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mountPoint]).status === 0;
-const tmpfsName = 'ncl predict onto a real full disk (64 KiB tmpfs): stops at the first failed write, no torn file';
-if (!mounted) {
-  rmdirSync(mountPoint);
-  test.skip(`${tmpfsName} (skipped: cannot mount a tmpfs here)`, () => {});
-}
-else {
-  test(tmpfsName, async () => {
+/**
+ * A test on a 64 KiB tmpfs mounted with `options` (root on Linux), unmounted afterwards; skipped,
+ * saying why, where this process cannot mount one.
+ */
+function withTmpfs(name: string, options: string, body: (mountPoint: string) => Promise<void>): void {
+  const mountPoint = join(process.env.TMPDIR ?? '/tmp', `ncl-tmpfs-${process.pid}-${options.replace(/\W/g, '')}`);
+  mkdirSync(mountPoint, { recursive: true });
+  if (process.platform !== 'linux' || spawnSync('mount', ['-t', 'tmpfs', '-o', `${options},size=64k`, 'tmpfs', mountPoint]).status !== 0) {
+    rmdirSync(mountPoint);
+    test.skip(`${name} (skipped: cannot mount a tmpfs here)`, () => {});
+    return;
+  }
+  test(name, async () => {
     try {
-      const inputs = join(dir, 'synth', 'train', 'Tp');
-      const run = await ncl('predict', '--checkpoint', checkpoint, '--input', inputs, '--out', mountPoint);
-      assert.is(run.code, 1, run.stdout);
-      assert.match(run.stderr, /could not write .*: the disk is full \(ENOSPC\)/);
-      assert.match(run.stderr, /the predictions of \d+ of the \d+ inputs are complete/);
-      assert.equal(temporaries(mountPoint), []);
+      await body(mountPoint);
     } finally {
       spawnSync('umount', [mountPoint]);
       rmdirSync(mountPoint);
@@ -114,25 +111,21 @@ else {
   });
 }
 
-// A read-only file system: a tmpfs mounted read-only, where this process may mount one.
-const readOnlyPoint = join(process.env.TMPDIR ?? '/tmp', `ncl-ro-${process.pid}`);
-mkdirSync(readOnlyPoint, { recursive: true });
-const readOnly = process.platform === 'linux' && spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', readOnlyPoint]).status === 0;
-const readOnlyName = 'an output folder on a read-only file system: named, with the cause (not "ENOENT … mkdir")';
-if (!readOnly) {
-  rmdirSync(readOnlyPoint);
-  test.skip(`${readOnlyName} (skipped: cannot mount a tmpfs here)`, () => {});
-} else {
-  test(readOnlyName, async () => {
-    try {
-      const run = await ncl('predict', '--checkpoint', checkpoint, '--input', join(dir, 'synth', 'test', 'Tp'), '--out', join(readOnlyPoint, 'new', 'folder'));
-      assert.is(run.code, 1);
-      assert.match(run.stderr, /cannot create the output folder .*new\/folder: the file system is read-only \(EROFS\)/);
-    } finally {
-      spawnSync('umount', [readOnlyPoint]);
-      rmdirSync(readOnlyPoint);
-    }
-  });
-}
+// A real full disk.
+withTmpfs('ncl predict onto a real full disk (64 KiB tmpfs): stops at the first failed write, no torn file', 'rw', async (mountPoint) => {
+  const inputs = join(dir, 'synth', 'train', 'Tp');
+  const run = await ncl('predict', '--checkpoint', checkpoint, '--input', inputs, '--out', mountPoint);
+  assert.is(run.code, 1, run.stdout);
+  assert.match(run.stderr, /could not write .*: the disk is full \(ENOSPC\)/);
+  assert.match(run.stderr, /the predictions of \d+ of the \d+ inputs are complete/);
+  assert.equal(temporaries(mountPoint), []);
+});
+
+// A read-only file system.
+withTmpfs('an output folder on a read-only file system: named, with the cause (not "ENOENT … mkdir")', 'ro', async (mountPoint) => {
+  const run = await ncl('predict', '--checkpoint', checkpoint, '--input', join(dir, 'synth', 'test', 'Tp'), '--out', join(mountPoint, 'new', 'folder'));
+  assert.is(run.code, 1);
+  assert.match(run.stderr, /cannot create the output folder .*new\/folder: the file system is read-only \(EROFS\)/);
+});
 
 test.run();
