@@ -97,7 +97,7 @@ test('regions are placed without a centre bias: the centre prior scores a mean p
   let aucSum = 0;
   const touches = { left: 0, right: 0, top: 0, bottom: 0 };
   for (let i = 0; i < 1500; i++) {
-    const target = rng.uniform(AREA_RANGE[0], AREA_RANGE[1]) * size * size;
+    const target = Math.exp(rng.uniform(Math.log(AREA_RANGE[0]), Math.log(AREA_RANGE[1]))) * size * size;
     const { mask } = randomBlob(rng, size, size, target);
     assert.ok(maskArea(mask) >= 0.2 * target, `blob ${i}: ${maskArea(mask)} of ${target} pixels inside`);
     aucSum += pixelMetrics(centrePrior(mask).data, mask.data, 0.5).auc!;
@@ -110,12 +110,12 @@ test('regions are placed without a centre bias: the centre prior scores a mean p
   }
   const meanAuc = aucSum / 1500;
   assert.ok(Math.abs(meanAuc - 0.5) <= 0.03, `centre prior's mean per-image AUC ${meanAuc}`);
-  for (const [side, n] of Object.entries(touches)) assert.ok(n > 300, `${n} of 1500 regions reach the ${side} border`);
+  for (const [side, n] of Object.entries(touches)) assert.ok(n > 200, `${n} of 1500 regions reach the ${side} border`);
 });
 
-test('splits by source photo, splice donors included', () => {
+test('splits by source photo, splice donors included', async () => {
   const photosOf = first.photos;
-  assert.is(SPLITS.reduce((n, s) => n + photosOf[s].length, 0), 10);
+  assert.is(SPLITS.reduce((n, s) => n + photosOf[s].length, 0), (await listPhotoFiles(BUILTIN_PHOTOS_DIR)).length, 'every built-in photo is in one split');
   for (const a of SPLITS) for (const b of SPLITS) if (a !== b) assert.equal(photosOf[a].filter((p) => photosOf[b].includes(p)), [], `${a} and ${b} share a photo`);
   for (const r of first.records) {
     const allowed = photosOf[r.split];

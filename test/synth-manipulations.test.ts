@@ -146,4 +146,23 @@ test('every crop, authentic or not, is JPEG-compressed at its camera quality bef
   }
 });
 
+test("a window is the photo's own pixels, not resampled; a rotated donor window is resampled at scale 1", () => {
+  const photo = photos[0]!.image;
+  const crop = randomCrop(photo, 64, Rng.fromSeed(77));
+  // find the window: its first row occurs in the photo at some offset, and then every row does
+  let found = false;
+  for (let y0 = 0; y0 + 64 <= photo.height && !found; y0++) {
+    for (let x0 = 0; x0 + 64 <= photo.width && !found; x0++) {
+      if (photo.data[(y0 * photo.width + x0) * 3] !== crop.data[0]) continue;
+      found = Array.from({ length: 64 }, (_, y) => y).every((y) => {
+        const row = photo.data.subarray(((y0 + y) * photo.width + x0) * 3, ((y0 + y) * photo.width + x0 + 64) * 3);
+        return row.every((v, k) => v === crop.data[y * 64 * 3 + k]);
+      });
+    }
+  }
+  assert.ok(found, 'the crop is a window of the photo, value for value');
+  const rotated = randomCrop(photo, 64, Rng.fromSeed(78), Math.PI / 9);
+  assert.equal([rotated.width, rotated.height], [64, 64]);
+});
+
 test.run();

@@ -1,6 +1,6 @@
-// One synthetic image before post-processing: a random crop of a photo, compressed as a camera
-// would (JPEG, quality uniform in 70..95), then one manipulation (or none, for an authentic image)
-// covering a target fraction of the image. A splice donor is a crop of another photo, compressed
+// One synthetic image before post-processing: a random window of a photo at its own pixel scale,
+// compressed as a camera would (JPEG, quality uniform in 70..95), then one manipulation (or none,
+// for an authentic image) covering a target fraction of the image, log-uniform in AREA_RANGE. A splice donor is a crop of another photo, compressed
 // at its own quality. Post-processing compresses every image once more, so tampered and authentic
 // images alike are compressed twice.
 import { jpegRoundTrip } from '../image-io.ts';
@@ -15,7 +15,9 @@ import { splice } from './splice.ts';
 export type ManipulationKind = 'copy-move' | 'splice' | 'removal' | 'authentic';
 export const MANIPULATIONS: ManipulationKind[] = ['copy-move', 'splice', 'removal'];
 
-export const AREA_RANGE: [number, number] = [0.05, 0.35];
+/** The share of the image a manipulation aims to cover, log-uniform in this range: real forgeries'
+ *  regions are often small (a few % of the photo), the large ones rarer. */
+export const AREA_RANGE: [number, number] = [0.01, 0.35];
 const CAMERA_QUALITY: [number, number] = [70, 95];
 
 export interface ComposedImage {
@@ -45,7 +47,7 @@ export async function composeImage(kind: ManipulationKind, photo: Photo, donor: 
   if (kind === 'authentic') {
     return { original, composite: original, mask: createMask(size, size), kind, targetArea: 0, params };
   }
-  const targetArea = rng.uniform(AREA_RANGE[0], AREA_RANGE[1]);
+  const targetArea = Math.exp(rng.uniform(Math.log(AREA_RANGE[0]), Math.log(AREA_RANGE[1])));
   const pixels = targetArea * size * size;
   let result: { image: RgbImage; mask: Mask; params: object };
   if (kind === 'copy-move') result = copyMove(original, pixels, rng, ring);

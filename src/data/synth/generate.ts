@@ -63,8 +63,9 @@ export interface SynthSummary {
 }
 
 /** Bumped whenever the same options start to give other images (2: regions placed without a centre
- *  bias); recorded in meta.json, so a checkpoint knows which set it was trained on. */
-export const SYNTH_GENERATOR_VERSION = 2;
+ *  bias; 3: windows at the photo's own pixel scale, region sizes log-uniform in 1–35 %, 45 photos); recorded
+ *  in meta.json, so a checkpoint knows which set it was trained on. */
+export const SYNTH_GENERATOR_VERSION = 3;
 
 /** The shares of the val and test splits unless given. */
 export const DEFAULT_SPLIT_SHARES = { val: 0.1, test: 0.2 };
