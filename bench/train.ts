@@ -57,7 +57,7 @@ export interface TrainWorkload {
 export async function trainWorkload(dir: string, o: { preset: TrainConfig['preset']; batchSize: number; inputSize?: number; ncl?: Partial<NclOptions> }): Promise<TrainWorkload> {
   const config = resolveTrainConfig({ preset: o.preset, batchSize: o.batchSize, augment: 'none', ncl: o.ncl ?? {}, ...(o.inputSize ? { model: { inputSize: o.inputSize } } : {}) });
   const size = modelConfigOf(config).inputSize;
-  await generateSyntheticSet({ out: dir, count: Math.max(24, 2 * o.batchSize), size, seed: 0, testShare: 0.1 });
+  await generateSyntheticSet({ out: dir, count: Math.max(48, 4 * o.batchSize), size, seed: 0, testShare: 0.1 });
   const data = new TrainingData(await openDataset(join(dir, 'train.json')), { seed: 0, batchSize: o.batchSize, accumulate: 1, inputSize: size, augment: 'none' });
   const embedDim = modelConfigOf(config).embedDim;
   const allKinds = { ...config.ncl, roleSwitch: 'dual' as const };

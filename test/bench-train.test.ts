@@ -10,7 +10,7 @@ import { ncl } from './helpers/cli.ts';
 type Row = { impl?: string; row?: string; count?: number | null; ms?: number | null; imagesPerSecond?: number | null; vsTorch?: number | null; loss?: number | null; note?: string };
 
 async function benchRows(...extra: string[]): Promise<Row[]> {
-  const r = await ncl('bench', 'train', '--input-size', '32', '--batch-size', '2', '--no-profile', '--json', '--warmup', '1', '--repeat', '3', ...extra);
+  const r = await ncl('bench', 'train', '--input-size', '64', '--batch-size', '2', '--no-profile', '--json', '--warmup', '1', '--repeat', '3', ...extra);
   assert.is(r.code, 0, r.stderr);
   return r.stdout
     .trim()

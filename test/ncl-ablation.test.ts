@@ -1,7 +1,7 @@
 // The ablation runner's settings (docs/method.md §8) and its mean ± std table.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ablationSettings, ablationTable, pairedAgainst, selectSettings, type AblationRun } from '../src/ncl/ablation.ts';
+import { ablationSettings, ablationTable, pairedAgainst, selectSettings, type AblationRun, type RunMetrics } from '../src/ncl/ablation.ts';
 import type { EvalJson } from '../src/ncl/evaluate.ts';
 
 test('settings: dual with λ_pc default and 0 and held to the pivot, switch every 1, 10 and 50 steps, alternate, drop, off; chosen by key', () => {
@@ -18,17 +18,18 @@ test('settings: dual with λ_pc default and 0 and held to the pivot, switch ever
 });
 
 test('table: mean ± sample standard deviation over seeds per setting', () => {
-  const metrics = (pixelF1: number) => ({ pixelF1, pixelAUC: 0.5, pixelIoU: null, imageAUC: 1, baselineAllTamperedF1: 0.25 }) as EvalJson;
+  const metrics = (pixelF1: number) => ({ pixelF1, pixelAUC: 0.5, probeAUROC: 0.7, pixelIoU: null, imageAUC: 1, baselineAllTamperedF1: 0.25 }) as RunMetrics;
   const runs: AblationRun[] = [
     { setting: 'dual', fold: null, seed: 0, metrics: metrics(0.5), seconds: 1 },
     { setting: 'dual', fold: null, seed: 1, metrics: metrics(0.7), seconds: 1 },
     { setting: 'off', fold: null, seed: 0, metrics: metrics(0.4), seconds: 1 },
   ];
   const table = ablationTable(runs).split('\n');
-  assert.is(table[2], '| dual | 2 | 0.6000 ± 0.1414 | 0.5000 ± 0.0000 | — | — | 1.0000 ± 0.0000 |');
-  assert.is(table[3], '| off | 1 | 0.4000 | 0.5000 | — | — | 1.0000 |');
+  assert.is(table[2], '| dual | 2 | 0.6000 ± 0.1414 | 0.5000 ± 0.0000 | — | 0.7000 ± 0.0000 | — | 1.0000 ± 0.0000 |');
+  assert.is(table[3], '| off | 1 | 0.4000 | 0.5000 | — | 0.7000 | — | 1.0000 |');
   assert.ok(table.includes('all-tampered baseline pixel F1 on the same set: 0.2500'));
   assert.ok(table.includes('| dual | 1 | 0.1000 | — | too few seeds |'), 'paired: off has seed 0 only');
+  assert.ok(table.includes("probe AUROC minus off's, paired by fold and seed (mean, 95 % t-interval):"), 'the probe is paired too');
 });
 
 test('paired against off: the per-seed difference, its 95 % t-interval and the reading', () => {

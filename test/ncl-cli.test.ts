@@ -87,11 +87,14 @@ test('eval --groups and --per-image: a table per group column, one CSV row per i
 
 test('ncl ablate --settings runs those asked for; --resume keeps the finished runs and runs the rest', async () => {
   const out = join(dir, 'ablate');
-  const base = ['ablate', '--data', join(dir, 'synth', 'train.json'), '--val', join(dir, 'synth', 'val.json'), '--out', out, '--seeds', '1', '--steps', '2', '--warmup', '1', '--input-size', '64', '--batch-size', '2'];
+  // At the images' own 80 px and 8-px patches, so the small regions of the validation split hold
+  // whole tampered patches: the probe's AUROC needs both kinds.
+  const base = ['ablate', '--data', join(dir, 'synth', 'train.json'), '--val', join(dir, 'synth', 'val.json'), '--out', out, '--seeds', '1', '--steps', '2', '--warmup', '1', '--input-size', '80', '--patch-size', '8', '--batch-size', '2'];
   const first = await ncl(...base, '--settings', 'off');
   assert.is(first.code, 0, first.stderr);
   assert.match(first.stderr, /\[1\/1\] off, seed 0: pixel AUC [\d.]+, F1 [\d.]+ \(\d+ s\)/);
-  assert.ok(existsSync(join(out, 'off-seed-0', 'result.json')));
+  const kept = JSON.parse(readFileSync(join(out, 'off-seed-0', 'result.json'), 'utf8')) as { run: { metrics: { probeAUROC: unknown } } };
+  assert.type(kept.run.metrics.probeAUROC, 'number', 'each run is scored with the linear probe on its pivot');
   const second = await ncl(...base, '--settings', 'drop,off', '--resume');
   assert.is(second.code, 0, second.stderr);
   assert.match(second.stderr, /\[1\/2\] drop, seed 0: .*\(\d+ s\)\n\[2\/2\] off, seed 0: .*\(kept from the earlier run\)/);

@@ -2,7 +2,8 @@
 // the pivot (5.7b), dual with the contour loss (5.9b), switch every 1, 10
 // and 50 steps, alternate, drop and off (all of them, or those asked for, each with its own number
 // of seeds), each trained with the same number of steps and scored on a held-out set — one, or one
-// per fold of the photos (each fold holds other source photos out). The table gives mean ± sample
+// per fold of the photos (each fold holds other source photos out) — with a linear probe on its
+// frozen pivot fit on its training set. The table gives mean ± sample
 // standard deviation per setting, and each setting's paired difference from `off` (segmentation
 // only), and dual's from drop, over the (fold, seed) units both ran, with its 95 % t-interval: an
 // interval that holds 0 reads "no difference". Each finished run keeps its result in its folder
@@ -15,6 +16,7 @@ import type { DatasetListing } from '../data/dataset.ts';
 import type { TuneMode } from '../device.ts';
 import type { LoadOptions } from '../data/loader.ts';
 import { evalJson, evaluate, type EvalJson } from './evaluate.ts';
+import { pivotProbe } from './pivot-probe.ts';
 import type { NclOptions } from './method/options.ts';
 import { resolveTrainConfig, type TrainConfig } from './train/config.ts';
 import { train } from './train/trainer.ts';
@@ -62,19 +64,23 @@ export function selectSettings(all: AblationSetting[], keys?: string[]): Ablatio
 /** What a finished run leaves in its folder: its config (a resume checks it) and its scores. */
 const RESULT_FILE = 'result.json';
 
+/** A run's scores on its held-out set: ncl eval's, and the AUROC of a linear probe on the frozen
+ *  pivot fit on its training set's patches (pivot-probe.ts). */
+export type RunMetrics = EvalJson & { probeAUROC?: number | null };
+
 export interface AblationRun {
   setting: string;
   /** The photo fold it trained and was scored on; null for an ablation on one given set. */
   fold: number | null;
   seed: number;
-  metrics: EvalJson;
+  metrics: RunMetrics;
   seconds: number;
 }
 
-const METRICS = ['pixelF1', 'pixelAUC', 'pixelBoundaryF1', 'pixelIoU', 'imageAUC'] as const;
+const METRICS = ['pixelF1', 'pixelAUC', 'pixelBoundaryF1', 'probeAUROC', 'pixelIoU', 'imageAUC'] as const;
 /** The paired comparisons against off: pixel AUC first (the primary endpoint: a per-seed sd of about
- *  0.01 against F1's 0.03, bench/RESULTS.md), then pixel F1 and boundary-band F1. */
-const PAIRED: Array<[(typeof METRICS)[number], string]> = [['pixelAUC', 'pixel AUC'], ['pixelF1', 'pixel F1'], ['pixelBoundaryF1', 'boundary-band F1']];
+ *  0.01 against F1's 0.03, bench/RESULTS.md), then pixel F1, boundary-band F1 and the probe's AUROC. */
+const PAIRED: Array<[(typeof METRICS)[number], string]> = [['pixelAUC', 'pixel AUC'], ['pixelF1', 'pixel F1'], ['pixelBoundaryF1', 'boundary-band F1'], ['probeAUROC', 'probe AUROC']];
 
 /** A training set and the held-out set its runs are scored on: one fold of the photos, or the given sets (fold null). */
 export interface AblationData {
@@ -121,7 +127,9 @@ export async function runAblation(o: AblationOptions): Promise<{ runs: AblationR
           result.net.dispose();
           return { runs, stoppedBy: result.interrupted };
         }
-        const metrics = evalJson(await evaluate(result.net, data.val, { separation: config.ncl, ...(o.load ? { load: o.load } : {}) }));
+        const scores = evalJson(await evaluate(result.net, data.val, { separation: config.ncl, ...(o.load ? { load: o.load } : {}) }));
+        const probe = await pivotProbe(result.net, data.train, data.val, config.ncl, o.load ?? {});
+        const metrics: RunMetrics = { ...scores, probeAUROC: probe.auroc };
         result.net.dispose();
         const run = { setting: setting.name, fold: data.fold, seed, metrics, seconds: (performance.now() - start) / 1000 };
         writeTextAtomic(join(folder, RESULT_FILE), `${JSON.stringify({ config, run }, null, 1)}\n`);
