@@ -80,14 +80,18 @@ export function tableColumns(table: GroupTable, asked?: string[]): string[] {
   });
 }
 
-/** The groups of a set written by `ncl synth` (photo, kind), from the meta.json beside its lists; null for another dataset. */
+/** The groups of a set written by `ncl synth` (photo, kind), from the meta.json beside its lists; null for another dataset.
+ *  For one split's list (train.json, val.json, test.json) only that split's images count, so its
+ *  photos are tabulated although the three splits together hold more than 20. */
 export async function synthGroups(listSource: string): Promise<GroupTable | null> {
   const meta = join(dirname(listSource), 'meta.json');
   if (!existsSync(meta)) return null;
   try {
-    const parsed = JSON.parse(await readFile(meta, 'utf8')) as { generator?: string; records?: Array<{ image: string; photo: string; kind: string }> };
+    const parsed = JSON.parse(await readFile(meta, 'utf8')) as { generator?: string; records?: Array<{ image: string; split: string; photo: string; kind: string }> };
     if (parsed.generator !== 'ncl synth' || !parsed.records) return null;
-    return { file: meta, columns: ['photo', 'kind'], byImage: new Map(parsed.records.map((r) => [r.image, { photo: r.photo, kind: r.kind }])) };
+    const split = basename(listSource, '.json');
+    const records = parsed.records.some((r) => r.split === split) ? parsed.records.filter((r) => r.split === split) : parsed.records;
+    return { file: meta, columns: ['photo', 'kind'], byImage: new Map(records.map((r) => [r.image, { photo: r.photo, kind: r.kind }])) };
   } catch {
     return null;
   }
