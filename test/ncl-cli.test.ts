@@ -95,10 +95,10 @@ test('ncl ablate --settings runs those asked for; --resume keeps the finished ru
   assert.match(first.stderr, /\[1\/1\] off, seed 0: pixel AUC [\d.]+, F1 [\d.]+ \(\d+ s\)/);
   const kept = JSON.parse(readFileSync(join(out, 'off-seed-0', 'result.json'), 'utf8')) as { run: { metrics: { probeAUROC: unknown } } };
   assert.type(kept.run.metrics.probeAUROC, 'number', 'each run is scored with the linear probe on its pivot');
-  const second = await ncl(...base, '--settings', 'drop,off', '--resume');
+  const second = await ncl(...base, '--settings', 'drop:2,off', '--resume');
   assert.is(second.code, 0, second.stderr);
-  assert.match(second.stderr, /\[1\/2\] drop, seed 0: .*\(\d+ s\)\n\[2\/2\] off, seed 0: .*\(kept from the earlier run\)/);
-  assert.match(second.stdout, /\| drop \| 1 \|/);
+  assert.match(second.stderr, /\[1\/3\] drop, seed 0: .*\(\d+ s\)\n\[2\/3\] off, seed 0: .*\(kept from the earlier run\)\n\[3\/3\] drop, seed 1: /, 'seed by seed, every setting in turn');
+  assert.match(second.stdout, /\| drop \| 2 \|/);
   assert.match(second.stdout, /\| off \| 1 \|/);
 });
 

@@ -8,7 +8,8 @@
 // only), and dual's from drop, over the (fold, seed) units both ran, with its 95 % t-interval: an
 // interval that holds 0 reads "no difference". Each finished run keeps its result in its folder
 // (result.json), and a resumed ablation skips the runs whose result is there for the same config:
-// an ablation can span days.
+// an ablation can span days. Runs go seed by seed and fold by fold, every setting in turn, so a
+// part-way ablation compares the settings on the same units.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeTextAtomic } from '../io/atomic-write.ts';
@@ -110,9 +111,13 @@ export async function runAblation(o: AblationOptions): Promise<{ runs: AblationR
   const settings = o.settings ?? ablationSettings(o.base.ncl.lambdaPc);
   const runs: AblationRun[] = [];
   const total = settings.reduce((n, s) => n + (s.seeds ?? o.seeds), 0) * o.data.length;
-  for (const setting of settings) {
+  const seedsOf = (setting: AblationSetting) => setting.seeds ?? o.seeds;
+  const mostSeeds = Math.max(...settings.map(seedsOf));
+  // Seed by seed, fold by fold, every setting in turn: an ablation stopped part-way holds whole
+  // paired units, each setting on the same (fold, seed) pairs.
+  for (let seed = 0; seed < mostSeeds; seed++) {
     for (const data of o.data) {
-      for (let seed = 0; seed < (setting.seeds ?? o.seeds); seed++) {
+      for (const setting of settings.filter((s) => seed < seedsOf(s))) {
         const start = performance.now();
         const config = resolveTrainConfig(o.base, { seed, ncl: setting.ncl });
         const folder = join(o.outDir, `${setting.key}${data.fold === null ? '' : `-fold-${data.fold}`}-seed-${seed}`);
