@@ -1,12 +1,13 @@
 // Runs a browser bundle of engine code in headless Chromium on SwiftShader (WebGPU through the
 // WGSL→SPIR-V path, on the CPU): bundles the entry (bundle.ts), serves it on 127.0.0.1, opens it,
 // and hands each JSON event the page POSTs to /event to `onEvent` until the page posts
-// { type: 'done' } or { type: 'crash', error }, the browser exits, or a time-out. The browser and
-// its helper processes are killed at the end. Node only: the test runner and `ncl selfcheck
-// --browser` use it.
+// { type: 'done' } or { type: 'crash', error }, the browser exits, a time-out, or the caller's
+// abort signal (abortOnStopSignals: Ctrl-C, a scheduler's stop). The browser and its helper
+// processes are killed on every way out, a runner that exits or throws included. Node only: the
+// test runner and `ncl selfcheck --browser` use it.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,8 @@ export interface PageRun {
   /** The whole run, and the longest wait for the page's next event. */
   totalTimeoutMs: number;
   idleTimeoutMs: number;
+  /** Ends the run early: the browser is killed and the reason returned. */
+  signal?: AbortSignal;
 }
 
 /** A Chromium on this machine: $CHROMIUM, or chromium, chromium-browser, google-chrome on the PATH. */
@@ -37,12 +40,24 @@ export function findChromium(): string | null {
   return null;
 }
 
-const body = (req: IncomingMessage) =>
-  new Promise<string>((resolve) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString()));
-    req.on('end', () => resolve(text));
-  });
+/** A request's whole body as UTF-8: decoded once, after the last chunk, so a character split
+ *  across two chunks stays whole. */
+export async function readBody(req: AsyncIterable<Buffer>): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** An abort signal raised by Ctrl-C, SIGTERM or SIGHUP while a run is on; `dispose` restores the
+ *  signals' default handling. */
+export function abortOnStopSignals(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const stop = (name: NodeJS.Signals) => controller.abort(`stopped by ${name}`);
+  for (const name of STOP_SIGNALS) process.on(name, stop);
+  return { signal: controller.signal, dispose: () => STOP_SIGNALS.forEach((name) => process.off(name, stop)) };
+}
 
 /** '' when the page posted 'done'; otherwise why the run ended, with the browser's last output. */
 export async function runInChromium(chromium: string, run: PageRun): Promise<string> {
@@ -58,7 +73,7 @@ export async function runInChromium(chromium: string, run: PageRun): Promise<str
 
   const server = createServer(async (req, res) => {
     if (req.method === 'POST' && req.url === '/event') {
-      const event = JSON.parse(await body(req)) as PageEvent;
+      const event = JSON.parse(await readBody(req)) as PageEvent;
       res.end('ok');
       touch();
       if (event.type === 'done') finish('');
@@ -78,21 +93,31 @@ export async function runInChromium(chromium: string, run: PageRun): Promise<str
   // Its own process group, so the browser's helper processes end with it; its temporary files go
   // into the profile folder, removed at the end.
   const browser = spawn(chromium, [...FLAGS, `--user-data-dir=${profileDir}`, url], { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env: { ...process.env, TMPDIR: profileDir } });
+  const killBrowser = () => {
+    try {
+      process.kill(-browser.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  // A runner that exits before the end (process.exit, an uncaught error) takes the browser with it.
+  process.on('exit', killBrowser);
   let log = '';
   browser.stderr.on('data', (c: Buffer) => (log = (log + c.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => browser.on('exit', () => resolve()));
   browser.on('exit', (code) => finish(`the browser exited (code ${code})`));
   const overall = setTimeout(() => finish(`the run took longer than ${run.totalTimeoutMs / 60_000} minutes`), run.totalTimeoutMs);
+  const abort = () => finish(`aborted: ${String(run.signal!.reason)}`);
+  if (run.signal?.aborted) abort();
+  run.signal?.addEventListener('abort', abort);
   touch();
   const why = await finished;
   clearTimeout(overall);
   clearTimeout(idle);
-  try {
-    process.kill(-browser.pid!, 'SIGKILL');
-  } catch {
-    // already gone
-  }
+  run.signal?.removeEventListener('abort', abort);
+  killBrowser();
   await exited;
+  process.off('exit', killBrowser);
   server.close();
   rmSync(profileDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   return why && `${why}\n${log.trim().split('\n').slice(-5).join('\n')}`;

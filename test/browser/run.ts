@@ -6,7 +6,7 @@
 //   node --import tsx test/browser/run.ts [PATTERN]   (npm test runs it after the Node suite)
 // PATTERN, a regular expression, keeps the test files whose names match (e.g. contrastive).
 import { fileURLToPath } from 'node:url';
-import { findChromium, runInChromium } from '../../src/platform/chromium.ts';
+import { abortOnStopSignals, findChromium, runInChromium } from '../../src/platform/chromium.ts';
 
 interface Planned {
   file: string;
@@ -28,7 +28,9 @@ async function main(): Promise<number> {
   let fileStarted = 0;
   // Each file's line ends with the seconds from its first result to the next file's first.
   const endFile = () => currentFile && process.stdout.write(` ${((performance.now() - fileStarted) / 1000).toFixed(1)} s\n`);
+  const stop = abortOnStopSignals();
   const why = await runInChromium(chromium, {
+    signal: stop.signal,
     entry: fileURLToPath(new URL('./entry.ts', import.meta.url)),
     replace: { uvu: fileURLToPath(new URL('./uvu.ts', import.meta.url)) },
     query: process.argv[2] ? { files: process.argv[2] } : {},
@@ -62,7 +64,7 @@ async function main(): Promise<number> {
         }
       }
     },
-  });
+  }).finally(stop.dispose);
   endFile();
   const passed = [...done.values()].filter(Boolean).length;
   const neverRan = planned.filter((t) => !done.has(`${t.file}\u0000${t.name}`));

@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { adapterSummary, runSelfcheck, type AdapterSummary, type CheckResult } from '../../check/selfcheck.ts';
-import { findChromium, runInChromium } from '../../platform/chromium.ts';
+import { abortOnStopSignals, findChromium, runInChromium } from '../../platform/chromium.ts';
 import { openDevice } from '../device-options.ts';
 
 function line(r: CheckResult): string {
@@ -34,7 +34,9 @@ export function registerSelfcheck(program: Command): void {
       if (o.browser) {
         const chromium = findChromium();
         if (!chromium) throw new Error('--browser needs Chromium: install it (Debian: apt-get install chromium) or set CHROMIUM');
+        const stop = abortOnStopSignals();
         const why = await runInChromium(chromium, {
+          signal: stop.signal,
           entry: fileURLToPath(new URL('../../check/selfcheck-page.ts', import.meta.url)),
           totalTimeoutMs: 10 * 60_000,
           idleTimeoutMs: 3 * 60_000,
@@ -44,7 +46,7 @@ export function registerSelfcheck(program: Command): void {
             // JSON has no Infinity: a non-finite error arrives as null.
             if (type === 'result') onResult({ ...(body as unknown as CheckResult), maxAbsError: (body.maxAbsError as number | null) ?? Infinity });
           },
-        });
+        }).finally(stop.dispose);
         if (why) throw new Error(`the browser run ended early: ${why}`);
       } else {
         show(adapterSummary(await openDevice()));
