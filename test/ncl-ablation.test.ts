@@ -20,21 +20,22 @@ test('settings: dual with λ_pc default and 0 and held to the pivot, switch ever
 test('table: mean ± sample standard deviation over seeds per setting', () => {
   const metrics = (pixelF1: number) => ({ pixelF1, pixelAUC: 0.5, probeAUROC: 0.7, pixelIoU: null, imageAUC: 1, baselineAllTamperedF1: 0.25 }) as RunMetrics;
   const runs: AblationRun[] = [
-    { setting: 'dual', fold: null, seed: 0, metrics: metrics(0.5), seconds: 1 },
-    { setting: 'dual', fold: null, seed: 1, metrics: metrics(0.7), seconds: 1 },
-    { setting: 'off', fold: null, seed: 0, metrics: metrics(0.4), seconds: 1 },
+    { setting: 'dual', fold: null, seed: 0, trainImages: 35, metrics: metrics(0.5), seconds: 1 },
+    { setting: 'dual', fold: null, seed: 1, trainImages: 35, metrics: metrics(0.7), seconds: 1 },
+    { setting: 'off', fold: null, seed: 0, trainImages: 35, metrics: metrics(0.4), seconds: 1 },
   ];
   const table = ablationTable(runs).split('\n');
   assert.is(table[2], '| dual | 2 | 0.6000 ± 0.1414 | 0.5000 ± 0.0000 | — | 0.7000 ± 0.0000 | — | 1.0000 ± 0.0000 |');
   assert.is(table[3], '| off | 1 | 0.4000 | 0.5000 | — | 0.7000 | — | 1.0000 |');
   assert.ok(table.includes('all-tampered baseline pixel F1 on the same set: 0.2500'));
+  assert.ok(table.includes('training images per run: 35'));
   assert.ok(table.includes('| dual | 1 | 0.1000 | — | too few seeds |'), 'paired: off has seed 0 only');
   assert.ok(table.includes("probe AUROC minus off's, paired by fold and seed (mean, 95 % t-interval):"), 'the probe is paired too');
 });
 
 test('paired against off: the per-seed difference, its 95 % t-interval and the reading', () => {
   const metrics = (pixelF1: number) => ({ pixelF1 }) as EvalJson;
-  const run = (setting: string, seed: number, f1: number, fold: number | null = null): AblationRun => ({ setting, fold, seed, metrics: metrics(f1), seconds: 1 });
+  const run = (setting: string, seed: number, f1: number, fold: number | null = null): AblationRun => ({ setting, fold, seed, trainImages: 10, metrics: metrics(f1), seconds: 1 });
   const runs = [
     ...[0.40, 0.50, 0.30].map((f, seed) => run('off', seed, f)),
     // always 0.1 above off, whatever the seed's level: a clear difference despite the spread
@@ -54,7 +55,7 @@ test('paired against off: the per-seed difference, its 95 % t-interval and the r
 
 test('paired by fold and seed: the same seed on another fold is another unit; dual against drop', () => {
   const metrics = (pixelAUC: number) => ({ pixelAUC }) as EvalJson;
-  const run = (setting: string, fold: number, seed: number, auc: number): AblationRun => ({ setting, fold, seed, metrics: metrics(auc), seconds: 1 });
+  const run = (setting: string, fold: number, seed: number, auc: number): AblationRun => ({ setting, fold, seed, trainImages: 10, metrics: metrics(auc), seconds: 1 });
   // fold 1 is easier for everyone by 0.2; within each unit dual is 0.02 above off and 0.01 above drop
   const runs = [0, 1].flatMap((fold) => [0, 1].flatMap((seed) => {
     const level = 0.6 + 0.2 * fold + 0.01 * seed;

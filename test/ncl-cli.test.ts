@@ -100,6 +100,12 @@ test('ncl ablate --settings runs those asked for; --resume keeps the finished ru
   assert.match(second.stderr, /\[1\/3\] drop, seed 0: .*\(\d+ s\)\n\[2\/3\] off, seed 0: .*\(kept from the earlier run\)\n\[3\/3\] drop, seed 1: /, 'seed by seed, every setting in turn');
   assert.match(second.stdout, /\| drop \| 2 \|/);
   assert.match(second.stdout, /\| off \| 1 \|/);
+  const fewer = await ncl(...base, '--settings', 'off', '--resume', '--train-images', '2');
+  assert.is(fewer.code, 0, fewer.stderr);
+  assert.match(fewer.stderr, /\[1\/1\] off, seed 0: .*\(\d+ s\)/, 'a run on fewer images is not the kept run on all of them');
+  assert.match(fewer.stdout, /training images per run: 2\n/);
+  const tooMany = await ncl(...base, '--settings', 'off', '--train-images', '100000');
+  assert.match(tooMany.stderr, /--train-images 100000: .*train\.json holds only \d+ images/);
 });
 
 test('ncl ablate --folds: one synthetic set per fold of the photos, runs paired by fold; a resume reuses the sets', async () => {

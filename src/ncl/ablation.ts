@@ -74,6 +74,8 @@ export interface AblationRun {
   /** The photo fold it trained and was scored on; null for an ablation on one given set. */
   fold: number | null;
   seed: number;
+  /** How many images it trained on (a data-size curve trains on fewer than its sets hold). */
+  trainImages: number;
   metrics: RunMetrics;
   seconds: number;
 }
@@ -121,7 +123,7 @@ export async function runAblation(o: AblationOptions): Promise<{ runs: AblationR
         const start = performance.now();
         const config = resolveTrainConfig(o.base, { seed, ncl: setting.ncl });
         const folder = join(o.outDir, `${setting.key}${data.fold === null ? '' : `-fold-${data.fold}`}-seed-${seed}`);
-        const kept = o.resume ? keptResult(folder, config) : null;
+        const kept = o.resume ? keptResult(folder, config, data.train.samples.length) : null;
         if (kept) {
           runs.push(kept);
           o.onRun?.(kept, runs.length, total, true);
@@ -136,7 +138,7 @@ export async function runAblation(o: AblationOptions): Promise<{ runs: AblationR
         const probe = await pivotProbe(result.net, data.train, data.val, config.ncl, o.load ?? {});
         const metrics: RunMetrics = { ...scores, probeAUROC: probe.auroc };
         result.net.dispose();
-        const run = { setting: setting.name, fold: data.fold, seed, metrics, seconds: (performance.now() - start) / 1000 };
+        const run = { setting: setting.name, fold: data.fold, seed, trainImages: data.train.samples.length, metrics, seconds: (performance.now() - start) / 1000 };
         writeTextAtomic(join(folder, RESULT_FILE), `${JSON.stringify({ config, run }, null, 1)}\n`);
         runs.push(run);
         o.onRun?.(run, runs.length, total, false);
@@ -146,13 +148,14 @@ export async function runAblation(o: AblationOptions): Promise<{ runs: AblationR
   return { runs, stoppedBy: null };
 }
 
-/** The result a finished run left in `folder`, if it was trained with `config`. */
-function keptResult(folder: string, config: TrainConfig): AblationRun | null {
+/** The result a finished run left in `folder`, if it was trained with `config` on `trainImages` images. */
+function keptResult(folder: string, config: TrainConfig, trainImages: number): AblationRun | null {
   const file = join(folder, RESULT_FILE);
   if (!existsSync(file)) return null;
   try {
     const stored = JSON.parse(readFileSync(file, 'utf8')) as { config: TrainConfig; run: AblationRun };
-    return JSON.stringify(stored.config) === JSON.stringify(config) ? { ...stored.run, fold: stored.run.fold ?? null } : null;
+    const same = JSON.stringify(stored.config) === JSON.stringify(config) && stored.run.trainImages === trainImages;
+    return same ? { ...stored.run, fold: stored.run.fold ?? null } : null;
   } catch {
     return null; // unreadable: the run is done again
   }
@@ -216,8 +219,9 @@ export function ablationTable(runs: AblationRun[]): string {
     return `| ${s} | ${mine.length} | ${cells.join(' | ')} |`;
   });
   const baseline = runs[0] ? `\nall-tampered baseline pixel F1 on the same set: ${runs[0].metrics.baselineAllTamperedF1?.toFixed(4) ?? '—'}` : '';
+  const trainImages = runs[0] ? `\ntraining images per run: ${[...new Set(runs.map((r) => r.trainImages))].join(', ')}` : '';
   // the settings named like dual (with λ_pc at its default) against drop: does keeping contour patches help?
   const duals = settings.filter((s) => s.startsWith('dual (λ_pc = ') && s !== 'dual (λ_pc = 0)');
   const pairedTables = PAIRED.map(([metric, name]) => pairedTable(`${name} minus off's`, pairedAgainst(runs, 'off', metric)) + pairedTable(`${name} minus drop's`, pairedAgainst(runs, 'drop', metric, duals)));
-  return `${header}\n${rows.join('\n')}${baseline}${pairedTables.join('')}`;
+  return `${header}\n${rows.join('\n')}${baseline}${trainImages}${pairedTables.join('')}`;
 }

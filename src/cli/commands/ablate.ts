@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { openDataset } from '../../data/dataset.ts';
+import { openDataset, type DatasetListing } from '../../data/dataset.ts';
 import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../data/mask-options.ts';
 import { generateSyntheticSet, SYNTH_GENERATOR_VERSION } from '../../data/synth/generate.ts';
 import { ablationSettings, ablationTable, runAblation, selectSettings, type AblationData } from '../../ncl/ablation.ts';
@@ -31,6 +31,7 @@ interface AblateOptions extends TrainCliOptions, MaskCliOptions {
   out: string;
   settings?: string;
   resume?: boolean;
+  trainImages?: number;
 }
 
 export function registerAblate(program: Command): void {
@@ -47,6 +48,7 @@ export function registerAblate(program: Command): void {
     .option('--minutes <m>', 'training minutes per run (sets --steps from a measured step time)', parseNumber('--minutes'))
     .option('--out <dir>', 'output folder', 'runs/ablate')
     .option('--settings <keys>', 'comma-separated settings to run, each key or key:seeds (default: all): dual, dual-no-pc, dual-pivot, dual-contour, switch, switch-10, switch-50, alternate, drop, off')
+    .option('--train-images <n>', 'train on the first n images of each training set (a data-size curve: same held-out set, fewer training images)', parseNumber('--train-images', true, 1))
     .option('--resume', 'keep the runs of an earlier ablation in --out whose result is there for the same config, and run the rest');
   addTrainOptions(command);
   addMaskOptions(command);
@@ -58,7 +60,8 @@ export function registerAblate(program: Command): void {
     let base = resolveTrainConfig(o.config ? readConfigFile(o.config) : {}, configFromCli(o));
     const settings = selectSettings(ablationSettings(base.ncl.lambdaPc), o.settings?.split(','));
     createFolder(o.out);
-    const data = o.folds === undefined ? [{ fold: null, ...(await openPair(o.data!, o.val!)) }] : await foldSets(o);
+    const sets = o.folds === undefined ? [{ fold: null, ...(await openPair(o.data!, o.val!)) }] : await foldSets(o);
+    const data = o.trainImages === undefined ? sets : sets.map((set) => ({ ...set, train: firstImages(set.train, o.trainImages!) }));
     await openDevice();
     const timing = await measureStepTime(base, data[0]!.train, load);
     if (o.minutes !== undefined) base = resolveTrainConfig(base, { steps: stepsForBudget(o.minutes, timing, warmupOf(base)) });
@@ -90,6 +93,12 @@ export function registerAblate(program: Command): void {
 async function openPair(train: string, val: string): Promise<Omit<AblationData, 'fold'>> {
   const [trainSet, valSet] = await Promise.all([openDataset(train), openDataset(val)]);
   return { train: trainSet, val: valSet };
+}
+
+/** The first `n` images of a training set; asking for more than it holds is an error naming it. */
+function firstImages(listing: DatasetListing, n: number): DatasetListing {
+  if (n > listing.samples.length) throw new Error(`--train-images ${n}: ${listing.source} holds only ${listing.samples.length} images`);
+  return { ...listing, samples: listing.samples.slice(0, n) };
 }
 
 /** Whether `out` holds a finished fold set made with these options (its meta.json is written last). */
