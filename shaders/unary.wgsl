@@ -1,9 +1,6 @@
-// Elementwise unary map: out[i] = f(x[i], p) for i < count, where f is the specialised
-// expression {{EXPR}} in terms of x and the scalar parameter p (e.g. "exp(x)", "x * p").
-@group(0) @binding(0) var<storage, read> src: array<f32>;
-@group(0) @binding(1) var<storage, read_write> dst: array<f32>;
-struct Params { count: u32, p: f32 }
-@group(0) @binding(2) var<uniform> params: Params;
+// Elementwise unary map: dst[i] = f(src[i], p), where f is the specialised expression {{EXPR}}
+// in terms of x and the scalar parameter p (e.g. "exp(x)", "x * p"). Interface: UNARY in
+// src/kernels/elementwise.ts.
 
 fn f(x: f32, p: f32) -> f32 {
   return {{EXPR}};
@@ -25,11 +22,6 @@ fn sigmoid(x: f32) -> f32 {
   return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0);
 }
 
-@compute @workgroup_size({{WG}})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let i = flat_workgroup(wid, nwg) * {{WG}}u + lid;
-  if (i < params.count) {
-    dst[i] = f(src[i], params.p);
-  }
+fn item(i: u32) {
+  dst[i] = f(src[i], params.p);
 }

@@ -8,6 +8,7 @@ import { runtime } from '../src/runtime/context.ts';
 import { adapterTraits } from '../src/runtime/adapter.ts';
 import { sizeClass } from '../src/runtime/buffer-pool.ts';
 import { expandedSource, shaderSource } from '../src/runtime/pipelines.ts';
+import { UNARY } from '../src/kernels/elementwise.ts';
 import { assertClose, device } from './helpers/setup.ts';
 
 const cli = new URL('../bin/ncl.js', import.meta.url).pathname;
@@ -19,11 +20,11 @@ test.before(async () => {
 test('a specialised kernel compiles once and is then taken from the cache', async () => {
   const rt = runtime();
   const before = rt.pipelines.size;
-  const first = rt.kernel('cache-test', 'unary', { EXPR: 'x * 3.25 + p', WG: 64 });
-  for (let i = 0; i < 5; i++) assert.is(rt.kernel('cache-test', 'unary', { EXPR: 'x * 3.25 + p', WG: 64 }), first);
+  const first = rt.kernel('cache-test', 'unary', { EXPR: 'x * 3.25 + p', WG: 64 }, UNARY.iface);
+  for (let i = 0; i < 5; i++) assert.is(rt.kernel('cache-test', 'unary', { EXPR: 'x * 3.25 + p', WG: 64 }, UNARY.iface), first);
   assert.is(rt.pipelines.size, before + 1);
   // Another specialisation of the same file is another pipeline.
-  assert.is.not(rt.kernel('cache-test', 'unary', { EXPR: 'x * 3.25 + p', WG: 128 }), first);
+  assert.is.not(rt.kernel('cache-test', 'unary', { EXPR: 'x * 3.25 + p', WG: 128 }, UNARY.iface), first);
   assert.is(rt.pipelines.size, before + 2);
   await rt.sync();
 });

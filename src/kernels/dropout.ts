@@ -1,7 +1,9 @@
 // Dropout kernel (shaders/dropout.wgsl): a mask from a counter-based hash of (seed, step, index).
 import { Storage } from '../storage/storage.ts';
-import { itemKernel, launch } from './launch.ts';
-import { uniforms } from './uniforms.ts';
+import { declaredKernel, launch, shader } from './launch.ts';
+
+/** threshold = round(p · 2³²) (an element is kept when its hash is at least that), scale = 1/(1 − p). */
+const DROPOUT = shader('dropout', { reads: { x: 'f32' }, writes: { y: 'f32' }, params: { seed: 'u32', step: 'u32', threshold: 'u32', scale: 'f32' }, perItem: true });
 
 /** What fixes a dropout mask: the generator's seed and the call's step counter (both u32). */
 export interface DropoutKey {
@@ -14,13 +16,10 @@ export function dropoutKernel(x: Storage, p: number, key: DropoutKey): Storage {
   const y = Storage.empty(x.shape);
   launch({
     op: 'dropout',
-    kernel: itemKernel('dropout', 'dropout'),
-    reads: [x],
-    writes: [y],
-    uniforms: uniforms()
-      .u32(x.size, key.seed >>> 0, key.step >>> 0, Math.min(Math.round(p * 2 ** 32), 2 ** 32 - 1))
-      .f32(1 / (1 - p))
-      .finish(),
+    kernel: declaredKernel(DROPOUT, 'dropout'),
+    reads: { x },
+    writes: { y },
+    params: { seed: key.seed >>> 0, step: key.step >>> 0, threshold: Math.min(Math.round(p * 2 ** 32), 2 ** 32 - 1), scale: 1 / (1 - p) },
     items: x.size,
   });
   return y;

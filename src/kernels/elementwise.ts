@@ -1,7 +1,13 @@
 // Elementwise kernels: unary maps with a scalar parameter, binary maps with broadcasting, fill.
 import { Storage, formatShape, type Shape } from '../storage/storage.ts';
-import { itemKernel, launch } from './launch.ts';
-import { uniforms } from './uniforms.ts';
+import { FILL } from '../runtime/builtin-kernels.ts';
+import { declaredKernel, launch, shader } from './launch.ts';
+
+export const UNARY = shader('unary', { reads: { src: 'f32' }, writes: { dst: 'f32' }, params: { p: 'f32' }, perItem: true });
+/** shape, strideA, strideB: the output's shape and each input's strides over it (0 along a
+ *  broadcast axis), MAX_RANK values each. */
+const BINARY = shader('binary', { reads: { lhs: 'f32', rhs: 'f32' }, writes: { dst: 'f32' }, params: { rank: 'u32', shape: 'vec4u[2]', strideA: 'vec4u[2]', strideB: 'vec4u[2]' }, perItem: true });
+const FILL_SHADER = shader('fill', FILL);
 
 /** WGSL expressions of x and p for the unary kernel (shaders/unary.wgsl). */
 export const UNARY_EXPR = {
@@ -40,10 +46,10 @@ export function unaryKernel(op: UnaryOp, x: Storage, p = 0): Storage {
   const out = Storage.empty(x.shape);
   launch({
     op,
-    kernel: itemKernel(`unary:${op}`, 'unary', { EXPR: UNARY_EXPR[op] }),
-    reads: [x],
-    writes: [out],
-    uniforms: uniforms().u32(x.size).f32(p).finish(),
+    kernel: declaredKernel(UNARY, `unary:${op}`, { EXPR: UNARY_EXPR[op] }),
+    reads: { src: x },
+    writes: { dst: out },
+    params: { p },
     items: x.size,
   });
   return out;
@@ -85,15 +91,10 @@ export function binaryKernel(op: BinaryOp, a: Storage, b: Storage): Storage {
   const same = formatShape(a.shape) === formatShape(b.shape);
   launch({
     op,
-    kernel: itemKernel(`binary:${op}`, 'binary', { EXPR: BINARY_EXPR[op], BROADCAST: !same }),
-    reads: [a, b],
-    writes: [out],
-    uniforms: uniforms()
-      .u32(out.size, shape.length)
-      .u32Vec4Array(shape, MAX_RANK)
-      .u32Vec4Array(broadcastStrides(a.shape, shape), MAX_RANK)
-      .u32Vec4Array(broadcastStrides(b.shape, shape), MAX_RANK)
-      .finish(),
+    kernel: declaredKernel(BINARY, `binary:${op}`, { EXPR: BINARY_EXPR[op], BROADCAST: !same }),
+    reads: { lhs: a, rhs: b },
+    writes: { dst: out },
+    params: { rank: shape.length, shape, strideA: broadcastStrides(a.shape, shape), strideB: broadcastStrides(b.shape, shape) },
     items: out.size,
   });
   return out;
@@ -103,10 +104,10 @@ export function fillKernel(shape: Shape, value: number): Storage {
   const out = Storage.empty(shape);
   launch({
     op: 'fill',
-    kernel: itemKernel('fill', 'fill'),
-    reads: [],
-    writes: [out],
-    uniforms: uniforms().u32(out.size).f32(value).finish(),
+    kernel: declaredKernel(FILL_SHADER, 'fill'),
+    reads: {},
+    writes: { dst: out },
+    params: { value },
     items: out.size,
   });
   return out;

@@ -4,13 +4,15 @@
 import type { BufferPool, PooledBuffer } from './buffer-pool.ts';
 import type { Binding, DispatchRequest } from './dispatch.ts';
 import type { Constants, Kernel } from './pipelines.ts';
+import { CHECK_FINITE } from './builtin-kernels.ts';
+import { packParams, type KernelInterface } from './kernel-interface.ts';
 
 /** What the checker needs of the runtime that owns it. */
 interface CheckerHost {
   readonly pool: BufferPool;
   write(buffer: PooledBuffer, data: ArrayBufferView): void;
   readRaw(buffer: PooledBuffer, bytes: number): Promise<ArrayBuffer>;
-  kernel(name: string, file: string, constants: Constants): Kernel;
+  kernel(name: string, file: string, constants: Constants, iface: KernelInterface): Kernel;
   dispatch(request: DispatchRequest): void;
 }
 
@@ -38,10 +40,11 @@ export class DebugChecker {
     }
     const slot = this.entries.length;
     this.entries.push({ op: output.op, detail: output.detail });
+    const kernel = this.runtime.kernel('check_finite', 'check_finite', { WG: CHECK_WG }, CHECK_FINITE);
     this.runtime.dispatch({
-      kernel: this.runtime.kernel('check_finite', 'check_finite', { WG: CHECK_WG }),
+      kernel,
       bindings: [output.binding, { buffer: this.flags, bytes: SLOTS * 4 }],
-      uniforms: new Uint32Array([output.count, slot]),
+      uniforms: packParams(kernel.name, CHECK_FINITE, { items: output.count, slot }),
       workgroups: Math.ceil(output.count / CHECK_WG),
     });
   }

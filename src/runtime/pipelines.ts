@@ -9,6 +9,7 @@
 // `requires …;`, `diagnostic(…);`), which WGSL wants before any declaration, move to the top of
 // the kernel. A line map keeps compile errors pointing at the file and line the code came from.
 import platform from '#platform';
+import { wgslHeader, type KernelInterface } from './kernel-interface.ts';
 
 export type Constants = Record<string, string | number | boolean>;
 
@@ -36,6 +37,8 @@ export function shaderSource(file: string): string {
 export interface SourceLine {
   file: string;
   line: number;
+  /** A line of the header generated from the kernel's interface, not of the file. */
+  header?: boolean;
 }
 
 export interface ExpandedSource {
@@ -85,6 +88,13 @@ export function expandedSource(file: string, constants?: Constants, including: r
   return { text: parts.join('\n'), lines, choosers };
 }
 
+/** The kernel's source after the WGSL header generated from its interface (kernel-interface.ts). */
+function withHeader(file: string, source: ExpandedSource, iface?: KernelInterface): ExpandedSource {
+  if (!iface) return source;
+  const header = wgslHeader(iface).split('\n');
+  return { ...source, text: `${header.join('\n')}\n${source.text}`, lines: [...header.map((_, i) => ({ file, line: i + 1, header: true })), ...source.lines] };
+}
+
 /** Replaces every `{{NAME}}` by its constant; a placeholder left without a value is an error. */
 export function specialise(file: string, source: string, constants: Constants, choosers: readonly string[] = []): string {
   const used = new Set<string>();
@@ -130,11 +140,11 @@ export class PipelineCache {
 
   /** The pipeline of shaders/<file>.wgsl specialised with `constants`. Looked up by file and
    *  constants first, so a dispatch in a hot loop does no text processing. */
-  kernel(name: string, file: string, constants: Constants = {}): Kernel {
+  kernel(name: string, file: string, constants: Constants = {}, iface?: KernelInterface): Kernel {
     const key = `${file}\u0000${name}\u0000${JSON.stringify(constants)}`;
     let k = this.byConstants.get(key);
     if (!k) {
-      const source = expandedSource(file, constants);
+      const source = withHeader(file, expandedSource(file, constants), iface);
       k = this.compile(name, file, specialise(file, source.text, constants, source.choosers), source.lines);
       this.byConstants.set(key, k);
     }
@@ -176,7 +186,7 @@ export class PipelineCache {
     const out: string[] = [];
     for (const m of info.messages) {
       const from = lineMap[m.lineNum - 1];
-      const where = from ? `shaders/${from.file}.wgsl:${from.line}` : `line ${m.lineNum}`;
+      const where = !from ? `line ${m.lineNum}` : from.header ? `line ${from.line} of the header generated for shaders/${from.file}.wgsl` : `shaders/${from.file}.wgsl:${from.line}`;
       out.push(`\n  ${m.type} at ${where}:${m.linePos}: ${m.message}`);
       if (m.lineNum > 0) out.push(`\n    | ${lines[m.lineNum - 1]?.trim() ?? ''}`);
     }

@@ -13,6 +13,8 @@ import { CompileError, KernelError, PipelineCache, type Constants, type Kernel }
 import { DebugChecker } from './debug.ts';
 import type { DispatchRequest } from './dispatch.ts';
 import { StagingBuffers } from './staging.ts';
+import { FILL } from './builtin-kernels.ts';
+import { packParams, type KernelInterface } from './kernel-interface.ts';
 
 export type { KernelProfile, RuntimeOptions } from '../platform/platform.ts';
 export type { Binding, DispatchRequest } from './dispatch.ts';
@@ -101,8 +103,8 @@ export class Runtime {
     return this.device.limits;
   }
 
-  kernel(name: string, file: string, constants: Constants = {}): Kernel {
-    return this.pipelines.kernel(name, file, constants);
+  kernel(name: string, file: string, constants: Constants = {}, iface?: KernelInterface): Kernel {
+    return this.pipelines.kernel(name, file, constants, iface);
   }
 
   /** Splits a workgroup count into a grid within maxComputeWorkgroupsPerDimension. */
@@ -117,15 +119,8 @@ export class Runtime {
   /** Records a dispatch that fills the whole buffer with NaN (poisoned buffers, see buffer-pool.ts). */
   private fillNaN(pooled: PooledBuffer): void {
     const count = pooled.buffer.size / 4;
-    const params = new ArrayBuffer(8);
-    new Uint32Array(params, 0, 1)[0] = count;
-    new Float32Array(params, 4, 1)[0] = NaN;
-    this.dispatch({
-      kernel: this.kernel('fill', 'fill', { WG: 256 }),
-      bindings: [{ buffer: pooled, bytes: pooled.buffer.size }],
-      uniforms: params,
-      workgroups: Math.ceil(count / 256),
-    });
+    const kernel = this.kernel('fill', 'fill', { WG: 256 }, FILL);
+    this.dispatch({ kernel, bindings: [{ buffer: pooled, bytes: pooled.buffer.size }], uniforms: packParams(kernel.name, FILL, { items: count, value: NaN }), workgroups: Math.ceil(count / 256) });
   }
 
   /** Calls `observer` with every dispatch recorded from now on (profilers); returns the function
