@@ -16,14 +16,7 @@
 // then the workgroup adds its invocations' sums with the helper {{SUM}} names (workgroup_sum: a
 // fixed tree; subgroup_sum: subgroup operations). With one piece per channel `out` holds the
 // result; with more, the caller sums the pieces (reduceKernel). Every statistic has one fixed
-// order of accumulation on a given adapter.
-@group(0) @binding(0) var<storage, read> g: array<f32>;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> mean: array<f32>;
-@group(0) @binding(3) var<storage, read> y: array<f32>;
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;
-struct Params { N: u32, C: u32, HW: u32, pieces: u32, per: u32, scale: f32 }
-@group(0) @binding(5) var<uniform> params: Params;
+// order of accumulation on a given adapter. Interface: SUMS_SHADER in src/kernels/batchnorm.ts.
 
 const CENTER_G: bool = {{CENTER_G}};
 const MEAN: bool = {{MEAN}};

@@ -2,10 +2,7 @@
 // partial sums of squares of all gradients, invocation lid those at lid, lid + {{WG}}, … in
 // increasing order and then the workgroup in a fixed tree (a fixed order of accumulation):
 //   norm = sqrt(Σ_k partials[k]),   out = [min(1, maxNorm / (norm + 1e-6)), norm]
-@group(0) @binding(0) var<storage, read> partials: array<f32>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-struct Params { count: u32, maxNorm: f32 }
-@group(0) @binding(2) var<uniform> params: Params;
+// Interface: CLIP_SCALE in src/kernels/optim.ts.
 
 //! include workgroup_sum
 

@@ -6,22 +6,9 @@
 // of class c into partial[c, part, k]; the parts are then summed in order by the reduce kernel.
 // Every sum runs in a fixed order (reproducible, no atomics), and `chunk` keeps each invocation's
 // loop within the loop budget of CPU adapters (src/kernels/loop-budget.ts).
-struct RowInfo { class_id: i32, weight: f32, pos_scale: f32, unused: f32 }
-@group(0) @binding(0) var<storage, read> z: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read> rows: array<RowInfo>;
-@group(0) @binding(2) var<storage, read> start: array<u32>;
-@group(0) @binding(3) var<storage, read> members: array<u32>;
-@group(0) @binding(4) var<storage, read_write> partial: array<vec4<f32>>;
-struct Params { classes: u32, parts: u32, chunk: u32, d4: u32 }
-@group(0) @binding(5) var<uniform> params: Params;
+// Interface: CLASS_SUMS in src/kernels/contrastive.ts.
 
-@compute @workgroup_size({{WG}})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let o = flat_workgroup(wid, nwg) * {{WG}}u + lid;
-  if (o >= params.classes * params.parts * params.d4) {
-    return;
-  }
+fn item(o: u32) {
   let k = o % params.d4;
   let part = (o / params.d4) % params.parts;
   let c = o / (params.d4 * params.parts);

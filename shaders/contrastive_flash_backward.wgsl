@@ -16,16 +16,7 @@
 // Exponents are clamped at 0 (p ≤ 1), so a row whose weight is 0 never contributes an overflow.
 // Every function-scope `var` is declared with its initial value: the WGSL→SPIR-V path (Vulkan,
 // SwiftShader) zeroes a loop-local `var x: T;` once per invocation, not on each iteration.
-struct RowInfo { class_id: i32, weight: f32, pos_scale: f32, unused: f32 }
-@group(0) @binding(0) var<storage, read> z: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read> rows: array<RowInfo>;
-@group(0) @binding(2) var<storage, read> class_sums: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> weighted_sums: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read> lse: array<f32>;
-@group(0) @binding(5) var<storage, read> grad_out: array<f32>;
-@group(0) @binding(6) var<storage, read_write> part_dz: array<vec4<f32>>;
-struct Params { n: u32, inv_tau: f32, row_blocks: u32, splits: u32, split_cols: u32, first_split: u32 }
-@group(0) @binding(7) var<uniform> params: Params;
+// Interface: BACKWARD in src/kernels/contrastive-flash.ts.
 
 //! include contrastive_flash_tile
 

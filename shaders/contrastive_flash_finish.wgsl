@@ -7,25 +7,10 @@
 //   row_loss[i] = w_i ℓ_i,  ℓ_i = LSE_i − z_i · (S_{y_i} − z_i) / (τ |P_i|)      (6.1)
 //
 // w_i is 0 for rows that are not kept anchors, so Σ_i row_loss[i] = L_con.
-struct RowInfo { class_id: i32, weight: f32, pos_scale: f32, unused: f32 }
-@group(0) @binding(0) var<storage, read> z: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read> rows: array<RowInfo>;
-@group(0) @binding(2) var<storage, read> class_sums: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> part_max: array<f32>;
-@group(0) @binding(4) var<storage, read> part_sum: array<f32>;
-@group(0) @binding(5) var<storage, read_write> lse: array<f32>;
-@group(0) @binding(6) var<storage, read_write> row_loss: array<f32>;
-struct Params { n: u32, inv_tau: f32, splits: u32, d4: u32 }
-@group(0) @binding(7) var<uniform> params: Params;
+// Interface: FINISH in src/kernels/contrastive-flash.ts.
 
-@compute @workgroup_size({{WG}})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
+fn item(i: u32) {
   let n = params.n;
-  let i = flat_workgroup(wid, nwg) * {{WG}}u + lid;
-  if (i >= n) {
-    return;
-  }
   var m = -1.0e30;
   for (var s = 0u; s < params.splits; s++) {
     m = max(m, part_max[s * n + i]);

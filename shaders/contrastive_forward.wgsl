@@ -19,15 +19,7 @@
 // reads it. The GPU profile's default is the flash-style pair (contrastive_flash_*.wgsl).
 // Every function-scope `var` is declared with its initial value: the WGSL→SPIR-V path (Vulkan,
 // SwiftShader) zeroes a loop-local `var x: T;` once per invocation, not on each iteration.
-struct RowInfo { class_id: i32, weight: f32, pos_scale: f32, unused: f32 }
-@group(0) @binding(0) var<storage, read> z: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read> rows: array<RowInfo>;
-@group(0) @binding(2) var<storage, read> class_sums: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read_write> lse: array<f32>;
-@group(0) @binding(4) var<storage, read_write> run_sum: array<f32>;
-@group(0) @binding(5) var<storage, read_write> row_loss: array<f32>;
-struct Params { n: u32, inv_tau: f32, col_begin: u32, col_end: u32 }
-@group(0) @binding(6) var<uniform> params: Params;
+// Interface: FORWARD in src/kernels/contrastive.ts.
 
 //! include contrastive_tile
 

@@ -17,18 +17,7 @@
 // on read and not written.
 // Every function-scope `var` is declared with its initial value: the WGSL→SPIR-V path (Vulkan,
 // SwiftShader) zeroes a loop-local `var x: T;` once per invocation, not on each iteration.
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> wp: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read_write> y: array<f32>;
-struct Params {
-  C: u32, M: u32, groups: u32, HX: u32,
-  WX: u32, HG: u32, WG: u32, HY: u32,
-  WY: u32, SH: u32, SW: u32, OSH: u32,
-  OSW: u32, ORH: u32, ORW: u32, TH: u32,
-  TW: u32, OFFH: i32, OFFW: i32, DH: i32,
-  DW: i32, MP: u32,
-}
-@group(0) @binding(3) var<uniform> params: Params;
+// Interface: CONV2D_INTERFACE in src/kernels/conv.ts.
 
 const TM: u32 = {{TM}}u;   // a multiple of 4
 const TM4: u32 = TM / 4u;

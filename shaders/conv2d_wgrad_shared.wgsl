@@ -17,17 +17,7 @@
 // different rows, do not all hit one memory bank.
 // Every function-scope `var` is declared with its initial value: the WGSL→SPIR-V path (Vulkan,
 // SwiftShader) zeroes a loop-local `var x: T;` once per invocation, not on each iteration.
-@group(0) @binding(0) var<storage, read> dy: array<f32>;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> part: array<f32>;
-struct Params {
-  C: u32, M: u32, groups: u32, N: u32,
-  H: u32, W: u32, HO: u32, WO: u32,
-  KH: u32, KW: u32, SH: u32, SW: u32,
-  chunk: u32, PAD_H: i32, PAD_W: i32, DIL_H: i32,
-  DIL_W: i32,
-}
-@group(0) @binding(3) var<uniform> params: Params;
+// Interface: CONV2D_WGRAD_INTERFACE in src/kernels/conv.ts.
 
 const TM4: u32 = {{TM4}}u;
 const TN4: u32 = {{TN4}}u;

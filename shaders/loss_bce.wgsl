@@ -4,12 +4,7 @@
 //   dl/dx  = (1 − t) + lw·(σ(x) − 1)               (= σ(x) − t when pw = 1)
 //   dl/dt  = −x + (pw − 1)·sp(−x)
 // {{EXPR}} picks one of the three (in terms of x, t, the output gradient g and pw).
-@group(0) @binding(0) var<storage, read> logits: array<f32>;
-@group(0) @binding(1) var<storage, read> targets: array<f32>;
-@group(0) @binding(2) var<storage, read> grad: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
-struct Params { count: u32, pw: f32 }
-@group(0) @binding(4) var<uniform> params: Params;
+// Interface: BCE in src/kernels/losses.ts.
 
 // log(1 + exp(u)) without overflow.
 fn softplus(u: f32) -> f32 {
@@ -26,12 +21,6 @@ fn f(x: f32, t: f32, g: f32, pw: f32) -> f32 {
   return {{EXPR}};
 }
 
-@compute @workgroup_size({{WG}})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let i = flat_workgroup(wid, nwg) * {{WG}}u + lid;
-  if (i >= params.count) {
-    return;
-  }
+fn item(i: u32) {
   out[i] = f(logits[i], targets[i], grad[i], params.pw);
 }

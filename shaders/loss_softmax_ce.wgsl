@@ -3,22 +3,11 @@
 //   per pixel: out = w · (log Σ_c exp z_c − z_t)    (WEIGHT_ONLY: out = w)
 //   w = cw[t], or 0 when t is the ignore value or not a class in [0, C).
 // The mean loss is Σ out / Σ w (src/autograd/ops/losses.ts), as PyTorch's weighted mean.
-@group(0) @binding(0) var<storage, read> z: array<f32>;
-@group(0) @binding(1) var<storage, read> labels: array<f32>;
-@group(0) @binding(2) var<storage, read> classWeight: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
-struct Params { pixels: u32, C: u32, HW: u32, hasIgnore: u32, ignore: f32 }
-@group(0) @binding(4) var<uniform> params: Params;
+// Interface: SOFTMAX_CE in src/kernels/losses.ts.
 
 const WEIGHT_ONLY: bool = {{WEIGHT_ONLY}};
 
-@compute @workgroup_size({{WG}})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let i = flat_workgroup(wid, nwg) * {{WG}}u + lid;
-  if (i >= params.pixels) {
-    return;
-  }
+fn item(i: u32) {
   let t = labels[i];
   let ignored = params.hasIgnore == 1u && t == params.ignore;
   let cls = i32(round(t));

@@ -1,21 +1,9 @@
 // Gradient of the per-pixel weighted cross-entropy of loss_softmax_ce.wgsl with respect to the
 // logits, given the per-pixel output gradient g [N, HW]:
 //   dz[n, c, hw] = g[n, hw] · w · (softmax(z[n, :, hw])_c − [c = t])    (0 where w = 0)
-@group(0) @binding(0) var<storage, read> z: array<f32>;
-@group(0) @binding(1) var<storage, read> labels: array<f32>;
-@group(0) @binding(2) var<storage, read> classWeight: array<f32>;
-@group(0) @binding(3) var<storage, read> g: array<f32>;
-@group(0) @binding(4) var<storage, read_write> dz: array<f32>;
-struct Params { count: u32, C: u32, HW: u32, hasIgnore: u32, ignore: f32 }
-@group(0) @binding(5) var<uniform> params: Params;
+// Interface: SOFTMAX_CE_GRAD in src/kernels/losses.ts.
 
-@compute @workgroup_size({{WG}})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let i = flat_workgroup(wid, nwg) * {{WG}}u + lid;
-  if (i >= params.count) {
-    return;
-  }
+fn item(i: u32) {
   let hw = i % params.HW;
   let c = (i / params.HW) % params.C;
   let n = i / (params.HW * params.C);

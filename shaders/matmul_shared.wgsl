@@ -9,15 +9,7 @@
 // buffer while the current one is multiplied, one barrier per slice instead of two.
 // Every function-scope `var` is declared with its initial value: the WGSL→SPIR-V path (Vulkan,
 // SwiftShader) zeroes a loop-local `var x: T;` once per invocation, not on each iteration.
-@group(0) @binding(0) var<storage, read> a: array<f32>;
-@group(0) @binding(1) var<storage, read> b: array<f32>;
-@group(0) @binding(2) var<storage, read_write> c: array<f32>;
-// The product sums over k in [k0, k0 + kLen) of the K columns of op(A) (all of them unless a
-// long sum is split across dispatches). Split-K: z = split · batches + batch, and split s sums
-// k in [k0 + s·kSplit, k0 + (s+1)·kSplit) ∩ [k0, k0 + kLen) into its own partial C at z (the
-// partials are then added in order of s); without a split, kSplit = kLen and z is the batch.
-struct Params { M: u32, N: u32, K: u32, strideA: u32, strideB: u32, alpha: f32, k0: u32, kLen: u32, batches: u32, kSplit: u32 }
-@group(0) @binding(3) var<uniform> params: Params;
+// Interface: MATMUL_INTERFACE in src/kernels/matmul.ts.
 
 const TM4: u32 = {{TM4}}u;
 const TN4: u32 = {{TN4}}u;

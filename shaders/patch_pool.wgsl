@@ -7,21 +7,11 @@
 // A cell is rows [gy·c, min(h, gy·c + c)) × columns [gx·c, min(w, gx·c + c)): border cells of a map
 // whose sides are not multiples of c are partial and average over the part inside the map.
 // One invocation per patch; out is written first with q and rescaled once n is known.
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@group(0) @binding(2) var<storage, read_write> norms: array<f32>;
-struct Params { patches: u32, d: u32, h: u32, w: u32, gh: u32, gw: u32, cell: u32 }
-@group(0) @binding(3) var<uniform> params: Params;
+// Interface: PATCH_POOL in src/kernels/patch-pool.ts.
 
 //! include patch_cell
 
-@compute @workgroup_size({{WG}})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let p = flat_workgroup(wid, nwg) * {{WG}}u + lid;
-  if (p >= params.patches) {
-    return;
-  }
+fn item(p: u32) {
   let cell = patch_cell(p);
   let inv_area = 1.0 / cell_area(cell);
   var sq = 0.0;

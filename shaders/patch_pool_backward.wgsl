@@ -4,22 +4,11 @@
 //   dL/dx[b, d, y, x] = dL/dq_d / |cell|                      for every (y, x) in the patch's cell
 // Cells do not overlap and cover the map, so every element of dx is written exactly once, by the
 // invocation of its patch: no atomics, no accumulation order to fix.
-@group(0) @binding(0) var<storage, read> grad: array<f32>;
-@group(0) @binding(1) var<storage, read> unit: array<f32>;
-@group(0) @binding(2) var<storage, read> norms: array<f32>;
-@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
-struct Params { patches: u32, d: u32, h: u32, w: u32, gh: u32, gw: u32, cell: u32 }
-@group(0) @binding(4) var<uniform> params: Params;
+// Interface: PATCH_POOL_BACKWARD in src/kernels/patch-pool.ts.
 
 //! include patch_cell
 
-@compute @workgroup_size({{WG}})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let p = flat_workgroup(wid, nwg) * {{WG}}u + lid;
-  if (p >= params.patches) {
-    return;
-  }
+fn item(p: u32) {
   let cell = patch_cell(p);
   let row = p * params.d;
   var ug = 0.0;

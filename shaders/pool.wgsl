@@ -6,25 +6,12 @@
 //        as a u32 (OUT = u32); max pooling saves it for its gradient. Every other variant has
 //        OUT = f32; each store converts to OUT so that one text serves both.
 // Window of (oy, ox): rows oy·SH − PH + [0, KH), columns ox·SW − PW + [0, KW).
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> y: array<{{OUT}}>;
-struct Params {
-  count: u32, H: u32, W: u32, HO: u32,
-  WO: u32, KH: u32, KW: u32, SH: u32,
-  SW: u32, PH: u32, PW: u32, includePad: u32,
-}
-@group(0) @binding(2) var<uniform> params: Params;
+// Interface: POOL in src/kernels/pool.ts.
 
 const MAX: bool = {{MAX}};
 const ARGMAX: bool = {{ARGMAX}};
 
-@compute @workgroup_size({{WG}})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let i = flat_workgroup(wid, nwg) * {{WG}}u + lid;
-  if (i >= params.count) {
-    return;
-  }
+fn item(i: u32) {
   let ox = i % params.WO;
   let oy = (i / params.WO) % params.HO;
   let base = (i / (params.WO * params.HO)) * params.H * params.W;

@@ -5,15 +5,7 @@
 //        position is the u32 argmax the forward pass saved (`src`, SRC = u32; for AVG the input,
 //        unused, SRC = f32).
 // Windows containing row r: oy·SH − PH ≤ r ≤ oy·SH − PH + KH − 1; summed in increasing (oy, ox).
-@group(0) @binding(0) var<storage, read> src: array<{{SRC}}>;
-@group(0) @binding(1) var<storage, read> g: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dx: array<f32>;
-struct Params {
-  count: u32, H: u32, W: u32, HO: u32,
-  WO: u32, KH: u32, KW: u32, SH: u32,
-  SW: u32, PH: u32, PW: u32, includePad: u32,
-}
-@group(0) @binding(3) var<uniform> params: Params;
+// Interface: POOL_GRAD in src/kernels/pool.ts.
 
 const MAX: bool = {{MAX}};
 
@@ -34,13 +26,7 @@ fn inside(oy: u32, ox: u32) -> u32 {
   return u32(rows * cols);
 }
 
-@compute @workgroup_size({{WG}})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let i = flat_workgroup(wid, nwg) * {{WG}}u + lid;
-  if (i >= params.count) {
-    return;
-  }
+fn item(i: u32) {
   let c = i % params.W;
   let r = (i / params.W) % params.H;
   let p = i / (params.W * params.H);

@@ -2,23 +2,14 @@
 // with ⊕ = sum or max (specialised) and chunks of `chunk` consecutive r (nchunks = ceil(R / chunk)).
 // One invocation per output, summing in increasing r: a fixed order, so results are reproducible.
 // A long reduction runs twice: first into nchunks partial results, then over those.
-@group(0) @binding(0) var<storage, read> src: array<f32>;
-@group(0) @binding(1) var<storage, read_write> dst: array<f32>;
-struct Params { A: u32, R: u32, B: u32, chunk: u32, nchunks: u32, scale: f32 }
-@group(0) @binding(2) var<uniform> params: Params;
+// Interface: BY_INVOCATION in src/kernels/reduce.ts.
 
 fn sum(x: f32, y: f32) -> f32 {
   return x + y;
 }
 
-@compute @workgroup_size({{WG}})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let o = flat_workgroup(wid, nwg) * {{WG}}u + lid;
+fn item(o: u32) {
   let B = params.B;
-  if (o >= params.A * params.nchunks * B) {
-    return;
-  }
   let b = o % B;
   let c = (o / B) % params.nchunks;
   let a = o / (B * params.nchunks);

@@ -4,10 +4,7 @@
 // of row a: invocation lid folds r0 + lid, r0 + lid + {{WG}}, … in increasing order (neighbouring
 // invocations read neighbouring addresses), then the workgroup folds its invocations in a fixed
 // tree as workgroup_sum.wgsl does, so the order of accumulation depends only on R, chunk and {{WG}}.
-@group(0) @binding(0) var<storage, read> src: array<f32>;
-@group(0) @binding(1) var<storage, read_write> dst: array<f32>;
-struct Params { A: u32, R: u32, chunk: u32, nchunks: u32, scale: f32 }
-@group(0) @binding(2) var<uniform> params: Params;
+// Interface: BY_WORKGROUP in src/kernels/reduce.ts.
 
 var<workgroup> tree: array<f32, {{WG}}>;
 

@@ -4,19 +4,9 @@
 // index (CSR, built on the CPU). Each dx element is summed by one invocation in that fixed order.
 // Layout of `inv` (vec2 entries): row starts (HI + 1), column starts (WI + 1), then the row
 // entries and the column entries; starts are absolute entry positions in `inv`.
-@group(0) @binding(0) var<storage, read> g: array<f32>;
-@group(0) @binding(1) var<storage, read> inv: array<vec2<f32>>;
-@group(0) @binding(2) var<storage, read_write> dx: array<f32>;
-struct Params { count: u32, HI: u32, WI: u32, HO: u32, WO: u32 }
-@group(0) @binding(3) var<uniform> params: Params;
+// Interface: RESIZE_GRAD in src/kernels/resize.ts.
 
-@compute @workgroup_size({{WG}})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let i = flat_workgroup(wid, nwg) * {{WG}}u + lid;
-  if (i >= params.count) {
-    return;
-  }
+fn item(i: u32) {
   let ix = i % params.WI;
   let iy = (i / params.WI) % params.HI;
   let p = i / (params.WI * params.HI);

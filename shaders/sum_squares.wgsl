@@ -6,18 +6,7 @@
 // Invocation lid sums elements lid, lid + {{WG}}, … of the tile in increasing order (neighbouring
 // invocations read neighbouring addresses), then the workgroup sums the invocations in a fixed
 // tree: one fixed order of accumulation. Unused slots are bound to t0 with size 0.
-@group(0) @binding(0) var<storage, read> t0: array<f32>;
-@group(0) @binding(1) var<storage, read> t1: array<f32>;
-@group(0) @binding(2) var<storage, read> t2: array<f32>;
-@group(0) @binding(3) var<storage, read> t3: array<f32>;
-@group(0) @binding(4) var<storage, read> t4: array<f32>;
-@group(0) @binding(5) var<storage, read> t5: array<f32>;
-@group(0) @binding(6) var<storage, read> t6: array<f32>;
-@group(0) @binding(7) var<storage, read_write> partials: array<f32>;
-// sizes[s / 4][s % 4]: elements of tensor s; start[s / 4][s % 4]: its first workgroup
-// (start[7] = all workgroups of the dispatch); first: where the dispatch's partials begin.
-struct Params { sizes: array<vec4<u32>, 2>, start: array<vec4<u32>, 2>, first: u32 }
-@group(0) @binding(8) var<uniform> params: Params;
+// Interface: SUM_SQUARES in src/kernels/optim.ts.
 
 //! include workgroup_sum
 

@@ -7,10 +7,9 @@
 import { runtime } from '../runtime/context.ts';
 import { Storage, formatShape, type Shape } from '../storage/storage.ts';
 import { fillKernel } from './elementwise.ts';
-import { itemKernel, kernel, launch } from './launch.ts';
+import { declaredKernel, launch, shader } from './launch.ts';
 import { loopBudget } from './loop-budget.ts';
 import { REDUCE_SHADERS, reduceKernel } from './reduce.ts';
-import { uniforms } from './uniforms.ts';
 import { VariantFamily } from './variants.ts';
 
 export interface ChannelLayout {
@@ -57,8 +56,15 @@ export const BATCHNORM_SUMS_CANDIDATES: readonly SumsVariant[] = [
 
 const pow2 = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
 
-/** The channel sums' shader, and the two ways it includes to sum a workgroup. */
-const SUMS_SHADER = 'batchnorm_sums';
+/** The channel sums' shader: out is [2, pieces, C]; mean is bound to x and not read without MEAN,
+ *  y (a fused ReLU's output) to g and not read without MASK; an invocation sums `per` values of
+ *  its piece. */
+const SUMS_SHADER = shader('batchnorm_sums', {
+  reads: { g: 'f32', x: 'f32', mean: 'f32', y: 'f32' },
+  writes: { out: 'f32' },
+  params: { N: 'u32', C: 'u32', HW: 'u32', pieces: 'u32', per: 'u32', scale: 'f32' },
+});
+/** The two ways the channel sums' shader includes to sum a workgroup. */
 const TREE_SUM = 'workgroup_sum';
 const SUBGROUP_SUM = 'subgroup_sum';
 
@@ -77,7 +83,7 @@ export const BATCHNORM_SUMS = new VariantFamily<SumsVariant, ChannelLayout>(
   {
     name: 'batchnorm-sums',
     // Beside its own and what it includes: the sum over a channel's pieces.
-    files: [SUMS_SHADER, ...REDUCE_SHADERS],
+    files: [SUMS_SHADER.file, ...REDUCE_SHADERS],
     classify: (l) => `n${pow2(l.N)} c${pow2(l.C)} hw${pow2(l.HW)}`,
     candidates: () => BATCHNORM_SUMS_CANDIDATES,
     unavailable,
@@ -112,25 +118,42 @@ export function channelSumsKernel(g: Storage, x: Storage, mean: Storage | null, 
   const flags = `${mean ? '' : ':zero-mean'}${centerG ? ':centered' : ''}${reluOut ? ':relu' : ''}`;
   launch({
     op: 'batchNorm2d-sums',
-    kernel: kernel(`batchNormSums${flags}[wg=${v.wg}${v.subgroups ? ',subgroups' : ''}]`, SUMS_SHADER, {
+    kernel: declaredKernel(SUMS_SHADER, `batchNormSums${flags}[wg=${v.wg}${v.subgroups ? ',subgroups' : ''}]`, {
       CENTER_G: centerG,
       MEAN: !!mean,
       MASK: !!reluOut,
       WG: v.wg,
       SUM: v.subgroups ? SUBGROUP_SUM : TREE_SUM,
     }),
-    reads: [g, x, mean ?? x, reluOut ?? g],
-    writes: [partial],
-    uniforms: uniforms()
-      .u32(l.N, l.C, l.HW, pieces, per)
-      .f32(pieces === 1 ? scale : 1)
-      .finish(),
+    reads: { g, x, mean: mean ?? x, y: reluOut ?? g },
+    writes: { out: partial },
+    params: { N: l.N, C: l.C, HW: l.HW, pieces, per, scale: pieces === 1 ? scale : 1 },
     workgroups: l.C * pieces,
   });
   const sums = pieces === 1 ? partial.view([2, l.C]) : reduceKernel('sum', partial, 2, pieces, l.C, [2, l.C], scale);
   partial.dispose();
   return sums;
 }
+
+/** μ is read at mean[c], σ² at variance[varOffset + c]. */
+const BATCHNORM = shader('batchnorm', {
+  reads: { x: 'f32', mean: 'f32', variance: 'f32', w: 'f32', b: 'f32' },
+  writes: { y: 'f32' },
+  params: { C: 'u32', HW: 'u32', varOffset: 'u32', eps: 'f32' },
+  perItem: true,
+});
+/** sums = [Σ g; Σ g·(x − μ)]; y: a fused ReLU's output (bound to g and not read without MASK);
+ *  train: 1 when μ, σ² are the batch's, else 0; samples: the values per channel, N·HW. */
+const BATCHNORM_GRAD = shader('batchnorm_grad', {
+  reads: { x: 'f32', g: 'f32', mean: 'f32', variance: 'f32', w: 'f32', sums: 'f32', y: 'f32' },
+  writes: { dx: 'f32' },
+  params: { C: 'u32', HW: 'u32', varOffset: 'u32', eps: 'f32', train: 'f32', samples: 'f32' },
+  perItem: true,
+});
+/** One item per channel c below C. */
+const BATCHNORM_PARAM_GRAD = shader('batchnorm_param_grad', { reads: { sums: 'f32', variance: 'f32' }, writes: { dw: 'f32', db: 'f32' }, params: { C: 'u32', varOffset: 'u32', eps: 'f32' }, perItem: true });
+/** One item per channel c below C; unbias = n/(n − 1) for n samples per channel (1 when n = 1). */
+const BATCHNORM_RUNNING = shader('batchnorm_running', { reads: { stats: 'f32' }, writes: { runningMean: 'f32', runningVar: 'f32' }, params: { C: 'u32', momentum: 'f32', unbias: 'f32' }, perItem: true });
 
 /** Batch statistics [μ; σ²] as a [2, C] tensor (two passes: the mean, then centred squares). */
 export function batchStatsKernel(x: Storage, l: ChannelLayout): Storage {
@@ -146,10 +169,10 @@ export function batchNormKernel(x: Storage, s: ChannelStats, w: Storage, b: Stor
   const y = Storage.empty(x.shape);
   launch({
     op: relu ? 'batchNorm2d-relu' : 'batchNorm2d',
-    kernel: itemKernel(relu ? 'batchNorm:relu' : 'batchNorm', 'batchnorm', { RELU: relu }),
-    reads: [x, s.mean, s.variance, w, b],
-    writes: [y],
-    uniforms: uniforms().u32(x.size, l.C, l.HW, s.varOffset).f32(eps).finish(),
+    kernel: declaredKernel(BATCHNORM, relu ? 'batchNorm:relu' : 'batchNorm', { RELU: relu }),
+    reads: { x, mean: s.mean, variance: s.variance, w, b },
+    writes: { y },
+    params: { C: l.C, HW: l.HW, varOffset: s.varOffset, eps },
     items: x.size,
   });
   return y;
@@ -161,13 +184,10 @@ export function batchNormInputGradKernel(x: Storage, g: Storage, s: ChannelStats
   const dx = Storage.empty(x.shape);
   launch({
     op: 'batchNorm2d-input-grad',
-    kernel: itemKernel(reluOut ? 'batchNormGrad:relu' : 'batchNormGrad', 'batchnorm_grad', { MASK: !!reluOut }),
-    reads: [x, g, s.mean, s.variance, w, sums, reluOut ?? g],
-    writes: [dx],
-    uniforms: uniforms()
-      .u32(x.size, l.C, l.HW, s.varOffset)
-      .f32(eps, training ? 1 : 0, l.N * l.HW)
-      .finish(),
+    kernel: declaredKernel(BATCHNORM_GRAD, reluOut ? 'batchNormGrad:relu' : 'batchNormGrad', { MASK: !!reluOut }),
+    reads: { x, g, mean: s.mean, variance: s.variance, w, sums, y: reluOut ?? g },
+    writes: { dx },
+    params: { C: l.C, HW: l.HW, varOffset: s.varOffset, eps, train: training ? 1 : 0, samples: l.N * l.HW },
     items: x.size,
   });
   return dx;
@@ -179,10 +199,10 @@ export function batchNormParamGradKernel(sums: Storage, s: ChannelStats, eps: nu
   const db = Storage.empty([l.C]);
   launch({
     op: 'batchNorm2d-param-grad',
-    kernel: itemKernel('batchNormParamGrad', 'batchnorm_param_grad', {}, 64),
-    reads: [sums, s.variance],
-    writes: [dw, db],
-    uniforms: uniforms().u32(l.C, s.varOffset).f32(eps).finish(),
+    kernel: declaredKernel(BATCHNORM_PARAM_GRAD, 'batchNormParamGrad', { WG: 64 }),
+    reads: { sums, variance: s.variance },
+    writes: { dw, db },
+    params: { C: l.C, varOffset: s.varOffset, eps },
     items: l.C,
   });
   return [dw, db];
@@ -193,13 +213,10 @@ export function runningStatsKernel(stats: Storage, runningMean: Storage, running
   const n = l.N * l.HW;
   launch({
     op: 'batchNorm2d-running-stats',
-    kernel: itemKernel('batchNormRunning', 'batchnorm_running', {}, 64),
-    reads: [stats],
-    writes: [runningMean, runningVar],
-    uniforms: uniforms()
-      .u32(l.C)
-      .f32(momentum, n > 1 ? n / (n - 1) : 1)
-      .finish(),
+    kernel: declaredKernel(BATCHNORM_RUNNING, 'batchNormRunning', { WG: 64 }),
+    reads: { stats },
+    writes: { runningMean, runningVar },
+    params: { C: l.C, momentum, unbias: n > 1 ? n / (n - 1) : 1 },
     items: l.C,
   });
 }

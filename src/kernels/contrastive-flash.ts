@@ -6,12 +6,12 @@
 // in split order (no atomics). On a CPU adapter with a loop budget (loop-budget.ts) a split is
 // also short enough for one invocation's loops there.
 import { Storage } from '../storage/storage.ts';
+import type { KernelInterface } from '../runtime/kernel-interface.ts';
 import { binaryKernel } from './elementwise.ts';
-import { itemKernel, kernel, launch } from './launch.ts';
+import { declaredKernel, launch, shader, type Shader } from './launch.ts';
 import { loopBudget } from './loop-budget.ts';
 import { reduceKernel } from './reduce.ts';
-import { uniforms } from './uniforms.ts';
-import type { DevicePlan } from './contrastive-device-plan.ts';
+import { ROW_INFO, type DevicePlan } from './contrastive-device-plan.ts';
 
 /** A workgroup of ty×tx invocations, each an rm×rn register block of z_i · z_j: ty·rm anchor rows
  *  per workgroup, column tiles of tx·rn rows staged in workgroup memory, the anchor rows staged dk4
@@ -27,8 +27,31 @@ export interface FlashTiling {
   fill: number;
 }
 
-/** The shader of each flash-style kernel. */
-export const FLASH_SHADERS = { forward: 'contrastive_flash_forward', backward: 'contrastive_flash_backward', finish: 'contrastive_flash_finish' } as const;
+/** n rows, inv_tau (invTau), row_blocks × splits workgroups, split_cols columns per split; part_max
+ *  and part_sum [splits, n]: each split's running maximum and sum per row. */
+const FORWARD = shader('contrastive_flash_forward', {
+  reads: { z: 'vec4<f32>', rows: ROW_INFO },
+  writes: { part_max: 'f32', part_sum: 'f32' },
+  params: { n: 'u32', inv_tau: 'f32', row_blocks: 'u32', splits: 'u32', split_cols: 'u32' },
+});
+/** As the forward kernel's, for the `splits` splits from first_split on (a round); class_sums S_c,
+ *  weighted_sums W_c, lse from the forward pass, grad_out the one-element upstream gradient;
+ *  part_dz [splits, n, D4·4]: each split's part of dz. */
+const BACKWARD = shader('contrastive_flash_backward', {
+  reads: { z: 'vec4<f32>', rows: ROW_INFO, class_sums: 'vec4<f32>', weighted_sums: 'vec4<f32>', lse: 'f32', grad_out: 'f32' },
+  writes: { part_dz: 'vec4<f32>' },
+  params: { n: 'u32', inv_tau: 'f32', row_blocks: 'u32', splits: 'u32', split_cols: 'u32', first_split: 'u32' },
+});
+/** One item per row of n: the forward kernel's `splits` parts combined; d4 = D / 4. */
+const FINISH = shader('contrastive_flash_finish', {
+  reads: { z: 'vec4<f32>', rows: ROW_INFO, class_sums: 'vec4<f32>', part_max: 'f32', part_sum: 'f32' },
+  writes: { lse: 'f32', row_loss: 'f32' },
+  params: { n: 'u32', inv_tau: 'f32', splits: 'u32', d4: 'u32' },
+  perItem: true,
+});
+
+/** The flash-style kernels. */
+export const FLASH_SHADERS = [FORWARD, BACKWARD, FINISH] as const;
 
 /** The backward pass's parts (splits × N × D floats) are summed in rounds of at most this size. */
 const PARTS_BYTES = 16 * 2 ** 20;
@@ -84,15 +107,16 @@ function columnSplits(pass: Pass, t: FlashTiling, d4: number, n: number): Splits
   return { rowBlocks, splits: Math.ceil(tiles / tilesPerSplit), splitCols: tilesPerSplit * bn };
 }
 
-function specialise(pass: Pass, t: FlashTiling, d4: number) {
+function specialise<I extends KernelInterface>(pass: Pass, s: Shader<I>, t: FlashTiling, d4: number) {
   const dk4 = dk4For(t, d4);
   const name = `contrastive:flash-${pass}[${t.rm}x${t.rn},${t.ty}x${t.tx},dk4=${dk4},d4=${d4}]`;
-  return kernel(name, FLASH_SHADERS[pass], { RM: t.rm, RN: t.rn, TY: t.ty, TX: t.tx, D4: d4, DK4: dk4 });
+  return declaredKernel(s, name, { RM: t.rm, RN: t.rn, TY: t.ty, TX: t.tx, D4: d4, DK4: dk4 });
 }
 
 /** LSE_i (kept for the backward pass) and w_i ℓ_i per row: the splits' partial maxima and sums,
- *  then their combination and the row losses. */
-export function flashForward(t: FlashTiling, z: Storage, plan: DevicePlan, sums: Storage, tau: number): { lse: Storage; rowLoss: Storage } {
+ *  then their combination and the row losses. inverseTau: 1/τ, the kernels' inv_tau, as invTau
+ *  (contrastive.ts) gives it. */
+export function flashForward(t: FlashTiling, z: Storage, plan: DevicePlan, sums: Storage, inverseTau: number): { lse: Storage; rowLoss: Storage } {
   const [n, d] = z.shape as [number, number];
   const d4 = d / 4;
   const { rowBlocks, splits, splitCols } = columnSplits('forward', t, d4, n);
@@ -100,20 +124,20 @@ export function flashForward(t: FlashTiling, z: Storage, plan: DevicePlan, sums:
   const partSum = Storage.empty([splits, n]);
   launch({
     op: 'contrastive:flash-forward',
-    kernel: specialise('forward', t, d4),
-    reads: [z, plan.rows],
-    writes: [partMax, partSum],
-    uniforms: uniforms().u32(n).f32(1 / tau).u32(rowBlocks, splits, splitCols).finish(),
+    kernel: specialise('forward', FORWARD, t, d4),
+    reads: { z, rows: plan.rows },
+    writes: { part_max: partMax, part_sum: partSum },
+    params: { n, inv_tau: inverseTau, row_blocks: rowBlocks, splits, split_cols: splitCols },
     workgroups: rowBlocks * splits,
   });
   const lse = Storage.empty([n]);
   const rowLoss = Storage.empty([n]);
   launch({
     op: 'contrastive:flash-finish',
-    kernel: itemKernel('contrastive:flash-finish', FLASH_SHADERS.finish, {}, 64),
-    reads: [z, plan.rows, sums, partMax, partSum],
-    writes: [lse, rowLoss],
-    uniforms: uniforms().u32(n).f32(1 / tau).u32(splits, d4).finish(),
+    kernel: declaredKernel(FINISH, 'contrastive:flash-finish', { WG: 64 }),
+    reads: { z, rows: plan.rows, class_sums: sums, part_max: partMax, part_sum: partSum },
+    writes: { lse, row_loss: rowLoss },
+    params: { n, inv_tau: inverseTau, splits, d4 },
     items: n,
   });
   partMax.dispose();
@@ -122,13 +146,14 @@ export function flashForward(t: FlashTiling, z: Storage, plan: DevicePlan, sums:
 }
 
 /** g · dL/dz for the padded z: each split's part, summed in split order, in rounds whose parts
- *  fit PARTS_BYTES (each round's sum added to the total in round order). */
-export function flashBackward(t: FlashTiling, z: Storage, plan: DevicePlan, sums: Storage, weightedSums: Storage, lse: Storage, grad: Storage, tau: number): Storage {
+ *  fit PARTS_BYTES (each round's sum added to the total in round order). inverseTau as for
+ *  flashForward. */
+export function flashBackward(t: FlashTiling, z: Storage, plan: DevicePlan, sums: Storage, weightedSums: Storage, lse: Storage, grad: Storage, inverseTau: number): Storage {
   const [n, d] = z.shape as [number, number];
   const d4 = d / 4;
   const { rowBlocks, splits, splitCols } = columnSplits('backward', t, d4, n);
   const perRound = Math.max(1, Math.floor(PARTS_BYTES / (4 * n * d)));
-  const k = specialise('backward', t, d4);
+  const k = specialise('backward', BACKWARD, t, d4);
   let total: Storage | null = null;
   for (let first = 0; first < splits; first += perRound) {
     const count = Math.min(perRound, splits - first);
@@ -136,9 +161,9 @@ export function flashBackward(t: FlashTiling, z: Storage, plan: DevicePlan, sums
     launch({
       op: 'contrastive:flash-backward',
       kernel: k,
-      reads: [z, plan.rows, sums, weightedSums, lse, grad],
-      writes: [parts],
-      uniforms: uniforms().u32(n).f32(1 / tau).u32(rowBlocks, count, splitCols, first).finish(),
+      reads: { z, rows: plan.rows, class_sums: sums, weighted_sums: weightedSums, lse, grad_out: grad },
+      writes: { part_dz: parts },
+      params: { n, inv_tau: inverseTau, row_blocks: rowBlocks, splits: count, split_cols: splitCols, first_split: first },
       workgroups: rowBlocks * count,
     });
     const round = count === 1 ? parts.view([n, d]) : reduceKernel('sum', parts, 1, count, n * d, [n, d]);

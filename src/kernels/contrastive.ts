@@ -3,14 +3,26 @@
 // are in contrastive-flash.ts). z arrives padded to D4·4 columns (a multiple of 4).
 import { Storage } from '../storage/storage.ts';
 import { runtime } from '../runtime/context.ts';
+import type { KernelInterface } from '../runtime/kernel-interface.ts';
 import { fillKernel } from './elementwise.ts';
-import { itemKernel, kernel, launch } from './launch.ts';
+import { declaredKernel, launch, shader, type Shader } from './launch.ts';
 import { loopBudget } from './loop-budget.ts';
 import { REDUCE_SHADERS, reduceKernel } from './reduce.ts';
-import { uniforms } from './uniforms.ts';
 import { VariantFamily } from './variants.ts';
-import type { DevicePlan } from './contrastive-device-plan.ts';
+import { ROW_INFO, type DevicePlan } from './contrastive-device-plan.ts';
 import { FLASH_SHADERS, flashBackward, flashForward, flashWorkgroupBytes, type FlashTiling } from './contrastive-flash.ts';
+
+/** Checks a contrastive temperature τ (s_ij = z_i · z_j / τ): a positive number, or an error
+ *  that `who` starts. The one check of τ: the NCL options and contrastiveLoss call it too. */
+export function checkTau(tau: number, who: string): void {
+  if (!(tau > 0)) throw new Error(`${who}: tau must be positive, got ${tau}`);
+}
+
+/** The `inv_tau` param of every contrastive kernel: 1/τ, of a τ that checkTau accepts. */
+export function invTau(tau: number): number {
+  checkTau(tau, 'contrastive kernels');
+  return 1 / tau;
+}
 
 /** The streaming kernels (contrastive_forward/backward.wgsl): each invocation owns tm anchor rows
  *  and streams column tiles of 4·tn4 rows; wg invocations per workgroup; shared: the column tile
@@ -46,8 +58,31 @@ export function tilingName(t: ContrastiveTiling): string {
   return `${t.tm}x${4 * t.tn4}/${t.wg}${t.shared ? ' shared' : ''}`;
 }
 
-/** The shader of each streaming kernel and of the class sums. */
-const STREAM_SHADERS = { forward: 'contrastive_forward', backward: 'contrastive_backward', classSums: 'contrastive_class_sums' } as const;
+/** The streaming kernels' params: n rows, inv_tau (invTau), and the columns [col_begin, col_end)
+ *  of this dispatch (a chunk within the loop budget, columnChunks). */
+const STREAM_PARAMS = { n: 'u32', inv_tau: 'f32', col_begin: 'u32', col_end: 'u32' } as const;
+/** lse, run_sum: between column chunks the running maximum m_i and sum l_i of each row; after the
+ *  last, LSE_i. row_loss: w_i ℓ_i. */
+const FORWARD = shader('contrastive_forward', {
+  reads: { z: 'vec4<f32>', rows: ROW_INFO, class_sums: 'vec4<f32>' },
+  writes: { lse: 'f32', run_sum: 'f32', row_loss: 'f32' },
+  params: STREAM_PARAMS,
+});
+/** class_sums S_c, weighted_sums W_c (classSumsKernel), lse from the forward pass, grad_out the
+ *  one-element upstream gradient g; dz holds the running sum between column chunks. */
+const BACKWARD = shader('contrastive_backward', {
+  reads: { z: 'vec4<f32>', rows: ROW_INFO, class_sums: 'vec4<f32>', weighted_sums: 'vec4<f32>', lse: 'f32', grad_out: 'f32' },
+  writes: { dz: 'vec4<f32>' },
+  params: STREAM_PARAMS,
+});
+/** One item per (class, part, vec4 of D): partial[c, part, k] sums `chunk` members of class c
+ *  (start, members: DevicePlan's classStart and members); parts per class, d4 = D / 4. */
+const CLASS_SUMS = shader('contrastive_class_sums', {
+  reads: { z: 'vec4<f32>', rows: ROW_INFO, start: 'u32', members: 'u32' },
+  writes: { partial: 'vec4<f32>' },
+  params: { parts: 'u32', chunk: 'u32', d4: 'u32' },
+  perItem: true,
+});
 
 /** The loss over n rows of z, padded to 4·d4 columns: what the tuner times, forward and backward. */
 interface ContrastiveProblem {
@@ -92,7 +127,7 @@ export const CONTRASTIVE_TILINGS = new VariantFamily<ContrastiveTiling, Contrast
   {
     name: 'contrastive',
     // Beside the kernels' own: the flash backward's sum of its splits' parts, and of its rounds.
-    files: [...Object.values(STREAM_SHADERS), ...Object.values(FLASH_SHADERS), ...REDUCE_SHADERS, 'binary'],
+    files: [...[FORWARD, BACKWARD, CLASS_SUMS, ...FLASH_SHADERS].map((s) => s.file), ...REDUCE_SHADERS, 'binary'],
     classify: ({ n, d4 }) => `n${pow2(n)} d${4 * d4}`,
     candidates: () => CONTRASTIVE_CANDIDATES,
     describe: ({ n, d4 }) => `${n} rows of ${4 * d4}, forward and backward`,
@@ -124,9 +159,9 @@ function tilingFor(n: number, d4: number): ContrastiveTiling {
   return { ...chosen, shared: chosen.shared && 16 * 4 * chosen.tn4 * d4 <= limit };
 }
 
-function specialise(pass: 'forward' | 'backward', t: StreamTiling, d4: number) {
+function specialise<I extends KernelInterface>(pass: 'forward' | 'backward', s: Shader<I>, t: StreamTiling, d4: number) {
   const name = `contrastive:${pass}[${t.tm}x${4 * t.tn4},wg${t.wg}${t.shared ? ',shared' : ''},d4=${d4}]`;
-  const k = kernel(name, STREAM_SHADERS[pass], {
+  const k = declaredKernel(s, name, {
     TM: t.tm,
     TN4: t.tn4,
     D4: d4,
@@ -160,8 +195,8 @@ function columnChunks(pass: 'forward' | 'backward', t: StreamTiling, d4: number,
   return chunks;
 }
 
-function params(n: number, tau: number, [begin, end]: [number, number]): ArrayBuffer {
-  return uniforms().u32(n).f32(1 / tau).u32(begin, end).finish();
+function streamParams(n: number, tau: number, [begin, end]: [number, number]) {
+  return { n, inv_tau: invTau(tau), col_begin: begin, col_end: end };
 }
 
 /** Members per invocation of the class-sum kernel (one loop iteration each). */
@@ -178,10 +213,10 @@ export function classSumsKernel(z: Storage, plan: DevicePlan, classes: number, l
   const name = `contrastive:classSums${weighted ? '[weighted]' : ''}`;
   launch({
     op: name,
-    kernel: itemKernel(name, STREAM_SHADERS.classSums, { WEIGHTED: weighted }, 64),
-    reads: [z, plan.rows, plan.classStart, plan.members],
-    writes: [partial],
-    uniforms: uniforms().u32(classes, parts, CLASS_SUM_CHUNK, d / 4).finish(),
+    kernel: declaredKernel(CLASS_SUMS, name, { WEIGHTED: weighted, WG: 64 }),
+    reads: { z, rows: plan.rows, start: plan.classStart, members: plan.members },
+    writes: { partial },
+    params: { parts, chunk: CLASS_SUM_CHUNK, d4: d / 4 },
     items: classes * parts * (d / 4),
   });
   if (parts === 1) {
@@ -198,13 +233,20 @@ export function classSumsKernel(z: Storage, plan: DevicePlan, classes: number, l
 export function contrastiveForwardKernel(z: Storage, plan: DevicePlan, sums: Storage, tau: number): { lse: Storage; rowLoss: Storage } {
   const [n, d] = z.shape as [number, number];
   const tiling = tilingFor(n, d / 4);
-  if ('flash' in tiling) return flashForward(tiling, z, plan, sums, tau);
-  const { kernel: k, workgroups } = specialise('forward', tiling, d / 4);
+  if ('flash' in tiling) return flashForward(tiling, z, plan, sums, invTau(tau));
+  const { kernel: k, workgroups } = specialise('forward', FORWARD, tiling, d / 4);
   const lse = Storage.empty([n]);
   const runningSum = Storage.empty([n]);
   const rowLoss = Storage.empty([n]);
   for (const chunk of columnChunks('forward', tiling, d / 4, n)) {
-    launch({ op: 'contrastive:forward', kernel: k, reads: [z, plan.rows, sums], writes: [lse, runningSum, rowLoss], uniforms: params(n, tau, chunk), workgroups: workgroups(n) });
+    launch({
+      op: 'contrastive:forward',
+      kernel: k,
+      reads: { z, rows: plan.rows, class_sums: sums },
+      writes: { lse, run_sum: runningSum, row_loss: rowLoss },
+      params: streamParams(n, tau, chunk),
+      workgroups: workgroups(n),
+    });
   }
   runningSum.dispose();
   return { lse, rowLoss };
@@ -215,11 +257,18 @@ export function contrastiveForwardKernel(z: Storage, plan: DevicePlan, sums: Sto
 export function contrastiveBackwardKernel(z: Storage, plan: DevicePlan, sums: Storage, weightedSums: Storage, lse: Storage, grad: Storage, tau: number): Storage {
   const [n, d] = z.shape as [number, number];
   const tiling = tilingFor(n, d / 4);
-  if ('flash' in tiling) return flashBackward(tiling, z, plan, sums, weightedSums, lse, grad, tau);
-  const { kernel: k, workgroups } = specialise('backward', tiling, d / 4);
+  if ('flash' in tiling) return flashBackward(tiling, z, plan, sums, weightedSums, lse, grad, invTau(tau));
+  const { kernel: k, workgroups } = specialise('backward', BACKWARD, tiling, d / 4);
   const dz = Storage.empty(z.shape);
   for (const chunk of columnChunks('backward', tiling, d / 4, n)) {
-    launch({ op: 'contrastive:backward', kernel: k, reads: [z, plan.rows, sums, weightedSums, lse, grad], writes: [dz], uniforms: params(n, tau, chunk), workgroups: workgroups(n) });
+    launch({
+      op: 'contrastive:backward',
+      kernel: k,
+      reads: { z, rows: plan.rows, class_sums: sums, weighted_sums: weightedSums, lse, grad_out: grad },
+      writes: { dz },
+      params: streamParams(n, tau, chunk),
+      workgroups: workgroups(n),
+    });
   }
   return dz;
 }

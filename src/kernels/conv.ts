@@ -9,14 +9,14 @@
 // 1×1 convolutions with stride 1 and no padding are plain matmuls over the NCHW layout:
 // Y[n] = W · X[n] with X[n] seen as a C_in × (H·W) matrix. A strided 1×1 convolution runs the
 // implicit GEMM with one tap, which reads every stride-th pixel in place.
+import type { KernelInterface } from '../runtime/kernel-interface.ts';
 import { Storage, formatShape } from '../storage/storage.ts';
 import { fillKernel } from './elementwise.ts';
-import { itemKernel, kernel, launch } from './launch.ts';
+import { declaredKernel, launch, shader } from './launch.ts';
 import { matmulKernel } from './matmul.ts';
 import { checkLoopBudget, loopBudget } from './loop-budget.ts';
 import { REDUCE_SHADERS, reduceKernel } from './reduce.ts';
 import { gatherStrided } from './strided.ts';
-import { uniforms } from './uniforms.ts';
 import { VariantFamily } from './variants.ts';
 
 export type Pair = number | readonly [number, number];
@@ -134,9 +134,45 @@ export const WGRAD_SHARED_CANDIDATES: readonly ConvTiling[] = [
   { ...CONV_SHARED_CANDIDATES[0]!, invocations: 32768 },
 ];
 
+/** The forward pass and the input gradient, y from x and the packed weights wp (rows padded to
+ *  MP, a multiple of 4); shaders/conv2d.wgsl's header describes every field. */
+const CONV2D_INTERFACE = {
+  reads: { x: 'f32', wp: 'vec4<f32>' },
+  writes: { y: 'f32' },
+  params: {
+    C: 'u32', M: 'u32', groups: 'u32', HX: 'u32', WX: 'u32', HG: 'u32', WG: 'u32', HY: 'u32', WY: 'u32', SH: 'u32', SW: 'u32',
+    OSH: 'u32', OSW: 'u32', ORH: 'u32', ORW: 'u32', TH: 'u32', TW: 'u32', OFFH: 'i32', OFFW: 'i32', DH: 'i32', DW: 'i32', MP: 'u32',
+  },
+} as const satisfies KernelInterface;
+
+/** The weight gradient's partial sums part[z] over chunks of `chunk` pixels of the reduction, from
+ *  dy and x; shaders/conv2d_wgrad.wgsl's header describes every field. */
+const CONV2D_WGRAD_INTERFACE = {
+  reads: { dy: 'f32', x: 'f32' },
+  writes: { part: 'f32' },
+  params: {
+    C: 'u32', M: 'u32', groups: 'u32', N: 'u32', H: 'u32', W: 'u32', HO: 'u32', WO: 'u32', KH: 'u32', KW: 'u32', SH: 'u32', SW: 'u32',
+    chunk: 'u32', PAD_H: 'i32', PAD_W: 'i32', DIL_H: 'i32', DIL_W: 'i32',
+  },
+} as const satisfies KernelInterface;
+
+/** The weights of one dispatch of CONV2D_INTERFACE packed from w; the fields as in GatherConv. */
+const CONV2D_PACK = shader('conv2d_pack', {
+  reads: { w: 'f32' },
+  writes: { packed: 'f32' },
+  params: { C: 'u32', M: 'u32', MP: 'u32', TH: 'u32', TW: 'u32', WBASE: 'u32', WSG: 'u32', WSM: 'u32', WSC: 'u32', WSTH: 'u32', WSTW: 'u32' },
+  perItem: true,
+});
+
 /** The shader of each kernel: register tiles, workgroup-memory tiles (which include tile_block),
  *  the weight packing of the forward and input-gradient GEMMs. */
-const CONV_SHADERS = { gemm: 'conv2d', gemmShared: 'conv2d_shared', pack: 'conv2d_pack', wgrad: 'conv2d_wgrad', wgradShared: 'conv2d_wgrad_shared' } as const;
+const CONV_SHADERS = {
+  gemm: shader('conv2d', CONV2D_INTERFACE),
+  gemmShared: shader('conv2d_shared', CONV2D_INTERFACE),
+  pack: CONV2D_PACK,
+  wgrad: shader('conv2d_wgrad', CONV2D_WGRAD_INTERFACE),
+  wgradShared: shader('conv2d_wgrad_shared', CONV2D_WGRAD_INTERFACE),
+};
 
 /** One convolution pass as the tuner sees it: the input gradient shares the forward kernel. */
 interface ConvProblem {
@@ -169,7 +205,7 @@ const CONV_DEFAULTS: Record<'cpu' | 'gpu', ConvTilings> = {
 export const CONV_TILINGS = new VariantFamily<ConvTilings, ConvProblem>(CONV_DEFAULTS, {
   name: 'conv2d',
   // Beside the kernels' own: the sum of the weight gradient's chunks.
-  files: [...Object.values(CONV_SHADERS), ...REDUCE_SHADERS],
+  files: [...Object.values(CONV_SHADERS).map((s) => s.file), ...REDUCE_SHADERS],
   classify({ pass, g }) {
     const extra = `${g.dh > 1 || g.dw > 1 ? ' dilated' : ''}${g.groups > 1 ? ` g${g.groups}` : ''}`;
     return `${pass} k${g.KH}x${g.KW} s${g.sh}x${g.sw}${extra} cin${pow2(g.Cin)} cout${pow2(g.Cout)} px${pow2(g.N * g.Ho * g.Wo)}`;
@@ -285,10 +321,10 @@ function packWeights(op: string, w: Storage, p: GatherConv): { packed: Storage; 
   const packed = Storage.empty([Math.max(4, count)]);
   launch({
     op: `${op}-pack-weights`,
-    kernel: itemKernel('conv2dPack', CONV_SHADERS.pack),
-    reads: [w],
-    writes: [packed],
-    uniforms: uniforms().u32(count, p.C, p.M, MP, p.TH, p.TW, p.WBASE, p.WSG, p.WSM, p.WSC, p.WSTH, p.WSTW).finish(),
+    kernel: declaredKernel(CONV_SHADERS.pack, 'conv2dPack'),
+    reads: { w },
+    writes: { packed },
+    params: { C: p.C, M: p.M, MP, TH: p.TH, TW: p.TW, WBASE: p.WBASE, WSG: p.WSG, WSM: p.WSM, WSC: p.WSC, WSTH: p.WSTH, WSTW: p.WSTW },
     items: count,
   });
   return { packed, MP };
@@ -298,20 +334,17 @@ function gatherConv(op: string, x: Storage, w: Storage, y: Storage, N: number, p
   // Rows are read four at a time from the packed weights: tiles of at least 4 rows.
   const t = tiling.shared ? fitSharedTiling(tiling, p.M) : fitTiling(tiling, p.M, p.HG * p.WG, 4);
   const { packed, MP } = packWeights(op, w, p);
-  const params = uniforms()
-    .u32(p.C, p.M, p.groups, p.HX, p.WX, p.HG, p.WG, p.HY, p.WY, p.SH, p.SW, p.OSH, p.OSW, p.ORH, p.ORW, p.TH, p.TW)
-    .i32(p.OFFH, p.OFFW, p.DH, p.DW)
-    .u32(MP)
-    .finish();
+  // The weight fields are the packing's; the GEMM reads the packed weights.
+  const { WBASE, WSG, WSM, WSC, WSTH, WSTW, ...gemm } = p;
   const columns = p.HG * p.WG;
   const name = t.shared ? `conv2d:${sharedName(t)}` : `conv2d[${t.tm}x${4 * t.tn4},${t.wgx}x${t.wgy}]`;
   if (t.shared) checkLoopBudget(name, Math.ceil((p.TH * p.TW * p.C) / SHARED_BK) * sharedIterationsPerSlice(t), `a reduction over ${p.TH * p.TW}·${p.C} taps and channels`);
   launch({
     op,
-    kernel: t.shared ? kernel(name, CONV_SHADERS.gemmShared, sharedConstants(t)) : kernel(name, CONV_SHADERS.gemm, { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
-    reads: [x, packed],
-    writes: [y],
-    uniforms: params,
+    kernel: t.shared ? declaredKernel(CONV_SHADERS.gemmShared, name, sharedConstants(t)) : declaredKernel(CONV_SHADERS.gemm, name, { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
+    reads: { x, wp: packed },
+    writes: { y },
+    params: { ...gemm, MP },
     workgroups: [Math.ceil(columns / (4 * t.tn4 * t.wgx)), Math.ceil(p.M / (t.tm * t.wgy)), N * p.groups],
   });
   packed.dispose();
@@ -420,13 +453,10 @@ export function conv2dWeightGradKernel(dy: Storage, x: Storage, g: ConvGeometry)
   const part = Storage.empty(used === 1 ? shape : [used, g.Cout * Q]);
   launch({
     op: 'conv2d-weight-grad',
-    kernel: t.shared ? kernel(name, CONV_SHADERS.wgradShared, sharedConstants(t)) : kernel(name, CONV_SHADERS.wgrad, { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
-    reads: [dy, x],
-    writes: [part],
-    uniforms: uniforms()
-      .u32(Cg, Mg, g.groups, g.N, g.H, g.W, g.Ho, g.Wo, g.KH, g.KW, g.sh, g.sw, chunk)
-      .i32(g.ph, g.pw, g.dh, g.dw)
-      .finish(),
+    kernel: t.shared ? declaredKernel(CONV_SHADERS.wgradShared, name, sharedConstants(t)) : declaredKernel(CONV_SHADERS.wgrad, name, { TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy }),
+    reads: { dy, x },
+    writes: { part },
+    params: { C: Cg, M: Mg, groups: g.groups, N: g.N, H: g.H, W: g.W, HO: g.Ho, WO: g.Wo, KH: g.KH, KW: g.KW, SH: g.sh, SW: g.sw, chunk, PAD_H: g.ph, PAD_W: g.pw, DIL_H: g.dh, DIL_W: g.dw },
     workgroups: [...workgroups, used * g.groups],
   });
   if (used === 1) return part;

@@ -7,7 +7,6 @@ export const UNARY = shader('unary', { reads: { src: 'f32' }, writes: { dst: 'f3
 /** shape, strideA, strideB: the output's shape and each input's strides over it (0 along a
  *  broadcast axis), MAX_RANK values each. */
 const BINARY = shader('binary', { reads: { lhs: 'f32', rhs: 'f32' }, writes: { dst: 'f32' }, params: { rank: 'u32', shape: 'vec4u[2]', strideA: 'vec4u[2]', strideB: 'vec4u[2]' }, perItem: true });
-const FILL_SHADER = shader('fill', FILL);
 
 /** WGSL expressions of x and p for the unary kernel (shaders/unary.wgsl). */
 export const UNARY_EXPR = {
@@ -104,7 +103,7 @@ export function fillKernel(shape: Shape, value: number): Storage {
   const out = Storage.empty(shape);
   launch({
     op: 'fill',
-    kernel: declaredKernel(FILL_SHADER, 'fill'),
+    kernel: declaredKernel(FILL, 'fill'),
     reads: {},
     writes: { dst: out },
     params: { value },

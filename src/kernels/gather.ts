@@ -2,8 +2,13 @@
 // gradient reads the inverse map as CSR (start, order: the positions that read each source row,
 // increasing), built by RowIndex (src/autograd/ops/gather.ts), so it sums in a fixed order.
 import { Storage, formatShape, shapeSize } from '../storage/storage.ts';
-import { itemKernel, launch } from './launch.ts';
-import { uniforms } from './uniforms.ts';
+import { declaredKernel, launch, shader } from './launch.ts';
+
+/** cols: the values per row. */
+const GATHER_ROWS = shader('gather_rows', { reads: { src: 'f32', index: 'u32' }, writes: { dst: 'f32' }, params: { cols: 'u32' }, perItem: true });
+/** start, order: the inverse map as CSR (the positions that read each source row, increasing);
+ *  cols: the values per row. */
+const SCATTER_ROWS = shader('scatter_rows', { reads: { grad: 'f32', start: 'u32', order: 'u32' }, writes: { dst: 'f32' }, params: { cols: 'u32' }, perItem: true });
 
 /** out[i, :] = x[index[i], :] for x of shape [rows, ...]. */
 export function gatherRowsKernel(x: Storage, index: Storage, sourceRows: number): Storage {
@@ -15,10 +20,10 @@ export function gatherRowsKernel(x: Storage, index: Storage, sourceRows: number)
   const out = Storage.empty([rows, ...x.shape.slice(1)]);
   launch({
     op: 'gatherRows',
-    kernel: itemKernel('gatherRows', 'gather_rows'),
-    reads: [x, index],
-    writes: [out],
-    uniforms: uniforms().u32(rows, cols).finish(),
+    kernel: declaredKernel(GATHER_ROWS, 'gatherRows'),
+    reads: { src: x, index },
+    writes: { dst: out },
+    params: { cols },
     items: out.size,
   });
   return out;
@@ -30,10 +35,10 @@ export function scatterRowsKernel(grad: Storage, start: Storage, order: Storage,
   const out = Storage.empty(sourceShape);
   launch({
     op: 'scatterRows',
-    kernel: itemKernel('scatterRows', 'scatter_rows'),
-    reads: [grad, start, order],
-    writes: [out],
-    uniforms: uniforms().u32(sourceShape[0]!, cols).finish(),
+    kernel: declaredKernel(SCATTER_ROWS, 'scatterRows'),
+    reads: { grad, start, order },
+    writes: { dst: out },
+    params: { cols },
     items: out.size,
   });
   return out;

@@ -2,19 +2,11 @@
 // (runtime/kernel-interface.ts): the launch binds its storage by name, checks each one's dtype and
 // size against the binding, and packs the params by name.
 import { runtime } from '../runtime/context.ts';
-import { packParams, storageClass, type KernelInterface, type ParamValues } from '../runtime/kernel-interface.ts';
+import { packParams, shader, storageClass, type KernelInterface, type ParamValues, type Shader } from '../runtime/kernel-interface.ts';
 import type { Constants, Kernel } from '../runtime/pipelines.ts';
 import { formatShape, type Storage } from '../storage/storage.ts';
 
-/** shaders/<file>.wgsl and its interface. */
-export interface Shader<I extends KernelInterface = KernelInterface> {
-  readonly file: string;
-  readonly iface: I;
-}
-
-export function shader<I extends KernelInterface>(file: string, iface: I): Shader<I> {
-  return { file, iface };
-}
+export { shader, type Shader };
 
 /** A shader specialised with constants: a compiled pipeline with the interface it was built from. */
 export interface DeclaredKernel<I extends KernelInterface = KernelInterface> {
@@ -64,38 +56,7 @@ function checkBindings(k: DeclaredKernel, side: 'reads' | 'writes', bound: Reado
   });
 }
 
-// --- positional launches, until every shader declares its interface ---
-interface LaunchCommon {
-  op: string;
-  reads: readonly Storage[];
-  writes: readonly Storage[];
-  uniforms?: ArrayBuffer;
-}
-type Launch = LaunchCommon & ({ kernel: Kernel; workgroups: number | [number, number, number] } | { kernel: ItemKernel; items: number });
-export function kernel(name: string, file: string, constants: Constants = {}): Kernel {
-  return runtime().kernel(name, file, constants);
-}
-interface ItemKernel {
-  readonly kernel: Kernel;
-  readonly wg: number;
-}
-export function itemKernel(name: string, file: string, constants: Constants = {}, wg = ITEM_WG): ItemKernel {
-  return { kernel: kernel(name, file, { ...constants, WG: wg }), wg };
-}
-function launchPositional(l: Launch): void {
-  if (l.writes.every((t) => t.size === 0)) return;
-  const rt = runtime();
-  const [k, workgroups] = 'items' in l ? [l.kernel.kernel, Math.ceil(l.items / l.kernel.wg)] : [l.kernel, l.workgroups];
-  rt.dispatch({ kernel: k, bindings: [...l.reads, ...l.writes].map((t) => t.binding), uniforms: l.uniforms, workgroups });
-  debugCheck(l.op, l.reads, l.writes);
-}
-
-export function launch<I extends KernelInterface>(l: DeclaredLaunch<I> | Launch): void {
-  if (Array.isArray(l.reads)) return launchPositional(l as Launch);
-  launchDeclared(l as DeclaredLaunch<I>);
-}
-
-function launchDeclared<I extends KernelInterface>(l: DeclaredLaunch<I>): void {
+export function launch<I extends KernelInterface>(l: DeclaredLaunch<I>): void {
   const k = l.kernel as DeclaredKernel;
   const reads = checkBindings(k, 'reads', l.reads);
   const writes = checkBindings(k, 'writes', l.writes);

@@ -1,8 +1,17 @@
 // Loss kernels: pixel-wise softmax cross-entropy (shaders/loss_softmax_ce*.wgsl) and binary
 // cross-entropy with logits (shaders/loss_bce.wgsl).
 import { Storage, formatShape } from '../storage/storage.ts';
-import { itemKernel, launch } from './launch.ts';
-import { uniforms } from './uniforms.ts';
+import { declaredKernel, launch, shader } from './launch.ts';
+
+/** The params of both cross-entropy shaders: logits [N, C, HW]; a target equal to `ignore` is
+ *  left out when hasIgnore is 1. */
+const CE_PARAMS = { C: 'u32', HW: 'u32', hasIgnore: 'u32', ignore: 'f32' } as const;
+/** labels: the class targets [N, HW] (indices stored as floats); classWeight: [C]. */
+const SOFTMAX_CE = shader('loss_softmax_ce', { reads: { z: 'f32', labels: 'f32', classWeight: 'f32' }, writes: { out: 'f32' }, params: CE_PARAMS, perItem: true });
+/** As SOFTMAX_CE, with g the per-pixel output gradient [N, HW]. */
+const SOFTMAX_CE_GRAD = shader('loss_softmax_ce_grad', { reads: { z: 'f32', labels: 'f32', classWeight: 'f32', g: 'f32' }, writes: { dz: 'f32' }, params: CE_PARAMS, perItem: true });
+/** grad: the output gradient (bound but unused for the value); pw: the positive-class weight. */
+const BCE = shader('loss_bce', { reads: { logits: 'f32', targets: 'f32', grad: 'f32' }, writes: { out: 'f32' }, params: { pw: 'f32' }, perItem: true });
 
 export interface CrossEntropySpec {
   /** Target value whose pixels are left out (e.g. 255), or null. */
@@ -18,11 +27,8 @@ function layout(z: Storage, t: Storage): { N: number; C: number; HW: number } {
   return { N, C, HW };
 }
 
-function ceParams(count: number, C: number, HW: number, spec: CrossEntropySpec): ArrayBuffer {
-  return uniforms()
-    .u32(count, C, HW, spec.ignoreIndex === null ? 0 : 1)
-    .f32(spec.ignoreIndex ?? 0)
-    .finish();
+function ceParams(C: number, HW: number, spec: CrossEntropySpec) {
+  return { C, HW, hasIgnore: spec.ignoreIndex === null ? 0 : 1, ignore: spec.ignoreIndex ?? 0 };
 }
 
 /** Per pixel: the class weight of its target (0 if ignored), or that weight times −log softmax. */
@@ -31,10 +37,10 @@ export function pixelCrossEntropyKernel(z: Storage, target: Storage, classWeight
   const out = Storage.empty(target.shape);
   launch({
     op: weightOnly ? 'softmaxCrossEntropy-weights' : 'softmaxCrossEntropy',
-    kernel: itemKernel(weightOnly ? 'pixelWeight' : 'pixelCrossEntropy', 'loss_softmax_ce', { WEIGHT_ONLY: weightOnly }),
-    reads: [z, target, classWeight],
-    writes: [out],
-    uniforms: ceParams(out.size, C, HW, spec),
+    kernel: declaredKernel(SOFTMAX_CE, weightOnly ? 'pixelWeight' : 'pixelCrossEntropy', { WEIGHT_ONLY: weightOnly }),
+    reads: { z, labels: target, classWeight },
+    writes: { out },
+    params: ceParams(C, HW, spec),
     items: out.size,
   });
   return out;
@@ -45,10 +51,10 @@ export function pixelCrossEntropyGradKernel(z: Storage, target: Storage, classWe
   const dz = Storage.empty(z.shape);
   launch({
     op: 'softmaxCrossEntropy-grad',
-    kernel: itemKernel('pixelCrossEntropyGrad', 'loss_softmax_ce_grad'),
-    reads: [z, target, classWeight, g],
-    writes: [dz],
-    uniforms: ceParams(dz.size, C, HW, spec),
+    kernel: declaredKernel(SOFTMAX_CE_GRAD, 'pixelCrossEntropyGrad'),
+    reads: { z, labels: target, classWeight, g },
+    writes: { dz },
+    params: ceParams(C, HW, spec),
     items: dz.size,
   });
   return dz;
@@ -70,10 +76,10 @@ export function bceKernel(term: BceTerm, x: Storage, t: Storage, g: Storage, pos
   const out = Storage.empty(x.shape);
   launch({
     op: `bceWithLogits-${term}`,
-    kernel: itemKernel(`bce:${term}`, 'loss_bce', { EXPR: BCE_EXPR[term] }),
-    reads: [x, t, g],
-    writes: [out],
-    uniforms: uniforms().u32(out.size).f32(posWeight).finish(),
+    kernel: declaredKernel(BCE, `bce:${term}`, { EXPR: BCE_EXPR[term] }),
+    reads: { logits: x, targets: t, grad: g },
+    writes: { out },
+    params: { pw: posWeight },
     items: out.size,
   });
   return out;

@@ -15,13 +15,13 @@
 // chunks, one dispatch each, whose partial products are added in chunk order.
 import { Storage, formatShape } from '../storage/storage.ts';
 import { runtime } from '../runtime/context.ts';
+import type { KernelInterface } from '../runtime/kernel-interface.ts';
 import type { Constants } from '../runtime/pipelines.ts';
 import { binaryKernel, fillKernel } from './elementwise.ts';
-import { kernel, launch } from './launch.ts';
+import { declaredKernel, launch, shader } from './launch.ts';
 import { loopBudget } from './loop-budget.ts';
 import { REDUCE_SHADERS, reduceKernel } from './reduce.ts';
 import { contiguousStrides, gatherStrided } from './strided.ts';
-import { uniforms } from './uniforms.ts';
 import { VariantFamily } from './variants.ts';
 
 /** Each invocation computes tm×(4·tn4) outputs; a workgroup has wgx×wgy invocations; splitK
@@ -81,8 +81,27 @@ function dims(p: MatmulProblem): { M: number; N: number; K: number; batch: numbe
   return { M: p.transA ? ac : ar, K: p.transA ? ar : ac, N: p.transB ? br : bc, batch };
 }
 
+/**
+ * The interface of every matmul variant: c (batches of M×N, or split-K's partials) from a and b,
+ * whose element {{OPERAND}} is f32, or vec4<f32> for the vec4 variant. strideA, strideB: the
+ * batch strides of a and b (0 for an operand every batch shares). The product sums over k in
+ * [k0, k0 + kLen) of the K columns of op(A) (all of them unless a long sum is split across
+ * dispatches). Split-K: z = split · batches + batch, and split s sums k in
+ * [k0 + s·kSplit, k0 + (s+1)·kSplit) ∩ [k0, k0 + kLen) into its own partial C at z (the partials
+ * are then added in order of s); without a split, kSplit = kLen and z is the batch.
+ */
+const MATMUL_INTERFACE = {
+  reads: { a: '{{OPERAND}}', b: '{{OPERAND}}' },
+  writes: { c: 'f32' },
+  params: { M: 'u32', N: 'u32', K: 'u32', strideA: 'u32', strideB: 'u32', alpha: 'f32', k0: 'u32', kLen: 'u32', batches: 'u32', kSplit: 'u32' },
+} as const satisfies KernelInterface;
+
 /** The shader of each variant. */
-const MATMUL_SHADERS = { vec4: 'matmul_vec4', register: 'matmul', shared: 'matmul_shared' } as const;
+const MATMUL_SHADERS = {
+  vec4: shader('matmul_vec4', MATMUL_INTERFACE),
+  register: shader('matmul', MATMUL_INTERFACE),
+  shared: shader('matmul_shared', MATMUL_INTERFACE),
+};
 
 /** Defaults per profile, chosen with `ncl bench matmul --tilings` (bench/RESULTS.md). Shape class:
  *  the transposes, whether vec4 reads apply (K and N multiples of 4), and M, N, K and the batch
@@ -96,7 +115,7 @@ export const MATMUL_TILINGS = new VariantFamily<MatmulTiling, MatmulProblem>(
     name: 'matmul',
     // Beside the variants' own: the row-major copy of a transposed operand (vec4), the sum of
     // split-K's slices and of a loop budget's chunks.
-    files: [...Object.values(MATMUL_SHADERS), 'strided', ...REDUCE_SHADERS, 'binary'],
+    files: [...Object.values(MATMUL_SHADERS).map((s) => s.file), 'strided', ...REDUCE_SHADERS, 'binary'],
     classify(p) {
       const { M, N, K, batch } = dims(p);
       const vec4 = K % 4 === 0 && N % 4 === 0;
@@ -166,13 +185,13 @@ export function matmulKernel({ a, b, transA, transB, alpha = 1 }: MatmulSpec): S
   const ta = t.variant === 'vec4' ? false : transA;
   const tb = t.variant === 'vec4' ? false : transB;
   const tn = 4 * t.tn4;
-  const file = MATMUL_SHADERS[t.variant];
   const transposes: Constants = t.variant === 'vec4' ? {} : { TRANS_A: ta, TRANS_B: tb };
   const buffers: Constants = t.variant === 'shared' ? { NBUF: t.doubleBuffer ? 2 : 1 } : {};
   if (t.variant === 'shared' && t.tm % 4 !== 0) throw new Error(`matmul: the shared variant computes rows in groups of 4, got tm ${t.tm}`);
   // The shared variant counts rows in groups of 4, as tile_block does.
   const rows: Constants = t.variant === 'shared' ? { TM4: t.tm / 4 } : { TM: t.tm };
-  const spec = kernel(`matmul:${t.variant}[${t.tm}x${tn},${t.wgx}x${t.wgy}${t.doubleBuffer ? ',double-buffered' : ''}]${ta ? 'ᵀ' : ''}${tb ? 'ᵀ' : ''}`, file, {
+  const spec = declaredKernel(MATMUL_SHADERS[t.variant], `matmul:${t.variant}[${t.tm}x${tn},${t.wgx}x${t.wgy}${t.doubleBuffer ? ',double-buffered' : ''}]${ta ? 'ᵀ' : ''}${tb ? 'ᵀ' : ''}`, {
+    OPERAND: t.variant === 'vec4' ? 'vec4<f32>' : 'f32',
     ...rows,
     TN4: t.tn4,
     WGX: t.wgx,
@@ -191,13 +210,9 @@ export function matmulKernel({ a, b, transA, transB, alpha = 1 }: MatmulSpec): S
     launch({
       op: 'matmul',
       kernel: spec,
-      reads: [copyA ?? a, copyB ?? b],
-      writes: [part],
-      uniforms: uniforms()
-        .u32(M, N, K, batchA.length ? M * K : 0, batchB.length ? K * N : 0)
-        .f32(alpha)
-        .u32(k0, len, nb, kSplit)
-        .finish(),
+      reads: { a: copyA ?? a, b: copyB ?? b },
+      writes: { c: part },
+      params: { M, N, K, strideA: batchA.length ? M * K : 0, strideB: batchB.length ? K * N : 0, alpha, k0, kLen: len, batches: nb, kSplit },
       workgroups: [Math.ceil(N / tn / t.wgx), Math.ceil(M / t.tm / t.wgy), nb * slices],
     });
     let sum = part;

@@ -1,8 +1,16 @@
 // Max and average pooling kernels (shaders/pool*.wgsl).
 import { Storage, formatShape } from '../storage/storage.ts';
-import { itemKernel, launch } from './launch.ts';
-import { uniforms } from './uniforms.ts';
+import { declaredKernel, launch, shader } from './launch.ts';
 import type { Pair } from './conv.ts';
+
+/** The PoolGeometry: input H×W, output HO×WO, window KH×KW, stride SH×SW, padding PH×PW;
+ *  includePad 1 when average pooling divides by the whole window. */
+const POOL_PARAMS = { H: 'u32', W: 'u32', HO: 'u32', WO: 'u32', KH: 'u32', KW: 'u32', SH: 'u32', SW: 'u32', PH: 'u32', PW: 'u32', includePad: 'u32' } as const;
+/** One item per output value; y holds OUT (u32 for the argmax, else f32). */
+const POOL = shader('pool', { reads: { x: 'f32' }, writes: { y: '{{OUT}}' }, params: POOL_PARAMS, perItem: true });
+/** One item per input pixel; src holds SRC (max pooling's u32 argmax, or average pooling's f32
+ *  input, unused), g the gradient of the pooled map. */
+const POOL_GRAD = shader('pool_grad', { reads: { src: '{{SRC}}', g: 'f32' }, writes: { dx: 'f32' }, params: POOL_PARAMS, perItem: true });
 
 export interface PoolOptions {
   kernel: Pair;
@@ -48,10 +56,9 @@ export function poolGeometry(op: string, shape: readonly number[], o: PoolOption
   return { max, N, C, H, W, KH, KW, SH, SW, PH, PW, HO, WO, includePad: o.countIncludePad ?? true };
 }
 
-function params(count: number, g: PoolGeometry): ArrayBuffer {
-  return uniforms()
-    .u32(count, g.H, g.W, g.HO, g.WO, g.KH, g.KW, g.SH, g.SW, g.PH, g.PW, g.includePad ? 1 : 0)
-    .finish();
+function params(g: PoolGeometry) {
+  const { H, W, HO, WO, KH, KW, SH, SW, PH, PW } = g;
+  return { H, W, HO, WO, KH, KW, SH, SW, PH, PW, includePad: g.includePad ? 1 : 0 };
 }
 
 /** The pooled map, or (argmax, u32) the in-plane index of each window's first maximum. */
@@ -60,10 +67,10 @@ export function poolKernel(x: Storage, g: PoolGeometry, argmax = false): Storage
   const name = argmax ? 'maxPoolArgmax' : g.max ? 'maxPool' : 'avgPool';
   launch({
     op: argmax ? 'maxPool2d-argmax' : g.max ? 'maxPool2d' : 'avgPool2d',
-    kernel: itemKernel(name, 'pool', { MAX: g.max, ARGMAX: argmax, OUT: argmax ? 'u32' : 'f32' }),
-    reads: [x],
-    writes: [y],
-    uniforms: params(y.size, g),
+    kernel: declaredKernel(POOL, name, { MAX: g.max, ARGMAX: argmax, OUT: argmax ? 'u32' : 'f32' }),
+    reads: { x },
+    writes: { y },
+    params: params(g),
     items: y.size,
   });
   return y;
@@ -76,10 +83,10 @@ export function poolGradKernel(source: Storage, grad: Storage, g: PoolGeometry):
   const dx = Storage.empty([g.N, g.C, g.H, g.W]);
   launch({
     op: g.max ? 'maxPool2d-grad' : 'avgPool2d-grad',
-    kernel: itemKernel(g.max ? 'maxPoolGrad' : 'avgPoolGrad', 'pool_grad', { MAX: g.max, SRC: source.dtype }),
-    reads: [source, grad],
-    writes: [dx],
-    uniforms: params(dx.size, g),
+    kernel: declaredKernel(POOL_GRAD, g.max ? 'maxPoolGrad' : 'avgPoolGrad', { MAX: g.max, SRC: source.dtype }),
+    reads: { src: source, g: grad },
+    writes: { dx },
+    params: params(g),
     items: dx.size,
   });
   return dx;

@@ -3,8 +3,7 @@
 // and the profile's variant says so, workgroups reading each row's neighbouring addresses
 // together (reduce_rows.wgsl).
 import { Storage } from '../storage/storage.ts';
-import { itemKernel, kernel, launch } from './launch.ts';
-import { uniforms } from './uniforms.ts';
+import { declaredKernel, launch, shader } from './launch.ts';
 import { VariantFamily } from './variants.ts';
 
 /** Below this many outputs a long reduction is split into chunks and reduced twice. */
@@ -13,10 +12,14 @@ const MIN_CHUNK = 64;
 
 export type ReduceOp = 'sum' | 'max';
 
-const BY_INVOCATION = 'reduce';
-const BY_WORKGROUP = 'reduce_rows';
+/** One invocation per output o of the [A, nchunks, B] result: chunk c = (o / B) % nchunks of
+ *  `chunk` consecutive r, times scale. */
+const BY_INVOCATION = shader('reduce', { reads: { src: 'f32' }, writes: { dst: 'f32' }, params: { R: 'u32', B: 'u32', chunk: 'u32', nchunks: 'u32', scale: 'f32' }, perItem: true });
+/** One workgroup per output w of the [A, nchunks] result: chunk w % nchunks of row w / nchunks,
+ *  times scale. */
+const BY_WORKGROUP = shader('reduce_rows', { reads: { src: 'f32' }, writes: { dst: 'f32' }, params: { A: 'u32', R: 'u32', chunk: 'u32', nchunks: 'u32', scale: 'f32' } });
 /** The shaders reduceKernel may dispatch: part of the tuning key of every family that calls it. */
-export const REDUCE_SHADERS = [BY_INVOCATION, BY_WORKGROUP] as const;
+export const REDUCE_SHADERS = [BY_INVOCATION.file, BY_WORKGROUP.file] as const;
 
 const SPECIALISED = { sum: { OP: 'sum', INIT: '0.0' }, max: { OP: 'max', INIT: '-3.4028234e38' } } as const;
 
@@ -36,10 +39,10 @@ function pass(op: ReduceOp, x: Storage, A: number, R: number, B: number, nchunks
   const out = Storage.empty(shape);
   launch({
     op: `${op}-reduce`,
-    kernel: itemKernel(`reduce:${op}`, BY_INVOCATION, SPECIALISED[op], 64),
-    reads: [x],
-    writes: [out],
-    uniforms: uniforms().u32(A, R, B, chunk, nchunks).f32(scale).finish(),
+    kernel: declaredKernel(BY_INVOCATION, `reduce:${op}`, { ...SPECIALISED[op], WG: 64 }),
+    reads: { src: x },
+    writes: { dst: out },
+    params: { R, B, chunk, nchunks, scale },
     items: A * nchunks * B,
   });
   return out;
@@ -51,10 +54,10 @@ function rowsPass(op: ReduceOp, x: Storage, A: number, R: number, chunk: number,
   const out = Storage.empty(shape);
   launch({
     op: `${op}-reduce-rows`,
-    kernel: kernel(`reduceRows:${op}[wg=${wg}]`, BY_WORKGROUP, { ...SPECIALISED[op], WG: wg }),
-    reads: [x],
-    writes: [out],
-    uniforms: uniforms().u32(A, R, chunk, nchunks).f32(scale).finish(),
+    kernel: declaredKernel(BY_WORKGROUP, `reduceRows:${op}[wg=${wg}]`, { ...SPECIALISED[op], WG: wg }),
+    reads: { src: x },
+    writes: { dst: out },
+    params: { A, R, chunk, nchunks, scale },
     workgroups: A * nchunks,
   });
   return out;

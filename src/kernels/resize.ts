@@ -1,8 +1,14 @@
 // Resampling kernels (shaders/resize*.wgsl): the 2-tap interpolation tables are computed once on
 // the CPU in float64, so the forward pass and its gradient use exactly the same weights.
 import { Storage, formatShape } from '../storage/storage.ts';
-import { itemKernel, launch } from './launch.ts';
-import { uniforms } from './uniforms.ts';
+import { declaredKernel, launch, shader } from './launch.ts';
+
+/** The input's and the output's plane sizes, shared by the resampling and its gradient. */
+const RESIZE_PARAMS = { HI: 'u32', WI: 'u32', HO: 'u32', WO: 'u32' } as const;
+/** taps: (i0, i1, w0, w1) per output index, the HO rows and then the WO columns. */
+const RESIZE = shader('resize', { reads: { x: 'f32', taps: 'vec4<f32>' }, writes: { y: 'f32' }, params: RESIZE_PARAMS, perItem: true });
+/** inv: the inverse taps as CSR of (output index, weight) pairs (see resizeGradKernel). */
+const RESIZE_GRAD = shader('resize_grad', { reads: { g: 'f32', inv: 'vec2<f32>' }, writes: { dx: 'f32' }, params: RESIZE_PARAMS, perItem: true });
 
 export type ResizeMode = 'bilinear' | 'nearest';
 
@@ -57,10 +63,10 @@ export function resizeKernel(x: Storage, spec: ResizeSpec): Storage {
   const y = Storage.empty([x.shape[0]!, x.shape[1]!, HO, WO]);
   launch({
     op: `resize-${spec.mode}`,
-    kernel: itemKernel('resize', 'resize'),
-    reads: [x, taps],
-    writes: [y],
-    uniforms: uniforms().u32(y.size, HI, WI, HO, WO).finish(),
+    kernel: declaredKernel(RESIZE, 'resize'),
+    reads: { x, taps },
+    writes: { y },
+    params: { HI, WI, HO, WO },
     items: y.size,
   });
   taps.dispose();
@@ -98,10 +104,10 @@ export function resizeGradKernel(g: Storage, xShape: readonly number[], spec: Re
   const dx = Storage.empty(xShape);
   launch({
     op: `resize-${spec.mode}-grad`,
-    kernel: itemKernel('resizeGrad', 'resize_grad'),
-    reads: [g, table],
-    writes: [dx],
-    uniforms: uniforms().u32(dx.size, HI, WI, HO, WO).finish(),
+    kernel: declaredKernel(RESIZE_GRAD, 'resizeGrad'),
+    reads: { g, inv: table },
+    writes: { dx },
+    params: { HI, WI, HO, WO },
     items: N * C * HI * WI,
   });
   table.dispose();

@@ -2,8 +2,7 @@
 // concat scatter into one.
 import { Storage, type Shape } from '../storage/storage.ts';
 import { MAX_RANK } from './elementwise.ts';
-import { itemKernel, launch } from './launch.ts';
-import { uniforms } from './uniforms.ts';
+import { declaredKernel, launch, shader } from './launch.ts';
 
 export interface StridedView {
   /** The iteration shape: the output's for a gather, the source's for a scatter. */
@@ -13,13 +12,13 @@ export interface StridedView {
   offset: number;
 }
 
-function params(count: number, view: StridedView): ArrayBuffer {
+/** The strided side's offset, and the iteration shape and strides, MAX_RANK values each (rank
+ *  of them used). The constant GATHER chooses the direction of the copy. */
+const STRIDED = shader('strided', { reads: { src: 'f32' }, writes: { dst: 'f32' }, params: { rank: 'u32', offset: 'u32', shape: 'vec4u[2]', strides: 'vec4u[2]' }, perItem: true });
+
+function params(view: StridedView) {
   if (view.shape.length > MAX_RANK) throw new Error(`strided copy: rank ${view.shape.length} exceeds ${MAX_RANK}`);
-  return uniforms()
-    .u32(count, view.shape.length, view.offset)
-    .u32Vec4Array(view.shape, MAX_RANK)
-    .u32Vec4Array(view.strides, MAX_RANK)
-    .finish();
+  return { rank: view.shape.length, offset: view.offset, shape: view.shape, strides: view.strides };
 }
 
 /** A new contiguous tensor of shape view.shape with out[c] = src[offset + Σ c_d · stride_d]. */
@@ -27,10 +26,10 @@ export function gatherStrided(op: string, src: Storage, view: StridedView): Stor
   const out = Storage.empty(view.shape);
   launch({
     op,
-    kernel: itemKernel('strided:gather', 'strided', { GATHER: true }),
-    reads: [src],
-    writes: [out],
-    uniforms: params(out.size, view),
+    kernel: declaredKernel(STRIDED, 'strided:gather', { GATHER: true }),
+    reads: { src },
+    writes: { dst: out },
+    params: params(view),
     items: out.size,
   });
   return out;
@@ -40,10 +39,10 @@ export function gatherStrided(op: string, src: Storage, view: StridedView): Stor
 export function scatterStrided(op: string, src: Storage, dst: Storage, view: StridedView): void {
   launch({
     op,
-    kernel: itemKernel('strided:scatter', 'strided', { GATHER: false }),
-    reads: [src],
-    writes: [dst],
-    uniforms: params(src.size, view),
+    kernel: declaredKernel(STRIDED, 'strided:scatter', { GATHER: false }),
+    reads: { src },
+    writes: { dst },
+    params: params(view),
     items: src.size,
   });
 }

@@ -4,8 +4,8 @@
 // force is the one forced (benchmarks, tests and the selfcheck compare variants), else, for a
 // family that can be tuned, the run's choice for the problem's shape class (the tuner's winner or
 // a checkpoint's record: src/runtime/variant-choices.ts), else the profile's default. The
-// workgroup size of a one-invocation-per-item kernel is declared with itemKernel (launch.ts); such
-// a kernel may have a family too (batch-norm channel sums).
+// workgroup size of a one-invocation-per-item kernel is a constant of declaredKernel (launch.ts);
+// such a kernel may have a family too (batch-norm channel sums).
 import { runtime } from '../runtime/context.ts';
 import type { KernelProfile } from '../runtime/runtime.ts';
 import type { Tunable } from '../runtime/tunable.ts';

@@ -13,6 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeTextAtomic } from '../io/atomic-write.ts';
+import { maxOf } from '../common/extent.ts';
 import type { DatasetListing } from '../data/dataset.ts';
 import type { TuneMode } from '../device.ts';
 import type { LoadOptions } from '../data/loader.ts';
@@ -114,7 +115,7 @@ export async function runAblation(o: AblationOptions): Promise<{ runs: AblationR
   const runs: AblationRun[] = [];
   const total = settings.reduce((n, s) => n + (s.seeds ?? o.seeds), 0) * o.data.length;
   const seedsOf = (setting: AblationSetting) => setting.seeds ?? o.seeds;
-  const mostSeeds = Math.max(...settings.map(seedsOf));
+  const mostSeeds = maxOf(settings.map(seedsOf));
   // Seed by seed, fold by fold, every setting in turn: an ablation stopped part-way holds whole
   // paired units, each setting on the same (fold, seed) pairs.
   for (let seed = 0; seed < mostSeeds; seed++) {

@@ -40,11 +40,11 @@ export class DebugChecker {
     }
     const slot = this.entries.length;
     this.entries.push({ op: output.op, detail: output.detail });
-    const kernel = this.runtime.kernel('check_finite', 'check_finite', { WG: CHECK_WG }, CHECK_FINITE);
+    const kernel = this.runtime.kernel('check_finite', CHECK_FINITE.file, { WG: CHECK_WG }, CHECK_FINITE.iface);
     this.runtime.dispatch({
       kernel,
       bindings: [output.binding, { buffer: this.flags, bytes: SLOTS * 4 }],
-      uniforms: packParams(kernel.name, CHECK_FINITE, { items: output.count, slot }),
+      uniforms: packParams(kernel.name, CHECK_FINITE.iface, { items: output.count, slot }),
       workgroups: Math.ceil(output.count / CHECK_WG),
     });
   }

@@ -34,6 +34,16 @@ export interface KernelInterface {
   readonly perItem?: boolean;
 }
 
+/** shaders/<file>.wgsl and its interface. */
+export interface Shader<I extends KernelInterface = KernelInterface> {
+  readonly file: string;
+  readonly iface: I;
+}
+
+export function shader<I extends KernelInterface>(file: string, iface: I): Shader<I> {
+  return { file, iface };
+}
+
 /** The values of an interface's params, by name: numbers for scalars, lists for vec4u arrays. */
 export type ParamValues = Readonly<Record<string, number | readonly number[]>>;
 

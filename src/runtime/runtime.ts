@@ -119,8 +119,8 @@ export class Runtime {
   /** Records a dispatch that fills the whole buffer with NaN (poisoned buffers, see buffer-pool.ts). */
   private fillNaN(pooled: PooledBuffer): void {
     const count = pooled.buffer.size / 4;
-    const kernel = this.kernel('fill', 'fill', { WG: 256 }, FILL);
-    this.dispatch({ kernel, bindings: [{ buffer: pooled, bytes: pooled.buffer.size }], uniforms: packParams(kernel.name, FILL, { items: count, value: NaN }), workgroups: Math.ceil(count / 256) });
+    const kernel = this.kernel('fill', FILL.file, { WG: 256 }, FILL.iface);
+    this.dispatch({ kernel, bindings: [{ buffer: pooled, bytes: pooled.buffer.size }], uniforms: packParams(kernel.name, FILL.iface, { items: count, value: NaN }), workgroups: Math.ceil(count / 256) });
   }
 
   /** Calls `observer` with every dispatch recorded from now on (profilers); returns the function

@@ -66,7 +66,7 @@ export function contrastivePlan(labels: ArrayLike<number>, anchorWeights?: Array
 
 /** The plan on the device: u32 tensors, so tidy scopes release them like any other. */
 interface PlanTensors {
-  /** [N, 4] words of the WGSL struct RowInfo: class (i32 bits), w_i, 1/|P_i| (f32 bits), unused. */
+  /** [N, 4] words, one ROW_INFO per row (kernels/contrastive-device-plan.ts): class (i32 bits), w_i, 1/|P_i| (f32 bits), unused. */
   readonly rows: Tensor;
   readonly classStart: Tensor;
   readonly members: Tensor;

@@ -12,6 +12,7 @@ import { add, equal, mul, mulScalar, neg, sub } from '../../autograd/ops/element
 import { matmul } from '../../autograd/ops/matmul.ts';
 import { sum } from '../../autograd/ops/reduce.ts';
 import { logSoftmax } from '../../autograd/ops/softmax.ts';
+import { invTau } from '../../kernels/contrastive.ts';
 import type { ContrastivePlan } from './contrastive-plan.ts';
 
 /** The finite value that masks a pair out of a denominator (never −inf). */
@@ -37,6 +38,6 @@ function masks(plan: ContrastivePlan): { mask: Tensor; positives: Tensor } {
 
 export function unfusedContrastiveLoss(z: Tensor, plan: ContrastivePlan, tau: number): Tensor {
   const { mask, positives } = masks(plan);
-  const logp = logSoftmax(add(mulScalar(matmul(z, z, { transB: true }), 1 / tau), mask), 1);
+  const logp = logSoftmax(add(mulScalar(matmul(z, z, { transB: true }), invTau(tau)), mask), 1);
   return neg(sum(mul(logp, positives)));
 }

@@ -7,6 +7,7 @@
 // Rows labelled −1 are ignored (neither anchors nor in any denominator); anchors without positives
 // are skipped; with no kept anchor the loss is 0 and so is its gradient.
 import type { Tensor } from '../../autograd/tensor.ts';
+import { checkTau } from '../../kernels/contrastive.ts';
 import { fusedContrastiveLoss } from './contrastive-fused.ts';
 import { contrastivePlan } from './contrastive-plan.ts';
 import { unfusedContrastiveLoss } from './contrastive-unfused.ts';
@@ -29,7 +30,7 @@ export function contrastiveLoss(z: Tensor, labels: ArrayLike<number>, options: C
   const tau = options.tau ?? DEFAULT_NCL_OPTIONS.tau;
   if (z.rank !== 2 || z.shape[1] === 0) throw new Error(`contrastiveLoss: z must be [N, D] with D ≥ 1, got ${z.describe()}`);
   if (labels.length !== z.shape[0]) throw new Error(`contrastiveLoss: ${labels.length} labels for ${z.describe()}`);
-  if (!(tau > 0)) throw new Error(`contrastiveLoss: tau must be positive, got ${tau}`);
+  checkTau(tau, 'contrastiveLoss');
   const plan = contrastivePlan(labels, options.anchorWeights);
   return (options.fused ?? DEFAULT_NCL_OPTIONS.fused) ? fusedContrastiveLoss(z, plan, tau) : unfusedContrastiveLoss(z, plan, tau);
 }

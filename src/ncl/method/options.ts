@@ -1,6 +1,7 @@
 // The method's options (docs/method.md §3–§5), each with the equation it sets. "Paper" marks what
 // the paper's abstract and the authors' demo establish; "ours" marks our reading of what they name
 // but do not define (the method page explains why the two are kept apart).
+import { checkTau } from '../../kernels/contrastive.ts';
 
 /**
  * How the contour patches (0 < r < 1) take part in the contrastive term (§4, ours; the paper names
@@ -114,7 +115,7 @@ export function checkNclOptions(o: NclOptions): void {
   if (!(o.lambdaCon >= 0)) fail(`lambdaCon must be ≥ 0, got ${o.lambdaCon}`);
   if (!(o.lambdaPc >= 0)) fail(`lambdaPc must be ≥ 0, got ${o.lambdaPc}`);
   if (!(o.lambdaContour >= 0)) fail(`lambdaContour must be ≥ 0, got ${o.lambdaContour}`);
-  if (!(o.tau > 0)) fail(`tau must be > 0, got ${o.tau}`);
+  checkTau(o.tau, 'NCL option');
   if (!Number.isInteger(o.patchSize) || o.patchSize < 4 || o.patchSize % 4 !== 0) fail(`patchSize must be a multiple of 4 pixels (the pivot's stride), got ${o.patchSize}`);
   if (!(o.epsilon >= 0 && o.epsilon < 0.5)) fail(`epsilon must be in [0, 0.5), got ${o.epsilon}`);
   if (!Number.isInteger(o.maxPatches) || o.maxPatches < 2) fail(`maxPatches must be an integer ≥ 2, got ${o.maxPatches}`);
