@@ -90,10 +90,14 @@ else {
         const dom = render(page, screenshot);
         assert.equal(
           [...dom.matchAll(/<h2>([^<]*)<\/h2>/g)].map((m) => m[1]),
-          ['Held-out metrics and trivial baselines', ...(withHead ? ['Patch separation on the held-out images (docs/method.md §5)'] : []), 'Training', 'Sample test images'],
+          ['Held-out metrics and trivial baselines', ...(withHead ? ['Patch separation on the held-out images (docs/method.md §5)'] : []), 'Per image', 'Training', 'Sample test images'],
           `${label}: sections`,
         );
         if (withHead) assert.match(dom, /<td>T<\/td><td>0.9000<\/td><td>0.8000<\/td><td>0.1000<\/td><td>4.0000<\/td><td>6.2000<\/td><td>4.0000<\/td><td>1.0000<\/td>/, 'separation row, the whole gap closed');
+        const perImage = dom.slice(dom.indexOf('<table class="per-image">'));
+        assert.is((perImage.slice(0, perImage.indexOf('</table>')).match(/<tr>/g) ?? []).length, 4, `${label}: a header and one row per image`);
+        // the good run's tampered images: label 1, every pixel right — F1, best F1, AUC and IoU 1
+        if (label === 'good') assert.match(perImage, /<td>1<\/td><td>0\.\d{4}<\/td><td>0\.1641<\/td><td>1\.0000<\/td><td>1\.0000<\/td><td>1\.0000<\/td><td>1\.0000<\/td>/);
         assert.is((dom.match(/<img /g) ?? []).length, 12, `${label}: four images for each of three samples`);
         assert.is((dom.match(/<tr class="tampered">/g) ?? []).length, 2);
         assert.is((dom.match(/<tr class="authentic">/g) ?? []).length, 1);

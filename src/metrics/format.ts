@@ -55,17 +55,21 @@ export function formatGroupTable(column: string, byValue: Record<string, { model
   return [`by ${column}:`, line([column, ...header]), ...rows.map(line)].join('\n');
 }
 
-/** Per-image rows as CSV: the image, its groups, then its label, score and metrics (empty where undefined). */
-export function perImageCsv(rows: PerImageRow[]): string {
+/** One row per image: its name, groups, label, score, mask share, every metric and the extra
+ *  measures (patch AUROC per head, …); null where an image has no value. The CSV of ncl eval
+ *  --per-image and report.html's per-image table. */
+export function perImageColumns(rows: PerImageRow[]): { header: string[]; values: Array<Array<string | number | null>> } {
   const groupColumns = [...new Set(rows.flatMap((r) => Object.keys(r.groups)))];
   const extraColumns = [...new Set(rows.flatMap((r) => Object.keys(r.extra)))];
-  const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const value = (v: number | null) => (v === null ? '' : String(v));
   const header = ['image', ...groupColumns, 'label', 'score', 'mask_share', 'f1', 'best_f1', 'auc', 'iou', 'boundary_f1', 'accuracy', ...extraColumns];
-  const lines = rows.map((r) =>
-    [r.name, ...groupColumns.map((c) => r.groups[c] ?? ''), String(r.label), String(r.score), String(r.tamperedShare), value(r.metrics.f1), value(r.metrics.bestF1), value(r.metrics.auc), value(r.metrics.iou), value(r.metrics.boundaryF1), String(r.metrics.accuracy), ...extraColumns.map((c) => value(r.extra[c] ?? null))]
-      .map(quote)
-      .join(','),
-  );
-  return `${[header.map(quote).join(','), ...lines].join('\n')}\n`;
+  const values = rows.map((r) => [r.name, ...groupColumns.map((c) => r.groups[c] ?? null), r.label, r.score, r.tamperedShare, r.metrics.f1, r.metrics.bestF1, r.metrics.auc, r.metrics.iou, r.metrics.boundaryF1, r.metrics.accuracy, ...extraColumns.map((c) => r.extra[c] ?? null)]);
+  return { header, values };
+}
+
+/** Per-image rows as CSV (an empty cell where a value is undefined). */
+export function perImageCsv(rows: PerImageRow[]): string {
+  const { header, values } = perImageColumns(rows);
+  const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const cell = (v: string | number | null) => quote(v === null ? '' : String(v));
+  return `${[header.map(quote).join(','), ...values.map((row) => row.map(cell).join(','))].join('\n')}\n`;
 }

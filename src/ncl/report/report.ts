@@ -11,6 +11,7 @@ import type { Mask, ProbabilityMap, RgbImage } from '../../data/image.ts';
 import { encodeMaskPng, encodePng } from '../../data/image-io.ts';
 import { loadSample, type LoadOptions } from '../../data/loader.ts';
 import type { MetricsSummary } from '../../metrics/accumulator.ts';
+import { perImageColumns } from '../../metrics/format.ts';
 import { groupsOf, synthGroups } from '../../metrics/groups.ts';
 import { pixelMetrics } from '../../metrics/pixel.ts';
 import type { EvaluationResult } from '../evaluate.ts';
@@ -161,6 +162,15 @@ function groupTables(e: EvaluationResult): string {
   return tables.length ? `<h2>Per group</h2>${tables.join('\n')}` : '';
 }
 
+/** Every scored image's measures (the CSV of ncl eval --per-image), folded away below the summaries. */
+function perImageTable(e: EvaluationResult): string {
+  if (e.perImage.length === 0) return '';
+  const { header, values } = perImageColumns(e.perImage);
+  const cell = (v: string | number | null, column: string) => `<td>${v === null ? '—' : typeof v === 'string' ? escape(v) : column === 'label' ? String(v) : v.toFixed(4)}</td>`;
+  const rows = values.map((row) => `<tr>${row.map((v, i) => cell(v, header[i]!)).join('')}</tr>`).join('');
+  return `<h2>Per image</h2><details><summary>${e.perImage.length} images: each one's groups, label, score, share of pixels manipulated and measures (F1 at 0.5, best F1, AUC, IoU and boundary-band F1 over its pixels; patch AUROC and gap closed of each head where it has two patches of each kind)</summary><table class="per-image"><tr>${header.map((h) => `<th>${escape(h)}</th>`).join('')}</tr>${rows}</table></details>`;
+}
+
 const dataUri = (png: Buffer) => `data:image/png;base64,${png.toString('base64')}`;
 
 async function sampleGrid(samples: ReportSample[]): Promise<string> {
@@ -188,6 +198,7 @@ ${[...reportWarnings(r.evaluation, r.samples), ...damagedWarnings(r.log)].map((w
 ${metricsTable(r.evaluation)}
 ${separationTable(r.evaluation)}
 ${groupTables(r.evaluation)}
+${perImageTable(r.evaluation)}
 <h2>Training</h2>
 ${r.log.some((l) => l.type === 'step') ? trainingCharts(r.log) : '<p>No training log beside the checkpoint.</p>'}
 <h2>Sample test images</h2>
