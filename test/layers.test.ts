@@ -25,6 +25,7 @@ const LAYERS: Array<[prefix: string, layer: string]> = [
   ['src/ncl/method/', 'method'],
   ['src/ncl/', 'apps'],
   ['src/check/', 'check'],
+  ['src/web/', 'web'],
   ['src/cli/', 'cli'],
   ['src/index.ts', 'api'],
   ['bench/', 'bench'],
@@ -48,8 +49,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   apps: ['method', 'device', 'nn', 'optim', 'autograd', 'common', 'io', 'data', 'metrics'],
   check: ['api', 'device', 'method', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
   api: ['device', 'method', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform'],
+  web: ['runtime', 'platform', 'io'],
   bench: ['api', 'device', 'method', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
-  cli: ['bench', 'check', 'api', 'device', 'method', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
+  cli: ['web', 'bench', 'check', 'api', 'device', 'method', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
 };
 
 /** package.json "imports": '#platform' is node.ts here and browser.ts in a browser bundle. */

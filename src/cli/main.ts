@@ -12,6 +12,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerAblate } from './commands/ablate.ts';
 import { registerExport } from './commands/export.ts';
 import { registerTune } from './commands/tune.ts';
+import { registerWeb } from './commands/web.ts';
 import { debugRequested, setDeviceOptions } from './device-options.ts';
 
 const program = new Command();
@@ -36,6 +37,7 @@ registerPredict(program);
 registerDemo(program);
 registerAblate(program);
 registerExport(program);
+registerWeb(program);
 
 try {
   await program.parseAsync(process.argv);
