@@ -49,7 +49,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   apps: ['method', 'device', 'nn', 'optim', 'autograd', 'common', 'io', 'data', 'metrics'],
   check: ['api', 'device', 'method', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
   api: ['device', 'method', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform'],
-  web: ['runtime', 'platform', 'io'],
+  web: ['check', 'runtime', 'platform', 'io'],
   bench: ['api', 'device', 'method', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
   cli: ['web', 'bench', 'check', 'api', 'device', 'method', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
 };

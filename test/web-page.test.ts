@@ -1,14 +1,18 @@
 // The browser page (`ncl web`, src/web/): what it tells a visitor without WebGPU, that the built
 // site loads nothing from elsewhere, and — opened in headless Chromium from the server `ncl web`
-// starts — that it states the SwiftShader adapter, or with WebGPU unavailable says why.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// starts, driven through the DevTools protocol (helpers/browser-page.ts) — that it states the
+// SwiftShader adapter, runs the self-check from the keyboard with every check green, fits a
+// phone's width and logs no console errors, or with WebGPU unavailable says why. Screenshots of
+// each state are kept in runs/test-artifacts/.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findChromium } from '../src/platform/chromium.ts';
 import { missingWebGpu, noAdapter } from '../src/web/webgpu-advice.ts';
+import { BrowserPage } from './helpers/browser-page.ts';
 import { ncl } from './helpers/cli.ts';
 import { tempDir } from './helpers/data-fixtures.ts';
 
@@ -29,7 +33,8 @@ test('ncl web --out writes the page and its script, which load nothing from anot
     assert.match(run.stdout, /wrote 2 files to .*site/);
     assert.equal(readdirSync(out).sort(), ['index.html', 'page.js']);
     const html = readFileSync(join(out, 'index.html'), 'utf8');
-    assert.equal([...html.matchAll(/(?:src|href)="([^"]*)"/g)].map((m) => m[1]), ['page.js'], 'the one resource the page loads is its own script');
+    const loaded = [...html.matchAll(/(?:src|href)="([^"]*)"/g)].map((m) => m[1]!).filter((r) => !r.startsWith('data:'));
+    assert.equal(loaded, ['page.js'], 'the one resource the page loads is its own script (its icon is inline)');
     assert.match(html, /<meta name="viewport" content="width=device-width/);
     const script = readFileSync(join(out, 'page.js'), 'utf8');
     assert.not.match(script, /\bimport\s*\(\s*["']https?:|from\s*["']https?:/, 'no module comes from a URL');
@@ -40,45 +45,64 @@ test('ncl web --out writes the page and its script, which load nothing from anot
 });
 
 const chromium = findChromium();
+const ARTIFACTS = fileURLToPath(new URL('../runs/test-artifacts/', import.meta.url));
+const SWIFTSHADER = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-webgpu-adapter=swiftshader'];
 
-/** The page's DOM after its script ran, opened from `url` with these extra flags. */
-function pageAfterScript(url: string, flags: string[]): string {
-  const profile = mkdtempSync(join(tmpdir(), 'ncl-web-'));
-  try {
-    const args = ['--headless=new', '--no-sandbox', '--no-first-run', `--user-data-dir=${profile}`, ...flags, '--virtual-time-budget=30000', '--dump-dom', url];
-    return spawnSync(chromium!, args, { encoding: 'utf8', timeout: 120_000, env: { ...process.env, TMPDIR: profile }, maxBuffer: 2 ** 26 }).stdout;
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
-  }
+/** `ncl web --port 0` started, and the URL it printed. */
+async function startServer(): Promise<{ server: ChildProcess; url: string }> {
+  const server = spawn(process.execPath, ['bin/ncl.js', 'web', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    server.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const found = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (found) resolve(found[1]!);
+    });
+    server.on('exit', (code) => reject(new Error(`ncl web exited (${code}) before it printed a URL: ${out}`)));
+  });
+  return { server, url };
 }
 
-const name = 'ncl web serves the page; Chromium on SwiftShader sees the adapter stated, without WebGPU the reason';
+const name = 'the served page in Chromium on SwiftShader: the adapter stated, the self-check run from the keyboard and all green, a phone\'s width, no console errors; without WebGPU the reason';
 if (!chromium && !process.env.CI) test.skip(`${name} (skipped: no chromium on the PATH)`, () => {});
 else {
   test(name, async () => {
     assert.ok(chromium, 'chromium is needed under CI');
-    const server = spawn(process.execPath, ['bin/ncl.js', 'web', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const { server, url } = await startServer();
+    const pages: BrowserPage[] = [];
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        server.stdout.on('data', (c: Buffer) => {
-          out += c.toString();
-          const found = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-          if (found) resolve(found[1]!);
-        });
-        server.on('exit', (code) => reject(new Error(`ncl web exited (${code}) before it printed a URL: ${out}`)));
-      });
-      const swiftshader = pageAfterScript(url, ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-webgpu-adapter=swiftshader']);
-      assert.match(swiftshader, /WebGPU adapter found: [^<]*swiftshader[^<]* \(a software adapter on the CPU\)/i);
-      assert.match(swiftshader, /<dt>Runs on<\/dt><dd>the CPU: a software adapter, whose timings are not GPU timings<\/dd>/);
-      assert.match(swiftshader, /<dt>ncl kernel profile<\/dt><dd>cpu /);
-      assert.match(swiftshader, /<td>maxStorageBufferBindingSize<\/td><td>\d+<\/td>/, 'every limit in the folded table');
-      const without = pageAfterScript(url, ['--disable-gpu', '--disable-features=WebGPU']);
-      assert.match(without, /<div id="adapter-status" role="alert"[^>]*class="problem"><strong>[^<]*(?:navigator\.gpu is missing|gave ncl no device)/);
+      const page = await BrowserPage.open(chromium!, url, SWIFTSHADER);
+      pages.push(page);
+      await page.waitFor(`document.getElementById('adapter-status').textContent.startsWith('WebGPU adapter found')`, 60_000);
+      assert.match(await page.evaluate<string>(`document.getElementById('adapter-status').textContent`), /swiftshader.* \(a software adapter on the CPU\)/i);
+      const terms = await page.evaluate<string[]>(`[...document.querySelectorAll('#adapter-info dt')].map((e) => e.textContent + ': ' + e.nextElementSibling.textContent)`);
+      assert.ok(terms.includes('Runs on: the CPU: a software adapter, whose timings are not GPU timings'), terms.join('\n'));
+      assert.ok(terms.some((t) => t.startsWith('ncl kernel profile: cpu')), terms.join('\n'));
+      await page.screenshot(join(ARTIFACTS, 'web-adapter.png'));
+      // Keyboard only: Tab to the self-check's button, Enter.
+      for (let i = 0; i < 10 && (await page.evaluate<string>('document.activeElement.id')) !== 'check-run'; i++) await page.press('Tab');
+      assert.is(await page.evaluate<string>('document.activeElement.id'), 'check-run', 'the button is reached with Tab');
+      await page.press('Enter');
+      await page.waitFor(`/checks (passed|failed)|stopped/.test(document.getElementById('check-status').textContent)`, 15 * 60_000);
+      const status = await page.evaluate<string>(`document.getElementById('check-status').textContent`);
+      assert.match(status, /^All \d+ checks passed in [\d.]+ s\.$/, status);
+      assert.ok((await page.evaluate<number>(`document.querySelectorAll('#check-results tbody tr.ok').length`)) > 20, 'a row per check');
+      await page.screenshot(join(ARTIFACTS, 'web-selfcheck.png'));
+      await page.setViewport(375, 800);
+      assert.ok(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth'), 'nothing wider than a phone');
+      await page.screenshot(join(ARTIFACTS, 'web-phone.png'));
+      assert.equal(page.errors, [], 'the console has no errors');
+      const without = await BrowserPage.open(chromium!, url, ['--disable-gpu', '--disable-features=WebGPU']);
+      pages.push(without);
+      await without.waitFor(`document.getElementById('adapter-status').getAttribute('role') === 'alert'`, 60_000);
+      assert.match(await without.evaluate<string>(`document.getElementById('adapter-status').textContent`), /navigator\.gpu is missing|gave ncl no device/);
+      await without.screenshot(join(ARTIFACTS, 'web-no-webgpu.png'));
       const stopped = new Promise<number | null>((resolve) => server.on('exit', resolve));
       server.kill('SIGINT');
       assert.is(await stopped, 0, 'Ctrl-C stops the server cleanly');
     } finally {
+      for (const p of pages) p.close();
       server.kill('SIGKILL');
     }
   });

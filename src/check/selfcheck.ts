@@ -405,6 +405,17 @@ export function compare(p: Part): { maxAbsError: number; ok: boolean } {
 }
 
 /** Runs every check; `onResult` sees each result as it comes. */
+/** A check's outcome as ncl selfcheck words it: its largest error against its tolerance, or why it did not run. */
+export function checkOutcome(r: CheckResult): string {
+  const tolerance = r.atol === 0 && r.rtol === 0 ? 'exact' : `≤ ${r.atol} + ${r.rtol}·|want|`;
+  return r.failure ? `did not run: ${r.failure}` : `error ${Number.isFinite(r.maxAbsError) ? r.maxAbsError.toExponential(2) : 'not finite'} (${tolerance})`;
+}
+
+/** The failed checks, each named once as "family (check)". */
+export function failedChecks(results: readonly CheckResult[]): string[] {
+  return [...new Set(results.filter((r) => !r.ok).map((r) => `${r.family} (${r.check})`))];
+}
+
 export async function runSelfcheck(onResult: (r: CheckResult) => void = () => {}): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const report = (r: CheckResult) => {

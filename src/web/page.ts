@@ -1,55 +1,11 @@
 // The page of `ncl web` (index.html): finds the browser's WebGPU adapter through the engine and
-// states what it is — names, whether it runs on the CPU, the kernel profile ncl chose, features
-// and limits — or, where there is none, why and what to try (webgpu-advice.ts).
+// states it (adapter-section.ts), then offers what runs on it: the self-check (check-section.ts).
 import { initDevice } from '../runtime/context.ts';
-import { deviceInfo, type DeviceInfo } from '../runtime/device-info.ts';
-import { missingWebGpu, noAdapter, type WebGpuProblem } from './webgpu-advice.ts';
-
-/** The limits that decide what ncl can run, shown beside the names; the rest are folded away. */
-const KEY_LIMITS = ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupsPerDimension', 'maxStorageBuffersPerShaderStage'];
-
-const element = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-
-function showProblem(problem: WebGpuProblem): void {
-  const status = element('adapter-status');
-  status.className = 'problem';
-  status.setAttribute('role', 'alert');
-  status.replaceChildren(Object.assign(document.createElement('strong'), { textContent: problem.summary }));
-  const list = document.createElement('ul');
-  for (const line of problem.advice) list.append(Object.assign(document.createElement('li'), { textContent: line }));
-  status.append(list);
-}
-
-/** Rows of the adapter's description list: term, value. */
-function adapterRows(info: DeviceInfo): Array<[string, string]> {
-  return [
-    ['Adapter', info.adapter],
-    ['Vendor', info.vendor ?? 'not reported'],
-    ['Architecture', info.architecture ?? 'not reported'],
-    ['Runs on', info.fallback ? 'the CPU: a software adapter, whose timings are not GPU timings' : 'a GPU'],
-    ['ncl kernel profile', `${info.profile} (the kernel variants ncl uses by default here)`],
-    ['Loop cap', info.loopIterationCap === null ? 'none' : `${info.loopIterationCap} iterations per invocation (kernels split their work below it)`],
-    ['Subgroups', info.subgroups ? 'yes: the kernel variants that use them can run' : 'no'],
-    ['Browser', info.webgpu],
-    ['Features', info.features.join(', ') || 'none'],
-    ...KEY_LIMITS.filter((k) => k in info.limits).map((k): [string, string] => [k, String(info.limits[k])]),
-  ];
-}
-
-function showAdapter(info: DeviceInfo): void {
-  element('adapter-status').textContent = `WebGPU adapter found: ${info.adapter}${info.fallback ? ' (a software adapter on the CPU)' : ''}.`;
-  const list = element<HTMLDListElement>('adapter-info');
-  for (const [term, value] of adapterRows(info)) list.append(Object.assign(document.createElement('dt'), { textContent: term }), Object.assign(document.createElement('dd'), { textContent: value }));
-  list.hidden = false;
-  const limits = element<HTMLDetailsElement>('adapter-limits');
-  const body = limits.querySelector('tbody')!;
-  for (const [name, value] of Object.entries(info.limits)) {
-    const row = body.insertRow();
-    row.insertCell().textContent = name;
-    row.insertCell().textContent = String(value);
-  }
-  limits.hidden = false;
-}
+import { deviceInfo } from '../runtime/device-info.ts';
+import { showAdapter, showProblem } from './adapter-section.ts';
+import { enableSelfcheck } from './check-section.ts';
+import { element } from './dom.ts';
+import { missingWebGpu, noAdapter } from './webgpu-advice.ts';
 
 element('adapter-status').textContent = 'Looking for a WebGPU adapter…';
 const missing = missingWebGpu(window.isSecureContext, 'gpu' in navigator);
@@ -57,6 +13,7 @@ if (missing) showProblem(missing);
 else {
   try {
     showAdapter(deviceInfo(await initDevice()));
+    enableSelfcheck();
   } catch (e) {
     showProblem(noAdapter((e as Error).message));
   }

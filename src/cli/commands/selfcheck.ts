@@ -3,14 +3,12 @@
 // names the failing kernels.
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { adapterSummary, runSelfcheck, type AdapterSummary, type CheckResult } from '../../check/selfcheck.ts';
+import { adapterSummary, checkOutcome, failedChecks, runSelfcheck, type AdapterSummary, type CheckResult } from '../../check/selfcheck.ts';
 import { abortOnStopSignals, findChromium, runInChromium } from '../../platform/chromium.ts';
 import { openDevice } from '../device-options.ts';
 
 function line(r: CheckResult): string {
-  const tolerance = r.atol === 0 && r.rtol === 0 ? 'exact' : `≤ ${r.atol} + ${r.rtol}·|want|`;
-  const error = r.failure ? `did not run: ${r.failure}` : `error ${Number.isFinite(r.maxAbsError) ? r.maxAbsError.toExponential(2) : 'not finite'} (${tolerance})`;
-  return `  ${r.ok ? 'ok  ' : 'FAIL'} ${r.family.padEnd(26)} ${r.check.padEnd(62)} ${error}  ${r.ms.toFixed(0)} ms`;
+  return `  ${r.ok ? 'ok  ' : 'FAIL'} ${r.family.padEnd(26)} ${r.check.padEnd(62)} ${checkOutcome(r)}  ${r.ms.toFixed(0)} ms`;
 }
 
 export function registerSelfcheck(program: Command): void {
@@ -60,7 +58,7 @@ export function registerSelfcheck(program: Command): void {
         console.log(failed.length ? `${failed.length} of ${results.length} checks failed` : `all ${results.length} checks passed in ${seconds.toFixed(1)} s`);
       }
       if (failed.length) {
-        process.stderr.write(`ncl selfcheck: failed: ${[...new Set(failed.map((r) => `${r.family} (${r.check})`))].join('; ')}\n`);
+        process.stderr.write(`ncl selfcheck: failed: ${failedChecks(results).join('; ')}\n`);
         process.exitCode = 1;
       }
     });
