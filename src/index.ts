@@ -29,6 +29,6 @@ export type { DropoutKey } from './kernels/dropout.ts';
 
 // NCL method: patch pooling, labels and sampling (docs/method.md §3); contrastive loss (§5, §6).
 export { contrastiveLoss, type ContrastiveOptions } from './ncl/method/contrastive.ts';
-export { patchGrid, poolPatchEmbeddings, PATCH_AUTHENTIC, PATCH_TAMPERED, PATCH_CONTOUR, type PatchGrid } from './ncl/method/patch-pool.ts';
-export { patchLabels, type PatchLabels } from './ncl/method/patch-labels.ts';
+export { patchGrid, poolPatchEmbeddings, type PatchGrid } from './ncl/ops/patch-pool.ts';
+export { patchLabels, PATCH_AUTHENTIC, PATCH_TAMPERED, PATCH_CONTOUR, type PatchLabels } from './ncl/method/patch-labels.ts';
 export { samplePatches, type PatchSample, type PatchSampleOptions } from './ncl/method/patches.ts';

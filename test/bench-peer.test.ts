@@ -16,7 +16,7 @@ import { findTorchPython, type PeerRow } from '../bench/peer.ts';
 import { disposeWorkload, trainStepLosses, trainWorkload } from '../bench/train.ts';
 import { writeTrainPeerSpec } from '../bench/train-peer.ts';
 import type { NclOptions } from '../src/ncl/method/options.ts';
-import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED } from '../src/ncl/method/patch-pool.ts';
+import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED } from '../src/ncl/method/patch-labels.ts';
 import { contrastiveLoss, noGrad, tensor } from '../src/index.ts';
 import { ncl } from './helpers/cli.ts';
 import { tempDir } from './helpers/data-fixtures.ts';

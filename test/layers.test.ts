@@ -22,6 +22,7 @@ const LAYERS: Array<[prefix: string, layer: string]> = [
   ['src/data/', 'data'],
   ['src/metrics/', 'metrics'],
   ['src/device.ts', 'device'],
+  ['src/ncl/ops/', 'ops'],
   ['src/ncl/method/', 'method'],
   ['src/ncl/', 'apps'],
   ['src/check/', 'check'],
@@ -45,13 +46,14 @@ const ALLOWED: Record<string, readonly string[]> = {
   data: ['io', 'common'],
   metrics: ['data', 'io', 'common'],
   device: ['runtime', 'platform'],
-  method: ['nn', 'optim', 'autograd', 'kernels', 'storage', 'common'],
-  apps: ['method', 'device', 'nn', 'optim', 'autograd', 'common', 'io', 'data', 'metrics'],
-  check: ['api', 'device', 'method', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
-  api: ['device', 'method', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform'],
+  ops: ['autograd', 'kernels', 'storage', 'common'],
+  method: ['ops', 'nn', 'optim', 'autograd', 'common'],
+  apps: ['method', 'ops', 'device', 'nn', 'optim', 'autograd', 'common', 'io', 'data', 'metrics'],
+  check: ['api', 'device', 'method', 'ops', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
+  api: ['device', 'method', 'ops', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform'],
   web: ['check', 'runtime', 'platform', 'io'],
-  bench: ['api', 'device', 'method', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
-  cli: ['web', 'bench', 'check', 'api', 'device', 'method', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
+  bench: ['api', 'device', 'method', 'ops', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
+  cli: ['web', 'bench', 'check', 'api', 'device', 'method', 'ops', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
 };
 
 /** package.json "imports": '#platform' is node.ts here and browser.ts in a browser bundle. */

@@ -5,21 +5,22 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../src/index.ts';
 import { backward, tensor } from '../src/index.ts';
-import { contrastiveBounds } from '../src/ncl/method/contrastive-bounds.ts';
-import { SeparationAccumulator } from '../src/ncl/method/separation.ts';
+import { contrastiveBounds, stepBounds } from '../src/ncl/diagnostics/contrastive-bounds.ts';
+import { SeparationAccumulator } from '../src/ncl/diagnostics/separation.ts';
 import { Rng } from '../src/common/rng.ts';
 import { tidy } from '../src/autograd/scope.ts';
 import { AdamW } from '../src/optim/optimizer.ts';
 import { pivotAnchoredLoss, pivotConsistentLoss, segmentationLoss } from '../src/ncl/method/losses.ts';
 import { modelConfig } from '../src/ncl/method/model/config.ts';
 import { NclNetwork } from '../src/ncl/method/model/network.ts';
-import { DEFAULT_NCL_OPTIONS, type RoleSwitch } from '../src/ncl/method/options.ts';
-import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED, patchGrid } from '../src/ncl/method/patch-pool.ts';
+import { DEFAULT_NCL_OPTIONS } from '../src/ncl/method/options.ts';
+import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED } from '../src/ncl/method/patch-labels.ts';
+import { patchGrid } from '../src/ncl/ops/patch-pool.ts';
 import { anchorProjection, pivotAnchors } from '../src/ncl/method/pivot-anchor.ts';
 import { contourTargets } from '../src/ncl/method/contour.ts';
 import { RowIndex } from '../src/autograd/ops/gather.ts';
 import { Tensor } from '../src/autograd/tensor.ts';
-import { branchLabels, contrastiveTerms, headsFor } from '../src/ncl/method/roles.ts';
+import { branchLabels, contrastiveTerms, headsFor, type RoleSwitch } from '../src/ncl/method/roles.ts';
 import { nclStepLosses, planPatches } from '../src/ncl/method/step.ts';
 import { assertClose, device } from './helpers/setup.ts';
 
@@ -154,7 +155,7 @@ test('each mode: the loss terms it defines, finite, and a gradient for every par
     const losses = nclStepLosses(net, { images, masks }, options, 0, plan);
     assert.equal(losses.con.length, { dual: 2, switch: 2, alternate: 1, drop: 1, off: 0 }[mode], mode);
     assert.equal(losses.pc !== null, mode === 'dual' || mode === 'switch', mode);
-    assert.equal(losses.bounds.length, losses.con.length, `${mode}: bounds per term`);
+    assert.equal(stepBounds(losses, options.tau).length, losses.con.length, `${mode}: bounds per term`);
     if (mode === 'drop') assert.not.ok(plan!.sample.kinds.includes(PATCH_CONTOUR), 'drop samples no contour patch');
     const seg = await losses.seg.item();
     const total = await losses.total.item();
@@ -186,7 +187,7 @@ test('L_con alone separates a fixed batch: 15 AdamW steps close most of the gap 
     const { con, bounds } = tidy(() => {
       const losses = nclStepLosses(net, { images, masks }, options, step, plan);
       backward(losses.con[0]!);
-      return { con: losses.con[0]!, bounds: losses.bounds[0]! };
+      return { con: losses.con[0]!, bounds: stepBounds(losses, options.tau)[0]! };
     });
     optimizer.step();
     optimizer.zeroGrad();

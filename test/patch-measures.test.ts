@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DEFAULT_NCL_OPTIONS } from '../src/ncl/method/options.ts';
-import { PATCH_AUTHENTIC as A, PATCH_CONTOUR as C, PATCH_TAMPERED as T } from '../src/ncl/method/patch-pool.ts';
+import { PATCH_AUTHENTIC as A, PATCH_CONTOUR as C, PATCH_TAMPERED as T } from '../src/ncl/method/patch-labels.ts';
 import { headImageMeasures, median, patchAuroc } from '../src/ncl/patch-measures.ts';
 import { device } from './helpers/setup.ts';
 

@@ -1,6 +1,6 @@
 // Float64 patch pooling (mean over a cell, L2-normalised) and patch labels (tampered ratio and
 // kind), docs/method.md §3, for the tests and `ncl selfcheck`.
-import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED } from '../ncl/method/patch-pool.ts';
+import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED } from '../ncl/method/patch-labels.ts';
 import { arr, type Arr } from './reference.ts';
 
 /** Float64 pooling: mean over each (partial) cell, then L2-normalised with ε = 1e-12. */

@@ -13,7 +13,7 @@ import { describePerturbation, perturb, type Perturbation } from '../metrics/rob
 import { describeScale, INPUT_SCALE, predictAtInputSize, predictProbability, type InferenceScale } from './inference.ts';
 import type { Branch, NclNetwork, NetworkOutput } from './method/model/network.ts';
 import type { NclOptions } from './method/options.ts';
-import { SeparationAccumulator, type HeadSeparation } from './method/separation.ts';
+import { SeparationAccumulator, type HeadSeparation } from './diagnostics/separation.ts';
 import { resizeMask } from './preprocess.ts';
 import { headImageMeasures, median, type HeadImageMeasures } from './patch-measures.ts';
 

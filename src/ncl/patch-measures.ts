@@ -1,5 +1,5 @@
 // Per-image measures of a projection head (docs/method.md §5, "Reading L_con"): does the head tell
-// the tampered patches of one image from its authentic ones? Pooled separation (separation.ts)
+// the tampered patches of one image from its authentic ones? Pooled separation (diagnostics/separation.ts)
 // mixes images and so rewards one global "tampered" direction; these look within each image.
 //
 //   - patch AUROC: each patch of the image scored by 1 − cos(z_i, m), m the mean of the image's
@@ -12,12 +12,12 @@
 import { noGrad } from '../autograd/scope.ts';
 import { Tensor } from '../autograd/tensor.ts';
 import { auc } from '../metrics/ranking.ts';
-import { contrastiveBounds } from './method/contrastive-bounds.ts';
 import { contrastiveLoss } from './method/contrastive.ts';
 import type { Branch } from './method/model/network.ts';
 import type { NclOptions } from './method/options.ts';
-import { PATCH_AUTHENTIC, PATCH_TAMPERED } from './method/patch-pool.ts';
-import type { PooledPatches } from './method/separation.ts';
+import { PATCH_AUTHENTIC, PATCH_TAMPERED } from './method/patch-labels.ts';
+import { contrastiveBounds } from './diagnostics/contrastive-bounds.ts';
+import type { PooledPatches } from './diagnostics/separation.ts';
 
 export interface HeadImageMeasures {
   patchAuroc: number | null;

@@ -2,7 +2,8 @@
 // shared by `ncl train`, `ncl demo` and `ncl ablate`.
 import { Option, type Command } from 'commander';
 import { parseNumber } from './parse-number.ts';
-import { ANCHOR_BALANCES, DEFAULT_NCL_OPTIONS, PIVOT_CONSISTENCIES, CONSISTENCY_TARGETS, ROLE_SWITCHES, type NclOptions } from '../../ncl/method/options.ts';
+import { ANCHOR_BALANCES, DEFAULT_NCL_OPTIONS, PIVOT_CONSISTENCIES, CONSISTENCY_TARGETS, type NclOptions } from '../../ncl/method/options.ts';
+import { ROLE_SWITCHES } from '../../ncl/method/roles.ts';
 import { DEFAULT_TRAIN_CONFIG, OPTIMIZER_DEFAULTS, type TrainConfig, type TrainConfigLayer } from '../../ncl/train/config.ts';
 import { AUGMENTATIONS } from '../../data/augment.ts';
 

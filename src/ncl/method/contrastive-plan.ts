@@ -3,30 +3,11 @@
 //   - valid rows: y_i ≠ −1 (only they enter any denominator);
 //   - kept anchors: valid rows whose class has another valid member (|P_i| = n_c − 1 ≥ 1);
 //   - weight w_i = a_i / Σ_kept a_k for kept anchors (a_i the anchor weights, default 1: w_i = 1/M
-//     for the M kept anchors), 0 otherwise;
+//     for the M kept anchors), 0 otherwise, and 1/|P_i| (0 otherwise);
 //   - the members of each class, for the class sums S_c.
 // Class ids may be any non-negative integers; they are renumbered 0..C−1 in increasing order.
-import { wordTensor } from '../../autograd/ops/creation.ts';
-import type { Tensor } from '../../autograd/tensor.ts';
-
-export interface ContrastivePlan {
-  readonly n: number;
-  /** Number of distinct valid classes C. */
-  readonly classes: number;
-  /** Members of the largest class. */
-  readonly largestClass: number;
-  /** Number of kept anchors M. */
-  readonly kept: number;
-  /** Dense class index per row, −1 for ignored rows. */
-  readonly classOf: Int32Array;
-  /** w_i: a_i / Σ_kept a_k for kept anchors (1/M with the default a_i = 1), 0 otherwise. */
-  readonly weight: Float32Array;
-  /** 1/|P_i| = 1/(n_c − 1) for kept anchors, 0 otherwise. */
-  readonly posScale: Float32Array;
-  /** Members of class c are members[classStart[c] .. classStart[c + 1]), in increasing row order. */
-  readonly classStart: Uint32Array;
-  readonly members: Uint32Array;
-}
+// The plan is host arrays (ContrastivePlan); the fused op uploads it (src/ncl/ops/).
+import type { ContrastivePlan } from '../ops/contrastive-plan-upload.ts';
 
 export function contrastivePlan(labels: ArrayLike<number>, anchorWeights?: ArrayLike<number>): ContrastivePlan {
   const n = labels.length;
@@ -62,27 +43,4 @@ export function contrastivePlan(labels: ArrayLike<number>, anchorWeights?: Array
   let largestClass = 0;
   for (let c = 0; c < ids.length; c++) largestClass = Math.max(largestClass, size(c));
   return { n, classes: ids.length, largestClass, kept, classOf, weight, posScale, classStart, members };
-}
-
-/** The plan on the device: u32 tensors, so tidy scopes release them like any other. */
-interface PlanTensors {
-  /** [N, 4] words, one ROW_INFO per row (kernels/contrastive-device-plan.ts): class (i32 bits), w_i, 1/|P_i| (f32 bits), unused. */
-  readonly rows: Tensor;
-  readonly classStart: Tensor;
-  readonly members: Tensor;
-}
-
-export function uploadPlan(plan: ContrastivePlan): PlanTensors {
-  const rows = new ArrayBuffer(plan.n * 16);
-  const view = new DataView(rows);
-  for (let i = 0; i < plan.n; i++) {
-    view.setInt32(16 * i, plan.classOf[i]!, true);
-    view.setFloat32(16 * i + 4, plan.weight[i]!, true);
-    view.setFloat32(16 * i + 8, plan.posScale[i]!, true);
-  }
-  return {
-    rows: wordTensor(new Uint32Array(rows), 4),
-    classStart: wordTensor(plan.classStart),
-    members: wordTensor(plan.members),
-  };
 }

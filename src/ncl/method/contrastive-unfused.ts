@@ -12,8 +12,8 @@ import { add, equal, mul, mulScalar, neg, sub } from '../../autograd/ops/element
 import { matmul } from '../../autograd/ops/matmul.ts';
 import { sum } from '../../autograd/ops/reduce.ts';
 import { logSoftmax } from '../../autograd/ops/softmax.ts';
-import { invTau } from '../../kernels/contrastive.ts';
-import type { ContrastivePlan } from './contrastive-plan.ts';
+import type { ContrastivePlan } from '../ops/contrastive-plan-upload.ts';
+import { invTau } from '../ops/tau.ts';
 
 /** The finite value that masks a pair out of a denominator (never −inf). */
 export const MASKED = -1e30;

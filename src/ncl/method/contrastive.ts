@@ -7,8 +7,8 @@
 // Rows labelled −1 are ignored (neither anchors nor in any denominator); anchors without positives
 // are skipped; with no kept anchor the loss is 0 and so is its gradient.
 import type { Tensor } from '../../autograd/tensor.ts';
-import { checkTau } from '../../kernels/contrastive.ts';
-import { fusedContrastiveLoss } from './contrastive-fused.ts';
+import { fusedContrastiveLoss } from '../ops/contrastive-fused.ts';
+import { checkTau } from '../ops/tau.ts';
 import { contrastivePlan } from './contrastive-plan.ts';
 import { unfusedContrastiveLoss } from './contrastive-unfused.ts';
 import { DEFAULT_NCL_OPTIONS } from './options.ts';

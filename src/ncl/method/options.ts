@@ -1,22 +1,9 @@
 // The method's options (docs/method.md §3–§5), each with the equation it sets. "Paper" marks what
 // the paper's abstract and the authors' demo establish; "ours" marks our reading of what they name
 // but do not define (the method page explains why the two are kept apart).
-import { checkTau } from '../../kernels/contrastive.ts';
-
-/**
- * How the contour patches (0 < r < 1) take part in the contrastive term (§4, ours; the paper names
- * "role switching" between positives and negatives without defining it):
- * - `dual`: branch T (contour → tampered) and branch A (contour → authentic), each on its own
- *   projection head, every step; L_pc ties the two views of each patch together.
- * - `switch`: two heads, as in dual, that exchange the roles of contour patches every
- *   `switchEvery` steps (head T takes contour → tampered in even periods, → authentic in odd ones).
- * - `alternate`: one head; contour patches count as tampered on even steps, authentic on odd ones.
- * - `drop`: one head; contour patches are ignored (label −1), the baseline the paper argues against.
- * - `off`: no contrastive term; segmentation loss only.
- */
-export type RoleSwitch = 'dual' | 'switch' | 'alternate' | 'drop' | 'off';
-
-export const ROLE_SWITCHES: readonly RoleSwitch[] = ['dual', 'switch', 'alternate', 'drop', 'off'];
+import { checkTau } from '../ops/tau.ts';
+import { EMBEDDING_STRIDE } from './model/config.ts';
+import { ROLE_SWITCHES, type RoleSwitch } from './roles.ts';
 
 /**
  * How each patch kind gets an equal say in a contrastive term (§3, ours):
@@ -51,6 +38,7 @@ export type ConsistencyTarget = 'other-head' | 'pivot';
 export const CONSISTENCY_TARGETS: readonly ConsistencyTarget[] = ['other-head', 'pivot'];
 
 export interface NclOptions {
+  /** Which contrastive terms a step has, and what contour patches are in each (§4, ours: dual; the modes: roles.ts). */
   roleSwitch: RoleSwitch;
   /** Steps between exchanges of the contour roles in `switch` mode (§4, ours: 1). */
   switchEvery: number;
@@ -116,7 +104,7 @@ export function checkNclOptions(o: NclOptions): void {
   if (!(o.lambdaPc >= 0)) fail(`lambdaPc must be ≥ 0, got ${o.lambdaPc}`);
   if (!(o.lambdaContour >= 0)) fail(`lambdaContour must be ≥ 0, got ${o.lambdaContour}`);
   checkTau(o.tau, 'NCL option');
-  if (!Number.isInteger(o.patchSize) || o.patchSize < 4 || o.patchSize % 4 !== 0) fail(`patchSize must be a multiple of 4 pixels (the pivot's stride), got ${o.patchSize}`);
+  if (!Number.isInteger(o.patchSize) || o.patchSize < EMBEDDING_STRIDE || o.patchSize % EMBEDDING_STRIDE !== 0) fail(`patchSize must be a multiple of ${EMBEDDING_STRIDE} pixels (the pivot's stride), got ${o.patchSize}`);
   if (!(o.epsilon >= 0 && o.epsilon < 0.5)) fail(`epsilon must be in [0, 0.5), got ${o.epsilon}`);
   if (!Number.isInteger(o.maxPatches) || o.maxPatches < 2) fail(`maxPatches must be an integer ≥ 2, got ${o.maxPatches}`);
   if (!(o.segTamperedWeight > 0)) fail(`segTamperedWeight must be > 0, got ${o.segTamperedWeight}`);

@@ -8,7 +8,12 @@
 //   kind[p]  = authentic if r ≤ ε, tampered if r ≥ 1 − ε, contour otherwise
 // The comparisons use the sum against ε·|cell| and (1 − ε)·|cell|, so with ε = 0 a cell is
 // authentic or tampered only when every pixel is.
-import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED, type PatchGrid } from './patch-pool.ts';
+import type { PatchGrid } from '../ops/patch-pool.ts';
+
+/** Patch kinds, as patchLabels gives them. */
+export const PATCH_AUTHENTIC = 0;
+export const PATCH_TAMPERED = 1;
+export const PATCH_CONTOUR = 2;
 
 export interface PatchLabels {
   /** Tampered ratio per patch. */

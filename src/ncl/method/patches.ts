@@ -16,7 +16,7 @@
 import type { Rng } from '../../common/rng.ts';
 import { RowIndex } from '../../autograd/ops/gather.ts';
 import { DEFAULT_NCL_OPTIONS, type AnchorBalance } from './options.ts';
-import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED } from './patch-pool.ts';
+import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED } from './patch-labels.ts';
 import { minOf } from '../../common/extent.ts';
 
 export interface PatchSampleOptions {

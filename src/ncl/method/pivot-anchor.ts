@@ -12,7 +12,7 @@ import { l2Normalize } from '../../autograd/ops/softmax.ts';
 import { noGrad } from '../../autograd/scope.ts';
 import { Tensor } from '../../autograd/tensor.ts';
 import { Rng } from '../../common/rng.ts';
-import { poolPatchEmbeddings, type PatchGrid } from './patch-pool.ts';
+import { poolPatchEmbeddings, type PatchGrid } from '../ops/patch-pool.ts';
 
 const PROJECTION_STREAM = 0x9c07;
 

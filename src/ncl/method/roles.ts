@@ -1,10 +1,23 @@
-// Role switching (docs/method.md §4): each branch turns the three patch kinds into two contrastive
-// classes. Class ids: 0 = authentic, 1 = tampered, −1 = ignored (patch kinds: patch-pool.ts).
+// Role switching (docs/method.md §4, ours; the paper names "role switching" between positives and
+// negatives without defining it): each contrastive term turns the three patch kinds
+// (patch-labels.ts) into two classes, 1 = tampered, 0 = authentic, −1 = ignored, by what it makes
+// of contour patches:
 //   branch T: contour → tampered      branch A: contour → authentic      drop: contour → ignored
-// In `switch` mode the two heads exchange these roles every `switchEvery` steps.
+// The modes (option roleSwitch) say which terms each training step has:
+// - `dual`: branch T and branch A, each on its own projection head, every step; L_pc ties the two
+//   views of each patch together.
+// - `switch`: two heads, as in dual, that exchange the roles of contour patches every
+//   `switchEvery` steps (head T takes contour → tampered in even periods, → authentic in odd ones).
+// - `alternate`: one head; contour patches count as tampered on even steps, authentic on odd ones.
+// - `drop`: one head; contour patches are ignored (label −1), the baseline the paper argues against.
+// - `off`: no contrastive term; segmentation loss only.
 import type { Branch } from './model/network.ts';
-import type { RoleSwitch } from './options.ts';
-import { PATCH_CONTOUR } from './patch-pool.ts';
+import { PATCH_CONTOUR } from './patch-labels.ts';
+
+/** How contour patches take part in the contrastive terms: the modes above. */
+export type RoleSwitch = 'dual' | 'switch' | 'alternate' | 'drop' | 'off';
+
+export const ROLE_SWITCHES: readonly RoleSwitch[] = ['dual', 'switch', 'alternate', 'drop', 'off'];
 
 /** What contour patches become in one contrastive term. */
 export type ContourRole = 'tampered' | 'authentic' | 'ignored';

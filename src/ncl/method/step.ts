@@ -4,20 +4,26 @@
 // - nclStepLosses: forward the batch, pool each branch's embeddings over the patches, keep the
 //   sampled rows, apply this step's role switch, and combine L_seg, the contrastive terms (each
 //   anchor weighted by its kind, §3), L_pc and, with a contour head, L_ct; with each contrastive
-//   term come its reference values (bounds).
+//   term come its labels, from which the caller may compute its reference values.
 // The caller runs backward and the optimiser.
+//
+// The method's files, in reading order: options.ts (the options and their defaults), model/ (the
+// network), patch-grid.ts (which patches a batch has), patch-labels.ts (the kind of each),
+// patches.ts (the sample of a step), roles.ts (contour patches in each contrastive term),
+// contrastive-plan.ts, contrastive.ts and contrastive-unfused.ts (L_con), pivot-anchor.ts and
+// losses.ts (L_seg, L_pc, L), contour.ts (L_ct), this file (the step). The device-facing ops they
+// call (patch pooling, the fused contrastive op, τ) are in src/ncl/ops/.
 import { gatherRows } from '../../autograd/ops/gather.ts';
 import { Tensor } from '../../autograd/tensor.ts';
 import type { Rng } from '../../common/rng.ts';
-import { contrastiveBounds, type ContrastiveBounds } from './contrastive-bounds.ts';
+import { poolPatchEmbeddings, type PatchGrid } from '../ops/patch-pool.ts';
 import { contrastiveLoss } from './contrastive.ts';
 import { contourLoss } from './contour.ts';
 import { pivotAnchoredLoss, pivotConsistentLoss, segmentationLoss, totalLoss, type LossTerms } from './losses.ts';
-import { EMBEDDING_STRIDE } from './model/config.ts';
 import type { Branch, NclNetwork } from './model/network.ts';
 import type { NclOptions } from './options.ts';
-import { patchLabels } from './patch-labels.ts';
-import { PATCH_CONTOUR, patchGrid, poolPatchEmbeddings, type PatchGrid } from './patch-pool.ts';
+import { inputPatchGrid } from './patch-grid.ts';
+import { PATCH_CONTOUR, patchLabels } from './patch-labels.ts';
 import { pivotAnchors } from './pivot-anchor.ts';
 import { samplePatches, type PatchSample } from './patches.ts';
 import { branchLabels, contrastiveTerms, hasTwoHeads } from './roles.ts';
@@ -38,7 +44,7 @@ export interface PatchPlan {
 export function planPatches(batch: TrainingBatch, embedDim: number, options: NclOptions, rng: Rng): PatchPlan | null {
   if (options.roleSwitch === 'off') return null;
   const [b, , h, w] = batch.images.shape as [number, number, number, number];
-  const grid = patchGrid([b, embedDim, h / EMBEDDING_STRIDE, w / EMBEDDING_STRIDE], [h, w], options.patchSize);
+  const grid = inputPatchGrid(b, embedDim, [h, w], options.patchSize);
   const kinds = patchLabels(batch.masks, grid, options.epsilon).kind;
   const contour = options.roleSwitch === 'drop' ? { contourCap: 0 } : {};
   return { grid, sample: samplePatches(kinds, rng, { maxPatches: options.maxPatches, balance: options.anchorBalance, ...contour }) };
@@ -46,8 +52,11 @@ export function planPatches(batch: TrainingBatch, embedDim: number, options: Ncl
 
 export interface StepLosses extends LossTerms {
   total: Tensor;
-  /** Collapse value and minimum of each contrastive term (null: no kept anchor), as `con`. */
-  bounds: Array<ContrastiveBounds | null>;
+  /** The class ids of the sampled patches in each contrastive term, as `con`, and the anchor
+   *  weights the terms share (empty without a term): what each term's reference values are
+   *  computed from (src/ncl/diagnostics/contrastive-bounds.ts). */
+  conLabels: Int32Array[];
+  anchorWeights: Float32Array;
   /** Patches sampled for the contrastive terms, and how many were contour patches. */
   patches: number;
   contourPatches: number;
@@ -65,7 +74,7 @@ export function nclStepLosses(net: NclNetwork, batch: TrainingBatch, options: Nc
   const terms = contrastiveTerms(options.roleSwitch, step, options.switchEvery);
   if (terms.length === 0 || !plan) {
     const losses = { seg, con: [], pc: null, contour };
-    return { ...losses, total: totalLoss(losses, options.lambdaCon, options.lambdaPc, options.lambdaContour), bounds: [], patches: 0, contourPatches: 0 };
+    return { ...losses, total: totalLoss(losses, options.lambdaCon, options.lambdaPc, options.lambdaContour), conLabels: [], anchorWeights: new Float32Array(0), patches: 0, contourPatches: 0 };
   }
 
   const { kinds, anchorWeights } = plan.sample;
@@ -78,7 +87,8 @@ export function nclStepLosses(net: NclNetwork, batch: TrainingBatch, options: Nc
   const losses = { seg, con, pc, contour };
   return {
     ...losses,
-    bounds: labels.map((y) => contrastiveBounds(y, options.tau, anchorWeights)),
+    conLabels: labels,
+    anchorWeights,
     total: totalLoss(losses, options.lambdaCon, options.lambdaPc, options.lambdaContour),
     patches: plan.sample.rows.length,
     contourPatches: plan.sample.kinds.filter((k) => k === PATCH_CONTOUR).length,

@@ -15,7 +15,7 @@ import { perImageColumns } from '../../metrics/format.ts';
 import { groupsOf, synthGroups } from '../../metrics/groups.ts';
 import { pixelMetrics } from '../../metrics/pixel.ts';
 import type { EvaluationResult } from '../evaluate.ts';
-import type { HeadSeparation } from '../method/separation.ts';
+import type { HeadSeparation } from '../diagnostics/separation.ts';
 import { INPUT_SCALE, predictProbability, type InferenceScale } from '../inference.ts';
 import type { NclNetwork } from '../method/model/network.ts';
 import { binaryMask, overlay, probabilityImage } from '../prediction-images.ts';

@@ -4,7 +4,7 @@
 // demo"); counting it made the demo train about 6 of its 8 minutes. On a shared machine the pace
 // still moves by tens of per cent from one minute to the next (calibrations of 1.33 and 1.02 s for
 // demo runs whose steps then took a median of 1.15 and 1.12 s), so `ncl demo` takes this as a plan
-// and trains for its budget itself (trainer.ts, `timeBudget`). `ncl ablate --minutes` gives every
+// and trains for its budget itself (time-budget.ts). `ncl ablate --minutes` gives every
 // run the step count planned from it, so all its runs train the same steps.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

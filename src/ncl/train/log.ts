@@ -5,7 +5,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { describeFsError, writeTextAtomic } from '../../io/atomic-write.ts';
 import type { EvalJson } from '../evaluate.ts';
-import type { ContrastiveBounds } from '../method/contrastive-bounds.ts';
+import type { ContrastiveBounds } from '../diagnostics/contrastive-bounds.ts';
 import type { Branch } from '../method/model/network.ts';
 
 export interface StepRecord {

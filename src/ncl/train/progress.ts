@@ -12,7 +12,7 @@ function terms(r: StepRecord): string {
 
 export interface Progress {
   /** `at`: how far the run is along its schedule, in planned steps (a time-budgeted run's steps
-   *  follow the clock, not the plan: trainer.ts, `timeBudget`). */
+   *  follow the clock, not the plan: time-budget.ts). */
   update(record: StepRecord, at?: number): void;
   note(line: string): void;
   stop(): void;

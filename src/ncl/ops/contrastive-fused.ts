@@ -2,8 +2,7 @@
 // (N floats) and its backward is the single symmetric pass of shaders/contrastive_backward.wgsl.
 // D is padded to a multiple of 4 inside (zero columns change no dot product); the class sums S_c
 // (plain, and weighted by the anchor weights) are recomputed in the backward pass rather than kept
-// (O(N·D)). The plan's tensors are inputs
-// without a gradient.
+// (O(N·D)). The plan's tensors are inputs without a gradient.
 import { defineOp } from '../../autograd/registry.ts';
 import { Tensor } from '../../autograd/tensor.ts';
 import type { Storage } from '../../storage/storage.ts';
@@ -12,7 +11,7 @@ import { reduceKernel } from '../../kernels/reduce.ts';
 import { gatherStrided, scatterStrided } from '../../kernels/strided.ts';
 import { classSumsKernel, contrastiveBackwardKernel, contrastiveForwardKernel } from '../../kernels/contrastive.ts';
 import type { DevicePlan } from '../../kernels/contrastive-device-plan.ts';
-import { uploadPlan, type ContrastivePlan } from './contrastive-plan.ts';
+import { uploadPlan, type ContrastivePlan } from './contrastive-plan-upload.ts';
 
 interface FusedAttrs {
   tau: number;

@@ -5,7 +5,8 @@
 //   minimum:  each class one point, the two points antipodal: ℓ_i = log(n_c − 1 + n_o e^{−2/τ})
 //             (n_c rows in i's class, n_o in the other), the least value ℓ_i can take for two
 //             classes, reached by every anchor at once; L_con's minimum is its weighted mean.
-import { contrastivePlan } from './contrastive-plan.ts';
+import { contrastivePlan } from '../method/contrastive-plan.ts';
+import type { StepLosses } from '../method/step.ts';
 
 export interface ContrastiveBounds {
   collapse: number;
@@ -27,4 +28,9 @@ export function contrastiveBounds(labels: ArrayLike<number>, tau: number, anchor
     minimum += w * Math.log(size(c) - 1 + other * Math.exp(-2 / tau));
   });
   return { collapse: Math.log(valid - 1), minimum };
+}
+
+/** The bounds of each contrastive term of a training step, as its `con` (null: no kept anchor). */
+export function stepBounds(losses: Pick<StepLosses, 'conLabels' | 'anchorWeights'>, tau: number): Array<ContrastiveBounds | null> {
+  return losses.conLabels.map((labels) => contrastiveBounds(labels, tau, losses.anchorWeights));
 }

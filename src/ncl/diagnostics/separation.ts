@@ -10,12 +10,13 @@
 import { noGrad, tidy } from '../../autograd/scope.ts';
 import { Tensor } from '../../autograd/tensor.ts';
 import { Rng } from '../../common/rng.ts';
+import { contrastiveLoss } from '../method/contrastive.ts';
+import type { Branch, NetworkOutput } from '../method/model/network.ts';
+import type { NclOptions } from '../method/options.ts';
+import { inputPatchGrid } from '../method/patch-grid.ts';
+import { PATCH_AUTHENTIC, PATCH_TAMPERED, patchLabels } from '../method/patch-labels.ts';
+import { poolPatchEmbeddings } from '../ops/patch-pool.ts';
 import { contrastiveBounds } from './contrastive-bounds.ts';
-import { contrastiveLoss } from './contrastive.ts';
-import type { Branch, NetworkOutput } from './model/network.ts';
-import type { NclOptions } from './options.ts';
-import { patchLabels } from './patch-labels.ts';
-import { PATCH_AUTHENTIC, PATCH_TAMPERED, patchGrid, poolPatchEmbeddings } from './patch-pool.ts';
 
 export interface HeadSeparation {
   /** Patches seen of each kind (contour patches are not counted). */
@@ -66,8 +67,8 @@ export class SeparationAccumulator {
    */
   async add(out: NetworkOutput, masks: Uint8Array): Promise<PooledPatches | null> {
     if (this.heads.length === 0) return null;
-    const size = out.logits.shape[2]!;
-    const grid = patchGrid(out.embeddings[this.heads[0]!]!.shape, [size, size], this.options.patchSize);
+    const [batch, , size] = out.logits.shape as [number, number, number, number];
+    const grid = inputPatchGrid(batch, out.embeddings[this.heads[0]!]!.shape[1]!, [size, size], this.options.patchSize);
     const kinds = patchLabels(masks, grid, this.options.epsilon).kind;
     const pooled = noGrad(() => tidy(() => this.heads.map((h) => poolPatchEmbeddings(out.embeddings[h]!, grid))));
     const rows = await Promise.all(pooled.map((t) => t.data()));

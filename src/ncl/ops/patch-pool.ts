@@ -1,25 +1,20 @@
-// Patches and their embeddings (docs/method.md §3), on the device; their labels are made on the
-// host (patch-labels.ts).
+// Patch pooling (docs/method.md §3) as one autograd op: the patch grid over an embedding map and
+// the unit patch embeddings of a branch map. Which patches exist and what kind each is are the
+// method's (src/ncl/method/patch-grid.ts, patch-labels.ts).
 //
 // A patch is a p×p-pixel cell of the input image, i.e. a (p/s)×(p/s) cell of an embedding map at
 // stride s (s = H/h; the NCL pivot has s = 4, so the default p = 16 is a 4×4 cell). Its embedding
-// is the mean of the branch map over the cell, L2-normalised; its tampered ratio r is the mean of
-// the mask over the cell's pixels; its kind is authentic (r ≤ ε), tampered (r ≥ 1 − ε) or contour.
+// is the mean of the branch map over the cell, L2-normalised.
 // Rows are ordered image by image, then cells row-major: p = (b·rows + gy)·cols + gx.
 //
 // Border rule: when a side is not a multiple of the patch size, the last cell of that row or
-// column is partial and is kept; its embedding and its ratio average over the part inside the image.
+// column is partial and is kept; its embedding averages over the part inside the image.
 //
 // Pooling and normalisation are one kernel each way (shaders/patch_pool*.wgsl): measured against
 // the same composed of engine ops (reshape, mean, permute, l2Normalize) in bench/RESULTS.md.
 import { defineOp } from '../../autograd/registry.ts';
 import { Tensor, formatShape, type Shape } from '../../autograd/tensor.ts';
 import { patchPoolBackwardKernel, patchPoolKernel, type CellGrid } from '../../kernels/patch-pool.ts';
-
-/** Patch kinds, as patchLabels (patch-labels.ts) gives them. */
-export const PATCH_AUTHENTIC = 0;
-export const PATCH_TAMPERED = 1;
-export const PATCH_CONTOUR = 2;
 
 export interface PatchGrid {
   batch: number;
