@@ -25,8 +25,7 @@ import { contrastivePlan } from '../src/ncl/method/contrastive-plan.ts';
 import { MASKED } from '../src/ncl/method/contrastive-unfused.ts';
 import { runtime } from '../src/runtime/context.ts';
 import { Report, benchHeader, kernelTiming, nclDone, timeKernels, timeRuns, timingColumns, type BenchOptions, type Row, type Timing } from './harness.ts';
-import { runTorchPeer, type PeerOptions } from './peer.ts';
-import { loadTfjs, tfjsDone, type Tf } from './tfjs.ts';
+import { startTfjs, tfjsDone, torchRows, type PeerOptions, type Tf } from './peers.ts';
 import { startBenchChoices, tuneClassesOf, tuneDescription } from './tuned.ts';
 
 const TAU = 0.1;
@@ -261,7 +260,7 @@ async function tfjsAttempt(tf: Tf, n: number, d: number): Promise<void> {
 }
 
 export async function benchContrastive(options: ContrastiveBenchOptions): Promise<void> {
-  const tf = options.noTfjs ? { skipped: '--no-tfjs' } : await loadTfjs();
+  const tf = await startTfjs(options);
   const limits = runtime().limits;
   const report = new Report(
     benchHeader('contrastive', {
@@ -278,12 +277,12 @@ export async function benchContrastive(options: ContrastiveBenchOptions): Promis
       ...(options.maxN ? { probeTiming: '--max-n rows (probe): wall clock of one forward + backward and the read-back of the loss and gradient' } : {}),
     }),
     ['impl', 'pass', 'n', 'd', 'ms', 'min', 'max', 'gpuMs', 'hostMs', 'gflops', 'ofMatmul', 'vsUnfused', 'vsTfjs', 'vsTorch', 'peakMiB', 'tiling', 'variant'],
-    options.json,
+    options,
   );
   if ('skipped' in tf) report.note(`tfjs skipped: ${tf.skipped}`);
   startBenchChoices(options.tune);
   // The usual unfused loss in PyTorch (its N×N matrices; peak memory where it runs on CUDA).
-  const peer = runTorchPeer(report, 'contrastive', options.ns.map((n) => ({ n, d: options.d, tau: TAU })), options);
+  const peer = torchRows(report, 'contrastive', options.ns.map((n) => ({ n, d: options.d, tau: TAU })), options);
   const matmulByN: Record<string, number | null> = {};
   for (const n of options.ns) {
     const { rows, matmulGflops } = await measureN(n, options, tf, report);

@@ -19,8 +19,7 @@ import {
 import { matmulKernel } from '../src/kernels/matmul.ts';
 import { runtime } from '../src/runtime/context.ts';
 import { Report, benchHeader, kernelTiming, timeKernels, timeRuns, timingColumns, type BenchOptions, type Timing } from './harness.ts';
-import { runTorchPeer, type PeerOptions } from './peer.ts';
-import { loadTfjs, tfjsDone, type Tf } from './tfjs.ts';
+import { startTfjs, tfjsDone, torchRows, type PeerOptions, type Tf } from './peers.ts';
 import { startBenchChoices, tuneClassesOf, tuneDescription } from './tuned.ts';
 import { convTilingName } from '../src/kernels/variant-names.ts';
 
@@ -84,7 +83,7 @@ async function matmulRate(options: BenchOptions, note: (text: string) => void): 
 
 export async function benchConv(options: PeerOptions & { shapes?: string[]; tilings?: boolean; noTfjs?: boolean }): Promise<void> {
   const shapes = options.shapes ? CONV_SHAPES.filter((s) => options.shapes!.includes(s.name)) : CONV_SHAPES;
-  const tf = options.noTfjs ? { skipped: '--no-tfjs' } : await loadTfjs();
+  const tf = await startTfjs(options);
   startBenchChoices(options.tune);
   // Its tuning notes follow the header, which holds its rate.
   const notes: string[] = [];
@@ -99,11 +98,11 @@ export async function benchConv(options: PeerOptions & { shapes?: string[]; tili
       timing: kernelTiming(),
     }),
     ['impl', 'shape', 'pass', 'ms', 'min', 'max', 'gpuMs', 'hostMs', 'gflops', 'vsTfjs', 'vsTorch', 'ofMatmul', 'compileMs', 'variant'],
-    options.json,
+    options,
   );
   for (const text of notes) report.note(text);
   if ('skipped' in tf) report.note(`tfjs skipped: ${tf.skipped}`);
-  const torchMs = new Map(runTorchPeer(report, 'conv', shapes, options).map((r) => [`${r.shape} ${r.pass}`, r.ms as number]));
+  const torchMs = new Map(torchRows(report, 'conv', shapes, options).map((r) => [`${r.shape} ${r.pass}`, r.ms as number]));
   const torchTotal = (shape: string) => (PASSES.every((p) => torchMs.has(`${shape} ${p}`)) ? PASSES.reduce((a, p) => a + torchMs.get(`${shape} ${p}`)!, 0) : null);
   const row = (impl: string, shape: string, pass: string, t: Timing | null, flops: number, tfjsMs: number | null) =>
     report.add({

@@ -18,6 +18,8 @@ export interface BenchOptions {
   json: boolean;
   /** Time the tuned kernel variants (NCL_TUNE unset or 'on'; bench/tuned.ts), else the defaults. */
   tune: boolean;
+  /** Where the report's lines go (default: standard output). */
+  print?: (line: string) => void;
 }
 
 export interface Timing {
@@ -123,7 +125,8 @@ export function benchHeader(bench: string, extra: Record<string, unknown> = {}):
     loopIterationCap: a.loopIterationCap,
     webgpu: a.webgpuVersion,
     driver: a.driver,
-    node: process.version,
+    // null in a browser: its version is in `webgpu`
+    node: globalThis.process?.version ?? null,
     timing: TIMING_METHOD,
     ...extra,
   };
@@ -135,27 +138,32 @@ export type Row = Record<string, string | number | boolean | null | Record<strin
 export class Report {
   private readonly rows: Row[] = [];
 
+  private readonly json: boolean;
+  private readonly print: (line: string) => void;
+
   constructor(
     header: Record<string, unknown>,
     private readonly columns: string[],
-    private readonly json: boolean,
+    options: Pick<BenchOptions, 'json' | 'print'>,
   ) {
-    if (json) console.log(JSON.stringify(header));
+    this.json = options.json;
+    this.print = options.print ?? ((line) => console.log(line));
+    if (this.json) this.print(JSON.stringify(header));
     else {
-      for (const [k, v] of Object.entries(header)) console.log(`# ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+      for (const [k, v] of Object.entries(header)) this.print(`# ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
     }
   }
 
   /** Adds a row; in text mode it is printed at once so long benches show progress. */
   add(row: Row): void {
     this.rows.push(row);
-    if (this.json) console.log(JSON.stringify(row));
+    if (this.json) this.print(JSON.stringify(row));
     else {
       // Columns as wide as their name (at least 12), two spaces apart; a longer value shifts the rest.
       const width = (c: string) => Math.max(12, c.length);
-      if (this.rows.length === 1) console.log(this.columns.map((c) => c.padStart(width(c))).join('  '));
-      console.log(this.columns.map((c) => format(row[c]).padStart(width(c))).join('  '));
-      if (typeof row.error === 'string') console.log(`#   ↑ could not run: ${row.error}`);
+      if (this.rows.length === 1) this.print(this.columns.map((c) => c.padStart(width(c))).join('  '));
+      this.print(this.columns.map((c) => format(row[c]).padStart(width(c))).join('  '));
+      if (typeof row.error === 'string') this.print(`#   ↑ could not run: ${row.error}`);
     }
   }
 
@@ -174,13 +182,13 @@ export class Report {
   }
 
   note(text: string): void {
-    if (this.json) console.log(JSON.stringify({ note: text }));
-    else console.log(`# ${text}`);
+    if (this.json) this.print(JSON.stringify({ note: text }));
+    else this.print(`# ${text}`);
   }
 
   finish(summary: Row): void {
-    if (this.json) console.log(JSON.stringify(summary));
-    else for (const [k, v] of Object.entries(summary)) console.log(`# ${k}: ${format(v)}`);
+    if (this.json) this.print(JSON.stringify(summary));
+    else for (const [k, v] of Object.entries(summary)) this.print(`# ${k}: ${format(v)}`);
   }
 }
 

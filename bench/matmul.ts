@@ -5,8 +5,7 @@
 import { Tensor } from '../src/autograd/tensor.ts';
 import { matmulKernel, MATMUL_CANDIDATES, MATMUL_TILINGS } from '../src/kernels/matmul.ts';
 import { Report, benchHeader, kernelTiming, timeKernels, timeRuns, timingColumns } from './harness.ts';
-import { runTorchPeer, type PeerOptions } from './peer.ts';
-import { loadTfjs, tfjsDone } from './tfjs.ts';
+import { startTfjs, tfjsDone, torchRows, type PeerOptions } from './peers.ts';
 import { startBenchChoices, tuneClassesOf, tuneDescription } from './tuned.ts';
 import { matmulTilingName } from '../src/kernels/variant-names.ts';
 
@@ -44,7 +43,7 @@ function randomTensor(shape: number[]): Tensor {
 
 export async function benchMatmul(options: PeerOptions & { sizes?: string[]; tilings?: boolean }): Promise<void> {
   const shapes = chosenShapes(options.sizes);
-  const tf = await loadTfjs();
+  const tf = await startTfjs(options);
   const report = new Report(
     benchHeader('matmul', {
       flops: '2·M·N·K per product',
@@ -54,10 +53,10 @@ export async function benchMatmul(options: PeerOptions & { sizes?: string[]; til
       timing: kernelTiming(),
     }),
     ['impl', 'n', 'ms', 'min', 'max', 'gpuMs', 'hostMs', 'gflops', 'vsTfjs', 'vsTorch', 'compileMs', 'variant'],
-    options.json,
+    options,
   );
   if ('skipped' in tf) report.note(`tfjs skipped: ${tf.skipped}`);
-  const torch = new Map(runTorchPeer(report, 'matmul', shapes, options).map((r) => [r.n, r]));
+  const torch = new Map(torchRows(report, 'matmul', shapes, options).map((r) => [r.n, r]));
   // null: the variant the run's choices give the shape (tuned, or the default).
   const tilings = options.tilings ? MATMUL_CANDIDATES : [null];
   startBenchChoices(options.tune);

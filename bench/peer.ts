@@ -2,7 +2,8 @@
 // shapes (CUDA when present, else its CPU), and the benches print its rows and the ratios.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { BenchOptions, Report } from './harness.ts';
+import type { Report } from './harness.ts';
+import type { PeerOptions, PeerRow, PeerWorkload } from './peers.ts';
 
 const PEER_SCRIPT = fileURLToPath(new URL('./peer_torch.py', import.meta.url));
 
@@ -16,13 +17,6 @@ export function findTorchPython(): { python?: string; reason: string } {
   return { reason: `no python3 with torch among ${candidates.join(', ')} (Debian: apt-get install python3-torch)` };
 }
 
-export type PeerRow = Record<string, string | number | null | Record<string, number | null>>;
-
-export interface PeerOptions extends BenchOptions {
-  /** --no-torch: skip the peer. */
-  noTorch?: boolean;
-}
-
 /** The python3 the peer runs on, or null after a note saying why it is skipped. */
 export function torchPeerPython(report: Report, options: PeerOptions): string | null {
   if (options.noTorch) {
@@ -33,8 +27,6 @@ export function torchPeerPython(report: Report, options: PeerOptions): string | 
   if (!found.python) report.note(`pytorch skipped: ${found.reason}`);
   return found.python ?? null;
 }
-
-export type PeerWorkload = 'matmul' | 'conv' | 'contrastive' | 'train';
 
 /**
  * The peer's rows for `spec` (the bench's own workload), with a note naming its device; an empty

@@ -6,9 +6,7 @@
 import { createRequire } from 'node:module';
 import { create } from 'webgpu';
 import { runtime } from '../src/runtime/context.ts';
-
-// The tfjs namespace, typed loosely so that ncl builds without the dev dependency.
-export type Tf = any;
+import type { Tf } from './peers.ts';
 
 let loaded: { tf: Tf; version: string; gpu: GPU } | null = null;
 
@@ -42,12 +40,4 @@ export async function loadTfjs(): Promise<{ tf: Tf; version: string } | { skippe
   const version = (require('@tensorflow/tfjs-backend-webgpu/package.json') as { version: string }).version;
   loaded = { tf, version, gpu };
   return loaded;
-}
-
-/** Waits until tfjs's queued GPU work has finished. */
-export async function tfjsDone(tf: Tf): Promise<void> {
-  const backend = tf.backend();
-  backend.endComputePassEncoder();
-  backend.submitQueue();
-  await backend.device.queue.onSubmittedWorkDone();
 }

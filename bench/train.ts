@@ -29,7 +29,8 @@ import type { Optimizer } from '../src/optim/optimizer.ts';
 import { runtime } from '../src/runtime/context.ts';
 import type { DispatchRequest } from '../src/runtime/runtime.ts';
 import { Report, benchHeader, nclDone, timeRuns } from './harness.ts';
-import { runPeerScript, torchPeerPython, type PeerOptions } from './peer.ts';
+import { runPeerScript, torchPeerPython } from './peer.ts';
+import type { PeerOptions } from './peers.ts';
 import { writeTrainPeerSpec } from './train-peer.ts';
 import { startBenchChoices, tuneClassesOf, tuneDescription } from './tuned.ts';
 
@@ -167,7 +168,7 @@ export async function benchTrain(o: TrainBenchOptions): Promise<void> {
         variants: tuneDescription(o.tune),
       }),
       ['impl', 'row', 'ms', 'min', 'max', 'imagesPerSecond', 'vsTorch', 'loss', 'count', 'share', 'variant'],
-      o.json,
+      o,
     );
     // The peer starts from the same initial weights; its first step's loss is shown beside ncl's.
     const python = torchPeerPython(report, o);

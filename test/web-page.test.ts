@@ -1,8 +1,8 @@
 // The browser page (`ncl web`, src/web/): what it tells a visitor without WebGPU, that the built
 // site loads nothing from elsewhere, and — opened in headless Chromium from the server `ncl web`
 // starts, driven through the DevTools protocol (helpers/browser-page.ts) — that it states the
-// SwiftShader adapter, runs the self-check from the keyboard with every check green, fits a
-// phone's width and logs no console errors, or with WebGPU unavailable says why. Screenshots of
+// SwiftShader adapter, runs the self-check from the keyboard with every check green, runs the
+// contrastive bench with finite rows, a chart and ncl bench --json's lines, fits a phone's width and logs no console errors, or with WebGPU unavailable says why. Screenshots of
 // each state are kept in runs/test-artifacts/.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
@@ -63,7 +63,7 @@ async function startServer(): Promise<{ server: ChildProcess; url: string }> {
   return { server, url };
 }
 
-const name = 'the served page in Chromium on SwiftShader: the adapter stated, the self-check run from the keyboard and all green, a phone\'s width, no console errors; without WebGPU the reason';
+const name = 'the served page in Chromium on SwiftShader: the adapter stated, the self-check run from the keyboard and all green, a bench with finite rows, a phone\'s width, no console errors; without WebGPU the reason';
 if (!chromium && !process.env.CI) test.skip(`${name} (skipped: no chromium on the PATH)`, () => {});
 else {
   test(name, async () => {
@@ -89,6 +89,18 @@ else {
       assert.match(status, /^All \d+ checks passed in [\d.]+ s\.$/, status);
       assert.ok((await page.evaluate<number>(`document.querySelectorAll('#check-results tbody tr.ok').length`)) > 20, 'a row per check');
       await page.screenshot(join(ARTIFACTS, 'web-selfcheck.png'));
+      // The contrastive bench at two small N: finite rows, a chart, and ncl bench --json's lines.
+      await page.evaluate(`document.getElementById('bench-n').value = '128,256'; document.getElementById('bench-repeat').value = '1'; document.getElementById('bench-contrastive').click()`);
+      await page.waitFor(`/rows on|stopped/.test(document.getElementById('bench-status').textContent)`, 10 * 60_000);
+      assert.match(await page.evaluate<string>(`document.getElementById('bench-status').textContent`), /^contrastive: \d+ rows on [^.]+\. Times: (the wall clock|ncl: gpuMs)/);
+      const lines = (await page.evaluate<string>(`document.getElementById('bench-json').value`)).split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      assert.is(lines[0]!.bench, 'contrastive');
+      const rows = lines.filter((l) => 'impl' in l);
+      assert.ok(rows.some((r) => r.impl === 'fused') && rows.some((r) => r.impl === 'unfused'), 'fused and unfused rows');
+      assert.ok(rows.every((r) => typeof r.ms === 'number' && Number.isFinite(r.ms) && r.ms > 0), JSON.stringify(rows));
+      assert.equal(rows.map((r) => r.n).filter((n, i, all) => all.indexOf(n) === i), [128, 256]);
+      assert.is(await page.evaluate<number>(`document.querySelectorAll('#bench-chart svg polyline').length`), 3, 'a line per implementation: two fused tilings and the unfused path');
+      await page.screenshot(join(ARTIFACTS, 'web-bench.png'));
       await page.setViewport(375, 800);
       assert.ok(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth'), 'nothing wider than a phone');
       await page.screenshot(join(ARTIFACTS, 'web-phone.png'));

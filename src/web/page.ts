@@ -1,8 +1,10 @@
 // The page of `ncl web` (index.html): finds the browser's WebGPU adapter through the engine and
-// states it (adapter-section.ts), then offers what runs on it: the self-check (check-section.ts).
+// states it (adapter-section.ts), then offers what runs on it: the self-check (check-section.ts)
+// and the benches (bench-section.ts).
 import { initDevice } from '../runtime/context.ts';
 import { deviceInfo } from '../runtime/device-info.ts';
 import { showAdapter, showProblem } from './adapter-section.ts';
+import { enableBenches } from './bench-section.ts';
 import { enableSelfcheck } from './check-section.ts';
 import { element } from './dom.ts';
 import { missingWebGpu, noAdapter } from './webgpu-advice.ts';
@@ -14,6 +16,7 @@ else {
   try {
     showAdapter(deviceInfo(await initDevice()));
     enableSelfcheck();
+    enableBenches();
   } catch (e) {
     showProblem(noAdapter((e as Error).message));
   }

@@ -1,7 +1,9 @@
 // The options every `ncl bench` subcommand shares: --json, --warmup, --repeat; and NCL_TUNE, which
 // decides, as for training, whether the benches time the tuned kernel variants or the defaults.
 import type { Command } from 'commander';
-import type { PeerOptions } from '../../../bench/peer.ts';
+import { runTorchPeer } from '../../../bench/peer.ts';
+import type { PeerOptions } from '../../../bench/peers.ts';
+import { loadTfjs } from '../../../bench/tfjs.ts';
 import { openDevice, tuneModeFromEnv } from '../device-options.ts';
 import { parseNumber } from './parse-number.ts';
 
@@ -18,8 +20,8 @@ export function withTorchPeer(cmd: Command): Command {
   return cmd.option('--no-torch', 'skip the PyTorch peer (it runs when a python3 with torch is found: CUDA if present, else its CPU)');
 }
 
-/** Opens the device and turns the shared options into the harness's. */
+/** Opens the device and turns the shared options into the harness's, with the command line's peers. */
 export async function benchOptions(o: { json?: boolean; warmup: number; repeat: number; torch?: boolean }): Promise<PeerOptions> {
   await openDevice();
-  return { json: !!o.json, warmup: o.warmup, repeat: Math.max(1, o.repeat), noTorch: o.torch === false, tune: tuneModeFromEnv() !== 'off' };
+  return { json: !!o.json, warmup: o.warmup, repeat: Math.max(1, o.repeat), noTorch: o.torch === false, tune: tuneModeFromEnv() !== 'off', peers: { torch: runTorchPeer, tfjs: loadTfjs } };
 }
