@@ -16,7 +16,7 @@ export interface Tuning<T, P> {
   /** The family's name in the tuning cache and in checkpoints. */
   name: string;
   /** Every shader a variant's dispatches use, helpers such as reduce included: their text, with
-   *  what they include, is part of the cache key (test/tune-key.test.ts checks the list). */
+   *  what they include, is part of the cache key (test/runtime/tune-key.test.ts checks the list). */
   files: readonly string[];
   /** The shape class of a problem: problems of one class share a variant. */
   classify(problem: P): string;

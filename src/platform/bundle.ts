@@ -1,8 +1,9 @@
 // Bundles engine code for a browser (the browser test adapter, `ncl selfcheck --browser`): esbuild
 // with the "browser" condition, so '#platform' resolves to browser.ts, and a plugin that provides
 // the module 'ncl:shaders' from shaders/*.wgsl as they are at bundle time, and ncl's version as the
-// constant NCL_VERSION — nothing is generated on disk that could go stale. Runs on Node; esbuild is
-// a development dependency.
+// constant NCL_VERSION — nothing is generated on disk that could go stale. A caller may add
+// modules of its own, generated at bundle time (the browser test adapter's list of test files).
+// Runs on Node; esbuild is a development dependency.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,19 +27,47 @@ function nclVersion(): string {
   return (JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
 }
 
-/** Imports named exactly as a key resolve to the file given for it (not its subpaths). */
+/** A filter that matches exactly these import names (not their subpaths). */
+function exactly(names: string[]): RegExp {
+  return new RegExp(`^(${names.map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+}
+
+/** Imports named exactly as a key resolve to the file given for it. */
 function replaceImports(replacements: Record<string, string>): Plugin {
-  const filter = new RegExp(`^(${Object.keys(replacements).map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
   return {
     name: 'ncl-replace-imports',
     setup(build) {
-      build.onResolve({ filter }, (args) => ({ path: replacements[args.path]! }));
+      build.onResolve({ filter: exactly(Object.keys(replacements)) }, (args) => ({ path: replacements[args.path]! }));
     },
   };
 }
 
-/** One ES module with everything `entry` imports; `replace` swaps packages for files (e.g. a test API). */
-export async function bundleForBrowser(entry: string, replace: Record<string, string> = {}): Promise<string> {
+/** A module generated at bundle time: its JavaScript, whose relative imports resolve from `resolveDir`. */
+export interface GeneratedModule {
+  contents: string;
+  resolveDir: string;
+}
+
+/** Imports named exactly as a key load the module given for it. */
+function generatedModules(modules: Record<string, GeneratedModule>): Plugin {
+  return {
+    name: 'ncl-generated-modules',
+    setup(build) {
+      build.onResolve({ filter: exactly(Object.keys(modules)) }, (args) => ({ path: args.path, namespace: 'ncl-generated' }));
+      build.onLoad({ filter: /.*/, namespace: 'ncl-generated' }, (args) => ({ ...modules[args.path]!, loader: 'js' }));
+    },
+  };
+}
+
+export interface BundleOptions {
+  /** Packages swapped for files (e.g. a test API). */
+  replace?: Record<string, string>;
+  /** Modules generated at bundle time, by the name they are imported as. */
+  modules?: Record<string, GeneratedModule>;
+}
+
+/** One ES module with everything `entry` imports. */
+export async function bundleForBrowser(entry: string, { replace = {}, modules = {} }: BundleOptions = {}): Promise<string> {
   const esbuild = await import('esbuild').catch(() => {
     throw new Error('bundling for a browser needs esbuild, a development dependency of ncl: run npm install (or npm install esbuild)');
   });
@@ -50,7 +79,7 @@ export async function bundleForBrowser(entry: string, replace: Record<string, st
     platform: 'browser',
     target: 'es2022',
     define: { NCL_VERSION: JSON.stringify(nclVersion()) },
-    plugins: [inlineShaders, ...(Object.keys(replace).length ? [replaceImports(replace)] : [])],
+    plugins: [inlineShaders, ...(Object.keys(replace).length ? [replaceImports(replace)] : []), ...(Object.keys(modules).length ? [generatedModules(modules)] : [])],
     logLevel: 'silent',
   });
   return result.outputFiles[0]!.text;

@@ -11,17 +11,16 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleForBrowser } from './bundle.ts';
+import { bundleForBrowser, type BundleOptions } from './bundle.ts';
 
 const FLAGS = ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-webgpu-adapter=swiftshader', '--no-first-run'];
 
 export type PageEvent = Record<string, unknown> & { type: string };
 
-export interface PageRun {
+/** A page to run: its bundle (the entry file and bundleForBrowser's options), query, events and limits. */
+export interface PageRun extends BundleOptions {
   /** The bundle's entry file. */
   entry: string;
-  /** Packages swapped for files in the bundle (bundleForBrowser). */
-  replace?: Record<string, string>;
   /** Query string parameters for the page (read with location.search). */
   query?: Record<string, string>;
   onEvent: (event: PageEvent) => void;
@@ -61,7 +60,7 @@ export function abortOnStopSignals(): { signal: AbortSignal; dispose: () => void
 
 /** '' when the page posted 'done'; otherwise why the run ended, with the browser's last output. */
 export async function runInChromium(chromium: string, run: PageRun): Promise<string> {
-  const script = await bundleForBrowser(run.entry, run.replace);
+  const script = await bundleForBrowser(run.entry, run);
   const page = '<!doctype html><meta charset="utf-8"><script type="module" src="/page.js"></script>';
   let finish: (why: string) => void = () => {};
   const finished = new Promise<string>((resolve) => (finish = resolve));

@@ -1,11 +1,12 @@
 // The graph machinery: accumulation over fan-out and reuse, no-grad, tidy and the buffer pool,
 // errors that name kernels and shapes, debug mode.
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { initDevice, runtime, shutdownDevice } from '../src/runtime/context.ts';
-import { NonFiniteError } from '../src/runtime/debug.ts';
-import { assertClose, device } from './helpers/setup.ts';
+import * as ncl from '../../src/index.ts';
+import { initDevice, runtime, shutdownDevice } from '../../src/runtime/context.ts';
+import { NonFiniteError } from '../../src/runtime/debug.ts';
+import { assertClose, device } from '../helpers/setup.ts';
 
 test.before(async () => {
   await device();

@@ -3,9 +3,9 @@
 // the reason, and the bench still measures the others and exits 0.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runtime } from '../src/runtime/context.ts';
-import { ncl } from './helpers/cli.ts';
-import { device } from './helpers/setup.ts';
+import { runtime } from '../../src/runtime/context.ts';
+import { ncl } from '../helpers/cli.ts';
+import { device } from '../helpers/setup.ts';
 
 test('bench contrastive: a size too large for the unfused path is a row with the reason', async () => {
   await device();

@@ -12,18 +12,18 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { findTorchPython } from '../bench/peer.ts';
-import type { PeerRow } from '../bench/peers.ts';
-import { disposeWorkload, trainStepLosses, trainWorkload } from '../bench/train.ts';
-import { writeTrainPeerSpec } from '../bench/train-peer.ts';
-import type { NclOptions } from '../src/ncl/method/options.ts';
-import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED } from '../src/ncl/method/patch-labels.ts';
-import { contrastiveLoss, noGrad, tensor } from '../src/index.ts';
-import { ncl } from './helpers/cli.ts';
-import { tempDir } from './helpers/data-fixtures.ts';
-import { device } from './helpers/setup.ts';
+import { findTorchPython } from '../../bench/peer.ts';
+import type { PeerRow } from '../../bench/peers.ts';
+import { disposeWorkload, trainStepLosses, trainWorkload } from '../../bench/train.ts';
+import { writeTrainPeerSpec } from '../../bench/train-peer.ts';
+import type { NclOptions } from '../../src/ncl/method/options.ts';
+import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED } from '../../src/ncl/method/patch-labels.ts';
+import { contrastiveLoss, noGrad, tensor } from '../../src/index.ts';
+import { ncl } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/data-fixtures.ts';
+import { device } from '../helpers/setup.ts';
 
-const PEER = fileURLToPath(new URL('../bench/peer_torch.py', import.meta.url));
+const PEER = fileURLToPath(new URL('../../bench/peer_torch.py', import.meta.url));
 const torch = findTorchPython();
 
 function peer(workload: string, spec: unknown[], ...options: string[]): PeerRow[] {

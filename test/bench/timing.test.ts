@@ -5,7 +5,7 @@
 // checked on given samples.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { clocks } from '../bench/harness.ts';
+import { clocks } from '../../bench/harness.ts';
 
 test('with timestamps on every run, ms is the GPU time and hostMs the wall clock', () => {
   const samples = [

@@ -1,11 +1,11 @@
 // `ncl bench train` reports what one step asks of the runtime, next to its time, and, where a
 // python3 with torch exists, the same step in PyTorch: its images/s, ncl's speed as a ratio of it,
 // and the first step's loss on both sides (the same weights, batch and patches: equal within 1e-5
-// relative, float32 summed in different orders; test/bench-peer.test.ts compares every term).
+// relative, float32 summed in different orders; test/bench/peer.test.ts compares every term).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { findTorchPython } from '../bench/peer.ts';
-import { ncl } from './helpers/cli.ts';
+import { findTorchPython } from '../../bench/peer.ts';
+import { ncl } from '../helpers/cli.ts';
 
 type Row = { impl?: string; row?: string; count?: number | null; ms?: number | null; imagesPerSecond?: number | null; vsTorch?: number | null; loss?: number | null; note?: string };
 

@@ -4,16 +4,16 @@
 // NCL_TUNE=off the rows ran the defaults.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { CONTRASTIVE_CANDIDATES, CONTRASTIVE_TILINGS, tilingName } from '../src/kernels/contrastive.ts';
-import { fillKernel } from '../src/kernels/elementwise.ts';
-import { MATMUL_CANDIDATES, matmulKernel } from '../src/kernels/matmul.ts';
-import { runtime } from '../src/runtime/context.ts';
-import { storeVariant } from '../src/runtime/tune-cache.ts';
-import { startChoices, takePending } from '../src/runtime/variant-choices.ts';
-import { nclWith } from './helpers/cli.ts';
-import { tempCacheHome } from './helpers/cache-home.ts';
-import { device } from './helpers/setup.ts';
+import * as ncl from '../../src/index.ts';
+import { CONTRASTIVE_CANDIDATES, CONTRASTIVE_TILINGS, tilingName } from '../../src/kernels/contrastive.ts';
+import { fillKernel } from '../../src/kernels/elementwise.ts';
+import { MATMUL_CANDIDATES, matmulKernel } from '../../src/kernels/matmul.ts';
+import { runtime } from '../../src/runtime/context.ts';
+import { storeVariant } from '../../src/runtime/tune-cache.ts';
+import { startChoices, takePending } from '../../src/runtime/variant-choices.ts';
+import { nclWith } from '../helpers/cli.ts';
+import { tempCacheHome } from '../helpers/cache-home.ts';
+import { device } from '../helpers/setup.ts';
 
 const cacheHome = tempCacheHome('bench-tuned');
 

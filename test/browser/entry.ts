@@ -1,39 +1,10 @@
-// The page of the browser test adapter: loads the kernel, op and NCL-op test files, tells the
-// runner (run.ts) what it will run, runs every suite in order and posts each result.
+// The page of the browser test adapter: loads the test files marked for the browser (suite.ts),
+// tells the runner (run.ts) what it will run, runs every suite in order and posts each result.
+import FILES from 'ncl:browser-tests';
 import { runtime } from '../../src/runtime/context.ts';
 import { initDevice } from '../../src/index.ts';
 import { loopVarProbe } from './probe.ts';
 import { startFile, suites } from './uvu.ts';
-
-/** Test files that run in the browser: those of the engine core, with no Node built-ins. */
-const FILES: Record<string, () => Promise<unknown>> = {
-  'autograd.test.ts': () => import('../autograd.test.ts'),
-  'batchnorm.test.ts': () => import('../batchnorm.test.ts'),
-  'contrastive.test.ts': () => import('../contrastive.test.ts'),
-  'conv.test.ts': () => import('../conv.test.ts'),
-  'dropout.test.ts': () => import('../dropout.test.ts'),
-  'elementwise.test.ts': () => import('../elementwise.test.ts'),
-  'gather.test.ts': () => import('../gather.test.ts'),
-  'loop-budget.test.ts': () => import('../loop-budget.test.ts'),
-  'loss.test.ts': () => import('../loss.test.ts'),
-  'matmul.test.ts': () => import('../matmul.test.ts'),
-  'ncl-eval-mode.test.ts': () => import('../ncl-eval-mode.test.ts'),
-  'ncl-model.test.ts': () => import('../ncl-model.test.ts'),
-  'ncl-step.test.ts': () => import('../ncl-step.test.ts'),
-  'nn-layers.test.ts': () => import('../nn-layers.test.ts'),
-  'optim.test.ts': () => import('../optim.test.ts'),
-  'patch.test.ts': () => import('../patch.test.ts'),
-  'pool.test.ts': () => import('../pool.test.ts'),
-  'queue.test.ts': () => import('../queue.test.ts'),
-  'reduce.test.ts': () => import('../reduce.test.ts'),
-  'selfcheck.test.ts': () => import('../selfcheck.test.ts'),
-  'resize.test.ts': () => import('../resize.test.ts'),
-  'shape.test.ts': () => import('../shape.test.ts'),
-  'softmax.test.ts': () => import('../softmax.test.ts'),
-  'storage.test.ts': () => import('../storage.test.ts'),
-  'timing.test.ts': () => import('../timing.test.ts'),
-  'tune.test.ts': () => import('../tune.test.ts'),
-};
 
 const post = (event: Record<string, unknown>) => fetch('/event', { method: 'POST', body: JSON.stringify(event) });
 

@@ -1,12 +1,13 @@
-// The browser test adapter: the engine's kernel, op and NCL-op tests (entry.ts) in headless
-// Chromium on SwiftShader — WebGPU through the WGSL→SPIR-V path, on the CPU — each result printed
-// as the page posts it (src/platform/chromium.ts). Tests the page planned but never reported (a
-// crash, a time-out) count as failed. Without a browser it prints why and exits 0, except under
-// CI, where that is a failure.
+// The browser test adapter: the engine's kernel, op and NCL-op tests (the files marked for the
+// browser, suite.ts; entry.ts runs them) in headless Chromium on SwiftShader — WebGPU through the
+// WGSL→SPIR-V path, on the CPU — each result printed as the page posts it
+// (src/platform/chromium.ts). Tests the page planned but never reported (a crash, a time-out) count
+// as failed. Without a browser it prints why and exits 0, except under CI, where that is a failure.
 //   node --import tsx test/browser/run.ts [PATTERN]   (npm test runs it after the Node suite)
-// PATTERN, a regular expression, keeps the test files whose names match (e.g. contrastive).
-import { fileURLToPath } from 'node:url';
+// PATTERN, a regular expression, keeps the test files whose paths from test/ match (e.g.
+// contrastive, or kernels/).
 import { abortOnStopSignals, findChromium, runInChromium } from '../../src/platform/chromium.ts';
+import { suiteBundle } from './suite.ts';
 
 interface Planned {
   file: string;
@@ -31,8 +32,7 @@ async function main(): Promise<number> {
   const stop = abortOnStopSignals();
   const why = await runInChromium(chromium, {
     signal: stop.signal,
-    entry: fileURLToPath(new URL('./entry.ts', import.meta.url)),
-    replace: { uvu: fileURLToPath(new URL('./uvu.ts', import.meta.url)) },
+    ...suiteBundle(),
     query: process.argv[2] ? { files: process.argv[2] } : {},
     totalTimeoutMs: 30 * 60_000,
     idleTimeoutMs: 5 * 60_000,

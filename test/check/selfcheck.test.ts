@@ -1,10 +1,11 @@
 // `ncl selfcheck`'s checks (src/check/selfcheck.ts) pass on this adapter and cover every kernel
 // family; the comparison fails on a wrong or non-finite element. (With the contrastive shaders of
 // before the loop-local `var` fix, `ncl selfcheck --browser` fails its four contrastive checks.)
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compare, runSelfcheck } from '../src/check/selfcheck.ts';
-import { device } from './helpers/setup.ts';
+import { compare, runSelfcheck } from '../../src/check/selfcheck.ts';
+import { device } from '../helpers/setup.ts';
 
 test.before(async () => {
   await device();

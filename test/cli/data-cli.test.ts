@@ -4,10 +4,10 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openDataset } from '../src/data/dataset.ts';
-import { SampleLoader } from '../src/data/loader.ts';
-import { tempDir, writeImage, writeMask } from './helpers/data-fixtures.ts';
-import { ncl } from './helpers/cli.ts';
+import { openDataset } from '../../src/data/dataset.ts';
+import { SampleLoader } from '../../src/data/loader.ts';
+import { tempDir, writeImage, writeMask } from '../helpers/data-fixtures.ts';
+import { ncl } from '../helpers/cli.ts';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};

@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { generateSyntheticSet } from '../src/data/synth/generate.ts';
-import { saveSafetensors } from '../src/io/safetensors.ts';
-import { parseCsv } from '../src/metrics/groups.ts';
-import { readCheckpoint } from '../src/ncl/train/checkpoint.ts';
-import { tempDir } from './helpers/data-fixtures.ts';
-import { CLI_ENV, NCL_BIN, ncl } from './helpers/cli.ts';
+import { generateSyntheticSet } from '../../src/data/synth/generate.ts';
+import { saveSafetensors } from '../../src/io/safetensors.ts';
+import { parseCsv } from '../../src/metrics/groups.ts';
+import { readCheckpoint } from '../../src/ncl/train/checkpoint.ts';
+import { tempDir } from '../helpers/data-fixtures.ts';
+import { CLI_ENV, NCL_BIN, ncl } from '../helpers/cli.ts';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};

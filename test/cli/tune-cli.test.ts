@@ -1,17 +1,17 @@
 // The tuning cache on Node: files in $XDG_CACHE_HOME/ncl/ (one per adapter, driver and ncl version),
 // written by the tuner and emptied by `ncl tune --clear --json`; NCL_TUNE as the CLI reads it.
-// (The tuner's choices: test/tune.test.ts.)
+// (The tuner's choices: test/runtime/tune.test.ts.)
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startChoices, tunePending, tuneCacheFile } from '../src/device.ts';
-import { fillKernel } from '../src/kernels/elementwise.ts';
-import { VariantFamily } from '../src/kernels/variants.ts';
-import { tuneModeFromEnv } from '../src/cli/device-options.ts';
-import { nclWith } from './helpers/cli.ts';
-import { tempCacheHome } from './helpers/cache-home.ts';
-import { device } from './helpers/setup.ts';
+import { startChoices, tunePending, tuneCacheFile } from '../../src/device.ts';
+import { fillKernel } from '../../src/kernels/elementwise.ts';
+import { VariantFamily } from '../../src/kernels/variants.ts';
+import { tuneModeFromEnv } from '../../src/cli/device-options.ts';
+import { nclWith } from '../helpers/cli.ts';
+import { tempCacheHome } from '../helpers/cache-home.ts';
+import { device } from '../helpers/setup.ts';
 
 /** A family of two variants that record one fill or two. */
 const FILLS = new VariantFamily<number, number>(

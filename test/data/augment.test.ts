@@ -2,11 +2,11 @@
 // the seeded generator's determinism and state round trip.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { augment, AUGMENT_SETTINGS, flipHorizontal, flipVertical, rotate90, scaleCrop, type Pair } from '../src/data/augment.ts';
-import { addGaussianNoise, gaussianBlur, sigmaForKernelSize } from '../src/data/filters.ts';
-import { imageToChw } from '../src/data/image.ts';
-import { Rng } from '../src/common/rng.ts';
-import { describePerturbation, perturb, ROBUSTNESS_GRID } from '../src/metrics/robustness.ts';
+import { augment, AUGMENT_SETTINGS, flipHorizontal, flipVertical, rotate90, scaleCrop, type Pair } from '../../src/data/augment.ts';
+import { addGaussianNoise, gaussianBlur, sigmaForKernelSize } from '../../src/data/filters.ts';
+import { imageToChw } from '../../src/data/image.ts';
+import { Rng } from '../../src/common/rng.ts';
+import { describePerturbation, perturb, ROBUSTNESS_GRID } from '../../src/metrics/robustness.ts';
 
 /** A w×h pair whose image encodes each pixel's position: red = x / 255, green = y / 255; mask = x > y. */
 function positionPair(w: number, h: number): Pair {

@@ -4,12 +4,12 @@ import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkDataset, hasFatalProblem } from '../src/data/check.ts';
-import { openDataset } from '../src/data/dataset.ts';
-import { readImage, readMaskChannels } from '../src/data/image-io.ts';
-import { loadSample, SampleLoader } from '../src/data/loader.ts';
-import { binariseMask } from '../src/data/mask.ts';
-import { rejects, tempDir, writeImage, writeMask, writePixels, writeText } from './helpers/data-fixtures.ts';
+import { checkDataset, hasFatalProblem } from '../../src/data/check.ts';
+import { openDataset } from '../../src/data/dataset.ts';
+import { readImage, readMaskChannels } from '../../src/data/image-io.ts';
+import { loadSample, SampleLoader } from '../../src/data/loader.ts';
+import { binariseMask } from '../../src/data/mask.ts';
+import { rejects, tempDir, writeImage, writeMask, writePixels, writeText } from '../helpers/data-fixtures.ts';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};

@@ -5,15 +5,15 @@
 // compresses it again.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { jpegRoundTrip } from '../src/data/image-io.ts';
-import { createMask, quantise, type Mask, type RgbImage } from '../src/data/image.ts';
-import { Rng } from '../src/common/rng.ts';
-import { matchColour } from '../src/data/synth/colour-match.ts';
-import { composeImage } from '../src/data/synth/compose.ts';
-import { copyMove } from '../src/data/synth/copy-move.ts';
-import { randomCrop } from '../src/data/synth/crop.ts';
-import { exemplarFill } from '../src/data/synth/exemplar-fill.ts';
-import { BUILTIN_PHOTOS_DIR, listPhotoFiles, loadPhotos, type Photo } from '../src/data/synth/photos.ts';
+import { jpegRoundTrip } from '../../src/data/image-io.ts';
+import { createMask, quantise, type Mask, type RgbImage } from '../../src/data/image.ts';
+import { Rng } from '../../src/common/rng.ts';
+import { matchColour } from '../../src/data/synth/colour-match.ts';
+import { composeImage } from '../../src/data/synth/compose.ts';
+import { copyMove } from '../../src/data/synth/copy-move.ts';
+import { randomCrop } from '../../src/data/synth/crop.ts';
+import { exemplarFill } from '../../src/data/synth/exemplar-fill.ts';
+import { BUILTIN_PHOTOS_DIR, listPhotoFiles, loadPhotos, type Photo } from '../../src/data/synth/photos.ts';
 
 let photos: Photo[] = [];
 test.before(async () => {

@@ -6,12 +6,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createMask } from '../src/data/image.ts';
-import { writeImagePng, writeMaskPng } from '../src/data/image-io.ts';
-import { Rng } from '../src/common/rng.ts';
-import { generateSyntheticSet } from '../src/data/synth/generate.ts';
-import { tempDir } from './helpers/data-fixtures.ts';
-import { runShortcutProbe } from './helpers/shortcut-probe.ts';
+import { createMask } from '../../src/data/image.ts';
+import { writeImagePng, writeMaskPng } from '../../src/data/image-io.ts';
+import { Rng } from '../../src/common/rng.ts';
+import { generateSyntheticSet } from '../../src/data/synth/generate.ts';
+import { tempDir } from '../helpers/data-fixtures.ts';
+import { runShortcutProbe } from '../helpers/shortcut-probe.ts';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};

@@ -8,10 +8,10 @@ import { existsSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { generateSyntheticSet } from '../src/data/synth/generate.ts';
-import { readCheckpoint } from '../src/ncl/train/checkpoint.ts';
-import { ncl, nclWith } from './helpers/cli.ts';
-import { tempDir } from './helpers/data-fixtures.ts';
+import { generateSyntheticSet } from '../../src/data/synth/generate.ts';
+import { readCheckpoint } from '../../src/ncl/train/checkpoint.ts';
+import { ncl, nclWith } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/data-fixtures.ts';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};

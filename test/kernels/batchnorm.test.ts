@@ -4,15 +4,16 @@
 // fused batch norm + ReLU against the float64 composition and against the unfused ops (same bits).
 // Tolerance: forward atol 1e-5 rtol 1e-4; gradients atol 1e-4 rtol 1e-3; running statistics
 // atol 1e-6 rtol 1e-5.
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { checkOp } from './helpers/gradcheck.ts';
-import type { Arr } from '../src/check/reference.ts';
-import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
-import { moments, refNorm } from '../src/check/batchnorm-reference.ts';
-import { BATCHNORM_SUMS, BATCHNORM_SUMS_CANDIDATES } from '../src/kernels/batchnorm.ts';
-import { runtime } from '../src/runtime/context.ts';
+import * as ncl from '../../src/index.ts';
+import { checkOp } from '../helpers/gradcheck.ts';
+import type { Arr } from '../../src/check/reference.ts';
+import { assertClose, device, randomArr, rng, toTensor } from '../helpers/setup.ts';
+import { moments, refNorm } from '../../src/check/batchnorm-reference.ts';
+import { BATCHNORM_SUMS, BATCHNORM_SUMS_CANDIDATES } from '../../src/kernels/batchnorm.ts';
+import { runtime } from '../../src/runtime/context.ts';
 
 const random = rng(41);
 const FWD = { fwdAtol: 1e-5, fwdRtol: 1e-4 };

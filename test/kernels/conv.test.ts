@@ -8,14 +8,15 @@
 // included (on every adapter, though the tuner offers them to GPUs only).
 // Tolerance: forward atol 1e-4 rtol 1e-4; finite-difference gradients atol 1e-4 rtol 1e-3;
 // analytic gradients of the larger shapes atol 2e-4 rtol 1e-3 (sums of up to ~10⁴ f32 products).
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { CONV_CANDIDATES, CONV_TILINGS, WGRAD_SHARED_CANDIDATES, WGRAD_SPLIT_CANDIDATES, convGeometry, type Conv2dOptions, type ConvTiling } from '../src/kernels/conv.ts';
-import { checkOp } from './helpers/gradcheck.ts';
-import { arr } from '../src/check/reference.ts';
-import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
-import { eachTap, refConv } from '../src/check/conv-reference.ts';
+import * as ncl from '../../src/index.ts';
+import { CONV_CANDIDATES, CONV_TILINGS, WGRAD_SHARED_CANDIDATES, WGRAD_SPLIT_CANDIDATES, convGeometry, type Conv2dOptions, type ConvTiling } from '../../src/kernels/conv.ts';
+import { checkOp } from '../helpers/gradcheck.ts';
+import { arr } from '../../src/check/reference.ts';
+import { assertClose, device, randomArr, rng, toTensor } from '../helpers/setup.ts';
+import { eachTap, refConv } from '../../src/check/conv-reference.ts';
 
 const random = rng(31);
 

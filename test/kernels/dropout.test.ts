@@ -4,13 +4,14 @@
 // (checked exactly against y/x, and against finite differences).
 // Tolerance: exact for masks; kept fraction within 0.01 of 1 − p over 2¹⁶ elements; values
 // atol 1e-6 rtol 1e-6.
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { checkOp } from './helpers/gradcheck.ts';
-import { arr } from '../src/check/reference.ts';
-import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
-import { keptCpu } from '../src/check/dropout-reference.ts';
+import * as ncl from '../../src/index.ts';
+import { checkOp } from '../helpers/gradcheck.ts';
+import { arr } from '../../src/check/reference.ts';
+import { assertClose, device, randomArr, rng, toTensor } from '../helpers/setup.ts';
+import { keptCpu } from '../../src/check/dropout-reference.ts';
 
 const random = rng(81);
 

@@ -1,12 +1,13 @@
 // Elementwise ops: forward against float64, backward against finite differences.
 // Tolerances: forward atol 1e-5 rtol 1e-5 (f32 rounding of one operation; exp/log/tanh ≤ 2e-6 rel
 // on llvmpipe); gradients atol 1e-4 rtol 1e-3 (the f32 backward vs a float64 central difference).
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { checkOp } from './helpers/gradcheck.ts';
-import { map, zip } from '../src/check/reference.ts';
-import { device, randomArr, rng, toTensor } from './helpers/setup.ts';
+import * as ncl from '../../src/index.ts';
+import { checkOp } from '../helpers/gradcheck.ts';
+import { map, zip } from '../../src/check/reference.ts';
+import { device, randomArr, rng, toTensor } from '../helpers/setup.ts';
 
 const random = rng(1);
 const FWD = { fwdAtol: 1e-5, fwdRtol: 1e-5 };

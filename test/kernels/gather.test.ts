@@ -1,11 +1,12 @@
 // Row gather and its scatter gradient, with repeated and unused rows. Forward exact; gradient
 // against finite differences (atol 1e-4 rtol 1e-3) and, for determinism, bit-identical twice.
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { checkOp } from './helpers/gradcheck.ts';
-import { arr } from '../src/check/reference.ts';
-import { device, randomArr, rng, toTensor } from './helpers/setup.ts';
+import * as ncl from '../../src/index.ts';
+import { checkOp } from '../helpers/gradcheck.ts';
+import { arr } from '../../src/check/reference.ts';
+import { device, randomArr, rng, toTensor } from '../helpers/setup.ts';
 
 const random = rng(6);
 

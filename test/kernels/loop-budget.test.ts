@@ -2,10 +2,11 @@
 // Kernels whose loops grow with the input split the work; these reductions run over more terms
 // than one invocation may loop over and are checked against float64 (atol 1e-3 on sums of
 // ~70 000 terms, rtol 1e-4). (The matmul and softmax cases are in their own test files.)
+// browser: yes
 import { test } from 'uvu';
-import * as ncl from '../src/index.ts';
-import { BATCHNORM_SUMS } from '../src/kernels/batchnorm.ts';
-import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
+import * as ncl from '../../src/index.ts';
+import { BATCHNORM_SUMS } from '../../src/kernels/batchnorm.ts';
+import { assertClose, device, randomArr, rng, toTensor } from '../helpers/setup.ts';
 
 const random = rng(9);
 

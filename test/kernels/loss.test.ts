@@ -2,13 +2,14 @@
 // cross-entropy with logits (with and without pos_weight): the mean loss against float64 and its
 // gradients (logits; BCE targets too) against central finite differences.
 // Tolerance: forward atol 1e-5 rtol 1e-5; gradients atol 1e-5 rtol 1e-3 (means of ~100 terms).
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { checkOp } from './helpers/gradcheck.ts';
-import type { Arr } from '../src/check/reference.ts';
-import { device, randomArr, rng, toTensor } from './helpers/setup.ts';
-import { refCrossEntropy, refBce } from '../src/check/loss-reference.ts';
+import * as ncl from '../../src/index.ts';
+import { checkOp } from '../helpers/gradcheck.ts';
+import type { Arr } from '../../src/check/reference.ts';
+import { device, randomArr, rng, toTensor } from '../helpers/setup.ts';
+import { refCrossEntropy, refBce } from '../../src/check/loss-reference.ts';
 
 const random = rng(71);
 const TOL = { fwdAtol: 1e-5, fwdRtol: 1e-5, atol: 1e-5, rtol: 1e-3 };

@@ -6,15 +6,16 @@
 // Tolerance: forward atol 1e-5 rtol 1e-4 (K ≤ 70 f32 products), 1e-4 for K ≤ 260 and 1e-3 for
 // K = 5000 and 1e-2 for K = 300 000 (sums of that many f32 products of values in [−1, 1));
 // gradients atol 1e-4 rtol 1e-3.
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { MATMUL_CANDIDATES, MATMUL_TILINGS, type MatmulTiling } from '../src/kernels/matmul.ts';
-import { matmulTilingName } from '../src/kernels/variant-names.ts';
-import { checkOp } from './helpers/gradcheck.ts';
-import { matmul as refMatmul } from '../src/check/reference.ts';
-import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
-import { runtime } from '../src/runtime/context.ts';
+import * as ncl from '../../src/index.ts';
+import { MATMUL_CANDIDATES, MATMUL_TILINGS, type MatmulTiling } from '../../src/kernels/matmul.ts';
+import { matmulTilingName } from '../../src/kernels/variant-names.ts';
+import { checkOp } from '../helpers/gradcheck.ts';
+import { matmul as refMatmul } from '../../src/check/reference.ts';
+import { assertClose, device, randomArr, rng, toTensor } from '../helpers/setup.ts';
+import { runtime } from '../../src/runtime/context.ts';
 
 const random = rng(4);
 

@@ -2,13 +2,14 @@
 // kernel, padding counted or not) and global average pooling: forward against float64 and
 // gradients against central finite differences (random inputs, so max-pool ties are absent).
 // Tolerance: forward atol 1e-6 rtol 1e-5; gradients atol 1e-4 rtol 1e-3.
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import type { PoolOptions } from '../src/index.ts';
-import { checkOp } from './helpers/gradcheck.ts';
-import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
-import { refPool } from '../src/check/pool-reference.ts';
+import * as ncl from '../../src/index.ts';
+import type { PoolOptions } from '../../src/index.ts';
+import { checkOp } from '../helpers/gradcheck.ts';
+import { assertClose, device, randomArr, rng, toTensor } from '../helpers/setup.ts';
+import { refPool } from '../../src/check/pool-reference.ts';
 
 const random = rng(61);
 const FWD = { fwdAtol: 1e-6, fwdRtol: 1e-5 };

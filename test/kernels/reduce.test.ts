@@ -1,12 +1,13 @@
 // sum / mean / max over axes. Forward atol 1e-4 rtol 1e-5 (f32 sums of up to 10⁵ terms in a fixed
 // order); gradients atol 1e-4 rtol 1e-3 against central differences of the float64 reference.
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { checkOp } from './helpers/gradcheck.ts';
-import { reduce, type Arr } from '../src/check/reference.ts';
-import { REDUCE_ROWS } from '../src/kernels/reduce.ts';
-import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
+import * as ncl from '../../src/index.ts';
+import { checkOp } from '../helpers/gradcheck.ts';
+import { reduce, type Arr } from '../../src/check/reference.ts';
+import { REDUCE_ROWS } from '../../src/kernels/reduce.ts';
+import { assertClose, device, randomArr, rng, toTensor } from '../helpers/setup.ts';
 
 const random = rng(2);
 const sumF = (a: number, v: number) => a + v;

@@ -2,12 +2,13 @@
 // resize: forward against a float64 per-pixel reference written from PyTorch's formulas, and the
 // gradient against central finite differences.
 // Tolerance: forward atol 1e-5 rtol 1e-5; gradients atol 1e-4 rtol 1e-3.
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { checkOp } from './helpers/gradcheck.ts';
-import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
-import { refBilinear, refNearest } from '../src/check/resize-reference.ts';
+import * as ncl from '../../src/index.ts';
+import { checkOp } from '../helpers/gradcheck.ts';
+import { assertClose, device, randomArr, rng, toTensor } from '../helpers/setup.ts';
+import { refBilinear, refNearest } from '../../src/check/resize-reference.ts';
 
 const random = rng(51);
 const FWD = { fwdAtol: 1e-5, fwdRtol: 1e-5 };

@@ -1,11 +1,12 @@
 // reshape, permute, transpose, slice, concat: pure data movement, so forward is exact and the
 // gradients match finite differences to atol 1e-4 rtol 1e-3.
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { checkOp } from './helpers/gradcheck.ts';
-import { concatRef, permute, sliceRef } from '../src/check/reference.ts';
-import { device, randomArr, rng } from './helpers/setup.ts';
+import * as ncl from '../../src/index.ts';
+import { checkOp } from '../helpers/gradcheck.ts';
+import { concatRef, permute, sliceRef } from '../../src/check/reference.ts';
+import { device, randomArr, rng } from '../helpers/setup.ts';
 
 const random = rng(3);
 const exact = { fwdAtol: 0, fwdRtol: 0 };

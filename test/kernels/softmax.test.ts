@@ -1,12 +1,13 @@
 // softmax, log-softmax and L2 normalisation along an axis. Forward atol 1e-6 rtol 1e-5;
 // gradients atol 1e-4 rtol 1e-3 against central differences of the float64 reference.
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { runtime } from '../src/runtime/context.ts';
-import { checkOp } from './helpers/gradcheck.ts';
-import { reduce, softmax as refSoftmax, zip, type Arr } from '../src/check/reference.ts';
-import { device, randomArr, rng } from './helpers/setup.ts';
+import * as ncl from '../../src/index.ts';
+import { runtime } from '../../src/runtime/context.ts';
+import { checkOp } from '../helpers/gradcheck.ts';
+import { reduce, softmax as refSoftmax, zip, type Arr } from '../../src/check/reference.ts';
+import { device, randomArr, rng } from '../helpers/setup.ts';
 
 const random = rng(5);
 const FWD = { fwdAtol: 1e-6, fwdRtol: 1e-5 };

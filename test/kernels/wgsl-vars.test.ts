@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-const SHADERS = fileURLToPath(new URL('../shaders/', import.meta.url));
-const FIXTURE = fileURLToPath(new URL('./fixtures/contrastive_forward_uninitialised.wgsl', import.meta.url));
+const SHADERS = fileURLToPath(new URL('../../shaders/', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../fixtures/contrastive_forward_uninitialised.wgsl', import.meta.url));
 
 /** `file:line: declaration` for each function-scope `var name: T;` without an initializer, marked
  *  "in a loop" where a loop body encloses it. */

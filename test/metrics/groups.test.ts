@@ -4,8 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { synthGroups, tableColumns } from '../src/metrics/groups.ts';
-import { tempDir } from './helpers/data-fixtures.ts';
+import { synthGroups, tableColumns } from '../../src/metrics/groups.ts';
+import { tempDir } from '../helpers/data-fixtures.ts';
 
 /** A meta.json as ncl synth writes it: 24 training photos, 3 test photos, two images each. */
 function writeMeta(dir: string): void {

@@ -2,13 +2,13 @@
 // every (positive, negative) pair, best F1 by trying every threshold.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Rng } from '../src/common/rng.ts';
-import { MetricsAccumulator } from '../src/metrics/accumulator.ts';
-import { centrePrior, EvaluationWithBaselines } from '../src/metrics/baselines.ts';
-import { boundaryBand, boundaryF1 } from '../src/metrics/boundary.ts';
-import { pixelMetrics } from '../src/metrics/pixel.ts';
-import { auc } from '../src/metrics/ranking.ts';
-import { resizeBilinear } from '../src/metrics/resize.ts';
+import { Rng } from '../../src/common/rng.ts';
+import { MetricsAccumulator } from '../../src/metrics/accumulator.ts';
+import { centrePrior, EvaluationWithBaselines } from '../../src/metrics/baselines.ts';
+import { boundaryBand, boundaryF1 } from '../../src/metrics/boundary.ts';
+import { pixelMetrics } from '../../src/metrics/pixel.ts';
+import { auc } from '../../src/metrics/ranking.ts';
+import { resizeBilinear } from '../../src/metrics/resize.ts';
 
 const close = (a: number | null, b: number, eps = 1e-9) => {
   assert.ok(a !== null, `expected ${b}, got null`);

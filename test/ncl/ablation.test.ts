@@ -1,8 +1,8 @@
 // The ablation runner's settings (docs/method.md §8) and its mean ± std table.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ablationSettings, ablationTable, pairedAgainst, selectSettings, type AblationRun, type RunMetrics } from '../src/ncl/ablation.ts';
-import type { EvalJson } from '../src/ncl/evaluate.ts';
+import { ablationSettings, ablationTable, pairedAgainst, selectSettings, type AblationRun, type RunMetrics } from '../../src/ncl/ablation.ts';
+import type { EvalJson } from '../../src/ncl/evaluate.ts';
 
 test('settings: dual with λ_pc default and 0 and held to the pivot, switch every 1, 10 and 50 steps, alternate, drop, off; chosen by key', () => {
   const s = ablationSettings(0.1);

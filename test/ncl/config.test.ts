@@ -2,7 +2,7 @@
 // that name the option.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { optimizerSettings, resolveTrainConfig, warmupOf } from '../src/ncl/train/config.ts';
+import { optimizerSettings, resolveTrainConfig, warmupOf } from '../../src/ncl/train/config.ts';
 
 test('layers: later fields win, nested model and ncl fields merge', () => {
   const c = resolveTrainConfig({ steps: 10, warmupSteps: 2, model: { inputSize: 64 }, ncl: { tau: 0.2 } }, { steps: 20, ncl: { lambdaPc: 0 } });

@@ -19,13 +19,14 @@
 //      class-sum invocation takes (N = 21000); smaller N on adapters without a loop cap, where
 //      nothing is cut for the budget: rows are copies of a few typed rows, against the
 //      reference summed over types (loss atol 1e-5 rtol 1e-4; gradient atol 1e-4 · max(max|dL/dz|, 1/(τM)), rtol 1e-3).
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { CONTRASTIVE_CANDIDATES, CONTRASTIVE_TILINGS, tilingName } from '../src/kernels/contrastive.ts';
-import { contrastiveGradRef, contrastiveLossRef, typedRowsRef } from '../src/check/contrastive-reference.ts';
-import { runtime } from '../src/runtime/context.ts';
-import { assertClose, device, rng } from './helpers/setup.ts';
+import * as ncl from '../../src/index.ts';
+import { CONTRASTIVE_CANDIDATES, CONTRASTIVE_TILINGS, tilingName } from '../../src/kernels/contrastive.ts';
+import { contrastiveGradRef, contrastiveLossRef, typedRowsRef } from '../../src/check/contrastive-reference.ts';
+import { runtime } from '../../src/runtime/context.ts';
+import { assertClose, device, rng } from '../helpers/setup.ts';
 
 const random = rng(2024);
 

@@ -9,16 +9,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { findTorchPython } from '../bench/peer.ts';
-import { loadSafetensors } from '../src/io/safetensors.ts';
-import { buildNetwork, readCheckpoint } from '../src/ncl/train/checkpoint.ts';
-import { importPytorchDeepLab } from '../src/ncl/pytorch-import.ts';
-import { ncl } from './helpers/cli.ts';
-import { tempDir } from './helpers/data-fixtures.ts';
-import { device } from './helpers/setup.ts';
+import { findTorchPython } from '../../bench/peer.ts';
+import { loadSafetensors } from '../../src/io/safetensors.ts';
+import { buildNetwork, readCheckpoint } from '../../src/ncl/train/checkpoint.ts';
+import { importPytorchDeepLab } from '../../src/ncl/pytorch-import.ts';
+import { ncl } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/data-fixtures.ts';
+import { device } from '../helpers/setup.ts';
 
-const SCRIPT = fileURLToPath(new URL('../scripts/train_ddp.py', import.meta.url));
-const FIXTURE = fileURLToPath(new URL('./fixtures/checkpoint-0.1.0.safetensors', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('../../scripts/train_ddp.py', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../fixtures/checkpoint-0.1.0.safetensors', import.meta.url));
 const torch = findTorchPython();
 
 /** One process of the group: its exit code and output. */

@@ -5,11 +5,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { demoScale, runDemo } from '../src/ncl/demo.ts';
-import { readLog } from '../src/ncl/train/log.ts';
-import { loadNetwork } from '../src/ncl/train/checkpoint.ts';
-import { tempDir } from './helpers/data-fixtures.ts';
-import { device } from './helpers/setup.ts';
+import { demoScale, runDemo } from '../../src/ncl/demo.ts';
+import { readLog } from '../../src/ncl/train/log.ts';
+import { loadNetwork } from '../../src/ncl/train/checkpoint.ts';
+import { tempDir } from '../helpers/data-fixtures.ts';
+import { device } from '../helpers/setup.ts';
 
 test('ncl demo writes model.safetensors, metrics.json and report.html', async () => {
   await device();

@@ -2,15 +2,16 @@
 // object with a `training` flag (dropout, batch norm, any module) and fails on one that `eval()`
 // left in training mode, whether or not it was registered as a child; and two eval-mode forwards of
 // the same input give the same bits.
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { noGrad, tensor } from '../src/index.ts';
-import { Tensor } from '../src/autograd/tensor.ts';
-import { Dropout, dropoutStream } from '../src/nn/dropout.ts';
-import { Module } from '../src/nn/module.ts';
-import { modelConfig, PRESETS, type PresetName } from '../src/ncl/method/model/config.ts';
-import { NclNetwork } from '../src/ncl/method/model/network.ts';
-import { device } from './helpers/setup.ts';
+import { noGrad, tensor } from '../../src/index.ts';
+import { Tensor } from '../../src/autograd/tensor.ts';
+import { Dropout, dropoutStream } from '../../src/nn/dropout.ts';
+import { Module } from '../../src/nn/module.ts';
+import { modelConfig, PRESETS, type PresetName } from '../../src/ncl/method/model/config.ts';
+import { NclNetwork } from '../../src/ncl/method/model/network.ts';
+import { device } from '../helpers/setup.ts';
 
 test.before(async () => {
   await device();

@@ -5,14 +5,14 @@
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Tensor } from '../src/autograd/tensor.ts';
-import { Rng } from '../src/common/rng.ts';
-import type { RgbImage } from '../src/data/image.ts';
-import { MAX_SIDE, parseScale, predictProbability, TILE, tileStarts } from '../src/ncl/inference.ts';
-import { loadNetwork } from '../src/ncl/train/checkpoint.ts';
-import { device } from './helpers/setup.ts';
+import { Tensor } from '../../src/autograd/tensor.ts';
+import { Rng } from '../../src/common/rng.ts';
+import type { RgbImage } from '../../src/data/image.ts';
+import { MAX_SIDE, parseScale, predictProbability, TILE, tileStarts } from '../../src/ncl/inference.ts';
+import { loadNetwork } from '../../src/ncl/train/checkpoint.ts';
+import { device } from '../helpers/setup.ts';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/checkpoint-0.1.0.safetensors', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../fixtures/checkpoint-0.1.0.safetensors', import.meta.url));
 
 function noise(width: number, height: number, seed: number): RgbImage {
   const rng = Rng.fromSeed(seed);

@@ -1,14 +1,15 @@
 // The NCL network (docs/method.md §2): output shapes of the tiny preset, DeepLabV3+ parameter names,
 // the paper preset (ResNet-101, output stride 16) building and running a forward pass on a small
 // input, and seeded initialisation.
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { noGrad, tensor } from '../src/index.ts';
-import { modelConfig } from '../src/ncl/method/model/config.ts';
-import { NclNetwork } from '../src/ncl/method/model/network.ts';
-import { ResNetEncoder } from '../src/ncl/method/model/resnet.ts';
-import { Rng } from '../src/common/rng.ts';
-import { device } from './helpers/setup.ts';
+import { noGrad, tensor } from '../../src/index.ts';
+import { modelConfig } from '../../src/ncl/method/model/config.ts';
+import { NclNetwork } from '../../src/ncl/method/model/network.ts';
+import { ResNetEncoder } from '../../src/ncl/method/model/resnet.ts';
+import { Rng } from '../../src/common/rng.ts';
+import { device } from '../helpers/setup.ts';
 
 test.before(async () => {
   await device();

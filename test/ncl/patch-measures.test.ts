@@ -4,10 +4,10 @@
 // every embedding is the same); contour patches are left out; too few patches give null.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DEFAULT_NCL_OPTIONS } from '../src/ncl/method/options.ts';
-import { PATCH_AUTHENTIC as A, PATCH_CONTOUR as C, PATCH_TAMPERED as T } from '../src/ncl/method/patch-labels.ts';
-import { headImageMeasures, median, patchAuroc } from '../src/ncl/patch-measures.ts';
-import { device } from './helpers/setup.ts';
+import { DEFAULT_NCL_OPTIONS } from '../../src/ncl/method/options.ts';
+import { PATCH_AUTHENTIC as A, PATCH_CONTOUR as C, PATCH_TAMPERED as T } from '../../src/ncl/method/patch-labels.ts';
+import { headImageMeasures, median, patchAuroc } from '../../src/ncl/patch-measures.ts';
+import { device } from '../helpers/setup.ts';
 
 const rows = (...vectors: number[][]) => Float32Array.from(vectors.flat());
 

@@ -6,15 +6,16 @@
 //   ε = 0.1, including partial border cells.
 //   Sampling: budget, contour cap, balance between authentic and tampered, seeded reproducibility,
 //   increasing rows, and the gather/scatter of sampled rows.
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { runtime } from '../src/runtime/context.ts';
-import { Rng } from '../src/common/rng.ts';
-import { checkOp } from './helpers/gradcheck.ts';
-import { arr } from '../src/check/reference.ts';
-import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
-import { poolRef, labelsRef } from '../src/check/patch-reference.ts';
+import * as ncl from '../../src/index.ts';
+import { runtime } from '../../src/runtime/context.ts';
+import { Rng } from '../../src/common/rng.ts';
+import { checkOp } from '../helpers/gradcheck.ts';
+import { arr } from '../../src/check/reference.ts';
+import { assertClose, device, randomArr, rng, toTensor } from '../helpers/setup.ts';
+import { poolRef, labelsRef } from '../../src/check/patch-reference.ts';
 
 const random = rng(31);
 

@@ -3,8 +3,8 @@
 // it fits (src/metrics/logistic.ts) separates linearly separable features.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fitLogistic, predictLogistic } from '../src/metrics/logistic.ts';
-import { pivotPatches } from '../src/ncl/pivot-probe.ts';
+import { fitLogistic, predictLogistic } from '../../src/metrics/logistic.ts';
+import { pivotPatches } from '../../src/ncl/pivot-probe.ts';
 
 test('pivot patches: cell means and kinds from the mask; a contour patch is left out', () => {
   // pivot [C = 2, h = 2, w = 2] of an 8 px input (stride 4); channel 0 = 1, 2, 3, 4, channel 1 = 10 × that

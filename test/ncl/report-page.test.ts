@@ -10,14 +10,14 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createImage, createMask } from '../src/data/image.ts';
-import { EvaluationWithBaselines } from '../src/metrics/baselines.ts';
-import { reportWarnings, writeReport, type ReportSample } from '../src/ncl/report/report.ts';
-import type { LogRecord } from '../src/ncl/train/log.ts';
-import { findChromium } from '../src/platform/chromium.ts';
-import { tempDir } from './helpers/data-fixtures.ts';
+import { createImage, createMask } from '../../src/data/image.ts';
+import { EvaluationWithBaselines } from '../../src/metrics/baselines.ts';
+import { reportWarnings, writeReport, type ReportSample } from '../../src/ncl/report/report.ts';
+import type { LogRecord } from '../../src/ncl/train/log.ts';
+import { findChromium } from '../../src/platform/chromium.ts';
+import { tempDir } from '../helpers/data-fixtures.ts';
 
-const ARTIFACTS = fileURLToPath(new URL('../runs/test-artifacts/', import.meta.url));
+const ARTIFACTS = fileURLToPath(new URL('../../runs/test-artifacts/', import.meta.url));
 const chromium = findChromium();
 
 /** Chromium's serialisation of the page after it rendered, and a screenshot of it. */

@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { generateSyntheticSet } from '../src/data/synth/generate.ts';
-import { loadSafetensors, saveSafetensors } from '../src/io/safetensors.ts';
-import { readCheckpoint } from '../src/ncl/train/checkpoint.ts';
-import { ncl } from './helpers/cli.ts';
-import { tempDir } from './helpers/data-fixtures.ts';
+import { generateSyntheticSet } from '../../src/data/synth/generate.ts';
+import { loadSafetensors, saveSafetensors } from '../../src/io/safetensors.ts';
+import { readCheckpoint } from '../../src/ncl/train/checkpoint.ts';
+import { ncl } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/data-fixtures.ts';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/checkpoint-0.1.0.safetensors', import.meta.url));
-const FIXTURE_CONFIG = fileURLToPath(new URL('./fixtures/checkpoint-0.1.0.config.json', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../fixtures/checkpoint-0.1.0.safetensors', import.meta.url));
+const FIXTURE_CONFIG = fileURLToPath(new URL('../fixtures/checkpoint-0.1.0.config.json', import.meta.url));
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};

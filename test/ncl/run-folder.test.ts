@@ -8,9 +8,9 @@ import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { generateSyntheticSet } from '../src/data/synth/generate.ts';
-import { ncl } from './helpers/cli.ts';
-import { tempDir } from './helpers/data-fixtures.ts';
+import { generateSyntheticSet } from '../../src/data/synth/generate.ts';
+import { ncl } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/data-fixtures.ts';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};

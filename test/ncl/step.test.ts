@@ -1,28 +1,29 @@
 // The NCL training step (docs/method.md §3–§5): role switching per mode, L_pc, L_seg, the patch
 // plan of a batch, and the loss terms of each mode on a tiny network. (Patch pooling, labels and
-// the sampler themselves: test/patch*.test.ts.)
+// the sampler themselves: test/ncl/patch*.test.ts.)
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { backward, tensor } from '../src/index.ts';
-import { contrastiveBounds, stepBounds } from '../src/ncl/diagnostics/contrastive-bounds.ts';
-import { SeparationAccumulator } from '../src/ncl/diagnostics/separation.ts';
-import { Rng } from '../src/common/rng.ts';
-import { tidy } from '../src/autograd/scope.ts';
-import { AdamW } from '../src/optim/optimizer.ts';
-import { pivotAnchoredLoss, pivotConsistentLoss, segmentationLoss } from '../src/ncl/method/losses.ts';
-import { modelConfig } from '../src/ncl/method/model/config.ts';
-import { NclNetwork } from '../src/ncl/method/model/network.ts';
-import { DEFAULT_NCL_OPTIONS } from '../src/ncl/method/options.ts';
-import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED } from '../src/ncl/method/patch-labels.ts';
-import { patchGrid } from '../src/ncl/ops/patch-pool.ts';
-import { anchorProjection, pivotAnchors } from '../src/ncl/method/pivot-anchor.ts';
-import { contourTargets } from '../src/ncl/method/contour.ts';
-import { RowIndex } from '../src/autograd/ops/gather.ts';
-import { Tensor } from '../src/autograd/tensor.ts';
-import { branchLabels, contrastiveTerms, headsFor, type RoleSwitch } from '../src/ncl/method/roles.ts';
-import { nclStepLosses, planPatches } from '../src/ncl/method/step.ts';
-import { assertClose, device } from './helpers/setup.ts';
+import * as ncl from '../../src/index.ts';
+import { backward, tensor } from '../../src/index.ts';
+import { contrastiveBounds, stepBounds } from '../../src/ncl/diagnostics/contrastive-bounds.ts';
+import { SeparationAccumulator } from '../../src/ncl/diagnostics/separation.ts';
+import { Rng } from '../../src/common/rng.ts';
+import { tidy } from '../../src/autograd/scope.ts';
+import { AdamW } from '../../src/optim/optimizer.ts';
+import { pivotAnchoredLoss, pivotConsistentLoss, segmentationLoss } from '../../src/ncl/method/losses.ts';
+import { modelConfig } from '../../src/ncl/method/model/config.ts';
+import { NclNetwork } from '../../src/ncl/method/model/network.ts';
+import { DEFAULT_NCL_OPTIONS } from '../../src/ncl/method/options.ts';
+import { PATCH_AUTHENTIC, PATCH_CONTOUR, PATCH_TAMPERED } from '../../src/ncl/method/patch-labels.ts';
+import { patchGrid } from '../../src/ncl/ops/patch-pool.ts';
+import { anchorProjection, pivotAnchors } from '../../src/ncl/method/pivot-anchor.ts';
+import { contourTargets } from '../../src/ncl/method/contour.ts';
+import { RowIndex } from '../../src/autograd/ops/gather.ts';
+import { Tensor } from '../../src/autograd/tensor.ts';
+import { branchLabels, contrastiveTerms, headsFor, type RoleSwitch } from '../../src/ncl/method/roles.ts';
+import { nclStepLosses, planPatches } from '../../src/ncl/method/step.ts';
+import { assertClose, device } from '../helpers/setup.ts';
 
 test.before(async () => {
   await device();

@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { exitCodeOf, STOP_SIGNALS, StopRequests, type RunPosition, type SignalSource } from '../src/ncl/train/stop-signals.ts';
+import { exitCodeOf, STOP_SIGNALS, StopRequests, type RunPosition, type SignalSource } from '../../src/ncl/train/stop-signals.ts';
 
 function machine(position: RunPosition) {
   const said: string[] = [];

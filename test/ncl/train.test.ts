@@ -5,27 +5,27 @@
 // checkpoint round trip; a resumed run reproduces the uninterrupted one bit for bit and computes with
 // the kernel variants its checkpoint recorded, whatever the tuning mode; the NaN guard
 // names the op and the step and keeps the last good checkpoint. (Atomic replacement of a
-// checkpoint by a killed writer: test/checkpoint-io.test.ts, the same writer.)
+// checkpoint by a killed writer: test/io/checkpoint-io.test.ts, the same writer.)
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { noGrad, tensor } from '../src/index.ts';
-import { initDevice, runtime, shutdownDevice } from '../src/runtime/context.ts';
-import { openDataset, type DatasetListing } from '../src/data/dataset.ts';
-import { generateSyntheticSet } from '../src/data/synth/generate.ts';
-import { loadSafetensors, saveSafetensors } from '../src/io/safetensors.ts';
-import { CONV_TILINGS } from '../src/kernels/conv.ts';
-import { loadNetwork, readCheckpoint } from '../src/ncl/train/checkpoint.ts';
-import { evaluate } from '../src/ncl/evaluate.ts';
-import { DEFAULT_NCL_OPTIONS } from '../src/ncl/method/options.ts';
-import { resolveTrainConfig, type TrainConfig } from '../src/ncl/train/config.ts';
-import { readLog } from '../src/ncl/train/log.ts';
-import { NonFiniteLossError } from '../src/ncl/train/nan-guard.ts';
-import { scheduleOf } from '../src/ncl/train/optimizer.ts';
-import { train } from '../src/ncl/train/trainer.ts';
-import { tempDir } from './helpers/data-fixtures.ts';
-import { device } from './helpers/setup.ts';
+import { noGrad, tensor } from '../../src/index.ts';
+import { initDevice, runtime, shutdownDevice } from '../../src/runtime/context.ts';
+import { openDataset, type DatasetListing } from '../../src/data/dataset.ts';
+import { generateSyntheticSet } from '../../src/data/synth/generate.ts';
+import { loadSafetensors, saveSafetensors } from '../../src/io/safetensors.ts';
+import { CONV_TILINGS } from '../../src/kernels/conv.ts';
+import { loadNetwork, readCheckpoint } from '../../src/ncl/train/checkpoint.ts';
+import { evaluate } from '../../src/ncl/evaluate.ts';
+import { DEFAULT_NCL_OPTIONS } from '../../src/ncl/method/options.ts';
+import { resolveTrainConfig, type TrainConfig } from '../../src/ncl/train/config.ts';
+import { readLog } from '../../src/ncl/train/log.ts';
+import { NonFiniteLossError } from '../../src/ncl/train/nan-guard.ts';
+import { scheduleOf } from '../../src/ncl/train/optimizer.ts';
+import { train } from '../../src/ncl/train/trainer.ts';
+import { tempDir } from '../helpers/data-fixtures.ts';
+import { device } from '../helpers/setup.ts';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};

@@ -2,14 +2,15 @@
 // running-statistic update, eval mode) against a float64 reference, Sequential's fused batch norm +
 // ReLU step against the two steps, and seeded dropout.
 // Tolerance atol 1e-4 rtol 1e-4.
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { relu, tensor } from '../src/index.ts';
-import { BatchNorm2d } from '../src/nn/batchnorm.ts';
-import { Sequential } from '../src/nn/sequential.ts';
-import { Dropout, dropoutStream } from '../src/nn/dropout.ts';
-import { DropoutGenerator } from '../src/autograd/ops/dropout.ts';
-import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
+import { relu, tensor } from '../../src/index.ts';
+import { BatchNorm2d } from '../../src/nn/batchnorm.ts';
+import { Sequential } from '../../src/nn/sequential.ts';
+import { Dropout, dropoutStream } from '../../src/nn/dropout.ts';
+import { DropoutGenerator } from '../../src/autograd/ops/dropout.ts';
+import { assertClose, device, randomArr, rng, toTensor } from '../helpers/setup.ts';
 
 const random = rng(7);
 

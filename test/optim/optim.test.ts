@@ -1,12 +1,13 @@
 // SGD and AdamW kernels against a float64 CPU reference of their update rules over several steps,
 // with and without clipping by global norm (tolerance atol 1e-6 rtol 1e-5 on the weights);
 // optimiser state export/restore (bit-identical continuation); learning-rate schedules.
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { adamwStepRef, clipScaleRef, sgdStepRef } from '../src/check/optim-reference.ts';
-import { cosineWithWarmup, poly } from '../src/optim/schedule.ts';
-import { assertClose, device, randomArr, rng } from './helpers/setup.ts';
+import * as ncl from '../../src/index.ts';
+import { adamwStepRef, clipScaleRef, sgdStepRef } from '../../src/check/optim-reference.ts';
+import { cosineWithWarmup, poly } from '../../src/optim/schedule.ts';
+import { assertClose, device, randomArr, rng } from '../helpers/setup.ts';
 
 const random = rng(7);
 

@@ -6,10 +6,10 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { findChromium, readBody, runInChromium } from '../src/platform/chromium.ts';
+import { findChromium, readBody, runInChromium } from '../../src/platform/chromium.ts';
 
-const HANGING_PAGE = fileURLToPath(new URL('./fixtures/hanging-page.ts', import.meta.url));
-const HANGING_RUNNER = fileURLToPath(new URL('./fixtures/hanging-runner.ts', import.meta.url));
+const HANGING_PAGE = fileURLToPath(new URL('../fixtures/hanging-page.ts', import.meta.url));
+const HANGING_RUNNER = fileURLToPath(new URL('../fixtures/hanging-runner.ts', import.meta.url));
 const TEXT = 'é€😀'.repeat(50_000);
 const chromium = findChromium();
 if (!chromium && process.env.CI) throw new Error('CI needs Chromium for the runner tests');

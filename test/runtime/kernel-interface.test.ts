@@ -4,10 +4,10 @@
 // size are each an error naming the kernel, the field or binding, and the dtypes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { packParams, wgslHeader, type KernelInterface } from '../src/runtime/kernel-interface.ts';
-import { declaredKernel, launch, shader } from '../src/kernels/launch.ts';
-import { Storage } from '../src/storage/storage.ts';
-import { device } from './helpers/setup.ts';
+import { packParams, wgslHeader, type KernelInterface } from '../../src/runtime/kernel-interface.ts';
+import { declaredKernel, launch, shader } from '../../src/kernels/launch.ts';
+import { Storage } from '../../src/storage/storage.ts';
+import { device } from '../helpers/setup.ts';
 
 const ROWS = { struct: 'Row', fields: { id: 'i32', weight: 'f32' }, dtype: 'u32' } as const;
 const EXAMPLE = { reads: { x: 'vec4<f32>', rows: ROWS }, writes: { y: 'f32' }, params: { n: 'u32', scale: 'f32', shape: 'vec4u[2]', shift: 'i32' } } as const satisfies KernelInterface;

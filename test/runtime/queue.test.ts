@@ -1,10 +1,11 @@
 // The runtime's queue: recorded dispatches share one submit with the copy of the read-back that
 // follows them, and a read-back's staging buffer is kept for the next one of its size.
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { runtime } from '../src/runtime/context.ts';
-import { device } from './helpers/setup.ts';
+import * as ncl from '../../src/index.ts';
+import { runtime } from '../../src/runtime/context.ts';
+import { device } from '../helpers/setup.ts';
 
 test.before(async () => {
   await device();

@@ -1,17 +1,17 @@
 // The runtime: pipeline cache, buffer size classes, and the command line's view of the adapter
-// (submits and read-backs: test/queue.test.ts).
+// (submits and read-backs: test/runtime/queue.test.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import * as ncl from '../src/index.ts';
-import { runtime } from '../src/runtime/context.ts';
-import { adapterTraits } from '../src/runtime/adapter.ts';
-import { sizeClass } from '../src/runtime/buffer-pool.ts';
-import { expandedSource, shaderSource } from '../src/runtime/pipelines.ts';
-import { UNARY } from '../src/kernels/elementwise.ts';
-import { assertClose, device } from './helpers/setup.ts';
+import * as ncl from '../../src/index.ts';
+import { runtime } from '../../src/runtime/context.ts';
+import { adapterTraits } from '../../src/runtime/adapter.ts';
+import { sizeClass } from '../../src/runtime/buffer-pool.ts';
+import { expandedSource, shaderSource } from '../../src/runtime/pipelines.ts';
+import { UNARY } from '../../src/kernels/elementwise.ts';
+import { assertClose, device } from '../helpers/setup.ts';
 
-const cli = new URL('../bin/ncl.js', import.meta.url).pathname;
+const cli = new URL('../../bin/ncl.js', import.meta.url).pathname;
 
 test.before(async () => {
   await device();

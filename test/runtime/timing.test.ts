@@ -2,12 +2,13 @@
 // the pass exactly where the device has the feature (SwiftShader in the browser suite has it;
 // Dawn on llvmpipe does not). Three calls in a row: the query set and the buffers it resolves
 // into are made once and reused, so each later call must still read back a time.
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fillKernel } from '../src/kernels/elementwise.ts';
-import { runtime } from '../src/runtime/context.ts';
-import { timeAlone } from '../src/runtime/timing.ts';
-import { device } from './helpers/setup.ts';
+import { fillKernel } from '../../src/kernels/elementwise.ts';
+import { runtime } from '../../src/runtime/context.ts';
+import { timeAlone } from '../../src/runtime/timing.ts';
+import { device } from '../helpers/setup.ts';
 
 test('timeAlone: host time always, GPU time where the device has timestamp queries, call after call', async () => {
   await device();

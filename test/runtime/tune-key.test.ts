@@ -6,15 +6,15 @@
 // shader includes is hashed with it). Every family registered must be among those checked.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { conv2dForwardKernel, conv2dInputGradKernel, conv2dWeightGradKernel, convGeometry } from '../src/kernels/conv.ts';
-import { fillKernel } from '../src/kernels/elementwise.ts';
-import { matmulKernel } from '../src/kernels/matmul.ts';
-import { REDUCE_ROWS } from '../src/kernels/reduce.ts';
-import { runtime } from '../src/runtime/context.ts';
-import { variantKey } from '../src/runtime/tunable.ts';
-import { startChoices, takePending, tunableFamilies, type PendingClass } from '../src/runtime/variant-choices.ts';
-import { device } from './helpers/setup.ts';
+import * as ncl from '../../src/index.ts';
+import { conv2dForwardKernel, conv2dInputGradKernel, conv2dWeightGradKernel, convGeometry } from '../../src/kernels/conv.ts';
+import { fillKernel } from '../../src/kernels/elementwise.ts';
+import { matmulKernel } from '../../src/kernels/matmul.ts';
+import { REDUCE_ROWS } from '../../src/kernels/reduce.ts';
+import { runtime } from '../../src/runtime/context.ts';
+import { variantKey } from '../../src/runtime/tunable.ts';
+import { startChoices, takePending, tunableFamilies, type PendingClass } from '../../src/runtime/variant-choices.ts';
+import { device } from '../helpers/setup.ts';
 
 /** Records small work of every family in 'all' mode: each class it uses waits to be tuned. */
 async function pendingClasses(): Promise<PendingClass[]> {

@@ -4,23 +4,24 @@
 // it; real families (matmul, the fused contrastive loss, batch norm's channel sums) are tuned and
 // their winners compute correctly; a checkpoint's record with an unknown variant is refused.
 // Runs in the browser suite too: there the store is the page's localStorage, on Node one in memory
-// (the files in $XDG_CACHE_HOME and the CLI: test/tune-cli.test.ts; resume reusing recorded
-// variants: test/ncl-train.test.ts).
+// (the files in $XDG_CACHE_HOME and the CLI: test/cli/tune-cli.test.ts; resume reusing recorded
+// variants: test/ncl/train.test.ts).
+// browser: yes
 import platform from '#platform';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { matmul as refMatmul } from '../src/check/reference.ts';
-import { clearTuneCache, hasPending, startChoices, tunePending, variantRecord } from '../src/device.ts';
-import type { CacheStore } from '../src/platform/platform.ts';
-import { runtime } from '../src/runtime/context.ts';
-import { useCacheStore } from '../src/runtime/tune-cache.ts';
-import { fillKernel } from '../src/kernels/elementwise.ts';
-import { BATCHNORM_SUMS_CANDIDATES } from '../src/kernels/batchnorm.ts';
-import { CONTRASTIVE_CANDIDATES } from '../src/kernels/contrastive.ts';
-import { MATMUL_CANDIDATES } from '../src/kernels/matmul.ts';
-import { VariantFamily } from '../src/kernels/variants.ts';
-import { assertClose, device, randomArr, rng, toTensor } from './helpers/setup.ts';
+import * as ncl from '../../src/index.ts';
+import { matmul as refMatmul } from '../../src/check/reference.ts';
+import { clearTuneCache, hasPending, startChoices, tunePending, variantRecord } from '../../src/device.ts';
+import type { CacheStore } from '../../src/platform/platform.ts';
+import { runtime } from '../../src/runtime/context.ts';
+import { useCacheStore } from '../../src/runtime/tune-cache.ts';
+import { fillKernel } from '../../src/kernels/elementwise.ts';
+import { BATCHNORM_SUMS_CANDIDATES } from '../../src/kernels/batchnorm.ts';
+import { CONTRASTIVE_CANDIDATES } from '../../src/kernels/contrastive.ts';
+import { MATMUL_CANDIDATES } from '../../src/kernels/matmul.ts';
+import { VariantFamily } from '../../src/kernels/variants.ts';
+import { assertClose, device, randomArr, rng, toTensor } from '../helpers/setup.ts';
 
 interface Fills {
   dispatches: number;

@@ -1,10 +1,11 @@
 // Storage and tensors: dtypes, shared views, and the storage an op saves for its backward.
+// browser: yes
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ncl from '../src/index.ts';
-import { runtime } from '../src/runtime/context.ts';
-import { Storage } from '../src/storage/storage.ts';
-import { device } from './helpers/setup.ts';
+import * as ncl from '../../src/index.ts';
+import { runtime } from '../../src/runtime/context.ts';
+import { Storage } from '../../src/storage/storage.ts';
+import { device } from '../helpers/setup.ts';
 
 test.before(async () => {
   await device();

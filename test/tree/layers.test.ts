@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Layer of a file, by its path; the first matching prefix wins. */
 const LAYERS: Array<[prefix: string, layer: string]> = [
@@ -61,7 +61,7 @@ const PLATFORMS = ['src/platform/node.ts', 'src/platform/browser.ts'];
 
 function layerOf(file: string): string {
   const hit = LAYERS.find(([prefix]) => file.startsWith(prefix));
-  if (!hit) throw new Error(`${file} belongs to no layer: add it to LAYERS in test/layers.test.ts`);
+  if (!hit) throw new Error(`${file} belongs to no layer: add it to LAYERS in test/tree/layers.test.ts`);
   return hit[1];
 }
 

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { findChromium } from '../src/platform/chromium.ts';
-import { missingWebGpu, noAdapter } from '../src/web/webgpu-advice.ts';
-import { BrowserPage } from './helpers/browser-page.ts';
-import { ncl } from './helpers/cli.ts';
-import { tempDir } from './helpers/data-fixtures.ts';
+import { findChromium } from '../../src/platform/chromium.ts';
+import { missingWebGpu, noAdapter } from '../../src/web/webgpu-advice.ts';
+import { BrowserPage } from '../helpers/browser-page.ts';
+import { ncl } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/data-fixtures.ts';
 
 test('the advice names the missing piece: a secure context, navigator.gpu, an adapter', () => {
   assert.match(missingWebGpu(false, true)!.summary, /not a secure context/);
@@ -45,7 +45,7 @@ test('ncl web --out writes the page and its script, which load nothing from anot
 });
 
 const chromium = findChromium();
-const ARTIFACTS = fileURLToPath(new URL('../runs/test-artifacts/', import.meta.url));
+const ARTIFACTS = fileURLToPath(new URL('../../runs/test-artifacts/', import.meta.url));
 const SWIFTSHADER = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-webgpu-adapter=swiftshader'];
 
 /** `ncl web --port 0` started, and the URL it printed. */

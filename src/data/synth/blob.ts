@@ -6,7 +6,7 @@
 // drawn again. Centres uniform over the image alone would still favour the middle a little (a blob
 // at the border loses its outer part, so border pixels are covered less often): the centre prior's
 // mean per-image AUC is then 0.55, with the widening 0.50 (3000 blobs of 5–35 % of a 64 px image;
-// test/synth-generator.test.ts checks it). docs/data.md, "Where regions are placed".
+// test/data/synth-generator.test.ts checks it). docs/data.md, "Where regions are placed".
 //
 // The centre is drawn in two parts: its ring, max(|u|, |v|) = √q over the widened area in
 // coordinates u, v ∈ [−1, 1] (q uniform in [0, 1) gives a uniform centre, since the share of the
