@@ -20,7 +20,7 @@ import { Rng } from '../src/common/rng.ts';
 import { nclStepLosses, planPatches, type PatchPlan, type TrainingBatch } from '../src/ncl/method/step.ts';
 import type { NclOptions } from '../src/ncl/method/options.ts';
 import { contrastiveTerms } from '../src/ncl/method/roles.ts';
-import { buildNetwork } from '../src/ncl/train/checkpoint.ts';
+import { buildNetwork } from '../src/ncl/train/checkpoint-codec.ts';
 import { modelConfigOf, resolveTrainConfig, type TrainConfig } from '../src/ncl/train/config.ts';
 import { TrainingData } from '../src/ncl/train/data.ts';
 import { createOptimizer } from '../src/ncl/train/optimizer.ts';

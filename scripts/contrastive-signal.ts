@@ -13,7 +13,7 @@ import { Rng } from '../src/common/rng.ts';
 import { openDataset } from '../src/data/dataset.ts';
 import { initDevice } from '../src/index.ts';
 import { nclStepLosses, planPatches } from '../src/ncl/method/step.ts';
-import { buildNetwork } from '../src/ncl/train/checkpoint.ts';
+import { buildNetwork } from '../src/ncl/train/checkpoint-codec.ts';
 import { modelConfigOf, resolveTrainConfig, type TrainConfig } from '../src/ncl/train/config.ts';
 import { createOptimizer } from '../src/ncl/train/optimizer.ts';
 import { TrainingData } from '../src/ncl/train/data.ts';

@@ -7,6 +7,7 @@ import { addGaussianNoise, gaussianBlur } from './filters.ts';
 import { jpegRoundTrip } from './image-io.ts';
 import { createImage, createMask, type Mask, type RgbImage } from './image.ts';
 import type { Rng } from '../common/rng.ts';
+import type { Augmentation } from './augmentation-names.ts';
 import { warpImage, warpMask } from './warp.ts';
 
 export interface Pair {
@@ -93,20 +94,6 @@ export const DEFAULT_AUGMENT: Required<Omit<AugmentOptions, 'size'>> = {
   blur: { probability: 0.2, sigma: [0.3, 1.5] },
   noise: { probability: 0.2, sigma: [1, 5] },
 };
-
-/**
- * Training-time augmentation, by name (TrainConfig.augment):
- * - `full`: DEFAULT_AUGMENT: flips, quarter turns, a random zoom of 1–1.5× with a crop, JPEG
- *   re-compression, blur and noise;
- * - `geometric`: flips, quarter turns and a crop at zoom 1: pixels move but are not resampled
- *   (beyond the resize to the input size that evaluation makes too) or re-compressed, so the
- *   low-level traces that tell a tampered region from the rest survive (bench/RESULTS.md, "Which
- *   augmentation keeps the traces");
- * - `none`: the resize to the input size alone.
- */
-export type Augmentation = 'full' | 'geometric' | 'none';
-
-export const AUGMENTATIONS: readonly Augmentation[] = ['full', 'geometric', 'none'];
 
 const off = { probability: 0 };
 

@@ -3,7 +3,7 @@
 // pixels of its image as they are stored. Every failure names the file.
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { imageFromBytes, imageToBytes, type Mask, type RgbImage } from './image.ts';
+import { greyBytes, imageFromBytes, imageToBytes, type Mask, type RgbImage } from './image.ts';
 import { describeFsError, injectedFault, writeFileAtomic } from '../io/atomic-write.ts';
 
 /** The raw 8-bit channels of a file, alpha removed: 1 (grey) or 3 (RGB) values per pixel. */
@@ -77,8 +77,7 @@ export function encodePng(image: RgbImage): Promise<Buffer> {
 
 /** Encodes values in [0, 1] (a probability map, a 0/1 mask) as an 8-bit grey PNG, round(v·255). */
 export function encodeGreyPng(map: { width: number; height: number; data: ArrayLike<number> }): Promise<Buffer> {
-  const grey = Uint8Array.from(map.data, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
-  return sharp(grey, { raw: { width: map.width, height: map.height, channels: 1 } })
+  return sharp(greyBytes(map), { raw: { width: map.width, height: map.height, channels: 1 } })
     .toColourspace('b-w')
     .png({ compressionLevel: 6 })
     .toBuffer();

@@ -55,6 +55,11 @@ export function clamp01(v: number): number {
   return v < 0 ? 0 : v > 1 ? 1 : v;
 }
 
+/** Values in [0, 1] (a probability map, a 0/1 mask) as 8-bit grey, round(v·255): what the PNGs of a prediction hold. */
+export function greyBytes(map: { data: ArrayLike<number> }): Uint8Array {
+  return Uint8Array.from(map.data, (v) => Math.round(clamp01(v) * 255));
+}
+
 /** Converts to interleaved 8-bit RGB bytes. */
 export function imageToBytes(image: RgbImage): Uint8Array {
   const out = new Uint8Array(image.data.length);

@@ -5,10 +5,9 @@
 // reads the values of F32 tensors only; tensors of any other dtype of the format are listed by
 // name, dtype and shape, so a reader can ignore those it does not need and name those it does.
 // ncl adds a SHA-256 of the data section to the metadata ("ncl.sha256"), checked on load, so a
-// damaged file is reported rather than loaded.
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from './atomic-write.ts';
+// damaged file is reported rather than loaded. Bytes only, in Node and in a browser; files are
+// safetensors-file.ts's.
+import { sha256Hex } from '../common/sha256.ts';
 
 export interface NamedArray {
   shape: number[];
@@ -58,9 +57,7 @@ export function encodeSafetensors(tensors: Map<string, StoredArray>, metadata: R
     const d = tensors.get(n)!.data;
     return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
   });
-  const hash = createHash('sha256');
-  for (const d of data) hash.update(d);
-  header.__metadata__ = { ...metadata, [CHECKSUM_KEY]: hash.digest('hex') };
+  header.__metadata__ = { ...metadata, [CHECKSUM_KEY]: sha256Hex(data) };
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - (json.length % 8)) % 8); // keep the data section 8-byte aligned
   const headerBytes = new TextEncoder().encode(json);
@@ -69,21 +66,7 @@ export function encodeSafetensors(tensors: Map<string, StoredArray>, metadata: R
   return [size, headerBytes, ...data];
 }
 
-/** Writes atomically: a crash mid-write leaves the previous file intact. */
-export function saveSafetensors(path: string, tensors: Map<string, StoredArray>, metadata: Record<string, string> = {}): void {
-  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
-}
-
-export function loadSafetensors(path: string): SafetensorsFile {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new Error(`cannot read checkpoint ${path}: ${(e as Error).message}`);
-  }
-  return decodeSafetensors(bytes, path);
-}
-
+/** Reads a file's bytes; `path` names it in errors. */
 export function decodeSafetensors(bytes: Uint8Array, path = '<memory>'): SafetensorsFile {
   const fail = (why: string): never => {
     throw new Error(`${path} is not a valid safetensors file: ${why}`);
@@ -119,7 +102,7 @@ export function decodeSafetensors(bytes: Uint8Array, path = '<memory>'): Safeten
   }
   const expected = metadata[CHECKSUM_KEY];
   if (expected !== undefined) {
-    const actual = createHash('sha256').update(data).digest('hex');
+    const actual = sha256Hex([data]);
     if (actual !== expected) fail(`checksum mismatch (stored ${expected.slice(0, 12)}…, data ${actual.slice(0, 12)}…): the file is damaged`);
   }
   const userMetadata = Object.fromEntries(Object.entries(metadata).filter(([k]) => k !== CHECKSUM_KEY));

@@ -27,3 +27,8 @@ export function overlay(image: RgbImage, mask: Mask): RgbImage {
   }
   return out;
 }
+
+/** The line `ncl predict` and the page give per image: the share predicted tampered and the largest p. */
+export function predictionSummary(p: ProbabilityMap, mask: Mask): string {
+  return `${((100 * mask.data.reduce((a, b) => a + b, 0)) / mask.data.length).toFixed(1)} % predicted tampered, max p ${p.data.reduce((a, b) => Math.max(a, b), 0).toFixed(3)}`;
+}

@@ -3,12 +3,13 @@
 // same layout has (scripts/ncl_pytorch.py builds one), with every BatchNorm's int64
 // `num_batches_tracked` counter added, so `load_state_dict(strict=True)` accepts it. The metadata
 // carries what a PyTorch user needs to run the model the way ncl does (docs/training.md).
-import { saveSafetensors, type StoredArray } from '../io/safetensors.ts';
+import type { StoredArray } from '../io/safetensors.ts';
+import { saveSafetensors } from '../io/safetensors-file.ts';
 import { BN_EPS, BN_MOMENTUM } from '../nn/batchnorm.ts';
 import { IMAGENET_MEAN, IMAGENET_STD } from './preprocess.ts';
 import { headsFor } from './method/roles.ts';
 import { modelConfigOf } from './train/config.ts';
-import type { Checkpoint } from './train/checkpoint.ts';
+import type { Checkpoint } from './train/checkpoint-codec.ts';
 
 export const EXPORT_FORMAT = 'ncl-pytorch-state-dict/1';
 

@@ -10,7 +10,7 @@
 // the file lacks them. With `skipHead`, a classifier of another class count (decoder.last_conv.8,
 // e.g. 21 VOC classes) is left out too.
 import type { NamedArray } from '../io/safetensors.ts';
-import { loadSafetensors } from '../io/safetensors.ts';
+import { loadSafetensors } from '../io/safetensors-file.ts';
 import type { NclNetwork } from './method/model/network.ts';
 
 const SEG_HEAD = 'decoder.last_conv.8.';

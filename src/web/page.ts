@@ -1,12 +1,13 @@
 // The page of `ncl web` (index.html): finds the browser's WebGPU adapter through the engine and
-// states it (adapter-section.ts), then offers what runs on it: the self-check (check-section.ts)
-// and the benches (bench-section.ts).
+// states it (adapter-section.ts), then offers what runs on it: the self-check (check-section.ts),
+// the benches (bench-section.ts) and prediction (predict-section.ts).
 import { initDevice } from '../runtime/context.ts';
 import { deviceInfo } from '../runtime/device-info.ts';
 import { showAdapter, showProblem } from './adapter-section.ts';
 import { enableBenches } from './bench-section.ts';
 import { enableSelfcheck } from './check-section.ts';
 import { element } from './dom.ts';
+import { enablePredict } from './predict-section.ts';
 import { missingWebGpu, noAdapter } from './webgpu-advice.ts';
 
 element('adapter-status').textContent = 'Looking for a WebGPU adapter…';
@@ -17,6 +18,7 @@ else {
     showAdapter(deviceInfo(await initDevice()));
     enableSelfcheck();
     enableBenches();
+    await enablePredict();
   } catch (e) {
     showProblem(noAdapter((e as Error).message));
   }

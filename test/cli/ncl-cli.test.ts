@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generateSyntheticSet } from '../../src/data/synth/generate.ts';
-import { saveSafetensors } from '../../src/io/safetensors.ts';
+import { saveSafetensors } from '../../src/io/safetensors-file.ts';
 import { parseCsv } from '../../src/metrics/groups.ts';
 import { readCheckpoint } from '../../src/ncl/train/checkpoint.ts';
 import { tempDir } from '../helpers/data-fixtures.ts';

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 
 interface Message {
@@ -109,6 +109,15 @@ export class BrowserPage {
     const common = { key, code: key, windowsVirtualKeyCode: codes[key], ...(key === 'Enter' ? { text: '\r' } : {}) };
     await this.send('Input.dispatchKeyEvent', { type: 'keyDown', ...common });
     await this.send('Input.dispatchKeyEvent', { type: 'keyUp', key, code: key, windowsVirtualKeyCode: codes[key] });
+  }
+
+  /** Picks files in the page's file input `selector` as a visitor would; its change event fires.
+   *  (The protocol takes absolute paths only: a relative one gets no answer.) */
+  async setFiles(selector: string, files: string[]): Promise<void> {
+    const { root } = (await this.send('DOM.getDocument')) as { root: { nodeId: number } };
+    const { nodeId } = (await this.send('DOM.querySelector', { nodeId: root.nodeId, selector })) as { nodeId: number };
+    if (!nodeId) throw new Error(`no element ${selector} in the page`);
+    await this.send('DOM.setFileInputFiles', { nodeId, files: files.map((f) => resolve(f)) });
   }
 
   async setViewport(width: number, height: number): Promise<void> {

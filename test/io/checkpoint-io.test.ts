@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ncl from '../../src/index.ts';
-import { decodeSafetensors, loadSafetensors, saveSafetensors, type NamedArray } from '../../src/io/safetensors.ts';
+import { decodeSafetensors, type NamedArray } from '../../src/io/safetensors.ts';
+import { loadSafetensors, saveSafetensors } from '../../src/io/safetensors-file.ts';
 import { Module } from '../../src/nn/module.ts';
 import { f32Bytes, rawSafetensors } from '../helpers/raw-safetensors.ts';
 import { device, randomArr, rng } from '../helpers/setup.ts';
@@ -91,7 +92,7 @@ test('a writer killed mid-write leaves the previous checkpoint intact', async ()
   const before = statSync(path).size;
   // A child process writes a 400 MB checkpoint to the same path and is killed while writing.
   const script = `
-    import { saveSafetensors } from ${JSON.stringify(new URL('../../src/io/safetensors.ts', import.meta.url).pathname)};
+    import { saveSafetensors } from ${JSON.stringify(new URL('../../src/io/safetensors-file.ts', import.meta.url).pathname)};
     const big = new Map([['x', { shape: [100000000], data: new Float32Array(100000000) }]]);
     process.stdout.write('writing\\n');
     saveSafetensors(${JSON.stringify(path)}, big, { step: 'new' });`;

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generateSyntheticSet } from '../../src/data/synth/generate.ts';
-import { loadSafetensors, saveSafetensors } from '../../src/io/safetensors.ts';
+import { loadSafetensors, saveSafetensors } from '../../src/io/safetensors-file.ts';
 import { readCheckpoint } from '../../src/ncl/train/checkpoint.ts';
 import { ncl } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/data-fixtures.ts';

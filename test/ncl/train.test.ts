@@ -14,7 +14,7 @@ import { noGrad, tensor } from '../../src/index.ts';
 import { initDevice, runtime, shutdownDevice } from '../../src/runtime/context.ts';
 import { openDataset, type DatasetListing } from '../../src/data/dataset.ts';
 import { generateSyntheticSet } from '../../src/data/synth/generate.ts';
-import { loadSafetensors, saveSafetensors } from '../../src/io/safetensors.ts';
+import { loadSafetensors, saveSafetensors } from '../../src/io/safetensors-file.ts';
 import { CONV_TILINGS } from '../../src/kernels/conv.ts';
 import { loadNetwork, readCheckpoint } from '../../src/ncl/train/checkpoint.ts';
 import { evaluate } from '../../src/ncl/evaluate.ts';

@@ -51,7 +51,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   apps: ['method', 'ops', 'device', 'nn', 'optim', 'autograd', 'common', 'io', 'data', 'metrics'],
   check: ['api', 'device', 'method', 'ops', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
   api: ['device', 'method', 'ops', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform'],
-  web: ['bench', 'check', 'apps', 'runtime', 'platform', 'common', 'io'],
+  web: ['bench', 'check', 'apps', 'method', 'runtime', 'platform', 'common', 'io', 'data'],
   bench: ['api', 'device', 'method', 'ops', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
   cli: ['web', 'bench', 'check', 'api', 'device', 'method', 'ops', 'apps', 'nn', 'optim', 'autograd', 'kernels', 'storage', 'runtime', 'platform', 'common', 'io', 'data', 'metrics'],
 };

@@ -2,15 +2,19 @@
 // site loads nothing from elsewhere, and — opened in headless Chromium from the server `ncl web`
 // starts, driven through the DevTools protocol (helpers/browser-page.ts) — that it states the
 // SwiftShader adapter, runs the self-check from the keyboard with every check green, runs the
-// contrastive bench with finite rows, a chart and ncl bench --json's lines, fits a phone's width and logs no console errors, or with WebGPU unavailable says why. Screenshots of
-// each state are kept in runs/test-artifacts/.
+// contrastive bench with finite rows, a chart and ncl bench --json's lines, predicts with a
+// checkpoint as `ncl predict` does, fits a phone's width and logs no console errors, or with WebGPU
+// unavailable says why. Screenshots of each state are kept in runs/test-artifacts/.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findChromium } from '../../src/platform/chromium.ts';
+import { readCheckpoint } from '../../src/ncl/train/checkpoint.ts';
+import { MODEL_FILE, SAMPLE_FILES } from '../../src/web/site-files.ts';
 import { missingWebGpu, noAdapter } from '../../src/web/webgpu-advice.ts';
 import { BrowserPage } from '../helpers/browser-page.ts';
 import { ncl } from '../helpers/cli.ts';
@@ -28,7 +32,7 @@ test('ncl web --out writes the page and its script, which load nothing from anot
   const { dir, cleanup } = await tempDir('web');
   try {
     const out = join(dir, 'site');
-    const run = await ncl('web', '--out', out);
+    const run = await ncl('web', '--out', out, '--model-steps', '0');
     assert.is(run.code, 0, run.stderr);
     assert.match(run.stdout, /wrote 2 files to .*site/);
     assert.equal(readdirSync(out).sort(), ['index.html', 'page.js']);
@@ -44,13 +48,35 @@ test('ncl web --out writes the page and its script, which load nothing from anot
   }
 });
 
+test('ncl web trains the built-in model once: a later build of the same recipe keeps it, --model-steps 0 removes it', async () => {
+  const { dir, cleanup } = await tempDir('web-model');
+  try {
+    const out = join(dir, 'site');
+    const first = await ncl('web', '--out', out, '--model-steps', '2');
+    assert.is(first.code, 0, first.stderr);
+    assert.match(first.stdout, /training the page's built-in model: 2 steps/);
+    assert.equal(readdirSync(out).sort(), ['index.html', MODEL_FILE, 'page.js', ...SAMPLE_FILES].sort());
+    const model = readCheckpoint(join(out, MODEL_FILE));
+    assert.is(model.step, 2);
+    assert.is(model.optimizer.size, 0, 'the model alone, no optimiser state');
+    const again = await ncl('web', '--out', out, '--model-steps', '2');
+    assert.match(again.stdout, /keeping the built-in model/);
+    assert.not.match(again.stdout, /training/);
+    const none = await ncl('web', '--out', out, '--model-steps', '0');
+    assert.is(none.code, 0, none.stderr);
+    assert.equal(readdirSync(out).sort(), ['index.html', 'page.js'], 'a site without a model offers none');
+  } finally {
+    await cleanup();
+  }
+});
+
 const chromium = findChromium();
 const ARTIFACTS = fileURLToPath(new URL('../../runs/test-artifacts/', import.meta.url));
 const SWIFTSHADER = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-webgpu-adapter=swiftshader'];
 
 /** `ncl web --port 0` started, and the URL it printed. */
 async function startServer(): Promise<{ server: ChildProcess; url: string }> {
-  const server = spawn(process.execPath, ['bin/ncl.js', 'web', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(process.execPath, ['bin/ncl.js', 'web', '--port', '0', '--model-steps', String(MODEL_STEPS)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     server.stdout!.on('data', (c: Buffer) => {
@@ -63,7 +89,70 @@ async function startServer(): Promise<{ server: ChildProcess; url: string }> {
   return { server, url };
 }
 
-const name = 'the served page in Chromium on SwiftShader: the adapter stated, the self-check run from the keyboard and all green, a bench with finite rows, a phone\'s width, no console errors; without WebGPU the reason';
+const MODEL_STEPS = 3;
+const SITE = 'runs/web';
+
+/** The bytes of the page's download links in #predict-results, by file name. */
+async function downloads(page: BrowserPage): Promise<Map<string, Buffer>> {
+  const files = await page.evaluate<{ name: string; base64: string }[]>(`Promise.all([...document.querySelectorAll('#predict-results a[download]')].map(async (a) => {
+    const bytes = new Uint8Array(await (await fetch(a.href)).arrayBuffer());
+    let text = '';
+    for (const b of bytes) text += String.fromCharCode(b);
+    return { name: a.download, base64: btoa(text) };
+  }))`);
+  return new Map(files.map((f) => [f.name, Buffer.from(f.base64, 'base64')]));
+}
+
+/** The first channel of a PNG's pixels. */
+async function firstChannel(png: Buffer | string): Promise<{ width: number; height: number; values: Uint8Array }> {
+  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, values: Uint8Array.from({ length: info.width * info.height }, (_, i) => data[i * info.channels]!) };
+}
+
+/**
+ * Prediction in the page: a damaged checkpoint picked is refused by name; the built-in model picked
+ * as a file and the two sample images give masks and probability maps to download, which match
+ * `ncl predict`'s on this machine's adapter (llvmpipe) for the same checkpoint and images: across
+ * adapters the probability maps may differ by one grey level (1/255) and the masks only at pixels
+ * whose probability is that close to 0.5.
+ */
+async function checkPrediction(page: BrowserPage): Promise<void> {
+  const { dir, cleanup } = await tempDir('web-predict');
+  try {
+    const damaged = join(dir, 'damaged.safetensors');
+    const bytes = readFileSync(join(SITE, MODEL_FILE));
+    bytes[bytes.length - 1] ^= 0xff;
+    writeFileSync(damaged, bytes);
+    await page.setFiles('#predict-checkpoint', [damaged]);
+    await page.waitFor(`document.getElementById('predict-model').className === 'problem'`, 60_000);
+    assert.match(await page.evaluate<string>(`document.getElementById('predict-model').textContent`), /^damaged\.safetensors is not a valid safetensors file: checksum mismatch/);
+    await page.setFiles('#predict-checkpoint', [join(SITE, MODEL_FILE)]);
+    await page.waitFor(`document.getElementById('predict-model').textContent.startsWith('Model:')`, 60_000);
+    assert.match(await page.evaluate<string>(`document.getElementById('predict-model').textContent`), new RegExp(`^Model: ${MODEL_FILE}, the tiny preset at 128 px after ${MODEL_STEPS} steps`));
+    await page.evaluate(`document.getElementById('predict-samples').click()`);
+    await page.waitFor(`/predicted with|problem/.test(document.getElementById('predict-status').textContent + document.getElementById('predict-status').className)`, 5 * 60_000);
+    assert.is(await page.evaluate<string>(`document.getElementById('predict-status').textContent`), `2 images predicted with ${MODEL_FILE}.`);
+    await page.screenshot(join(ARTIFACTS, 'web-predict.png'));
+    const fromPage = await downloads(page);
+    const cli = await ncl('predict', '--checkpoint', join(SITE, MODEL_FILE), '--input', ...SAMPLE_FILES.map((f) => join(SITE, f)), '--out', dir);
+    assert.is(cli.code, 0, cli.stderr);
+    for (const stem of SAMPLE_FILES.map((f) => f.replace('.png', ''))) {
+      const [pagePng, pageMask] = [fromPage.get(`${stem}.prob.png`), fromPage.get(`${stem}.mask.png`)];
+      assert.ok(pagePng && pageMask, `the page offers ${stem}.prob.png and ${stem}.mask.png`);
+      const [p, q] = [await firstChannel(pagePng!), await firstChannel(join(dir, `${stem}.prob.png`))];
+      const [m, n] = [await firstChannel(pageMask!), await firstChannel(join(dir, `${stem}.mask.png`))];
+      assert.equal([p.width, p.height, m.width, m.height], [q.width, q.height, q.width, q.height], `${stem}: sizes`);
+      const levels = p.values.reduce((worst, v, i) => Math.max(worst, Math.abs(v - q.values[i]!)), 0);
+      assert.ok(levels <= 1, `${stem}: the probability maps differ by ${levels} grey levels`);
+      const disagree = [...m.values.keys()].filter((i) => m.values[i] !== n.values[i] && Math.abs(q.values[i]! - 127.5) > 1);
+      assert.equal(disagree, [], `${stem}: the masks disagree away from p = 0.5`);
+    }
+  } finally {
+    await cleanup();
+  }
+}
+
+const name = 'the served page in Chromium on SwiftShader: the adapter stated, the self-check run from the keyboard and all green, a bench with finite rows, a prediction matching ncl predict\'s, a phone\'s width, no console errors; without WebGPU the reason';
 if (!chromium && !process.env.CI) test.skip(`${name} (skipped: no chromium on the PATH)`, () => {});
 else {
   test(name, async () => {
@@ -101,6 +190,7 @@ else {
       assert.equal(rows.map((r) => r.n).filter((n, i, all) => all.indexOf(n) === i), [128, 256]);
       assert.is(await page.evaluate<number>(`document.querySelectorAll('#bench-chart svg polyline').length`), 3, 'a line per implementation: two fused tilings and the unfused path');
       await page.screenshot(join(ARTIFACTS, 'web-bench.png'));
+      await checkPrediction(page);
       await page.setViewport(375, 800);
       assert.ok(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth'), 'nothing wider than a phone');
       await page.screenshot(join(ARTIFACTS, 'web-phone.png'));

@@ -11,7 +11,8 @@ import { addMaskOptions, loadOptionsFromCli, type MaskCliOptions } from '../../d
 import { generateSyntheticSet, SYNTH_GENERATOR_VERSION } from '../../data/synth/generate.ts';
 import { ablationSettings, ablationTable, runAblation, selectSettings, type AblationData } from '../../ncl/ablation.ts';
 import { measureStepTime, stepsForBudget } from '../../ncl/train/calibrate.ts';
-import { readConfigFile, resolveTrainConfig, warmupOf } from '../../ncl/train/config.ts';
+import { resolveTrainConfig, warmupOf } from '../../ncl/train/config.ts';
+import { readConfigFile } from '../../ncl/train/config-file.ts';
 import { exitCodeOf } from '../../ncl/train/stop-signals.ts';
 import { openDevice, tuneModeFromEnv } from '../device-options.ts';
 import { parseNumber } from './parse-number.ts';

@@ -5,7 +5,7 @@ import { DEMO_CONFIG, runDemo } from '../../ncl/demo.ts';
 import { openDevice, tuneModeFromEnv } from '../device-options.ts';
 import { parseNumber } from './parse-number.ts';
 import { addTrainOptions, configFromCli, type TrainCliOptions } from './train-options.ts';
-import { readConfigFile } from '../../ncl/train/config.ts';
+import { readConfigFile } from '../../ncl/train/config-file.ts';
 
 /** Training minutes by default: training stops at its budget (the trainer's timeBudget), and
  *  generation, calibration and evaluation take about half a minute, so the demo stays under 10. */

@@ -9,7 +9,7 @@ import { readImage, writeGreyPng, writeImagePng, writeMaskPng } from '../../data
 import { PROBABILITY_SUFFIX, predictionStems } from '../../data/prediction-names.ts';
 import { IMAGE_EXTENSIONS } from '../../data/readers/sample.ts';
 import { parseScale, predictProbability } from '../../ncl/inference.ts';
-import { binaryMask, overlay } from '../../ncl/prediction-images.ts';
+import { binaryMask, overlay, predictionSummary } from '../../ncl/prediction-images.ts';
 import { loadNetwork } from '../../ncl/train/checkpoint.ts';
 import { openDevice } from '../device-options.ts';
 import { createFolder } from '../../io/folders.ts';
@@ -70,7 +70,7 @@ export function registerPredict(program: Command): void {
           // Each file is written whole or not at all (atomic writes); what failed once fails for the next input too.
           throw new Error(`${(e as Error).message}\nthe predictions of ${i} of the ${files.length} inputs are complete in ${o.out}; ${file} and the ${files.length - i - 1} after it were not written`);
         }
-        process.stdout.write(`${file}: ${(100 * mask.data.reduce((a, b) => a + b, 0) / mask.data.length).toFixed(1)} % predicted tampered, max p ${p.data.reduce((a, b) => Math.max(a, b), 0).toFixed(3)}\n`);
+        process.stdout.write(`${file}: ${predictionSummary(p, mask)}\n`);
       }
       if (unreadable.length > 0) {
         process.stderr.write(`skipped ${unreadable.length} unreadable input(s):\n${unreadable.map((u) => `  ${u}`).join('\n')}\n`);

@@ -5,7 +5,7 @@ import { parseNumber } from './parse-number.ts';
 import { ANCHOR_BALANCES, DEFAULT_NCL_OPTIONS, PIVOT_CONSISTENCIES, CONSISTENCY_TARGETS, type NclOptions } from '../../ncl/method/options.ts';
 import { ROLE_SWITCHES } from '../../ncl/method/roles.ts';
 import { DEFAULT_TRAIN_CONFIG, OPTIMIZER_DEFAULTS, type TrainConfig, type TrainConfigLayer } from '../../ncl/train/config.ts';
-import { AUGMENTATIONS } from '../../data/augment.ts';
+import { AUGMENTATIONS } from '../../data/augmentation-names.ts';
 
 const D = DEFAULT_TRAIN_CONFIG;
 const N = DEFAULT_NCL_OPTIONS;

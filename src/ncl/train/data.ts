@@ -3,7 +3,8 @@
 // position in the run. So a run resumed at step s sees exactly the batches it would have seen.
 // A sample whose file fails to decode is dropped (damaged-samples.ts) and its slot takes the next
 // sample of the epoch's order that loads.
-import { augment, AUGMENT_SETTINGS, type Augmentation } from '../../data/augment.ts';
+import { augment, AUGMENT_SETTINGS } from '../../data/augment.ts';
+import type { Augmentation } from '../../data/augmentation-names.ts';
 import type { DatasetListing } from '../../data/dataset.ts';
 import { loadSample, type LoadOptions } from '../../data/loader.ts';
 import { Rng } from '../../common/rng.ts';

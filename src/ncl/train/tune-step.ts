@@ -11,7 +11,7 @@ import { openDataset } from '../../data/dataset.ts';
 import { generateSyntheticSet } from '../../data/synth/generate.ts';
 import { startChoices, tunePending, type TunedClass } from '../../device.ts';
 import { nclStepLosses, planPatches } from '../method/step.ts';
-import { buildNetwork } from './checkpoint.ts';
+import { buildNetwork } from './checkpoint-codec.ts';
 import { modelConfigOf, type TrainConfig } from './config.ts';
 import { TrainingData } from './data.ts';
 
