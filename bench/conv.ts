@@ -5,17 +5,9 @@
 // Each pass runs its tuned variant (or, with NCL_TUNE=off, the profile's default: bench/tuned.ts);
 // --tilings times every tiling instead.
 import { Tensor } from '../src/autograd/tensor.ts';
-import {
-  CONV_CANDIDATES,
-  CONV_TILINGS,
-  WGRAD_SHARED_CANDIDATES,
-  conv2dForwardKernel,
-  conv2dInputGradKernel,
-  conv2dWeightGradKernel,
-  convFlops,
-  convGeometry,
-  type ConvGeometry,
-} from '../src/kernels/conv.ts';
+import { CONV_TILINGS, conv2dForwardKernel, conv2dInputGradKernel, conv2dWeightGradKernel } from '../src/kernels/conv.ts';
+import { convFlops, convGeometry, type ConvGeometry } from '../src/kernels/conv-geometry.ts';
+import { CONV_CANDIDATES, WGRAD_SHARED_CANDIDATES } from '../src/kernels/conv-tilings.ts';
 import { matmulKernel } from '../src/kernels/matmul.ts';
 import { runtime } from '../src/runtime/context.ts';
 import { Report, benchHeader, kernelTiming, timeKernels, timeRuns, timingColumns, type BenchOptions, type Timing } from './harness.ts';

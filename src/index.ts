@@ -18,7 +18,7 @@ export { tensor, full, zeros, ones } from './autograd/ops/creation.ts';
 
 // Convolution and the DeepLabV3+ op set (conv, batch norm, resize, pooling, losses, dropout).
 export { conv2d } from './autograd/ops/conv.ts';
-export { convGeometry, convFlops, type Conv2dOptions, type ConvGeometry } from './kernels/conv.ts';
+export { convGeometry, convFlops, type Conv2dOptions, type ConvGeometry } from './kernels/conv-geometry.ts';
 export { batchNorm2d, type BatchNormOptions } from './autograd/ops/batchnorm.ts';
 export { resizeBilinear, resizeNearest } from './autograd/ops/resize.ts';
 export { maxPool2d, avgPool2d, globalAvgPool } from './autograd/ops/pool.ts';

@@ -1,6 +1,6 @@
 // Float64 direct convolution (every output × weight × input tap, stride, padding, dilation,
 // groups), for the tests and `ncl selfcheck`.
-import { convGeometry, type Conv2dOptions, type ConvGeometry } from '../kernels/conv.ts';
+import { convGeometry, type Conv2dOptions, type ConvGeometry } from '../kernels/conv-geometry.ts';
 import { arr, type Arr } from './reference.ts';
 
 /** Visits every (output, weight, input) triple of the direct convolution (inputs outside are skipped). */

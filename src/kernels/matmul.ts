@@ -1,12 +1,13 @@
 // Batched matmul: kernel variant and tiling per adapter profile, and dispatch.
 //
-// Variants: 'vec4' (register-tiled, vec4 reads; needs row-major operands with K and N multiples
-// of 4 — on the CPU profile, transposed operands are first copied row-major, which costs O(K·N)
-// against the product's O(M·N·K)), 'register' (the same tiling with scalar reads and transposes
-// in the index math; any shape), 'shared' (workgroup-memory tiles of vec4s, for GPUs, multiplied
-// by the conv kernels' tile_block; tm a multiple of 4; 8×8 per invocation with 16×16 invocations
-// makes 128×128 output tiles; double-buffered tiles stage the next slice of K while the current
-// one is multiplied).
+// Variants (MATMUL_VARIANTS, one object each; a tiling names its variant): 'vec4' (register-tiled,
+// vec4 reads; needs row-major operands with K and N multiples of 4 — transposed operands are
+// first copied row-major, which costs O(K·N) against the product's O(M·N·K), and 'register' runs
+// in its place where K or N is not a multiple of 4), 'register' (the same tiling with scalar reads
+// and transposes in the index math; any shape), 'shared' (workgroup-memory tiles of vec4s, for
+// GPUs: gemm_tiled.wgsl's skeleton, which the conv kernels share, fed by op(A) and op(B) read in
+// place; tm a multiple of 4; 8×8 per invocation with 16×16 invocations makes 128×128 output
+// tiles; double-buffered tiles stage the next slice of K while the current one is multiplied).
 // Split-K (`splitK` > 1, for skinny products whose M·N alone cannot fill a GPU): the inner
 // dimension is cut into that many slices, each summed by its own workgroups into a partial
 // product, and the partials are added in slice order (reduce.ts), so the result is the same on
@@ -18,7 +19,8 @@ import { runtime } from '../runtime/context.ts';
 import type { KernelInterface } from '../runtime/kernel-interface.ts';
 import type { Constants } from '../runtime/pipelines.ts';
 import { binaryKernel, fillKernel } from './elementwise.ts';
-import { declaredKernel, launch, shader } from './launch.ts';
+import { gemmTiledConstants, gemmTiledIterationsPerSlice } from './gemm-tiled.ts';
+import { declaredKernel, launch, shader, type Shader } from './launch.ts';
 import { loopBudget } from './loop-budget.ts';
 import { REDUCE_SHADERS, reduceKernel } from './reduce.ts';
 import { contiguousStrides, gatherStrided } from './strided.ts';
@@ -28,6 +30,7 @@ import { VariantFamily } from './variants.ts';
  *  slices of the inner dimension are summed apart (absent: 1); doubleBuffer (shared only) stages
  *  the next tiles while the current ones are multiplied. */
 export interface MatmulTiling {
+  /** Its kernel: a key of MATMUL_VARIANTS (the name the tuning cache and checkpoints record). */
   variant: 'vec4' | 'register' | 'shared';
   tm: number;
   tn4: number;
@@ -51,18 +54,6 @@ export const MATMUL_CANDIDATES: readonly MatmulTiling[] = [
   { variant: 'shared', tm: 4, tn4: 1, wgx: 16, wgy: 16, doubleBuffer: true },
   { variant: 'vec4', tm: 8, tn4: 2, wgx: 8, wgy: 8, splitK: 4 },
 ];
-
-/** Loop iterations per invocation for every 16 k (the loop budget's unit; an upper bound: every
- *  loop as written, whether or not the compiler unrolls it). vec4 reads four k per iteration;
- *  the shared variant stages its tiles, then runs tile_block's 16-k loop over its TM/4 row groups
- *  of 4 rows and TN4 column groups. */
-function iterationsPer16k(t: MatmulTiling): number {
-  if (t.variant === 'vec4') return 4;
-  if (t.variant === 'register') return 16;
-  const invocations = t.wgx * t.wgy;
-  const tm4 = t.tm / 4;
-  return 1 + Math.ceil((16 * t.wgy * t.tm) / invocations) + Math.ceil((16 * t.wgx * 4 * t.tn4) / invocations) + 16 * (1 + t.tn4 + tm4 * (1 + 4 * (1 + t.tn4)));
-}
 
 /** One product as the tuner sees it: the operands' shapes and transposes. */
 interface MatmulProblem {
@@ -96,11 +87,55 @@ const MATMUL_INTERFACE = {
   params: { M: 'u32', N: 'u32', K: 'u32', strideA: 'u32', strideB: 'u32', alpha: 'f32', k0: 'u32', kLen: 'u32', batches: 'u32', kSplit: 'u32' },
 } as const satisfies KernelInterface;
 
-/** The shader of each variant. */
-const MATMUL_SHADERS = {
-  vec4: shader('matmul_vec4', MATMUL_INTERFACE),
-  register: shader('matmul', MATMUL_INTERFACE),
-  shared: shader('matmul_shared', MATMUL_INTERFACE),
+/** What the dispatch needs of one kind of matmul kernel; MatmulTiling.variant names it. */
+interface MatmulVariant {
+  readonly shader: Shader<typeof MATMUL_INTERFACE>;
+  /** The element a and b are bound as: vec4 reads four neighbouring values of a row at once. */
+  readonly operand: 'f32' | 'vec4<f32>';
+  /** Whether op(A) and op(B) are read in place, transposes in the index math; if not, a
+   *  transposed operand is first copied row-major. */
+  readonly readsTransposed: boolean;
+  /** The variant that runs in this one's place where K or N is not a multiple of 4 (vec4 reads
+   *  need both); absent: it takes every shape. */
+  readonly unaligned?: MatmulTiling['variant'];
+  /** The tile's constants beside OPERAND; the transposes are false where they were copied. */
+  constants(t: MatmulTiling, transA: boolean, transB: boolean): Constants;
+  /** Loop iterations per invocation for every 16 k (the loop budget's unit; an upper bound:
+   *  every loop as written, whether or not the compiler unrolls it). */
+  iterationsPer16k(t: MatmulTiling): number;
+}
+
+const registerTile = (t: MatmulTiling): Constants => ({ TM: t.tm, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy });
+
+/** Every variant, by the name its tilings give. */
+const MATMUL_VARIANTS: Readonly<Record<MatmulTiling['variant'], MatmulVariant>> = {
+  vec4: {
+    shader: shader('matmul_vec4', MATMUL_INTERFACE),
+    operand: 'vec4<f32>',
+    readsTransposed: false,
+    unaligned: 'register',
+    constants: registerTile,
+    // Four k per iteration.
+    iterationsPer16k: () => 4,
+  },
+  register: {
+    shader: shader('matmul', MATMUL_INTERFACE),
+    operand: 'f32',
+    readsTransposed: true,
+    constants: (t, transA, transB) => ({ ...registerTile(t), TRANS_A: transA, TRANS_B: transB }),
+    iterationsPer16k: () => 16,
+  },
+  shared: {
+    shader: shader('matmul_shared', MATMUL_INTERFACE),
+    operand: 'f32',
+    readsTransposed: true,
+    constants(t, transA, transB) {
+      if (t.tm % 4 !== 0) throw new Error(`matmul: the shared variant computes rows in groups of 4, got tm ${t.tm}`);
+      return { ...gemmTiledConstants(t), TRANS_A: transA, TRANS_B: transB };
+    },
+    // One slice of gemm_tiled: its BK is 16.
+    iterationsPer16k: gemmTiledIterationsPerSlice,
+  },
 };
 
 /** Defaults per profile, chosen with `ncl bench matmul --tilings` (bench/RESULTS.md). Shape class:
@@ -115,7 +150,7 @@ export const MATMUL_TILINGS = new VariantFamily<MatmulTiling, MatmulProblem>(
     name: 'matmul',
     // Beside the variants' own: the row-major copy of a transposed operand (vec4), the sum of
     // split-K's slices and of a loop budget's chunks.
-    files: [...Object.values(MATMUL_SHADERS).map((s) => s.file), 'strided', ...REDUCE_SHADERS, 'binary'],
+    files: [...Object.values(MATMUL_VARIANTS).map((v) => v.shader.file), 'strided', ...REDUCE_SHADERS, 'binary'],
     classify(p) {
       const { M, N, K, batch } = dims(p);
       const vec4 = K % 4 === 0 && N % 4 === 0;
@@ -179,28 +214,20 @@ export function matmulKernel({ a, b, transA, transB, alpha = 1 }: MatmulSpec): S
   if (nb > maxZ) throw new Error(`matmul: ${nb} batches exceed the adapter's ${maxZ} workgroups per dimension`);
 
   let t = MATMUL_TILINGS.current({ a: a.shape, b: b.shape, transA, transB });
-  if (t.variant === 'vec4' && (K % 4 !== 0 || N % 4 !== 0)) t = { ...t, variant: 'register' };
-  const copyA = t.variant === 'vec4' && transA ? transposed(a) : null;
-  const copyB = t.variant === 'vec4' && transB ? transposed(b) : null;
-  const ta = t.variant === 'vec4' ? false : transA;
-  const tb = t.variant === 'vec4' ? false : transB;
+  const instead = MATMUL_VARIANTS[t.variant].unaligned;
+  if (instead && (K % 4 !== 0 || N % 4 !== 0)) t = { ...t, variant: instead };
+  const variant = MATMUL_VARIANTS[t.variant];
+  const copyA = transA && !variant.readsTransposed ? transposed(a) : null;
+  const copyB = transB && !variant.readsTransposed ? transposed(b) : null;
+  const ta = transA && variant.readsTransposed;
+  const tb = transB && variant.readsTransposed;
   const tn = 4 * t.tn4;
-  const transposes: Constants = t.variant === 'vec4' ? {} : { TRANS_A: ta, TRANS_B: tb };
-  const buffers: Constants = t.variant === 'shared' ? { NBUF: t.doubleBuffer ? 2 : 1 } : {};
-  if (t.variant === 'shared' && t.tm % 4 !== 0) throw new Error(`matmul: the shared variant computes rows in groups of 4, got tm ${t.tm}`);
-  // The shared variant counts rows in groups of 4, as tile_block does.
-  const rows: Constants = t.variant === 'shared' ? { TM4: t.tm / 4 } : { TM: t.tm };
-  const spec = declaredKernel(MATMUL_SHADERS[t.variant], `matmul:${t.variant}[${t.tm}x${tn},${t.wgx}x${t.wgy}${t.doubleBuffer ? ',double-buffered' : ''}]${ta ? 'ᵀ' : ''}${tb ? 'ᵀ' : ''}`, {
-    OPERAND: t.variant === 'vec4' ? 'vec4<f32>' : 'f32',
-    ...rows,
-    TN4: t.tn4,
-    WGX: t.wgx,
-    WGY: t.wgy,
-    ...transposes,
-    ...buffers,
+  const spec = declaredKernel(variant.shader, `matmul:${t.variant}[${t.tm}x${tn},${t.wgx}x${t.wgy}${t.doubleBuffer ? ',double-buffered' : ''}]${ta ? 'ᵀ' : ''}${tb ? 'ᵀ' : ''}`, {
+    OPERAND: variant.operand,
+    ...variant.constants(t, ta, tb),
   });
   // Chunks within the loop budget (multiples of 16 k), each cut into at most splitK slices.
-  const chunk = Math.min(K, Math.max(16, Math.floor(loopBudget() / iterationsPer16k(t)) * 16));
+  const chunk = Math.min(K, Math.max(16, Math.floor(loopBudget() / variant.iterationsPer16k(t)) * 16));
   let out: Storage | null = null;
   for (let k0 = 0; k0 < K; k0 += chunk) {
     const len = Math.min(chunk, K - k0);

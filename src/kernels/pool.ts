@@ -1,7 +1,7 @@
 // Max and average pooling kernels (shaders/pool*.wgsl).
 import { Storage, formatShape } from '../storage/storage.ts';
 import { declaredKernel, launch, shader } from './launch.ts';
-import type { Pair } from './conv.ts';
+import type { Pair } from './conv-geometry.ts';
 
 /** The PoolGeometry: input H×W, output HO×WO, window KH×KW, stride SH×SW, padding PH×PW;
  *  includePad 1 when average pooling divides by the whole window. */

@@ -3,7 +3,7 @@
 // "256x16,subgroups" (batch norm's channel sums).
 import { tilingName as contrastiveTilingName, type ContrastiveTiling } from './contrastive.ts';
 import type { SumsVariant } from './batchnorm.ts';
-import type { ConvTiling } from './conv.ts';
+import type { ConvTiling } from './conv-tilings.ts';
 import type { MatmulTiling } from './matmul.ts';
 import { variantKey } from '../runtime/tunable.ts';
 

@@ -12,7 +12,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../../src/index.ts';
-import { CONV_CANDIDATES, CONV_TILINGS, WGRAD_SHARED_CANDIDATES, WGRAD_SPLIT_CANDIDATES, convGeometry, type Conv2dOptions, type ConvTiling } from '../../src/kernels/conv.ts';
+import { CONV_TILINGS } from '../../src/kernels/conv.ts';
+import { convGeometry, type Conv2dOptions } from '../../src/kernels/conv-geometry.ts';
+import { CONV_CANDIDATES, WGRAD_SHARED_CANDIDATES, WGRAD_SPLIT_CANDIDATES, type ConvTiling } from '../../src/kernels/conv-tilings.ts';
 import { checkOp } from '../helpers/gradcheck.ts';
 import { arr } from '../../src/check/reference.ts';
 import { assertClose, device, randomArr, rng, toTensor } from '../helpers/setup.ts';

@@ -7,7 +7,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ncl from '../../src/index.ts';
-import { conv2dForwardKernel, conv2dInputGradKernel, conv2dWeightGradKernel, convGeometry } from '../../src/kernels/conv.ts';
+import { conv2dForwardKernel, conv2dInputGradKernel, conv2dWeightGradKernel } from '../../src/kernels/conv.ts';
+import { convGeometry } from '../../src/kernels/conv-geometry.ts';
 import { fillKernel } from '../../src/kernels/elementwise.ts';
 import { matmulKernel } from '../../src/kernels/matmul.ts';
 import { REDUCE_ROWS } from '../../src/kernels/reduce.ts';

@@ -2,7 +2,8 @@
 //   y  = conv(x, w) (+ bias per output channel)
 //   dx = the transposed convolution of dy with w;  dw = Σ_{n, pixels} dy ⊗ patches(x);  db = Σ dy
 // The bias is a broadcast add, so its gradient is the fixed-order sum over batch and space.
-import { conv2dForwardKernel, conv2dInputGradKernel, conv2dWeightGradKernel, convGeometry, type ConvGeometry, type Conv2dOptions } from '../../kernels/conv.ts';
+import { conv2dForwardKernel, conv2dInputGradKernel, conv2dWeightGradKernel } from '../../kernels/conv.ts';
+import { convGeometry, type ConvGeometry, type Conv2dOptions } from '../../kernels/conv-geometry.ts';
 import { defineOp } from '../registry.ts';
 import { Tensor } from '../tensor.ts';
 import { add } from './elementwise.ts';
