@@ -23,6 +23,7 @@ import { contrastiveTerms } from '../src/ncl/method/roles.ts';
 import { buildNetwork } from '../src/ncl/train/checkpoint-codec.ts';
 import { modelConfigOf, resolveTrainConfig, type TrainConfig } from '../src/ncl/train/config.ts';
 import { TrainingData } from '../src/ncl/train/data.ts';
+import { listingSamples } from '../src/ncl/train/listing-samples.ts';
 import { createOptimizer } from '../src/ncl/train/optimizer.ts';
 import type { NclNetwork } from '../src/ncl/method/model/network.ts';
 import type { Optimizer } from '../src/optim/optimizer.ts';
@@ -59,7 +60,7 @@ export async function trainWorkload(dir: string, o: { preset: TrainConfig['prese
   const config = resolveTrainConfig({ preset: o.preset, batchSize: o.batchSize, augment: 'none', ncl: o.ncl ?? {}, ...(o.inputSize ? { model: { inputSize: o.inputSize } } : {}) });
   const size = modelConfigOf(config).inputSize;
   await generateSyntheticSet({ out: dir, count: Math.max(48, 4 * o.batchSize), size, seed: 0, testShare: 0.1 });
-  const data = new TrainingData(await openDataset(join(dir, 'train.json')), { seed: 0, batchSize: o.batchSize, accumulate: 1, inputSize: size, augment: 'none' });
+  const data = new TrainingData(listingSamples(await openDataset(join(dir, 'train.json'))), { seed: 0, batchSize: o.batchSize, accumulate: 1, inputSize: size, augment: 'none' });
   const embedDim = modelConfigOf(config).embedDim;
   const allKinds = { ...config.ncl, roleSwitch: 'dual' as const };
   let step = 0;

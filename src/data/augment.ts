@@ -1,11 +1,13 @@
 // Training-time augmentation of an image and its mask. Geometric steps (flips, 90° rotations,
 // random scale + crop) move image and mask together; photometric steps (JPEG re-compression,
 // Gaussian blur, Gaussian noise) touch the image only. Each step is a pure function; `augment`
-// draws which steps run, and their parameters, from the given Rng.
+// draws which steps run, and their parameters, from the given Rng. The JPEG step compresses with
+// the caller's codec (jpeg-codec.ts: sharp's on Node, the browser's in a page), so this file
+// imports nothing of Node.
 import { mat2d } from 'gl-matrix';
 import { addGaussianNoise, gaussianBlur } from './filters.ts';
-import { jpegRoundTrip } from './image-io.ts';
 import { createImage, createMask, type Mask, type RgbImage } from './image.ts';
+import type { JpegCodec } from './jpeg-codec.ts';
 import type { Rng } from '../common/rng.ts';
 import type { Augmentation } from './augmentation-names.ts';
 import { warpImage, warpMask } from './warp.ts';
@@ -108,9 +110,13 @@ export const AUGMENT_SETTINGS: Record<Exclude<Augmentation, 'none'>, Required<Om
   },
 };
 
-/** Draws and applies the augmentation steps; returns the pair and the names of the steps applied. */
-export async function augment(pair: Pair, rng: Rng, options: AugmentOptions): Promise<Pair & { applied: string[] }> {
+/** Draws and applies the augmentation steps, the JPEG step through `jpeg` (needed unless the
+ *  options turn that step off); returns the pair and the names of the steps applied. */
+export async function augment(pair: Pair, rng: Rng, options: AugmentOptions, jpeg?: JpegCodec): Promise<Pair & { applied: string[] }> {
   const o = { ...DEFAULT_AUGMENT, ...options };
+  if (o.jpeg.probability > 0 && !jpeg) {
+    throw new Error('this augmentation re-compresses with JPEG: augment needs a JpegCodec (sharpJpeg of data/image-io.ts on Node, the browser\'s of web/browser-jpeg.ts in a page)');
+  }
   const applied: string[] = [];
   let out = pair;
   if (rng.chance(o.flipProbability)) { out = flipHorizontal(out); applied.push('flip-h'); }
@@ -138,7 +144,7 @@ export async function augment(pair: Pair, rng: Rng, options: AugmentOptions): Pr
   }
   if (rng.chance(o.jpeg.probability)) {
     const quality = rng.int(o.jpeg.quality[0], o.jpeg.quality[1]);
-    image = await jpegRoundTrip(image, quality);
+    image = await jpeg!.roundTrip(image, quality);
     applied.push(`jpeg q=${quality}`);
   }
   return { image, mask: out.mask, applied };

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { greyBytes, imageFromBytes, imageToBytes, type Mask, type RgbImage } from './image.ts';
+import { checkJpegQuality, type JpegCodec } from './jpeg-codec.ts';
 import { describeFsError, injectedFault, writeFileAtomic } from '../io/atomic-write.ts';
 
 /** The raw 8-bit channels of a file, alpha removed: 1 (grey) or 3 (RGB) values per pixel. */
@@ -63,6 +64,20 @@ export async function readImage(file: string): Promise<RgbImage> {
   return imageFromBytes(raw.data, raw.width, raw.height);
 }
 
+/** Whether the file's embedded colour profile changes the pixels readImage gives (sharp converts
+ *  them from the profile into sRGB; a browser asked for the stored pixels does not): false for a
+ *  file without a profile or with sRGB's. */
+export async function colourProfileMatters(file: string): Promise<boolean> {
+  const bytes = await readBytes(file);
+  try {
+    if (!(await sharp(bytes, { autoOrient: false }).metadata()).icc) return false;
+    const decode = (ignoreIcc: boolean) => sharp(bytes, { failOn: 'truncated', autoOrient: false, ignoreIcc }).removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer();
+    return !(await decode(false)).equals(await decode(true));
+  } catch (e) {
+    throw new DataError(`cannot decode image ${file}: ${(e as Error).message}`, file, 'unreadable');
+  }
+}
+
 /** Reads a mask file's channels as stored (1 for grey or 1-bit, 3 for RGB), for binarisation. */
 export function readMaskChannels(file: string): Promise<RawChannels> {
   return decodeRaw(file, false);
@@ -90,9 +105,7 @@ export function encodeMaskPng(mask: Mask): Promise<Buffer> {
 
 /** Encodes an RGB image to JPEG at `quality` (1–100), 4:2:0 chroma subsampling as cameras do. */
 export function encodeJpeg(image: RgbImage, quality: number): Promise<Buffer> {
-  if (!Number.isInteger(quality) || quality < 1 || quality > 100) {
-    throw new Error(`JPEG quality must be an integer in 1..100, got ${quality}`);
-  }
+  checkJpegQuality(quality);
   return sharp(imageToBytes(image), { raw: { width: image.width, height: image.height, channels: 3 } })
     .jpeg({ quality, chromaSubsampling: '4:2:0' })
     .toBuffer();
@@ -104,6 +117,9 @@ export async function jpegRoundTrip(image: RgbImage, quality: number): Promise<R
   const { data, info } = await sharp(jpeg).raw().toBuffer({ resolveWithObject: true });
   return imageFromBytes(new Uint8Array(data), info.width, info.height);
 }
+
+/** The JPEG codec of Node: sharp's (libvips with mozjpeg), `jpegRoundTrip`. */
+export const sharpJpeg: JpegCodec = { roundTrip: jpegRoundTrip };
 
 // The PNG writers write atomically (src/io/atomic-write.ts): a failed write leaves no torn file.
 export async function writeImagePng(file: string, image: RgbImage): Promise<void> {

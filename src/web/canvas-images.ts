@@ -5,6 +5,7 @@
 // is dropped as sharp's removeAlpha drops it (a canvas keeps colours premultiplied, so pixels that
 // are partly transparent may differ by a level). JPEG decoders may differ by a level too.
 import { greyBytes, imageToBytes, type RgbImage } from '../data/image.ts';
+import { textElement } from './dom.ts';
 
 /** The file's pixels as RGB in [0, 1]; an undecodable file is an error naming it. */
 export async function decodeImageFile(file: Blob, name: string): Promise<RgbImage> {
@@ -51,4 +52,13 @@ export const greyCanvas = (map: { width: number; height: number; data: ArrayLike
 /** The canvas as a PNG file (opaque RGBA: every channel of a grey pixel holds its value). */
 export function canvasPng(canvas: HTMLCanvasElement): Promise<Blob> {
   return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the browser could not encode the PNG'))), 'image/png'));
+}
+
+/** A canvas with its label under it, as an image to assistive technology. */
+export function picture(canvas: HTMLCanvasElement, label: string): HTMLElement {
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', label);
+  const part = document.createElement('div');
+  part.append(canvas, textElement('span', label));
+  return part;
 }

@@ -8,7 +8,7 @@ import type { NclNetwork } from '../ncl/method/model/network.ts';
 import { binaryMask, overlay, predictionSummary } from '../ncl/prediction-images.ts';
 import { decodeCheckpoint, networkFromCheckpoint } from '../ncl/train/checkpoint-codec.ts';
 import { modelConfigOf } from '../ncl/train/config.ts';
-import { canvasPng, decodeImageFile, greyCanvas, imageCanvas } from './canvas-images.ts';
+import { canvasPng, decodeImageFile, greyCanvas, imageCanvas, picture } from './canvas-images.ts';
 import { element, textElement } from './dom.ts';
 import { MODEL_FILE, SAMPLE_FILES } from './site-files.ts';
 
@@ -59,15 +59,6 @@ async function pngLink(canvas: HTMLCanvasElement, fileName: string, text: string
   link.href = URL.createObjectURL(await canvasPng(canvas));
   link.download = fileName;
   return link;
-}
-
-/** A labelled picture of one prediction. */
-function picture(canvas: HTMLCanvasElement, label: string): HTMLElement {
-  canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', label);
-  const part = document.createElement('div');
-  part.append(canvas, textElement('span', label));
-  return part;
 }
 
 async function predictOne(net: NclNetwork, file: Blob, name: string): Promise<HTMLElement> {

@@ -1,11 +1,26 @@
 // Serves one folder's files on 127.0.0.1 (a secure context, so browsers offer WebGPU to the page):
-// GET and HEAD of the files directly in it, nothing else. Node only.
+// GET and HEAD of the files directly in it whose type it knows (the page, its script, images, the
+// photos' list and attribution, checkpoints), nothing else. Node only.
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.png': 'image/png', '.json': 'application/json', '.safetensors': 'application/octet-stream' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.json': 'application/json',
+  '.md': 'text/markdown; charset=utf-8',
+  '.safetensors': 'application/octet-stream',
+};
+
+/** Whether the server serves a file of this name (a plain name with an extension it knows). */
+export function isServed(name: string): boolean {
+  return /^[\w.-]+$/.test(name) && extname(name) in TYPES;
+}
 
 export interface Served {
   url: string;
@@ -17,7 +32,7 @@ export async function serveFolder(dir: string, port: number): Promise<Served> {
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
     const name = path === '/' ? 'index.html' : path.slice(1);
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || !/^[\w.-]+$/.test(name) || !(extname(name) in TYPES)) {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !isServed(name)) {
       res.writeHead(404).end();
       return;
     }

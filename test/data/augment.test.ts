@@ -5,6 +5,8 @@ import * as assert from 'uvu/assert';
 import { augment, AUGMENT_SETTINGS, flipHorizontal, flipVertical, rotate90, scaleCrop, type Pair } from '../../src/data/augment.ts';
 import { addGaussianNoise, gaussianBlur, sigmaForKernelSize } from '../../src/data/filters.ts';
 import { imageToChw } from '../../src/data/image.ts';
+import { sharpJpeg } from '../../src/data/image-io.ts';
+import type { JpegCodec } from '../../src/data/jpeg-codec.ts';
 import { Rng } from '../../src/common/rng.ts';
 import { describePerturbation, perturb, ROBUSTNESS_GRID } from '../../src/metrics/robustness.ts';
 
@@ -53,8 +55,8 @@ test('scale + crop by an integer zoom keeps image and mask aligned', () => {
 
 test('augment: same seed, same result; output has the requested size and mask stays binary', async () => {
   const pair = positionPair(40, 30);
-  const a = await augment(pair, Rng.fromSeed(5), { size: 24 });
-  const b = await augment(pair, Rng.fromSeed(5), { size: 24 });
+  const a = await augment(pair, Rng.fromSeed(5), { size: 24 }, sharpJpeg);
+  const b = await augment(pair, Rng.fromSeed(5), { size: 24 }, sharpJpeg);
   assert.equal(a.image.data, b.image.data);
   assert.equal(a.applied, b.applied);
   assert.is(a.image.width, 24);
@@ -76,10 +78,30 @@ test('geometric augmentation of an image at the input size only moves its pixels
     const geometric = await augment(pair, Rng.fromSeed(seed), { size: 32, ...AUGMENT_SETTINGS.geometric });
     assert.equal(sorted(geometric.image.data), source, `seed ${seed}: ${geometric.applied.join(', ')}`);
     assertAligned(geometric);
-    const full = await augment(pair, Rng.fromSeed(seed), { size: 32, ...AUGMENT_SETTINGS.full });
+    const full = await augment(pair, Rng.fromSeed(seed), { size: 32, ...AUGMENT_SETTINGS.full }, sharpJpeg);
     if (sorted(full.image.data).some((v, i) => v !== source[i])) changed++;
   }
   assert.ok(changed >= 6, `full changed pixel values in ${changed} of 12 draws`);
+});
+
+test('augment takes its JPEG codec from the caller: a JPEG step without one is refused, a step turned off needs none', async () => {
+  const pair = positionPair(16, 16);
+  try {
+    await augment(pair, Rng.fromSeed(1), { size: 16, ...AUGMENT_SETTINGS.full });
+    assert.unreachable('should have refused');
+  } catch (e) {
+    assert.match((e as Error).message, /re-compresses with JPEG: augment needs a JpegCodec/);
+  }
+  const qualities: number[] = [];
+  const spy: JpegCodec = {
+    roundTrip(image, quality) {
+      qualities.push(quality);
+      return sharpJpeg.roundTrip(image, quality);
+    },
+  };
+  for (let seed = 0; seed < 12; seed++) await augment(pair, Rng.fromSeed(seed), { size: 16, ...AUGMENT_SETTINGS.full, jpeg: { probability: 1, quality: [80, 80] } }, spy);
+  assert.equal(qualities, Array(12).fill(80), 'every JPEG step goes through the codec given, at the quality drawn');
+  await augment(pair, Rng.fromSeed(1), { size: 16, ...AUGMENT_SETTINGS.geometric });
 });
 
 test('blur: kernel weights sum to one (a flat image stays flat), OpenCV sigma rule', () => {

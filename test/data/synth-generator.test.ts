@@ -1,19 +1,25 @@
-// The synthetic tampering set: same seed → same bytes, masks mark what each manipulation changed,
-// the train/val/test splits never share a source photo, val and test hold both classes, kinds come
-// in equal shares.
+// The synthetic tampering set: same seed → same bytes, and the same pixels and records as when
+// SYNTH_GENERATOR_VERSION was last bumped (pinned); `ncl synth` writes what the portable core
+// (synthesise.ts) makes, which with the JPEG codec it is given imports nothing of Node; masks mark
+// what each manipulation changed, the train/val/test splits never share a source photo, val and
+// test hold both classes, kinds come in equal shares.
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openDataset } from '../../src/data/dataset.ts';
-import { maskArea, type Mask, type RgbImage } from '../../src/data/image.ts';
+import { imageToBytes, maskArea, type Mask, type RgbImage } from '../../src/data/image.ts';
+import { readImage, readMaskChannels, sharpJpeg } from '../../src/data/image-io.ts';
 import { Rng } from '../../src/common/rng.ts';
 import { randomBlob } from '../../src/data/synth/blob.ts';
 import { AREA_RANGE, composeImage, MANIPULATIONS } from '../../src/data/synth/compose.ts';
 import { centrePrior } from '../../src/metrics/baselines.ts';
 import { pixelMetrics } from '../../src/metrics/pixel.ts';
-import { generateSyntheticSet, type SynthSummary } from '../../src/data/synth/generate.ts';
+import { generateSyntheticSet, SYNTH_GENERATOR_VERSION, type SynthSummary } from '../../src/data/synth/generate.ts';
+import { resolveSynthSettings, synthesise } from '../../src/data/synth/synthesise.ts';
+import { bundleForBrowser } from '../../src/platform/bundle.ts';
 import { minimumCount, splitPhotos, SPLITS } from '../../src/data/synth/splits.ts';
 import { BUILTIN_PHOTOS_DIR, listPhotoFiles, loadPhotos, type Photo } from '../../src/data/synth/photos.ts';
 import { tempDir } from '../helpers/data-fixtures.ts';
@@ -59,6 +65,41 @@ test('same seed gives the same bytes; another seed does not', async () => {
   assert.ok(first.records.every((r) => Number.isInteger(r.params.cameraQuality) && Number.isInteger(r.post.jpegQuality)), 'every image compressed twice');
   const c = await hashTree(join(dir, 'c'));
   assert.not.equal(c['train/Tp/00000.png'], a['train/Tp/00000.png']);
+});
+
+/** The records with every number to 12 significant digits: JavaScript engines may compute
+ *  Math.exp, Math.log, … one bit apart (Node's versions among them), the generator's draws not. */
+const roundedRecords = (records: unknown) => JSON.stringify(records, (_, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(12)) : v));
+
+test('the set of a seed is pinned: its pixels and records as when SYNTH_GENERATOR_VERSION was last bumped; the files are what the portable core makes', async () => {
+  const pixels = createHash('sha256');
+  const core = synthesise(resolveSynthSettings(options('', 7)), photos, sharpJpeg);
+  assert.equal(core.photos, first.photos);
+  let i = 0;
+  for await (const sample of core.samples) {
+    const r = first.records[i++]!;
+    const image = imageToBytes(await readImage(join(dir, 'a', r.image)));
+    const mask = (await readMaskChannels(join(dir, 'a', r.mask))).data;
+    assert.ok(Buffer.from(imageToBytes(sample.image)).equals(image) && Buffer.from(mask.map((v) => (v ? 1 : 0))).equals(sample.mask.data), `${r.image}: the core's image and mask`);
+    assert.equal(sample.record, r);
+    pixels.update(image).update(mask);
+  }
+  assert.is(i, first.records.length);
+  const records = createHash('sha256').update(roundedRecords(first.records)).digest('hex');
+  const pinned = 'if the set changed on purpose, bump SYNTH_GENERATOR_VERSION (synthesise.ts) and pin the new hashes';
+  assert.is(SYNTH_GENERATOR_VERSION, 3, pinned);
+  assert.is(pixels.digest('hex'), '9f582214889b4e8b5846a12595bdd0d89ca8f9b253b0c603bbd917c3dd366638', `the pixels of seed 7's images and masks changed: ${pinned}`);
+  assert.is(records, 'cdcde55ac0bb40dfb80f9763d99f4a649e98d89676ec20566ab737655089413e', `the records of seed 7's images changed: ${pinned}`);
+});
+
+test('the synthesis core and the augmentation import nothing of Node: they bundle for a browser (generate.ts does not)', async () => {
+  for (const file of ['synth/synthesise.ts', 'augment.ts']) await bundleForBrowser(fileURLToPath(new URL(`../../src/data/${file}`, import.meta.url)));
+  try {
+    await bundleForBrowser(fileURLToPath(new URL('../../src/data/synth/generate.ts', import.meta.url)));
+    assert.unreachable('generate.ts reads and writes files');
+  } catch (e) {
+    assert.match((e as Error).message, /Could not resolve "(node:)?(fs|child_process)/);
+  }
 });
 
 test('refuses to write into a non-empty folder without force', async () => {
@@ -185,7 +226,7 @@ test('each mask marks the region its manipulation changed (composite before post
     let inside = 0;
     for (let i = 0; i < 6; i++) {
       const rng = Rng.fromSeed(100 + i);
-      const composed = await composeImage(kind, photos[i]!, photos[i + 1]!, 96, rng);
+      const composed = await composeImage(kind, photos[i]!, photos[i + 1]!, 96, rng, sharpJpeg);
       const { original, composite, mask } = composed;
       // splice's feather may touch pixels just outside its mask (blend weight < ½), within 3σ ≤ 6 px
       const allowed = kind === 'splice' ? dilate(mask, 6) : mask.data;
@@ -202,7 +243,7 @@ test('each mask marks the region its manipulation changed (composite before post
     // flat patches (e.g. the black sky of the deep field) can be copied onto themselves unchanged
     assert.ok(changedInside / inside > 0.8, `${kind}: only ${changedInside}/${inside} masked pixels changed`);
   }
-  const authentic = await composeImage('authentic', photos[0]!, null, 64, Rng.fromSeed(1));
+  const authentic = await composeImage('authentic', photos[0]!, null, 64, Rng.fromSeed(1), sharpJpeg);
   assert.is(maskArea(authentic.mask), 0);
   assert.equal(authentic.composite.data, authentic.original.data);
 });

@@ -5,7 +5,7 @@
 // compresses it again.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { jpegRoundTrip } from '../../src/data/image-io.ts';
+import { jpegRoundTrip, sharpJpeg } from '../../src/data/image-io.ts';
 import { createMask, quantise, type Mask, type RgbImage } from '../../src/data/image.ts';
 import { Rng } from '../../src/common/rng.ts';
 import { matchColour } from '../../src/data/synth/colour-match.ts';
@@ -134,7 +134,7 @@ test('every crop, authentic or not, is JPEG-compressed at its camera quality bef
   for (const kind of ['authentic', 'splice'] as const) {
     for (let i = 0; i < 3; i++) {
       const crop = quantise(randomCrop(photos[i]!.image, 64, Rng.fromSeed(40 + i))); // compose's first draw is the crop
-      const composed = await composeImage(kind, photos[i]!, photos[i + 1]!, 64, Rng.fromSeed(40 + i));
+      const composed = await composeImage(kind, photos[i]!, photos[i + 1]!, 64, Rng.fromSeed(40 + i), sharpJpeg);
       const q = composed.params.cameraQuality as number;
       assert.ok(q >= 70 && q <= 95);
       const meanDiff = (a: RgbImage, b: RgbImage) => a.data.reduce((s, v, k) => s + Math.abs(v - b.data[k]!), 0) / a.data.length;

@@ -2,13 +2,14 @@
 // compressed as a camera would (JPEG, quality uniform in 70..95), then one manipulation (or none,
 // for an authentic image) covering a target fraction of the image, log-uniform in AREA_RANGE. A splice donor is a crop of another photo, compressed
 // at its own quality. Post-processing compresses every image once more, so tampered and authentic
-// images alike are compressed twice.
-import { jpegRoundTrip } from '../image-io.ts';
+// images alike are compressed twice. The JPEG codec is the caller's (jpeg-codec.ts): sharp's on
+// Node, the browser's in a page.
 import { createMask, quantise, type Mask, type RgbImage } from '../image.ts';
 import type { Rng } from '../../common/rng.ts';
+import type { JpegCodec } from '../jpeg-codec.ts';
 import { copyMove } from './copy-move.ts';
 import { randomCrop } from './crop.ts';
-import type { Photo } from './photos.ts';
+import type { Photo } from './photo.ts';
 import { removal } from './removal.ts';
 import { splice } from './splice.ts';
 
@@ -33,15 +34,16 @@ export interface ComposedImage {
 }
 
 /** A crop of a photo as a camera would have saved it; returns the JPEG quality too. */
-async function cameraCrop(photo: Photo, size: number, rng: Rng, maxAngle = 0): Promise<{ image: RgbImage; quality: number }> {
+async function cameraCrop(photo: Photo, size: number, rng: Rng, jpeg: JpegCodec, maxAngle = 0): Promise<{ image: RgbImage; quality: number }> {
   const crop = randomCrop(photo.image, size, rng, maxAngle);
   const quality = rng.int(CAMERA_QUALITY[0], CAMERA_QUALITY[1]);
-  return { image: await jpegRoundTrip(crop, quality), quality };
+  return { image: await jpeg.roundTrip(crop, quality), quality };
 }
 
-/** `ring`: where the region's centre lies (blob.ts); drawn from `rng` unless given. */
-export async function composeImage(kind: ManipulationKind, photo: Photo, donor: Photo | null, size: number, rng: Rng, ring?: number): Promise<ComposedImage> {
-  const camera = await cameraCrop(photo, size, rng);
+/** `jpeg`: the codec of the camera compressions; `ring`: where the region's centre lies (blob.ts),
+ *  drawn from `rng` unless given. */
+export async function composeImage(kind: ManipulationKind, photo: Photo, donor: Photo | null, size: number, rng: Rng, jpeg: JpegCodec, ring?: number): Promise<ComposedImage> {
+  const camera = await cameraCrop(photo, size, rng, jpeg);
   const original = camera.image;
   const params: Record<string, unknown> = { cameraQuality: camera.quality };
   if (kind === 'authentic') {
@@ -54,7 +56,7 @@ export async function composeImage(kind: ManipulationKind, photo: Photo, donor: 
   else if (kind === 'removal') result = removal(original, pixels, rng, ring);
   else {
     if (!donor) throw new Error('splice needs a donor photo');
-    const donorCrop = await cameraCrop(donor, size, rng, Math.PI / 9);
+    const donorCrop = await cameraCrop(donor, size, rng, jpeg, Math.PI / 9);
     result = splice(original, donorCrop.image, pixels, rng, ring);
     Object.assign(params, { donor: donor.name, donorCameraQuality: donorCrop.quality });
   }

@@ -1,18 +1,16 @@
-// The source photos of the synthetic set: the built-in ones in assets/photos (see its
-// ATTRIBUTION.md) or any folder of images the user names.
+// The source photos of the synthetic set, read on Node: the built-in ones in assets/photos (see
+// its ATTRIBUTION.md) or any folder of images the user names. (A browser page decodes the copies
+// its site ships: src/web/page-synth.ts.)
 import { readdir } from 'node:fs/promises';
-import { basename, extname, join, parse } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readImage } from '../image-io.ts';
-import type { RgbImage } from '../image.ts';
 import { IMAGE_EXTENSIONS } from '../readers/sample.ts';
+import { photoName, type Photo } from './photo.ts';
+
+export type { Photo } from './photo.ts';
 
 export const BUILTIN_PHOTOS_DIR = fileURLToPath(new URL('../../../assets/photos/', import.meta.url));
-
-export interface Photo {
-  name: string;
-  image: RgbImage;
-}
 
 /** Image files of a folder, sorted by name. */
 export async function listPhotoFiles(dir: string): Promise<string[]> {
@@ -30,6 +28,6 @@ export async function listPhotoFiles(dir: string): Promise<string[]> {
 
 export async function loadPhotos(files: string[]): Promise<Photo[]> {
   const photos: Photo[] = [];
-  for (const file of files) photos.push({ name: parse(basename(file)).name, image: await readImage(file) });
+  for (const file of files) photos.push({ name: photoName(basename(file)), image: await readImage(file) });
   return photos;
 }

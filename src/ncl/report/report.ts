@@ -20,6 +20,7 @@ import { INPUT_SCALE, predictProbability, type InferenceScale } from '../inferen
 import type { NclNetwork } from '../method/model/network.ts';
 import { binaryMask, overlay, probabilityImage } from '../prediction-images.ts';
 import type { DamagedRecord, EvalRecord, LogRecord, StepRecord } from '../train/log.ts';
+import { stepCharts } from './step-charts.ts';
 import { lineChart, type Series } from './svg-chart.ts';
 import { writeTextAtomic } from '../../io/atomic-write.ts';
 
@@ -93,13 +94,6 @@ function damagedWarnings(log: LogRecord[]): string[] {
 function trainingCharts(log: LogRecord[]): string {
   const steps = log.filter((r): r is StepRecord => r.type === 'step');
   const evals = log.filter((r): r is EvalRecord => r.type === 'eval');
-  const series = (key: keyof StepRecord, name: string): Series => ({ name, points: steps.filter((r) => r[key] !== undefined).map((r) => [r.step, r[key] as number]) });
-  const contrastive = [series('con_t', 'L_con (T)'), series('con_a', 'L_con (A)'), series('pc', 'L_pc')].filter((s) => s.points.length > 0);
-  const heads = (['t', 'a'] as const).filter((h) => steps.some((r) => r.bounds?.[h]));
-  const bound = (h: 't' | 'a', key: 'collapse' | 'minimum', name: string): Series => ({ name, points: steps.filter((r) => r.bounds?.[h]).map((r) => [r.step, r.bounds![h]![key]]) });
-  const conCharts = heads.map((h) =>
-    lineChart(`L_con of head ${h.toUpperCase()} per step, against its collapse value log(N − 1) and the minimum for the batch's classes (§5)`, [series(h === 't' ? 'con_t' : 'con_a', `L_con (${h.toUpperCase()})`), bound(h, 'collapse', 'collapse'), bound(h, 'minimum', 'minimum')]),
-  );
   const cosine = (h: 't' | 'a', key: 'tampered' | 'authentic' | 'cross', name: string): Series => ({
     name,
     points: evals.filter((r) => r.separation?.[h]?.cosine[key] != null).map((r): [number, number] => [r.step, r.separation![h]!.cosine[key]!]),
@@ -112,12 +106,13 @@ function trainingCharts(log: LogRecord[]): string {
     { name: 'pixel F1 @ 0.5', points: evals.filter((r) => r.pixelF1 !== null).map((r): [number, number] => [r.step, r.pixelF1!]), markers: true },
     { name: 'pixel AUC', points: evals.filter((r) => r.pixelAUC !== null).map((r): [number, number] => [r.step, r.pixelAUC!]), markers: true },
   ].filter((s) => s.points.length > 0);
+  const { losses, contrastive, bounds, learningRate } = stepCharts(steps);
   return [
-    lineChart('Total loss L and segmentation loss L_seg per step', [series('loss', 'L'), series('seg', 'L_seg')]),
-    contrastive.length ? lineChart('Contrastive and pivot-consistent terms per step', contrastive) : '',
-    ...conCharts,
+    losses,
+    contrastive,
+    ...bounds,
     ...separationCharts,
-    lineChart('Learning rate per step', [series('lr', 'learning rate')]),
+    learningRate,
     validation.length ? lineChart('Validation during training', validation) : '<p>No validation during training (ncl train --val … --eval-every n).</p>',
   ].join('\n');
 }

@@ -14,6 +14,7 @@ import { nclStepLosses, planPatches } from '../method/step.ts';
 import { buildNetwork } from './checkpoint-codec.ts';
 import { modelConfigOf, type TrainConfig } from './config.ts';
 import { TrainingData } from './data.ts';
+import { listingSamples } from './listing-samples.ts';
 
 export interface TuneResult {
   rows: TunedClass[];
@@ -29,7 +30,7 @@ export async function tuneTrainingStep(config: TrainConfig, o: { repeat?: number
   try {
     const t0 = performance.now();
     await generateSyntheticSet({ out: dir, count: Math.max(10, 2 * config.batchSize), size, seed: 0, testShare: 0.1 });
-    const data = new TrainingData(await openDataset(join(dir, 'train.json')), { seed: 0, batchSize: config.batchSize, accumulate: 1, inputSize: size, augment: 'none' });
+    const data = new TrainingData(listingSamples(await openDataset(join(dir, 'train.json'))), { seed: 0, batchSize: config.batchSize, accumulate: 1, inputSize: size, augment: 'none' });
     const batch = await data.batch(0, 0);
     const plan = planPatches(batch, modelConfigOf(config).embedDim, config.ncl, Rng.fromSeed(0));
     const net = buildNetwork(config).train();
