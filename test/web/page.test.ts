@@ -161,7 +161,7 @@ const TRAIN_STEPS = 10;
 
 /**
  * Training in the page: a small set generated in the page (12 images of 32 px, 8 of them the
- * training split, all in every batch of 8), a few steps of the tiny preset with
+ * training split, all in every batch of 8), a few steps of the tiny preset, paused and resumed, with
  * finite losses, L lower over the last steps than over the first, the charts and the validation
  * prediction drawn, and the checkpoint it offers scored by `ncl eval`, resumed by `ncl train` (with
  * --allow-data-change: the checkpoint records the page's samples, not a set on disk) and exported.
@@ -174,8 +174,18 @@ async function checkTraining(page: BrowserPage): Promise<void> {
       set('train-images', '12'); set('train-size', '32'); set('train-steps', '${TRAIN_STEPS}'); set('train-batch', '8');
       document.getElementById('train-start').click();
     })()`);
-    await page.waitFor(`/^Trained|stopped|give an integer/.test(document.getElementById('train-status').textContent)`, 10 * 60_000);
-    assert.is(await page.evaluate<string>(`document.getElementById('train-status').textContent`), `Trained ${TRAIN_STEPS} steps.`);
+    const status = `document.getElementById('train-status').textContent`;
+    // Paused between steps: the checkpoint of the step reached is offered; resumed, the run goes on.
+    await page.waitFor(`/^Step [1-5] of|^Trained|stopped/.test(${status})`, 10 * 60_000);
+    await page.evaluate(`document.getElementById('train-pause').click()`);
+    await page.waitFor(`/^Paused|^Trained|stopped/.test(${status})`, 5 * 60_000);
+    const paused = /^Paused after step (\d+) of (\d+)\.$/.exec(await page.evaluate<string>(status));
+    assert.ok(paused, await page.evaluate<string>(status));
+    assert.is(await page.evaluate<string>(`document.getElementById('train-download').download`), `ncl-page-step-${paused![1]}.safetensors`);
+    assert.is(await page.evaluate<string>(`document.getElementById('train-pause').textContent`), 'Resume');
+    await page.evaluate(`document.getElementById('train-pause').click()`);
+    await page.waitFor(`/^Trained|stopped/.test(${status})`, 10 * 60_000);
+    assert.is(await page.evaluate<string>(status), `Trained ${TRAIN_STEPS} steps.`);
     const log = (await page.evaluate<string>(`document.getElementById('train-log').value`)).split('\n').map((l) => JSON.parse(l) as { type: string; step: number; loss: number });
     assert.equal(log.map((r) => [r.type, r.step]), Array.from({ length: TRAIN_STEPS }, (_, i) => ['step', i + 1]), 'a step record per step, as log.jsonl holds them');
     assert.ok(log.every((r) => Number.isFinite(r.loss)), JSON.stringify(log));
