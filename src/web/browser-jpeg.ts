@@ -1,6 +1,6 @@
 // The JPEG codec of a browser page (data/jpeg-codec.ts): the image's 8-bit pixels drawn on an
 // OffscreenCanvas, encoded by the browser (convertToBlob as image/jpeg) and decoded by it again
-// (canvas-images.ts's decodeImageFile: no colour space conversion, no premultiplied alpha). The
+// (canvas-images.ts's decodeImageFile; the browser's JPEG carries no colour profile). The
 // quality is given as (q + 0.25) / 100, which a browser that rounds q·100 and one that truncates it
 // both read as the integer q. Measured in Chromium 156 against sharp 0.35.5
 // (test/web/synth-in-page.test.ts): its files carry sharp's quantisation tables and 4:2:0 chroma

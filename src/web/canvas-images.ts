@@ -1,9 +1,10 @@
 // Images in the page: a picked or dropped file decoded by the browser into ncl's RgbImage (8-bit
 // channels / 255, as `ncl predict` reads a file through sharp), and ncl's images and maps drawn
-// on canvases and encoded as PNG for download. The decode asks for the stored pixels: no colour
-// space conversion and no premultiplied alpha, so a PNG gives the same values as in Node; alpha
-// is dropped as sharp's removeAlpha drops it (a canvas keeps colours premultiplied, so pixels that
-// are partly transparent may differ by a level). JPEG decoders may differ by a level too.
+// on canvases and encoded as PNG for download. The decode converts a file with a colour profile
+// into sRGB, as sharp does (an Adobe RGB photo then lands within a level of sharp's pixels; a
+// file without a profile is read as stored), and asks for no premultiplied alpha; alpha is
+// dropped as sharp's removeAlpha drops it (a canvas keeps colours premultiplied, so pixels that
+// are partly transparent may differ by a level).
 import { greyBytes, imageToBytes, type RgbImage } from '../data/image.ts';
 import { textElement } from './dom.ts';
 
@@ -11,7 +12,7 @@ import { textElement } from './dom.ts';
 export async function decodeImageFile(file: Blob, name: string): Promise<RgbImage> {
   let bitmap: ImageBitmap;
   try {
-    bitmap = await createImageBitmap(file, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+    bitmap = await createImageBitmap(file, { colorSpaceConversion: 'default', premultiplyAlpha: 'none' });
   } catch (e) {
     throw new Error(`cannot decode image ${name}: ${(e as Error).message || 'the browser could not read it'}`);
   }
