@@ -15,18 +15,8 @@ import type { PhotoFold, SplitName } from '../data/synth/splits.ts';
 import { resolveSynthSettings, summariseKinds, synthesise, type KindSummary, type SynthRecord, type SynthSettings } from '../data/synth/synthesise.ts';
 import { browserJpeg } from './browser-jpeg.ts';
 import { decodeImageFile } from './canvas-images.ts';
+import { fetchOk } from './dom.ts';
 import { PHOTO_LIST_FILE } from './site-files.ts';
-
-async function fetchOk(url: string): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (e) {
-    throw new Error(`cannot load ${url}: ${(e as Error).message}`);
-  }
-  if (!response.ok) throw new Error(`cannot load ${url}: ${response.status} ${response.statusText}`.trim());
-  return response;
-}
 
 /** The built-in photos the site ships, decoded by the browser, in the order of photos.json (which
  *  is the order `ncl synth` reads them in); `base`: the site's URL (default: the page's folder). */

@@ -9,7 +9,7 @@ import { binaryMask, overlay, predictionSummary } from '../ncl/prediction-images
 import { decodeCheckpoint, networkFromCheckpoint } from '../ncl/train/checkpoint-codec.ts';
 import { modelConfigOf } from '../ncl/train/config.ts';
 import { canvasPng, decodeImageFile, greyCanvas, imageCanvas, picture } from './canvas-images.ts';
-import { element, textElement } from './dom.ts';
+import { element, fetchOk, setStatus, textElement } from './dom.ts';
 import { MODEL_FILE, SAMPLE_FILES } from './site-files.ts';
 
 
@@ -17,23 +17,17 @@ let model: { net: NclNetwork; name: string } | null = null;
 /** One model load or prediction at a time. */
 let busy = false;
 
-function say(id: string, text: string, problem = false): void {
-  const status = element(id);
-  status.textContent = text;
-  status.className = problem ? 'problem' : '';
-}
-
 /** Runs `work` unless another load or prediction is running; its error is stated in `statusId`. */
 async function exclusive(statusId: string, work: () => Promise<void>): Promise<void> {
   if (busy) {
-    say(statusId, 'Wait: a model is loading or images are being predicted.');
+    setStatus(statusId, 'Wait: a model is loading or images are being predicted.');
     return;
   }
   busy = true;
   try {
     await work();
   } catch (e) {
-    say(statusId, (e as Error).message, true);
+    setStatus(statusId, (e as Error).message, true);
   } finally {
     busy = false;
   }
@@ -41,13 +35,13 @@ async function exclusive(statusId: string, work: () => Promise<void>): Promise<v
 
 function loadModel(file: Blob, name: string): Promise<void> {
   return exclusive('predict-model', async () => {
-    say('predict-model', `Reading ${name}…`);
+    setStatus('predict-model', `Reading ${name}…`);
     const checkpoint = decodeCheckpoint(new Uint8Array(await file.arrayBuffer()), name);
     const net = networkFromCheckpoint(checkpoint, name);
     model?.net.dispose();
     model = { net, name };
     const c = checkpoint.config;
-    say('predict-model', `Model: ${name}, the ${c.preset} preset at ${modelConfigOf(c).inputSize} px after ${checkpoint.step} steps (role switch ${c.ncl.roleSwitch}).`);
+    setStatus('predict-model', `Model: ${name}, the ${c.preset} preset at ${modelConfigOf(c).inputSize} px after ${checkpoint.step} steps (role switch ${c.ncl.roleSwitch}).`);
     element<HTMLInputElement>('predict-images').disabled = false;
     element<HTMLButtonElement>('predict-samples').disabled = false;
   });
@@ -82,18 +76,14 @@ function predict(files: { blob: Blob; name: string }[]): Promise<void> {
     if (!model) throw new Error('Load a checkpoint first (or use the built-in model).');
     const results = element('predict-results');
     for (const [i, f] of files.entries()) {
-      say('predict-status', `Predicting ${i + 1} of ${files.length}: ${f.name}…`);
+      setStatus('predict-status', `Predicting ${i + 1} of ${files.length}: ${f.name}…`);
       results.append(await predictOne(model.net, f.blob, f.name));
     }
-    say('predict-status', `${files.length} image${files.length === 1 ? '' : 's'} predicted with ${model.name}.`);
+    setStatus('predict-status', `${files.length} image${files.length === 1 ? '' : 's'} predicted with ${model.name}.`);
   });
 }
 
-async function fetchFile(name: string): Promise<Blob> {
-  const response = await fetch(name);
-  if (!response.ok) throw new Error(`${name} is not on the site (HTTP ${response.status}): build it with ncl web`);
-  return response.blob();
-}
+const fetchBlob = async (name: string) => (await fetchOk(name)).blob();
 
 /** Splits dropped or picked files into a checkpoint (loaded first) and images (predicted after). */
 async function takeFiles(files: File[]): Promise<void> {
@@ -122,6 +112,6 @@ export async function enablePredict(): Promise<void> {
   const useSamples = element<HTMLButtonElement>('predict-samples');
   useModel.hidden = useSamples.hidden = false;
   useModel.disabled = false;
-  useModel.addEventListener('click', () => void fetchFile(MODEL_FILE).then((blob) => loadModel(blob, MODEL_FILE), (e: Error) => say('predict-model', e.message, true)));
-  useSamples.addEventListener('click', () => void Promise.all(SAMPLE_FILES.map(async (name) => ({ blob: await fetchFile(name), name }))).then(predict, (e: Error) => say('predict-status', e.message, true)));
+  useModel.addEventListener('click', () => void fetchBlob(MODEL_FILE).then((blob) => loadModel(blob, MODEL_FILE), (e: Error) => setStatus('predict-model', e.message, true)));
+  useSamples.addEventListener('click', () => void Promise.all(SAMPLE_FILES.map(async (name) => ({ blob: await fetchBlob(name), name }))).then(predict, (e: Error) => setStatus('predict-status', e.message, true)));
 }

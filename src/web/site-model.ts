@@ -12,7 +12,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { openDataset } from '../data/dataset.ts';
 import { writeFileAtomic } from '../io/atomic-write.ts';
 import { generateSyntheticSet } from '../data/synth/generate.ts';
-import { DEMO_CONFIG } from '../ncl/demo.ts';
+import { DEMO_CONFIG } from '../ncl/demo-config.ts';
 import { readCheckpoint, saveCheckpoint } from '../ncl/train/checkpoint.ts';
 import { resolveTrainConfig, type TrainConfig } from '../ncl/train/config.ts';
 import { train } from '../ncl/train/trainer.ts';

@@ -6,6 +6,7 @@
 // the model is offered as an ncl checkpoint (weights, optimiser state, config and step) that
 // `ncl train --resume`, `ncl eval` and `ncl export` read.
 import type { Mask, RgbImage } from '../data/image.ts';
+import { DEMO_CONFIG } from '../ncl/demo-config.ts';
 import { predictProbability } from '../ncl/inference.ts';
 import { binaryMask, overlay, predictionSummary } from '../ncl/prediction-images.ts';
 import { stepCharts } from '../ncl/report/step-charts.ts';
@@ -13,12 +14,12 @@ import { resolveTrainConfig, type TrainConfig } from '../ncl/train/config.ts';
 import type { StepRecord } from '../ncl/train/log.ts';
 import { MemoryRun } from '../ncl/train/memory-run.ts';
 import { greyCanvas, imageCanvas, picture } from './canvas-images.ts';
-import { element } from './dom.ts';
+import { element, setStatus } from './dom.ts';
 import { synthesiseInPage } from './page-synth.ts';
 
-/** The demo's method settings (ncl demo: lr 6e-3, tampered pixels weighted 3 in L_seg), the page's size. */
+/** The demo's recipe (demo-config.ts) at the page's size, steps and batch; the warm-up the default share of the steps. */
 function pageConfig(steps: number, batchSize: number, imageSize: number, seed: number): TrainConfig {
-  return resolveTrainConfig({ preset: 'tiny', model: { inputSize: imageSize }, steps, batchSize, seed, lr: 6e-3, checkpointEvery: steps, ncl: { segTamperedWeight: 3 } });
+  return resolveTrainConfig(DEMO_CONFIG, { model: { inputSize: imageSize }, steps, batchSize, seed, warmupSteps: null, checkpointEvery: steps });
 }
 
 interface Field {
@@ -54,11 +55,7 @@ interface Session {
 
 let session: Session | null = null;
 
-function say(text: string, problem = false): void {
-  const status = element('train-status');
-  status.textContent = text;
-  status.className = problem ? 'problem' : '';
-}
+const say = (text: string, problem = false) => setStatus('train-status', text, problem);
 
 /** The model's prediction of the validation image beside its true mask. */
 async function showPreview(s: Session): Promise<void> {
@@ -118,12 +115,13 @@ async function start(): Promise<void> {
   const startButton = element<HTMLButtonElement>('train-start');
   startButton.disabled = true;
   try {
-    const config = pageConfig(integer(FIELDS.steps), integer(FIELDS.batch), integer(FIELDS.size), integer(FIELDS.seed));
+    const size = integer(FIELDS.size);
+    const config = pageConfig(integer(FIELDS.steps), integer(FIELDS.batch), size, integer(FIELDS.seed));
     const count = integer(FIELDS.images);
     await session?.run.dispose();
     session = null;
     say('Loading the photos…');
-    const set = await synthesiseInPage({ count, size: config.model.inputSize ?? integer(FIELDS.size), seed: config.seed }, (done, total) => say(`Generating the synthetic set: ${done} of ${total} images…`));
+    const set = await synthesiseInPage({ count, size, seed: config.seed }, (done, total) => say(`Generating the synthetic set: ${done} of ${total} images…`));
     const preview = set.val.find((s) => s.mask.data.some((v) => v > 0)) ?? set.val[0]!;
     session = { run: new MemoryRun(config, set.train), records: [], preview, paused: false, running: false };
     say(`Generated ${set.train.length} training and ${set.val.length} validation images; training…`);

@@ -97,9 +97,9 @@ async function startServer(): Promise<{ server: ChildProcess; url: string }> {
 const MODEL_STEPS = 3;
 const SITE = 'runs/web';
 
-/** The bytes of the page's download links in #predict-results, by file name. */
-async function downloads(page: BrowserPage): Promise<Map<string, Buffer>> {
-  const files = await page.evaluate<{ name: string; base64: string }[]>(`Promise.all([...document.querySelectorAll('#predict-results a[download]')].map(async (a) => {
+/** The bytes of the page's download links that `selector` finds, by file name. */
+async function downloads(page: BrowserPage, selector: string): Promise<Map<string, Buffer>> {
+  const files = await page.evaluate<{ name: string; base64: string }[]>(`Promise.all([...document.querySelectorAll(${JSON.stringify(selector)})].map(async (a) => {
     const bytes = new Uint8Array(await (await fetch(a.href)).arrayBuffer());
     let text = '';
     for (const b of bytes) text += String.fromCharCode(b);
@@ -138,7 +138,7 @@ async function checkPrediction(page: BrowserPage): Promise<void> {
     await page.waitFor(`/predicted with|problem/.test(document.getElementById('predict-status').textContent + document.getElementById('predict-status').className)`, 5 * 60_000);
     assert.is(await page.evaluate<string>(`document.getElementById('predict-status').textContent`), `2 images predicted with ${MODEL_FILE}.`);
     await page.screenshot(join(ARTIFACTS, 'web-predict.png'));
-    const fromPage = await downloads(page);
+    const fromPage = await downloads(page, '#predict-results a[download]');
     const cli = await ncl('predict', '--checkpoint', join(SITE, MODEL_FILE), '--input', ...SAMPLE_FILES.map((f) => join(SITE, f)), '--out', dir);
     assert.is(cli.code, 0, cli.stderr);
     for (const stem of SAMPLE_FILES.map((f) => f.replace('.png', ''))) {
@@ -196,16 +196,11 @@ async function checkTraining(page: BrowserPage): Promise<void> {
     assert.ok((await page.evaluate<number>(`document.querySelectorAll('#train-charts svg polyline').length`)) >= 3, 'L, L_seg and the learning rate drawn');
     assert.match(await page.evaluate<string>(`document.getElementById('train-preview-caption').textContent`), new RegExp(`after step ${TRAIN_STEPS}: [\\d.]+ % predicted tampered`));
     await page.screenshot(join(ARTIFACTS, 'web-train.png'));
-    const link = await page.evaluate<{ name: string; base64: string }>(`(async () => {
-      const a = document.getElementById('train-download');
-      const bytes = new Uint8Array(await (await fetch(a.href)).arrayBuffer());
-      let text = '';
-      for (const b of bytes) text += String.fromCharCode(b);
-      return { name: a.download, base64: btoa(text) };
-    })()`);
-    assert.is(link.name, `ncl-page-step-${TRAIN_STEPS}.safetensors`);
-    const file = join(dir, link.name);
-    writeFileSync(file, Buffer.from(link.base64, 'base64'));
+    const offered = await downloads(page, '#train-download');
+    const name = `ncl-page-step-${TRAIN_STEPS}.safetensors`;
+    assert.equal([...offered.keys()], [name]);
+    const file = join(dir, name);
+    writeFileSync(file, offered.get(name)!);
     const checkpoint = readCheckpoint(file);
     assert.is(checkpoint.step, TRAIN_STEPS);
     assert.ok(checkpoint.optimizer.size > 0, 'the optimiser state comes with it, for --resume');

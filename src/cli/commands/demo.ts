@@ -1,7 +1,8 @@
 // `ncl demo`: the main job on the built-in default (src/ncl/demo.ts): synthetic set → train the
 // tiny preset for --minutes → held-out metrics, model.safetensors, metrics.json, report.html.
 import type { Command } from 'commander';
-import { DEMO_CONFIG, runDemo } from '../../ncl/demo.ts';
+import { DEMO_CONFIG } from '../../ncl/demo-config.ts';
+import { runDemo } from '../../ncl/demo.ts';
 import { openDevice, tuneModeFromEnv } from '../device-options.ts';
 import { parseNumber } from './parse-number.ts';
 import { addTrainOptions, configFromCli, type TrainCliOptions } from './train-options.ts';
