@@ -26,8 +26,10 @@ export class Sha256 {
   private readonly block = new Uint8Array(64);
   private filled = 0;
   private length = 0;
+  private finished = false;
 
   update(bytes: Uint8Array): this {
+    if (this.finished) throw new Error('Sha256: update after hex(); start a new hash');
     let i = 0;
     this.length += bytes.length;
     if (this.filled > 0) {
@@ -55,6 +57,7 @@ export class Sha256 {
     view.setUint32(tail.length - 8, Math.floor(bits / 2 ** 32));
     view.setUint32(tail.length - 4, bits >>> 0);
     this.update(tail);
+    this.finished = true;
     return Array.from(this.h, (v) => v.toString(16).padStart(8, '0')).join('');
   }
 

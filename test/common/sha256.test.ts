@@ -18,6 +18,8 @@ test('one million times "a", fed in uneven chunks', () => {
   const a = new Uint8Array(1_000_000).fill(0x61);
   for (let i = 0, size = 1; i < a.length; i += size, size = (size * 7 + 3) % 1000) hash.update(a.subarray(i, Math.min(a.length, i + size)));
   assert.is(hash.hex(), 'cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0');
+  assert.throws(() => hash.hex(), /update after hex\(\)/, 'a second digest would hash the padding again');
+  assert.throws(() => hash.update(ascii('a')), /update after hex\(\)/);
 });
 
 test.run();

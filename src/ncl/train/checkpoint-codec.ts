@@ -5,7 +5,7 @@
 // src/runtime/variant-choices.ts) and what it was trained on (run-data.ts: a resume on other data
 // is refused). Bytes only, so a browser reads and writes the same files; checkpoint.ts has the files.
 import { variantRecord, type VariantRecord } from '../../device.ts';
-import { decodeSafetensors, encodeSafetensors, type NamedArray } from '../../io/safetensors.ts';
+import { decodeSafetensors, encodeSafetensors, type Digest, type NamedArray } from '../../io/safetensors.ts';
 import type { Optimizer } from '../../optim/optimizer.ts';
 import { NclNetwork } from '../method/model/network.ts';
 import { headsFor } from '../method/roles.ts';
@@ -46,7 +46,7 @@ export async function captureState(net: NclNetwork, optimizer: Optimizer | null)
 }
 
 /** A captured state as the checkpoint of `step`: the chunks of its file. */
-export function encodeCheckpoint(state: RunState, config: TrainConfig, step: number, data: DataRecord | null = null): Uint8Array[] {
+export function encodeCheckpoint(state: RunState, config: TrainConfig, step: number, data: DataRecord | null = null, digest?: Digest): Uint8Array[] {
   return encodeSafetensors(state.tensors, {
     ...(data ? { 'ncl.data': JSON.stringify(data) } : {}),
     'ncl.format': CHECKPOINT_FORMAT,
@@ -55,12 +55,12 @@ export function encodeCheckpoint(state: RunState, config: TrainConfig, step: num
     'ncl.step': String(step),
     'ncl.optimizer.steps': String(state.optimizerSteps),
     'ncl.variants': JSON.stringify(state.variants),
-  });
+  }, digest);
 }
 
 /** The checkpoint in a file's bytes; `path` names the file in errors. */
-export function decodeCheckpoint(bytes: Uint8Array, path: string): Checkpoint {
-  const file = decodeSafetensors(bytes, path);
+export function decodeCheckpoint(bytes: Uint8Array, path: string, digest?: Digest): Checkpoint {
+  const file = decodeSafetensors(bytes, path, digest);
   const format = file.metadata['ncl.format'];
   if (format !== CHECKPOINT_FORMAT) {
     throw new Error(`${path} is not an ncl checkpoint (format ${format === undefined ? 'missing' : `'${format}'`}, expected '${CHECKPOINT_FORMAT}'); for PyTorch DeepLabV3+ weights see docs/training.md`);
