@@ -65,8 +65,8 @@ export async function readImage(file: string): Promise<RgbImage> {
 }
 
 /** Whether the file's embedded colour profile changes the pixels readImage gives (sharp converts
- *  them from the profile into sRGB; a browser asked for the stored pixels does not): false for a
- *  file without a profile or with sRGB's. */
+ *  them from the profile into sRGB, a browser only to within a level of them; the site ships such
+ *  a photo as a PNG of sharp's pixels: web/site.ts): false for a file without a profile or with sRGB's. */
 export async function colourProfileMatters(file: string): Promise<boolean> {
   const bytes = await readBytes(file);
   try {

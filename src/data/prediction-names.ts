@@ -2,27 +2,16 @@
 // reads. For an input `<dir>/<stem>.<ext>` the files are `<stem>.prob.png` (the probability map),
 // `<stem>.mask.png` and `<stem>.overlay.png`. Where two inputs share a stem (rgb16.png, rgb16.tif)
 // both keep their extension in it (`rgb16.png.prob.png`, `rgb16.tif.prob.png`). Two inputs with the
-// same file name in different folders cannot both be named: that is an error naming them.
+// same file name in different folders cannot both be named: that is an error naming them
+// (the rule: unique-stems.ts, which the browser page shares).
 import { basename, extname, join } from 'node:path';
+import { uniqueStems } from './unique-stems.ts';
 
 export const PROBABILITY_SUFFIX = '.prob.png';
 
 /** The output stem of each input file (in the inputs' order). */
 export function predictionStems(files: readonly string[]): string[] {
-  const stemOf = (f: string) => basename(f, extname(f));
-  const count = (key: (f: string) => string) => {
-    const n = new Map<string, number>();
-    for (const f of files) n.set(key(f), (n.get(key(f)) ?? 0) + 1);
-    return n;
-  };
-  const stems = count(stemOf);
-  const names = count((f) => basename(f));
-  return files.map((f) => {
-    if (stems.get(stemOf(f)) === 1) return stemOf(f);
-    if (names.get(basename(f)) === 1) return basename(f);
-    const same = files.filter((g) => basename(g) === basename(f));
-    throw new Error(`inputs ${same.join(', ')} share the name ${basename(f)}: their predictions would overwrite each other; predict them into separate --out folders`);
-  });
+  return uniqueStems(files.map((f) => ({ name: basename(f), label: f })), 'predict them into separate --out folders');
 }
 
 /** The files in `dir` that may hold the probability map of image `imagePath`, most specific first:

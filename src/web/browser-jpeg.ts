@@ -9,23 +9,13 @@
 // browser's codec may give other pixels.
 import { imageToBytes, type RgbImage } from '../data/image.ts';
 import { checkJpegQuality, type JpegCodec } from '../data/jpeg-codec.ts';
-import { decodeImageFile } from './canvas-images.ts';
+import { decodeImageFile, putPixels } from './canvas-images.ts';
 
 /** The image as a JPEG file at `quality` (an integer in 1..100), encoded by the browser. */
 export async function encodeJpegInBrowser(image: RgbImage, quality: number): Promise<Blob> {
   checkJpegQuality(quality);
-  const { width, height } = image;
-  const bytes = imageToBytes(image);
-  const canvas = new OffscreenCanvas(width, height);
-  const context = canvas.getContext('2d')!;
-  const pixels = context.createImageData(width, height);
-  for (let p = 0; p < width * height; p++) {
-    pixels.data[4 * p] = bytes[3 * p]!;
-    pixels.data[4 * p + 1] = bytes[3 * p + 1]!;
-    pixels.data[4 * p + 2] = bytes[3 * p + 2]!;
-    pixels.data[4 * p + 3] = 255;
-  }
-  context.putImageData(pixels, 0, 0);
+  const canvas = new OffscreenCanvas(image.width, image.height);
+  putPixels(canvas.getContext('2d')!, image.width, image.height, imageToBytes(image), 3);
   const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: (quality + 0.25) / 100 });
   if (blob.type !== 'image/jpeg') throw new Error(`this browser cannot encode JPEG (it gave ${blob.type || 'nothing'})`);
   return blob;

@@ -30,18 +30,22 @@ export async function decodeImageFile(file: Blob, name: string): Promise<RgbImag
   return { width: canvas.width, height: canvas.height, data };
 }
 
-/** A canvas holding width×height pixels given as channels-per-pixel bytes (1: grey, 3: RGB). */
-function canvasOf(width: number, height: number, bytes: Uint8Array, channels: 1 | 3): HTMLCanvasElement {
-  const canvas = document.createElement('canvas');
-  canvas.width = width;
-  canvas.height = height;
-  const context = canvas.getContext('2d')!;
+/** Draws width×height opaque pixels given as channels-per-pixel bytes (1: grey, 3: RGB) on a canvas's context. */
+export function putPixels(context: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D, width: number, height: number, bytes: Uint8Array, channels: 1 | 3): void {
   const pixels = context.createImageData(width, height);
   for (let p = 0; p < width * height; p++) {
     for (let c = 0; c < 3; c++) pixels.data[4 * p + c] = bytes[channels * p + (channels === 3 ? c : 0)]!;
     pixels.data[4 * p + 3] = 255;
   }
   context.putImageData(pixels, 0, 0);
+}
+
+/** A canvas holding width×height pixels given as channels-per-pixel bytes (1: grey, 3: RGB). */
+function canvasOf(width: number, height: number, bytes: Uint8Array, channels: 1 | 3): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  putPixels(canvas.getContext('2d')!, width, height, bytes, channels);
   return canvas;
 }
 

@@ -9,34 +9,26 @@
 // checks them). No draw depends on pixel values, so with another browser's JPEG codec only the
 // images would differ.
 import type { Mask, RgbImage } from '../data/image.ts';
-import type { JpegCodec } from '../data/jpeg-codec.ts';
 import { photoName, type Photo } from '../data/synth/photo.ts';
-import type { PhotoFold, SplitName } from '../data/synth/splits.ts';
-import { resolveSynthSettings, summariseKinds, synthesise, type KindSummary, type SynthRecord, type SynthSettings } from '../data/synth/synthesise.ts';
+import type { SplitName } from '../data/synth/splits.ts';
+import { resolveSynthSettings, synthesise, type SynthRecord, type SynthSettings } from '../data/synth/synthesise.ts';
 import { browserJpeg } from './browser-jpeg.ts';
 import { decodeImageFile } from './canvas-images.ts';
 import { fetchOk } from './dom.ts';
 import { PHOTO_LIST_FILE } from './site-files.ts';
 
 /** The built-in photos the site ships, decoded by the browser, in the order of photos.json (which
- *  is the order `ncl synth` reads them in); `base`: the site's URL (default: the page's folder). */
-export async function loadSitePhotos(base?: string): Promise<Photo[]> {
-  const url = (name: string) => (base === undefined ? name : new URL(name, base).href);
-  const list: unknown = await (await fetchOk(url(PHOTO_LIST_FILE))).json();
+ *  is the order `ncl synth` reads them in). */
+async function loadSitePhotos(): Promise<Photo[]> {
+  const list: unknown = await (await fetchOk(PHOTO_LIST_FILE)).json();
   if (!Array.isArray(list) || !list.every((n) => typeof n === 'string' && /^[\w.-]+$/.test(n))) {
     throw new Error(`${PHOTO_LIST_FILE} is not a list of file names`);
   }
-  return Promise.all((list as string[]).map(async (file) => ({ name: photoName(file), image: await decodeImageFile(await (await fetchOk(url(file))).blob(), file) })));
+  return Promise.all((list as string[]).map(async (file) => ({ name: photoName(file), image: await decodeImageFile(await (await fetchOk(file)).blob(), file) })));
 }
 
-export interface PageSynthOptions extends Partial<SynthSettings> {
-  /** Hold out this fold of the non-test photos as val (`ncl synth --folds --fold`). */
-  fold?: PhotoFold;
-  /** The photos to cut the set from; default the site's (loadSitePhotos). */
-  photos?: Photo[];
-  /** The JPEG codec; default the browser's. */
-  jpeg?: JpegCodec;
-}
+/** `ncl synth`'s settings; those left out take its defaults. */
+export type PageSynthOptions = Partial<SynthSettings>;
 
 /** A sample of the set in memory: its name (its image's path in a set `ncl synth` writes, e.g.
  *  val/Tp/00003.png), its image, its 0/1 mask and its record (as in meta.json). */
@@ -47,27 +39,23 @@ export interface PageSynthSample {
   record: SynthRecord;
 }
 
-/** The set in memory: the settings with their defaults, the photos of each split, every record
- *  in `ncl synth`'s order, and the samples of each split. */
+/** The set in memory: the photos of each split, every record in `ncl synth`'s order, and the
+ *  samples of each split. */
 export type PageSynthSet = {
-  settings: SynthSettings;
   photos: Record<SplitName, string[]>;
   records: SynthRecord[];
-  byKind: KindSummary;
 } & Record<SplitName, PageSynthSample[]>;
 
 /** Makes the synthetic set of `options` (`ncl synth`'s defaults) in the page; `onProgress` hears
  *  of every image made. */
 export async function synthesiseInPage(options: PageSynthOptions = {}, onProgress?: (done: number, total: number) => void): Promise<PageSynthSet> {
   const settings = resolveSynthSettings(options);
-  const photos = options.photos ?? (await loadSitePhotos());
-  const synthesis = synthesise(settings, photos, options.jpeg ?? browserJpeg, options.fold);
-  const set: PageSynthSet = { settings, photos: synthesis.photos, records: [], byKind: summariseKinds([]), train: [], val: [], test: [] };
+  const synthesis = synthesise(settings, await loadSitePhotos(), browserJpeg);
+  const set: PageSynthSet = { photos: synthesis.photos, records: [], train: [], val: [], test: [] };
   for await (const { image, mask, record } of synthesis.samples) {
     set[record.split].push({ name: record.image, image, mask, record });
     set.records.push(record);
     onProgress?.(set.records.length, settings.count);
   }
-  set.byKind = summariseKinds(set.records);
   return set;
 }

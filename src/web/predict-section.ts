@@ -7,6 +7,7 @@ import { parseScale, predictProbability } from '../ncl/inference.ts';
 import type { NclNetwork } from '../ncl/method/model/network.ts';
 import { binaryMask, overlay, predictionSummary } from '../ncl/prediction-images.ts';
 import { decodeCheckpoint, networkFromCheckpoint } from '../ncl/train/checkpoint-codec.ts';
+import { uniqueStems } from '../data/unique-stems.ts';
 import { modelConfigOf } from '../ncl/train/config.ts';
 import { canvasPng, decodeImageFile, greyCanvas, imageCanvas, picture } from './canvas-images.ts';
 import { element, fetchOk, setStatus, textElement } from './dom.ts';
@@ -55,18 +56,19 @@ async function pngLink(canvas: HTMLCanvasElement, fileName: string, text: string
   return link;
 }
 
-async function predictOne(net: NclNetwork, file: Blob, name: string): Promise<HTMLElement> {
+/** The prediction of one image; its PNGs are offered as `<stem>.mask.png` and `<stem>.prob.png`. */
+async function predictOne(net: NclNetwork, file: Blob, name: string, stem: string): Promise<HTMLElement> {
   const image = await decodeImageFile(file, name);
   const p = await predictProbability(net, image, undefined, parseScale(element<HTMLSelectElement>('predict-scale').value));
   const mask = binaryMask(p);
-  const stem = name.replace(/\.[^.]*$/, '');
   const figure = document.createElement('figure');
   figure.className = 'prediction';
+  const probability = greyCanvas(p);
   const pictures = document.createElement('div');
   pictures.className = 'pictures';
-  pictures.append(picture(imageCanvas(image), `${name}`), picture(greyCanvas(p), 'p(tampered), white = 1'), picture(imageCanvas(overlay(image, mask)), 'p > 0.5 in red'));
+  pictures.append(picture(imageCanvas(image), `${name}`), picture(probability, 'p(tampered), white = 1'), picture(imageCanvas(overlay(image, mask)), 'p > 0.5 in red'));
   const links = document.createElement('p');
-  links.append(await pngLink(greyCanvas(mask), `${stem}.mask.png`, `${stem}.mask.png`), ' ', await pngLink(greyCanvas(p), `${stem}.prob.png`, `${stem}.prob.png`));
+  links.append(await pngLink(greyCanvas(mask), `${stem}.mask.png`, `${stem}.mask.png`), ' ', await pngLink(probability, `${stem}.prob.png`, `${stem}.prob.png`));
   figure.append(textElement('figcaption', `${name}: ${predictionSummary(p, mask)}`), pictures, links);
   return figure;
 }
@@ -75,9 +77,10 @@ function predict(files: { blob: Blob; name: string }[]): Promise<void> {
   return exclusive('predict-status', async () => {
     if (!model) throw new Error('Load a checkpoint first (or use the built-in model).');
     const results = element('predict-results');
+    const stems = uniqueStems(files.map((f) => ({ name: f.name, label: f.name })), 'pick or drop them one at a time');
     for (const [i, f] of files.entries()) {
       setStatus('predict-status', `Predicting ${i + 1} of ${files.length}: ${f.name}…`);
-      results.append(await predictOne(model.net, f.blob, f.name));
+      results.append(await predictOne(model.net, f.blob, f.name, stems[i]!));
     }
     setStatus('predict-status', `${files.length} image${files.length === 1 ? '' : 's'} predicted with ${model.name}.`);
   });

@@ -40,14 +40,16 @@ function upToDate(out: string, recipe: TrainConfig): boolean {
   }
 }
 
-/** Writes the built-in model and the sample images into `out` unless they are there; returns their paths. */
-export async function buildSiteModel(out: string, steps: number, log: (line: string) => void): Promise<string[]> {
+/** Writes the built-in model and the sample images into `out` unless they are there (training on
+ *  the device `openDevice` opens); returns their paths. */
+export async function buildSiteModel(out: string, steps: number, log: (line: string) => void, openDevice: () => Promise<unknown>): Promise<string[]> {
   const recipe = modelRecipe(steps);
   const files = [MODEL_FILE, ...SAMPLE_FILES].map((f) => join(out, f));
   if (upToDate(out, recipe)) {
     log(`keeping the built-in model in ${join(out, MODEL_FILE)} (${steps} steps, the same recipe)`);
     return files;
   }
+  await openDevice();
   const work = mkdtempSync(join(tmpdir(), 'ncl-web-model-'));
   try {
     log(`training the page's built-in model: ${steps} steps of the ${recipe.preset} preset, batch ${recipe.batchSize}, on ${IMAGES} synthetic images of ${IMAGE_SIZE} px (once; later builds keep it)`);

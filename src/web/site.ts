@@ -23,12 +23,14 @@ export interface SiteOptions {
   /** Steps of the built-in model's training run; 0: no built-in model or sample images. */
   modelSteps: number;
   log: (line: string) => void;
+  /** Opens the device the built-in model trains on; called only when it must be trained. */
+  openDevice: () => Promise<unknown>;
 }
 
 /** A built-in photo as the site ships it: the file itself under its own name or, where its embedded
- *  colour profile changes the pixels `ncl synth` reads (rocket.jpg's Adobe RGB (1998); sharp converts
- *  them into sRGB, a browser asked for the stored pixels does not), a PNG of the pixels sharp reads,
- *  under the photo's name, so that the page decodes the same pixels. */
+ *  colour profile changes the pixels `ncl synth` reads (rocket.jpg's Adobe RGB (1998), which sharp
+ *  converts into sRGB; a browser converts it too, but only to within a level of sharp's pixels), a
+ *  PNG of the pixels sharp reads, under the photo's name, so that the page decodes the same pixels. */
 interface SitePhoto {
   source: string;
   name: string;
@@ -79,6 +81,6 @@ export async function buildSite(out: string, o: SiteOptions): Promise<string[]> 
   for (const [name, text] of Object.entries(files)) writeTextAtomic(join(out, name), text);
   const photos = await writeSitePhotos(out);
   if (o.modelSteps === 0) for (const name of [MODEL_FILE, ...SAMPLE_FILES]) rmSync(join(out, name), { force: true });
-  const model = o.modelSteps > 0 ? await buildSiteModel(out, o.modelSteps, o.log) : [];
+  const model = o.modelSteps > 0 ? await buildSiteModel(out, o.modelSteps, o.log, o.openDevice) : [];
   return [...Object.keys(files).map((name) => join(out, name)), ...photos, ...model];
 }

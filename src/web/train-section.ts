@@ -1,8 +1,9 @@
 // The page's training section: NCL's tiny preset trained from random initialisation on the built-in
 // synthetic tampering set, generated in the page from the photos the site ships (page-synth.ts),
-// with the trainer's own step (src/ncl/train/memory-run.ts). Per step the losses and the learning
-// rate go into charts (the report's, step-charts.ts); every few steps, and at a pause and the end,
-// the model predicts a validation image; the run pauses and resumes between steps; paused or done,
+// with the trainer's own step (src/ncl/train/memory-run.ts). Each step's record goes into the log;
+// every few steps, and at a pause and the end, the charts of the losses and the learning rate (the
+// report's, step-charts.ts) are drawn again and the model predicts a validation image (so a long
+// run's redrawing stays a few times its length); the run pauses and resumes between steps; paused or done,
 // the model is offered as an ncl checkpoint (weights, optimiser state, config and step) that
 // `ncl train --resume`, `ncl eval` and `ncl export` read.
 import type { Mask, RgbImage } from '../data/image.ts';
@@ -51,25 +52,30 @@ interface Session {
   preview: { image: RgbImage; mask: Mask; name: string };
   paused: boolean;
   running: boolean;
+  /** The step the charts and the prediction show (-1: none yet). */
+  shownStep: number;
 }
 
 let session: Session | null = null;
 
 const say = (text: string, problem = false) => setStatus('train-status', text, problem);
 
-/** The model's prediction of the validation image beside its true mask. */
-async function showPreview(s: Session): Promise<void> {
+/** The charts of every step so far, and the model's prediction of the validation image beside its true mask. */
+async function showProgress(s: Session): Promise<void> {
+  const charts = stepCharts(s.records);
+  element('train-charts').innerHTML = [charts.losses, charts.contrastive, charts.learningRate].join('\n');
   const { image, mask, name } = s.preview;
   const p = await s.run.between((net) => predictProbability(net, image));
   const predicted = binaryMask(p);
   element('train-preview-caption').textContent = `${name} after step ${s.run.step}: ${predictionSummary(p, predicted)}`;
   element('train-preview').replaceChildren(picture(imageCanvas(image), name), picture(greyCanvas(mask), 'true mask'), picture(greyCanvas(p), 'p(tampered), white = 1'), picture(imageCanvas(overlay(image, predicted)), 'p > 0.5 in red'));
+  s.shownStep = s.run.step;
 }
 
-function showSteps(records: StepRecord[]): void {
-  const charts = stepCharts(records);
-  element('train-charts').innerHTML = [charts.losses, charts.contrastive, charts.learningRate].join('\n');
-  element<HTMLTextAreaElement>('train-log').value = records.map((r) => JSON.stringify(r)).join('\n');
+/** Adds a step's record to the log (log.jsonl's lines). */
+function logStep(record: StepRecord): void {
+  const log = element<HTMLTextAreaElement>('train-log');
+  log.value += `${log.value ? '\n' : ''}${JSON.stringify(record)}`;
 }
 
 /** Offers the run's checkpoint for download. */
@@ -85,6 +91,8 @@ async function offerCheckpoint(s: Session): Promise<void> {
 /** Steps until the run is done or paused; then a prediction and the checkpoint. */
 async function trainSteps(s: Session): Promise<void> {
   const pause = element<HTMLButtonElement>('train-pause');
+  const startButton = element<HTMLButtonElement>('train-start');
+  startButton.disabled = true; // a resumed run too: a new start would dispose of it mid-step
   s.running = true;
   pause.disabled = false;
   pause.textContent = 'Pause';
@@ -94,11 +102,11 @@ async function trainSteps(s: Session): Promise<void> {
     while (!s.run.done && !s.paused) {
       const record = await s.run.next();
       s.records.push(record);
-      showSteps(s.records);
+      logStep(record);
       say(`Step ${record.step} of ${s.run.config.steps}: L ${record.loss.toFixed(4)}, L_seg ${record.seg.toFixed(4)}, learning rate ${record.lr.toExponential(2)}, ${record.seconds.toFixed(2)} s a step.`);
-      if (record.step % previewEvery === 0) await showPreview(s);
+      if (record.step % previewEvery === 0) await showProgress(s);
     }
-    await showPreview(s);
+    if (s.shownStep !== s.run.step) await showProgress(s);
     await offerCheckpoint(s);
     say(s.run.done ? `Trained ${s.run.step} steps.` : `Paused after step ${s.run.step} of ${s.run.config.steps}.`);
   } catch (e) {
@@ -107,7 +115,7 @@ async function trainSteps(s: Session): Promise<void> {
     s.running = false;
     pause.textContent = s.run.done ? 'Pause' : 'Resume';
     pause.disabled = s.run.done;
-    element<HTMLButtonElement>('train-start').disabled = false;
+    startButton.disabled = false;
   }
 }
 
@@ -123,7 +131,9 @@ async function start(): Promise<void> {
     say('Loading the photos…');
     const set = await synthesiseInPage({ count, size, seed: config.seed }, (done, total) => say(`Generating the synthetic set: ${done} of ${total} images…`));
     const preview = set.val.find((s) => s.mask.data.some((v) => v > 0)) ?? set.val[0]!;
-    session = { run: new MemoryRun(config, set.train), records: [], preview, paused: false, running: false };
+    session = { run: new MemoryRun(config, set.train), records: [], preview, paused: false, running: false, shownStep: -1 };
+    element<HTMLTextAreaElement>('train-log').value = '';
+    element('train-charts').replaceChildren();
     say(`Generated ${set.train.length} training and ${set.val.length} validation images; training…`);
     await trainSteps(session);
   } catch (e) {

@@ -18,9 +18,8 @@ export function registerWeb(program: Command): void {
     .option('--port <n>', 'port on 127.0.0.1 (0: any free port)', parseNumber('--port', true, 0), 8080)
     .option('--model-steps <n>', 'training steps of the built-in model the page offers (trained on this machine at the first build, kept while this number holds); 0: no built-in model', parseNumber('--model-steps', true, 0), DEFAULT_MODEL_STEPS)
     .action(async (o: { out?: string; port: number; modelSteps: number }) => {
-      if (o.modelSteps > 0) await openDevice();
       const log = (line: string) => process.stdout.write(`${line}\n`);
-      const files = await buildSite(o.out ?? DEFAULT_FOLDER, { modelSteps: o.modelSteps, log });
+      const files = await buildSite(o.out ?? DEFAULT_FOLDER, { modelSteps: o.modelSteps, log, openDevice });
       if (o.out) {
         process.stdout.write(`wrote ${files.length} files to ${o.out}: serve the folder from any static host (over https, or from localhost: browsers offer WebGPU to secure pages only)\n`);
         return;
