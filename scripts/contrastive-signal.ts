@@ -12,11 +12,13 @@ import { tidy } from '../src/autograd/scope.ts';
 import { Rng } from '../src/common/rng.ts';
 import { openDataset } from '../src/data/dataset.ts';
 import { initDevice } from '../src/index.ts';
+import { stepBounds } from '../src/ncl/diagnostics/contrastive-bounds.ts';
 import { nclStepLosses, planPatches } from '../src/ncl/method/step.ts';
 import { buildNetwork } from '../src/ncl/train/checkpoint-codec.ts';
 import { modelConfigOf, resolveTrainConfig, type TrainConfig } from '../src/ncl/train/config.ts';
 import { createOptimizer } from '../src/ncl/train/optimizer.ts';
 import { TrainingData } from '../src/ncl/train/data.ts';
+import { listingSamples } from '../src/ncl/train/listing-samples.ts';
 
 const { values } = parseArgs({
   options: {
@@ -42,7 +44,7 @@ const config = resolveTrainConfig({
 const net = buildNetwork(config);
 const { optimizer, schedule } = createOptimizer(net.parameters(), config);
 const inputSize = modelConfigOf(config).inputSize;
-const data = new TrainingData(await openDataset(values.data), { seed: 0, batchSize: config.batchSize, accumulate: 1, inputSize, augment: config.augment });
+const data = new TrainingData(listingSamples(await openDataset(values.data)), { seed: 0, batchSize: config.batchSize, accumulate: 1, inputSize, augment: config.augment });
 const fixed = values.fixed ? await data.batch(0, 0) : null;
 console.log(`step  L_con  collapse  minimum  gap closed   (${values.fixed ? 'one fixed batch' : 'fresh batches'}, ${values['with-seg'] ? 'whole loss' : 'L_con alone'}, augment ${config.augment})`);
 for (let step = 1; step <= steps; step++) {
@@ -52,7 +54,7 @@ for (let step = 1; step <= steps; step++) {
   const { con, bounds } = tidy(() => {
     const losses = nclStepLosses(net, batch, config.ncl, step, plan);
     backward(values['with-seg'] ? losses.total : losses.con[0]!);
-    return { con: losses.con[0]!, bounds: losses.bounds[0]! };
+    return { con: losses.con[0]!, bounds: stepBounds(losses, config.ncl.tau)[0]! };
   });
   optimizer.step();
   optimizer.zeroGrad();

@@ -21,7 +21,8 @@ import { generateSyntheticSet, SYNTH_GENERATOR_VERSION, type SynthSummary } from
 import { resolveSynthSettings, synthesise } from '../../src/data/synth/synthesise.ts';
 import { bundleForBrowser } from '../../src/platform/bundle.ts';
 import { minimumCount, splitPhotos, SPLITS } from '../../src/data/synth/splits.ts';
-import { BUILTIN_PHOTOS_DIR, listPhotoFiles, loadPhotos, type Photo } from '../../src/data/synth/photos.ts';
+import type { Photo } from '../../src/data/synth/photo.ts';
+import { BUILTIN_PHOTOS_DIR, listPhotoFiles, loadPhotos } from '../../src/data/synth/photos.ts';
 import { tempDir } from '../helpers/data-fixtures.ts';
 
 let dir = '';

@@ -13,7 +13,8 @@ import { composeImage } from '../../src/data/synth/compose.ts';
 import { copyMove } from '../../src/data/synth/copy-move.ts';
 import { randomCrop } from '../../src/data/synth/crop.ts';
 import { exemplarFill } from '../../src/data/synth/exemplar-fill.ts';
-import { BUILTIN_PHOTOS_DIR, listPhotoFiles, loadPhotos, type Photo } from '../../src/data/synth/photos.ts';
+import type { Photo } from '../../src/data/synth/photo.ts';
+import { BUILTIN_PHOTOS_DIR, listPhotoFiles, loadPhotos } from '../../src/data/synth/photos.ts';
 
 let photos: Photo[] = [];
 test.before(async () => {

@@ -14,7 +14,7 @@ import { resolveSynthSettings, summariseKinds, synthesise, SYNTH_GENERATOR_VERSI
 import { writeTextAtomic } from '../../io/atomic-write.ts';
 import { createFolder } from '../../io/folders.ts';
 
-export { DEFAULT_SPLIT_SHARES, minimumSyntheticCount, SYNTH_GENERATOR_VERSION, type SynthRecord } from './synthesise.ts';
+export { minimumSyntheticCount, SYNTH_GENERATOR_VERSION, type SynthRecord } from './synthesise.ts';
 
 export interface SynthOptions {
   out: string;

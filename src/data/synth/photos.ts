@@ -8,8 +8,6 @@ import { readImage } from '../image-io.ts';
 import { IMAGE_EXTENSIONS } from '../readers/sample.ts';
 import { photoName, type Photo } from './photo.ts';
 
-export type { Photo } from './photo.ts';
-
 export const BUILTIN_PHOTOS_DIR = fileURLToPath(new URL('../../../assets/photos/', import.meta.url));
 
 /** Image files of a folder, sorted by name. */

@@ -88,9 +88,8 @@ export interface SynthRecord {
   params: Record<string, unknown>;
 }
 
-/** One image of the set: the i-th of its split, after post-processing, its 0/1 mask and its record. */
+/** One image of the set: after post-processing, its 0/1 mask and its record. */
 export interface SynthSample {
-  index: number;
   image: RgbImage;
   mask: Mask;
   record: SynthRecord;
@@ -102,20 +101,17 @@ export type KindSummary = Record<SplitName, Record<ManipulationKind, { count: nu
 export interface Synthesis {
   /** The photos of each split, by name. */
   photos: Record<SplitName, string[]>;
-  /** Images per split. */
-  counts: Record<SplitName, number>;
   /** Every sample, train, val then test, each split in order: made one at a time as it is asked for. */
   samples: AsyncGenerator<SynthSample>;
 }
 
 /**
- * The set of `settings` cut from `photos` (in the order listPhotoFiles gives: splitPhotos's fixed
+ * The set of `settings` (as resolveSynthSettings checked them) cut from `photos` (in the order listPhotoFiles gives: splitPhotos's fixed
  * shuffle starts from it), compressed with `jpeg`; `fold` holds out a fold of the non-test photos
  * as val (splits.ts). The split of the photos is checked at once (too few photos, a bad fold);
  * the samples are made as the caller iterates.
  */
 export function synthesise(settings: SynthSettings, photos: Photo[], jpeg: JpegCodec, fold?: PhotoFold): Synthesis {
-  checkSettings(settings);
   const split = splitPhotos(photos, fold);
   const counts = splitCounts(settings.count, { val: settings.valShare, test: settings.testShare });
   async function* samples(): AsyncGenerator<SynthSample> {
@@ -129,7 +125,6 @@ export function synthesise(settings: SynthSettings, photos: Photo[], jpeg: JpegC
   }
   return {
     photos: { train: split.train.map((p) => p.name), val: split.val.map((p) => p.name), test: split.test.map((p) => p.name) },
-    counts,
     samples: samples(),
   };
 }
@@ -152,7 +147,7 @@ async function synthesiseOne(split: SplitName, index: number, kind: Manipulation
     post,
     params: composed.params,
   };
-  return { index, image, mask: composed.mask, record };
+  return { image, mask: composed.mask, record };
 }
 
 export function summariseKinds(records: SynthRecord[]): KindSummary {

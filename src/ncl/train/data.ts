@@ -13,6 +13,7 @@ import { Rng } from '../../common/rng.ts';
 import { Tensor } from '../../autograd/tensor.ts';
 import { normaliseInto, resizeImage, resizeMask } from '../preprocess.ts';
 import type { TrainingBatch } from '../method/step.ts';
+import { modelConfigOf, type TrainConfig } from './config.ts';
 import { STREAM } from './streams.ts';
 
 export interface BatchPlan {
@@ -21,6 +22,11 @@ export interface BatchPlan {
   accumulate: number;
   inputSize: number;
   augment: Augmentation;
+}
+
+/** A training run's batches, as its config gives them. */
+export function batchPlanOf(config: TrainConfig): BatchPlan {
+  return { seed: config.seed, batchSize: config.batchSize, accumulate: config.accumulate, inputSize: modelConfigOf(config).inputSize, augment: config.augment };
 }
 
 /** A training sample at its own size: an RGB image and its 0/1 mask of the same size. */

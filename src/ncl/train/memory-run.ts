@@ -23,8 +23,8 @@ import type { Optimizer } from '../../optim/optimizer.ts';
 import type { Schedule } from '../../optim/schedule.ts';
 import type { NclNetwork } from '../method/model/network.ts';
 import { buildNetwork, captureState, encodeCheckpoint } from './checkpoint-codec.ts';
-import { modelConfigOf, type TrainConfig } from './config.ts';
-import { samplesInMemory, TrainingData, type TrainingSample } from './data.ts';
+import type { TrainConfig } from './config.ts';
+import { batchPlanOf, samplesInMemory, TrainingData, type TrainingSample } from './data.ts';
 import type { StepRecord } from './log.ts';
 import { createOptimizer } from './optimizer.ts';
 import type { DataRecord } from './run-data.ts';
@@ -77,7 +77,7 @@ export class MemoryRun {
     samples: readonly TrainingSample[],
     o: MemoryRunOptions = {},
   ) {
-    this.data = new TrainingData(samplesInMemory(samples), { seed: config.seed, batchSize: config.batchSize, accumulate: config.accumulate, inputSize: modelConfigOf(config).inputSize, augment: config.augment }, o.jpeg);
+    this.data = new TrainingData(samplesInMemory(samples), batchPlanOf(config), o.jpeg);
     let record: DataRecord | null | undefined = o.data;
     this.dataRecord = () => (record === undefined ? (record = memoryDataRecord(samples)) : record);
     startChoices('off');

@@ -12,9 +12,9 @@ import type { NclNetwork } from '../method/model/network.ts';
 import { sharpJpeg } from '../../data/image-io.ts';
 import { hasPending, tunePending } from '../../device.ts';
 import { CheckpointKeeper, type BestCheckpoint } from './checkpoint-keeper.ts';
-import { modelConfigOf, type TrainConfig } from './config.ts';
+import type { TrainConfig } from './config.ts';
 import { DamagedSamples, type DamagedSample } from './damaged-samples.ts';
-import { TrainingData } from './data.ts';
+import { batchPlanOf, TrainingData } from './data.ts';
 import { EvaluationCadence } from './evaluation-cadence.ts';
 import { listingSamples } from './listing-samples.ts';
 import type { StepRecord } from './log.ts';
@@ -69,7 +69,7 @@ async function trainIn(folder: RunFolder, o: TrainOptions, notice: (text: string
       output.append({ type: 'damaged', step: d.step, split: 'train', image: d.image, reason: d.reason });
     },
   });
-  const data = new TrainingData(listingSamples(o.train, o.load, damaged), { seed: config.seed, batchSize: config.batchSize, accumulate: config.accumulate, inputSize: modelConfigOf(config).inputSize, augment: config.augment }, sharpJpeg);
+  const data = new TrainingData(listingSamples(o.train, o.load, damaged), batchPlanOf(config), sharpJpeg);
   const checkpoints = new CheckpointKeeper({ net, optimizer, config, dataRecord }, o.outDir, output, resumed, o.hostCopyEverySeconds ?? 60);
   const evaluations = new EvaluationCadence(net, config, o, { output, checkpoints, say, note: progress.note });
   const budget = o.timeBudget ? new TimeBudget(o.timeBudget) : null;
