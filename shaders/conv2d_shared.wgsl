@@ -36,14 +36,14 @@ struct Block {
   yRow0: u32,       // the plane of Y of row m = 0: image n, channel g·M
 }
 
-// A slice of packed weights, one vec4 per element e = k·BM4 + row group (unpadded rows: ROW_A = BM4).
+// A slice of packed weights, one vec4 per element e = k·BM4 + row group.
 fn stage_a(blk: Block, buf: u32, k0: u32, tid: u32) {
   let MP4 = params.MP / 4u;
   for (var e = tid; e < BK * BM4; e += INVOCATIONS) {
     let k = k0 + e / BM4;
     let m4 = blk.rowGroup0 + e % BM4;
     let ok = k < blk.K && m4 < MP4;
-    tileA[buf * BK * BM4 + e] = select(vec4<f32>(0.0), wp[select(0u, blk.wBase + k * MP4 + m4, ok)], ok);
+    tileA[(buf * BK + e / BM4) * ROW_A + e % BM4] = select(vec4<f32>(0.0), wp[select(0u, blk.wBase + k * MP4 + m4, ok)], ok);
   }
 }
 

@@ -35,7 +35,7 @@ const BM4: u32 = WGY * TM4;   // the block's rows and columns in vec4 groups
 const BN4: u32 = WGX * TN4;
 const BM: u32 = 4u * BM4;
 const BN: u32 = 4u * BN4;
-const BK: u32 = 16u;
+const BK: u32 = {{BK}}u;
 const BLOCK: u32 = TM4 * 4u * TN4;
 
 var<workgroup> tileA: array<vec4<f32>, NBUF * BK * ROW_A>;   // [buf][k][row group]

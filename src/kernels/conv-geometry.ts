@@ -123,7 +123,7 @@ function gcd(a: number, b: number): number {
  * o = j + (r + p − k·d)/s for the taps with (r + p − k·d) ≡ 0 (mod s): k = k0 + q·t with
  * q = s / gcd(s, d), giving o = j + off − t·(d / gcd(s, d)).
  */
-export function residueTaps(r: number, s: number, p: number, d: number, k: number, size: number) {
+function residueTaps(r: number, s: number, p: number, d: number, k: number, size: number) {
   const grid = Math.ceil((size - r) / s);
   const mod = (a: number) => ((a % s) + s) % s;
   let k0 = 0;

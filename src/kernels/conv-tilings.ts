@@ -50,7 +50,7 @@ export const WGRAD_SPLIT_CANDIDATES: readonly ConvTiling[] = [
  * (4×4 per invocation), 128×128 blocks (8×8 per invocation, matmul's largest tile) and 64×64
  * double-buffered.
  */
-export const CONV_SHARED_CANDIDATES: readonly ConvTiling[] = [
+const CONV_SHARED_CANDIDATES: readonly ConvTiling[] = [
   { shared: true, tm: 4, tn4: 1, wgx: 16, wgy: 16 },
   { shared: true, tm: 8, tn4: 2, wgx: 16, wgy: 16 },
   { shared: true, tm: 4, tn4: 1, wgx: 16, wgy: 16, doubleBuffer: true },
@@ -180,8 +180,16 @@ const SHARED_TILES: ConvTileKind = {
   constants: gemmTiledConstants,
   iterations: (t, steps) => Math.ceil(steps / GEMM_TILED_BK) * gemmTiledIterationsPerSlice(t),
   stepsWithin: (t, budget) => Math.floor(budget / gemmTiledIterationsPerSlice(t)) * GEMM_TILED_BK,
-  summing: (t, rows, cols) => Math.ceil(cols / (4 * t.tn4 * t.wgx)) * Math.ceil(rows / (t.tm * t.wgy)) * t.wgx * t.wgy,
+  summing(t, rows, cols) {
+    const [across, down] = tileGrid(t, rows, cols);
+    return across * down * t.wgx * t.wgy;
+  },
 };
+
+/** The workgroups of a tiling over rows × cols outputs: [along the columns, along the rows]. */
+export function tileGrid(t: ConvTiling, rows: number, cols: number): [number, number] {
+  return [Math.ceil(cols / (4 * t.tn4 * t.wgx)), Math.ceil(rows / (t.tm * t.wgy))];
+}
 
 /** The kind of kernel a tiling takes. */
 export function tileKind(t: ConvTiling): ConvTileKind {

@@ -13,7 +13,7 @@
 import type { KernelInterface } from '../runtime/kernel-interface.ts';
 import { Storage } from '../storage/storage.ts';
 import { forwardGemm, inputGradGemms, isPointwise, type ConvGeometry, type GatherConv } from './conv-geometry.ts';
-import { CONV_DEFAULTS, convCandidates, convClass, describeConvProblem, tileKind, type ConvProblem, type ConvTiling, type ConvTilings } from './conv-tilings.ts';
+import { CONV_DEFAULTS, convCandidates, convClass, describeConvProblem, tileGrid, tileKind, type ConvProblem, type ConvTiling, type ConvTilings } from './conv-tilings.ts';
 import { fillKernel } from './elementwise.ts';
 import { declaredKernel, launch, shader } from './launch.ts';
 import { matmulKernel } from './matmul.ts';
@@ -114,7 +114,7 @@ function gatherConv(op: string, x: Storage, w: Storage, y: Storage, N: number, p
     reads: { x, wp: packed },
     writes: { y },
     params: { ...gemm, MP },
-    workgroups: [Math.ceil((p.HG * p.WG) / (4 * t.tn4 * t.wgx)), Math.ceil(p.M / (t.tm * t.wgy)), N * p.groups],
+    workgroups: [...tileGrid(t, p.M, p.HG * p.WG), N * p.groups],
   });
   packed.dispose();
 }
@@ -176,7 +176,7 @@ export function conv2dWeightGradKernel(dy: Storage, x: Storage, g: ConvGeometry)
     reads: { dy, x },
     writes: { part },
     params: { C: Cg, M: Mg, groups: g.groups, N: g.N, H: g.H, W: g.W, HO: g.Ho, WO: g.Wo, KH: g.KH, KW: g.KW, SH: g.sh, SW: g.sw, chunk, PAD_H: g.ph, PAD_W: g.pw, DIL_H: g.dh, DIL_W: g.dw },
-    workgroups: [Math.ceil(Q / (4 * t.tn4 * t.wgx)), Math.ceil(Mg / (t.tm * t.wgy)), used * g.groups],
+    workgroups: [...tileGrid(t, Mg, Q), used * g.groups],
   });
   if (used === 1) return part;
   const dw = reduceKernel('sum', part, 1, used, g.Cout * Q, shape);

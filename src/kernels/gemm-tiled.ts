@@ -17,9 +17,9 @@ export interface GemmTile {
   doubleBuffer?: boolean;
 }
 
-/** The skeleton's constants: rows counted in groups of 4, and the tile buffers (NBUF). */
+/** The skeleton's constants: rows counted in groups of 4, the tile buffers (NBUF) and the slice depth. */
 export function gemmTiledConstants(t: GemmTile): Constants {
-  return { TM4: t.tm / 4, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy, NBUF: t.doubleBuffer ? 2 : 1 };
+  return { TM4: t.tm / 4, TN4: t.tn4, WGX: t.wgx, WGY: t.wgy, NBUF: t.doubleBuffer ? 2 : 1, BK: GEMM_TILED_BK };
 }
 
 /** Loop iterations of one BK-deep slice per invocation, an upper bound for llvmpipe's loop

@@ -192,7 +192,6 @@ test('predict: inputs sharing a stem keep their extensions; unreadable inputs ar
   assert.not.ok(existsSync(join(dir, 'pred-clash')), 'nothing written');
 });
 
-/** `ncl train` for many steps in a child process, its stderr collected; `waitFor` resolves when it has printed a match. */
 /** The signal the run's first notice names ("stopping (SIGTERM): …"). */
 function firstSignal(stderr: string): StopSignal {
   const named = /stopping \((SIG[A-Z]+)\)/.exec(stderr)?.[1];
@@ -200,6 +199,7 @@ function firstSignal(stderr: string): StopSignal {
   return named as StopSignal;
 }
 
+/** `ncl train` for many steps in a child process, its stderr collected; `waitFor` resolves when it has printed a match. */
 function startLongRun(out: string, ...more: string[]) {
   return startRun(CLI_ENV, ['--no-progress'], out, ...more);
 }
